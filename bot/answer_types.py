@@ -1,0 +1,57 @@
+"""The answer a question gets: what every renderer (terminal, JSON, Discord) receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.sources import Source
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    NO_MATCH = "no_match"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered, verbatim excerpt: `source.text[start:end]`, plus "…" when trimmed."""
+
+    n: int
+    source: Source
+    start: int
+    end: int
+    score: float
+    trimmed: bool = False
+
+    @property
+    def excerpt(self) -> str:
+        return self.source.text[self.start : self.end] + ("…" if self.trimmed else "")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a disagreement: the citation number and the words that collide."""
+
+    n: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Two cited excerpts from different sources that disagree about what was asked."""
+
+    kind: str
+    explanation: str
+    sides: tuple[Side, Side]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    status: Status
+    message: str
+    citations: tuple[Citation, ...] = ()
+    contradictions: tuple[Contradiction, ...] = ()
+    notes: tuple[str, ...] = field(default=())

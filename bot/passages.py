@@ -1,0 +1,154 @@
+"""Passages: a source cut into sentences, each a span of the source's own text.
+
+Nothing here rewrites text. A passage is only a pair of character offsets into its source, so
+what a user is shown is always `source.text[start:end]`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.sources import Source
+
+# Words that end in a period without ending a sentence. Initials ("J.") and dotted
+# abbreviations ("U.S.", "a.m.", "e.g.") are recognised by shape in `_ends_in_abbreviation`.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st jr sr rev gen col lt sgt capt gov sen rep pres mt ft
+    inc corp co ltd llc plc bros dept univ assn est approx vs no nos vol fig op cf al
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun""".split()
+)
+
+_TERMINAL = re.compile(r"[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*")
+_BULLET = re.compile(r"[ \t]*(?:[#>*•✔✓☑▪◦‣–—-]+|\d{1,3}[.)])[ \t]+")
+_DATELINE = re.compile(
+    r"[ \t]*(?:date[ \t]+)?\d{4}-\d{2}-\d{2}[ \t]+(?:[A-Z][\w.'’-]*[ \t]+){0,4}[—–-][ \t]+"
+    r"|[ \t]*[A-Z][A-Z .,'’-]{2,40}(?:\([^)\n]{1,40}\))?[ \t]+[—–-][ \t]+",
+    re.IGNORECASE,
+)
+_HARD_LINE_END = re.compile(r"[.!?:;…”’\"')\]。！？]\s*$")
+_SOFT_WRAP_MIN_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One sentence (or heading, or bullet) of a source, by its offsets in the source text."""
+
+    source: Source
+    position: int
+    paragraph: int
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]
+
+
+def split_into_passages(source: Source) -> list[Passage]:
+    """Cut a source into sentence-level passages, in reading order."""
+    passages: list[Passage] = []
+    for paragraph, (block_start, block_end) in _blocks(source.text):
+        for start, end in split_sentences(source.text, block_start, block_end):
+            passages.append(Passage(source, len(passages), paragraph, start, end))
+    return passages
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return the sentence spans of `text[start:end]`, a block with no hard line breaks."""
+    start = _skip_lead(text, start, end)
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _TERMINAL.finditer(text, start, end):
+        boundary = match.end()
+        if boundary >= end or not _is_sentence_end(text, match, end):
+            continue
+        spans.append(_trimmed(text, sentence_start, boundary))
+        sentence_start = boundary
+    if sentence_start < end:
+        spans.append(_trimmed(text, sentence_start, end))
+    return [(s, e) for s, e in spans if _has_words(text[s:e])]
+
+
+def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
+    following = text[match.end() : end].lstrip("“‘\"'([")
+    if not following or following[0].islower() or following[0] in ",;:":
+        return False
+    marks = match.group().rstrip()
+    if marks[0] in "。！？":
+        return True
+    if marks.rstrip("”’\"')]") == "." and _ends_in_abbreviation(text, match.start()):
+        return False
+    return True
+
+
+def _ends_in_abbreviation(text: str, period: int) -> bool:
+    word_start = period
+    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(“\"'‘":
+        word_start -= 1
+    word = text[word_start:period]
+    if re.fullmatch(r"[A-Za-z]", word) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+        return True
+    return word.lower() in ABBREVIATIONS
+
+
+def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """Group lines into blocks: a block is a line, or lines joined by soft wraps.
+
+    Returns (paragraph number, (start, end)) pairs; the paragraph number grows at blank lines.
+    """
+    blocks: list[tuple[int, tuple[int, int]]] = []
+    paragraph = 0
+    current: tuple[int, int] | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        line_start, line_end = offset, offset + len(line.rstrip("\r\n"))
+        offset += len(line)
+        body = text[line_start:line_end]
+        if not body.strip():
+            if current is not None:
+                blocks.append((paragraph, current))
+                current = None
+            paragraph += 1
+            continue
+        if current is not None and _is_soft_wrap(text[current[0] : current[1]], body):
+            current = (current[0], line_end)
+            continue
+        if current is not None:
+            blocks.append((paragraph, current))
+        current = (line_start, line_end)
+    if current is not None:
+        blocks.append((paragraph, current))
+    return blocks
+
+
+def _is_soft_wrap(previous: str, line: str) -> bool:
+    """Whether `line` continues the sentence of `previous` (hard-wrapped prose)."""
+    if _BULLET.match(line) or _HARD_LINE_END.search(previous):
+        return False
+    first = line.lstrip()[:1]
+    last_line = previous.rsplit("\n", 1)[-1]
+    return first.islower() or len(last_line) >= _SOFT_WRAP_MIN_CHARS
+
+
+def _skip_lead(text: str, start: int, end: int) -> int:
+    """Skip a bullet or heading marker and a dateline ("2020-03-03 Southfield —")."""
+    for pattern in (_BULLET, _DATELINE):
+        match = pattern.match(text, start, end)
+        if match and match.end() < end:
+            start = match.end()
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _has_words(span: str) -> bool:
+    return any(ch.isalnum() for ch in span)
