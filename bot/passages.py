@@ -14,9 +14,67 @@ from bot.sources import Source
 # Words that end in a period without ending a sentence. Initials ("J.") and dotted
 # abbreviations ("U.S.", "a.m.", "e.g.") are recognised by shape in `_ends_in_abbreviation`.
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st jr sr rev gen col lt sgt capt gov sen rep pres mt ft
-    inc corp co ltd llc plc bros dept univ assn est approx vs no nos vol fig op cf al
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "rev",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "mt",
+        "ft",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "llc",
+        "plc",
+        "bros",
+        "dept",
+        "univ",
+        "assn",
+        "est",
+        "approx",
+        "vs",
+        "no",
+        "nos",
+        "vol",
+        "fig",
+        "op",
+        "cf",
+        "al",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    ]
 )
 
 _TERMINAL = re.compile(r"[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*")
@@ -84,7 +142,11 @@ def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
 
 def _ends_in_abbreviation(text: str, period: int) -> bool:
     word_start = period
-    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(“\"'‘":
+    while (
+        word_start > 0
+        and not text[word_start - 1].isspace()
+        and text[word_start - 1] not in "(“\"'‘"
+    ):
         word_start -= 1
     word = text[word_start:period]
     if re.fullmatch(r"[A-Za-z]", word) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):

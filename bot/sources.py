@@ -17,6 +17,7 @@ SOURCE_SUFFIXES = (".txt", ".md")
 METADATA_FILE = "sources.toml"
 MAX_SOURCE_BYTES = 5_000_000
 MAX_TITLE_CHARS = 120
+# The bundled seeds: `seeds/` in the working folder (a checkout), else beside the package.
 DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 _DATELINE = re.compile(r"^\s*(?:date\s+)?(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
@@ -64,7 +65,9 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"{path.name} is too large ({size:,} bytes; at most {MAX_SOURCE_BYTES:,})")
+            raise SourceError(
+                f"{path.name} is too large ({size:,} bytes; at most {MAX_SOURCE_BYTES:,})"
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise SourceError(f"cannot read {path}: {error.strerror or error}") from error
@@ -73,7 +76,9 @@ def read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(f"{path.name} is not UTF-8 text (bad byte at offset {error.start})") from error
+        raise SourceError(
+            f"{path.name} is not UTF-8 text (bad byte at offset {error.start})"
+        ) from error
     if not text.strip():
         raise SourceError(f"{path.name} is empty")
     return text
@@ -101,7 +106,9 @@ def _read_metadata(folder: Path) -> dict[str, dict[str, object]]:
     except tomllib.TOMLDecodeError as error:
         raise SourceError(f"{path.name} is not valid TOML: {error}") from error
     entries = document.get("source", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and "file" in e for e in entries):
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and "file" in e for e in entries
+    ):
         raise SourceError(f"{path.name}: expected [[source]] tables, each with a `file` key")
     return {str(entry["file"]): entry for entry in entries}
 

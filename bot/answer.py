@@ -1,0 +1,224 @@
+"""The answer engine: a question in, numbered verbatim citations (or a clear refusal) out.
+
+Relevance is decided from what a passage shares with the question's meaningful words, weighted
+by how rare each word is in the sources, never from a raw BM25 score: "Tokyo" alone does not
+make a passage about the weather in Tokyo tomorrow.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer_types import Answer, Citation, Status
+from bot.excerpts import excerpt_for
+from bot.lexicon import PREDICATE_FRAMES
+from bot.passages import Passage, split_into_passages
+from bot.retrieval import BM25Config, PassageIndex, analyze, tokenize
+from bot.sources import Source, SourceError, load_sources
+from bot.validation import question_problem
+
+log = logging.getLogger(__name__)
+
+MAX_CITATIONS = 5
+# A passage bears on the question when it holds at least this share of the question's weight.
+MIN_COVERAGE = 0.5
+# A source's best passage is only cited when it comes this close to the best passage overall.
+MIN_RELATIVE_COVERAGE = 0.6
+# Words found only in the sentences around a passage count this much (passage-level evidence).
+CONTEXT_WEIGHT = 0.5
+CONTEXT_SENTENCES = 2
+BM25 = BM25Config(variant="plus", k1=2.0, b=0.75)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage_id: int
+    score: float
+    coverage: float
+
+
+class AnswerEngine:
+    """Indexes a set of sources once and answers questions about them."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        if not sources:
+            raise SourceError("there are no sources to answer from")
+        self.sources: tuple[Source, ...] = tuple(sources)
+        self._by_source: dict[str, list[Passage]] = {
+            source.id: split_into_passages(source) for source in self.sources
+        }
+        self.passages: list[Passage] = [p for ps in self._by_source.values() for p in ps]
+        if not self.passages:
+            raise SourceError("the sources hold no sentences to quote")
+        self._terms: list[frozenset[str]] = []
+        corpus = []
+        for passage in self.passages:
+            terms = analyze(passage.text)
+            corpus.append(terms)
+            self._terms.append(frozenset(terms))
+        self._context_terms = [self._terms_around(p) for p in self.passages]
+        self._index = PassageIndex(corpus, BM25)
+        self._frame_of = _frame_terms()
+        log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> AnswerEngine:
+        return cls(load_sources(folder))
+
+    def passages_of(self, source_id: str) -> list[Passage]:
+        return list(self._by_source.get(source_id, []))
+
+    def answer(self, question: str) -> Answer:
+        problem = question_problem(question)
+        if problem:
+            return Answer(question, Status.INVALID, problem)
+        terms = list(dict.fromkeys(analyze(question)))
+        if not terms:
+            return Answer(
+                question,
+                Status.NO_MATCH,
+                "The question has only common words, nothing specific to look up. "
+                "Name what you want checked, e.g. a person, a place or an event.",
+            )
+        weights = {term: self._index.idf(term) for term in terms}
+        ranked = [
+            _Candidate(pid, score, self._coverage(pid, weights))
+            for pid, score in self._index.search(terms)
+        ]
+        best = max((c.coverage for c in ranked), default=0.0)
+        if best < MIN_COVERAGE:
+            return Answer(question, Status.NO_MATCH, self._no_match_message(question, terms))
+        floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
+        relevant = sorted(
+            (c for c in ranked if c.coverage >= floor), key=lambda c: -c.score * c.coverage
+        )
+        relevant += self._other_sides(terms, relevant, ranked)
+        citations = self._cite(relevant)
+        sources = {c.source.id for c in citations}
+        message = f"{len(citations)} excerpt{'s' if len(citations) != 1 else ''} from {len(sources)} source{'s' if len(sources) != 1 else ''}."
+        return Answer(question, Status.ANSWERED, message, tuple(citations))
+
+    def _coverage(self, passage_id: int, weights: dict[str, float]) -> float:
+        """Share of the question's weight found in the passage (its neighbours count half)."""
+        total = sum(weights.values())
+        own, around = self._terms[passage_id], self._context_terms[passage_id]
+        shared = sum(
+            w if term in own else CONTEXT_WEIGHT * w if term in around else 0.0
+            for term, w in weights.items()
+        )
+        return shared / total if total else 0.0
+
+    def _terms_around(self, passage: Passage) -> frozenset[str]:
+        siblings = self._by_source[passage.source.id]
+        lo, hi = passage.position - CONTEXT_SENTENCES, passage.position + CONTEXT_SENTENCES
+        return frozenset(
+            term
+            for other in siblings[max(lo, 0) : hi + 1]
+            if other.paragraph == passage.paragraph and other is not passage
+            for term in analyze(other.text)
+        )
+
+    def _other_sides(
+        self, terms: list[str], relevant: list[_Candidate], ranked: list[_Candidate]
+    ) -> list[_Candidate]:
+        """Best passages of sources the question's words missed that speak of the same event.
+
+        A source that says "production will cease" answers "Did Japan ban Tesla?" as much as
+        one that says "ban". A passage of a source not yet cited is added (one per source) when
+        it names the question's subjects (two of its words), uses a word of the same predicate
+        family as the question (see `bot.lexicon`), and shares a specific detail (a rare word,
+        a date, a number) with one of the passages already found.
+        """
+        related = set().union(*(self._frame_of.get(term, ()) for term in terms)) - set(terms)
+        if not related:
+            return []
+        question_terms = set(terms)
+        specific = max(3, self._index.size // 30)
+        anchor_details = set().union(*(self._terms[c.passage_id] for c in relevant[:MAX_CITATIONS]))
+        anchor_details = {
+            t
+            for t in anchor_details - question_terms - set(self._frame_of)
+            if self._index.document_frequency(t) <= specific
+        }
+        covered = {self.passages[c.passage_id].source.id for c in relevant}
+        best_per_source: dict[str, tuple[tuple[int, int, float], _Candidate]] = {}
+        for candidate in ranked:
+            source_id = self.passages[candidate.passage_id].source.id
+            passage_terms = self._terms[candidate.passage_id]
+            subjects = len(passage_terms & question_terms)
+            details = len(passage_terms & anchor_details)
+            if source_id in covered or not passage_terms & related or not details:
+                continue
+            if subjects < min(2, len(question_terms)):
+                continue
+            rank = (subjects, details, candidate.score)
+            if source_id not in best_per_source or rank > best_per_source[source_id][0]:
+                best_per_source[source_id] = (rank, candidate)
+        return [
+            candidate
+            for _, candidate in sorted(best_per_source.values(), key=lambda r: r[0], reverse=True)
+        ]
+
+    def _cite(self, relevant: list[_Candidate]) -> list[Citation]:
+        """Up to MAX_CITATIONS: each source's best passage first, then the next best overall."""
+        firsts: dict[str, _Candidate] = {}
+        rest: list[_Candidate] = []
+        for candidate in relevant:
+            source_id = self.passages[candidate.passage_id].source.id
+            if source_id in firsts:
+                rest.append(candidate)
+            else:
+                firsts[source_id] = candidate
+        ordered = list(firsts.values()) + rest
+        citations: list[Citation] = []
+        taken: list[tuple[str, int, int]] = []
+        for candidate in ordered:
+            passage = self.passages[candidate.passage_id]
+            excerpt = excerpt_for(self._by_source[passage.source.id], passage.position)
+            if any(
+                s == passage.source.id and excerpt.start < e and b < excerpt.end
+                for s, b, e in taken
+            ):
+                continue
+            taken.append((passage.source.id, excerpt.start, excerpt.end))
+            citations.append(
+                Citation(
+                    n=len(citations) + 1,
+                    source=passage.source,
+                    start=excerpt.start,
+                    end=excerpt.end,
+                    score=round(candidate.score, 4),
+                    trimmed=excerpt.trimmed,
+                )
+            )
+            if len(citations) == MAX_CITATIONS:
+                break
+        return citations
+
+    def _no_match_message(self, question: str, terms: list[str]) -> str:
+        unknown = [
+            t
+            for t in tokenize(question)
+            if (a := analyze(t)) and self._index.document_frequency(a[0]) == 0
+        ]
+        if unknown:
+            words = ", ".join(f"“{w}”" for w in dict.fromkeys(unknown))
+            return (
+                f"The sources don't cover this: none of them mentions {words}. "
+                "Try the words the sources would use, or see /sources list."
+            )
+        return (
+            "The sources don't cover this: no passage speaks to enough of the question. "
+            "Try rephrasing, or see /sources list."
+        )
+
+
+def _frame_terms() -> dict[str, frozenset[str]]:
+    """Analysed term -> every analysed term of the availability frames it belongs to."""
+    family = frozenset(
+        term for words in PREDICATE_FRAMES.values() for w in words for term in analyze(w)
+    )
+    return {term: family for term in family}

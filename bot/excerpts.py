@@ -1,0 +1,85 @@
+"""Excerpts: a passage widened to the neighbour it needs to make sense, trimmed when long.
+
+An excerpt is always one contiguous span of the source. A sentence that opens with "This…",
+"He…" or "However…" takes the sentence before it; a heading, a question line or a sentence that
+ends with a colon takes the sentence after it. Neighbours come only from the same paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.passages import Passage
+
+MAX_EXCERPT_CHARS = 500
+
+_NEEDS_PREVIOUS = re.compile(
+    r"[“\"‘']?(?:this|these|that|those|it|its|he|she|they|his|her|their|them|such|both|but|"
+    r"however|yet|still|also|meanwhile|furthermore|moreover|instead|nevertheless|then|"
+    r"thus|therefore|otherwise|in addition|as a result|on both occasions|despite this)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!…”\"’)\]]\s*$")
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    start: int
+    end: int
+    trimmed: bool
+
+
+def excerpt_for(passages: Sequence[Passage], position: int) -> Excerpt:
+    """The span to quote for `passages[position]` (all passages of one source, in order)."""
+    passage = passages[position]
+    start, end = passage.start, passage.end
+    previous = _neighbour(passages, position, -1)
+    following = _neighbour(passages, position, +1)
+    if (
+        previous is not None
+        and needs_previous(passage)
+        and end - previous.start <= MAX_EXCERPT_CHARS
+    ):
+        start = previous.start
+    if following is not None and needs_next(passage) and following.end - start <= MAX_EXCERPT_CHARS:
+        end = following.end
+    return _trim(passage, start, end)
+
+
+def needs_previous(passage: Passage) -> bool:
+    """Whether the passage leans on the sentence before it ("This confirms…")."""
+    text = passage.text
+    return bool(_NEEDS_PREVIOUS.match(text)) or text[:1].islower()
+
+
+def needs_next(passage: Passage) -> bool:
+    """Whether the passage only announces what follows: a colon, a heading, a question line."""
+    text = passage.text.rstrip()
+    return text.endswith((":", "?")) or not _SENTENCE_END.search(text)
+
+
+def _neighbour(passages: Sequence[Passage], position: int, step: int) -> Passage | None:
+    index = position + step
+    if not 0 <= index < len(passages):
+        return None
+    neighbour, passage = passages[index], passages[position]
+    if neighbour.paragraph == passage.paragraph:
+        return neighbour
+    # A heading that stands alone between blank lines introduces the next paragraph.
+    alone = position == 0 or passages[position - 1].paragraph != passage.paragraph
+    return neighbour if step > 0 and alone and needs_next(passage) else None
+
+
+def _trim(passage: Passage, start: int, end: int) -> Excerpt:
+    if end - start <= MAX_EXCERPT_CHARS:
+        return Excerpt(start, end, trimmed=False)
+    text = passage.source.text
+    cut = start + MAX_EXCERPT_CHARS
+    space = text.rfind(" ", start, cut)
+    if space > start + MAX_EXCERPT_CHARS // 2:
+        cut = space
+    while cut > start and not text[cut - 1].isalnum():
+        cut -= 1
+    return Excerpt(start, cut, trimmed=True)

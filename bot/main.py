@@ -1,0 +1,154 @@
+"""The command line: `python -m bot ask|sources|conflicts|eval|run|sync`.
+
+Every subcommand takes `--sources DIR`. Exit codes: 0 for an answer (or "not covered"), 2 for
+unusable input or sources, with one line on stderr saying why; never a traceback for anything a
+user can type or point it at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from bot.answer import AnswerEngine
+from bot.answer_types import Status
+from bot.rendering.json_output import answer_to_dict, render_json, sources_to_list
+from bot.rendering.terminal import render_answer, render_sources
+from bot.sources import DEFAULT_SOURCES_DIR, SourceError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_stdio()
+    try:
+        return args.handler(args)
+    except SourceError as error:
+        return _fail(f"cannot use the sources: {error}")
+    except KeyboardInterrupt:
+        return 130
+
+
+def _ask(args: argparse.Namespace) -> int:
+    question = " ".join(args.question)
+    if question == "-":
+        question = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    engine = _engine(args)
+    answer = engine.answer(question)
+    if args.json:
+        print(render_json(answer_to_dict(answer)))
+    elif answer.status is not Status.INVALID:
+        print(render_answer(answer))
+    if answer.status is Status.INVALID:
+        return _fail(answer.message)
+    return EXIT_OK
+
+
+def _sources(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    counts = {s.id: len(engine.passages_of(s.id)) for s in engine.sources}
+    if args.json:
+        print(render_json(sources_to_list(engine.sources, counts)))
+    else:
+        print(render_sources(engine.sources, counts))
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.client import run_bot
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(sources_dir=args.sources)
+    except SettingsError as error:
+        return _fail(str(error))
+    return run_bot(settings)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from bot.client import sync_commands
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(sources_dir=args.sources)
+    except SettingsError as error:
+        return _fail(str(error))
+    return sync_commands(settings, args.guild)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from bot.evaluation.cli import run_evaluation
+
+    return run_evaluation(args)
+
+
+def _engine(args: argparse.Namespace) -> AnswerEngine:
+    return AnswerEngine.from_folder(args.sources or DEFAULT_SOURCES_DIR)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _configure_stdio() -> None:
+    # Sources and questions may be in any script: never die on a terminal's narrow encoding.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="folder of .txt/.md sources (default: the bundled seeds)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Crosscheck: answers with verbatim, cited excerpts from your sources.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question from the sources")
+    ask.add_argument(
+        "question", nargs="+", help='the question, e.g. "Did Japan ban Tesla?" (- reads stdin)'
+    )
+    ask.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    ask.set_defaults(handler=_ask)
+
+    sources = commands.add_parser("sources", parents=[common], help="list the sources")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+    sources.set_defaults(handler=_sources)
+
+    run = commands.add_parser(
+        "run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)"
+    )
+    run.set_defaults(handler=_run)
+
+    sync = commands.add_parser(
+        "sync", parents=[common], help="push the slash commands to Discord now"
+    )
+    sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant)")
+    sync.set_defaults(handler=_sync)
+
+    evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
+    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict"])
+    evaluate.add_argument(
+        "--data",
+        type=Path,
+        default=Path("../shared"),
+        help="the shared data folder (default: ../shared)",
+    )
+    evaluate.add_argument("--grid", action="store_true", help="cranfield: try every BM25 variant")
+    evaluate.set_defaults(handler=_eval)
+    return parser

@@ -1,0 +1,65 @@
+"""Plain-text rendering for a terminal: numbered quotes, the sources, then the caveat."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Sequence
+
+from bot.answer_types import Answer, Status
+from bot.rendering import describe_date
+from bot.sources import Source
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+WIDTH = 100
+
+
+def render_answer(answer: Answer) -> str:
+    if answer.status is not Status.ANSWERED:
+        return answer.message
+    lines: list[str] = []
+    for citation in answer.citations:
+        quote = _clean(" ".join(citation.excerpt.split()))
+        lines += _wrapped(f"[{citation.n}] “{quote}”", indent="    ")
+        lines.append(f"    — {citation.source.id}, {describe_date(citation.source)}")
+        lines.append("")
+    lines.append("Sources:")
+    for source, numbers in _sources_with_numbers(answer):
+        marks = "".join(f"[{n}]" for n in numbers)
+        lines.append(f"  {marks} {source.id}: {_clean(source.title)} ({describe_date(source)})")
+    if answer.contradictions:
+        lines += ["", "⚠ The sources disagree:"]
+        for contradiction in answer.contradictions:
+            lines += _wrapped(f"- {_clean(contradiction.explanation)}", indent="  ")
+            for side in contradiction.sides:
+                lines += _wrapped(f"    [{side.n}] “{_clean(side.quote)}”", indent="        ")
+    if answer.notes:
+        lines.append("")
+        lines += [f"Note: {_clean(note)}" for note in answer.notes]
+    return "\n".join(lines)
+
+
+def render_sources(sources: Sequence[Source], passage_counts: dict[str, int]) -> str:
+    lines = []
+    for source in sources:
+        lines.append(
+            f"{source.id}  {_clean(source.title)}  ({describe_date(source)}, "
+            f"{passage_counts.get(source.id, 0)} passages, {len(source.text):,} characters)"
+        )
+    return "\n".join(lines)
+
+
+def _sources_with_numbers(answer: Answer) -> list[tuple[Source, list[int]]]:
+    grouped: dict[str, tuple[Source, list[int]]] = {}
+    for citation in answer.citations:
+        grouped.setdefault(citation.source.id, (citation.source, []))[1].append(citation.n)
+    return list(grouped.values())
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, subsequent_indent=indent) or [""]
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (and with them any terminal escape sequence) from shown text."""
+    return _CONTROL.sub("", text)
