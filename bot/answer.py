@@ -98,7 +98,7 @@ class AnswerEngine:
         relevant += self._other_sides(terms, relevant, ranked)
         citations = self._cite(relevant)
         sources = {c.source.id for c in citations}
-        message = f"{len(citations)} excerpt{'s' if len(citations) != 1 else ''} from {len(sources)} source{'s' if len(sources) != 1 else ''}."
+        message = f"{_count(len(citations), 'excerpt')} from {_count(len(sources), 'source')}."
         return Answer(question, Status.ANSWERED, message, tuple(citations))
 
     def _coverage(self, passage_id: int, weights: dict[str, float]) -> float:
@@ -222,3 +222,7 @@ def _frame_terms() -> dict[str, frozenset[str]]:
         term for words in PREDICATE_FRAMES.values() for w in words for term in analyze(w)
     )
     return {term: family for term in family}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

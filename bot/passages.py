@@ -14,67 +14,10 @@ from bot.sources import Source
 # Words that end in a period without ending a sentence. Initials ("J.") and dotted
 # abbreviations ("U.S.", "a.m.", "e.g.") are recognised by shape in `_ends_in_abbreviation`.
 ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "jr",
-        "sr",
-        "rev",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "gov",
-        "sen",
-        "rep",
-        "pres",
-        "mt",
-        "ft",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "llc",
-        "plc",
-        "bros",
-        "dept",
-        "univ",
-        "assn",
-        "est",
-        "approx",
-        "vs",
-        "no",
-        "nos",
-        "vol",
-        "fig",
-        "op",
-        "cf",
-        "al",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-    ]
+    """mr mrs ms dr prof st jr sr rev gen col lt sgt capt gov sen rep pres mt ft inc corp co
+    ltd llc plc bros dept univ assn est approx vs no nos vol fig op cf al jan feb mar apr
+    jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    """.split()
 )
 
 _TERMINAL = re.compile(r"[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*")
@@ -135,9 +78,8 @@ def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
     marks = match.group().rstrip()
     if marks[0] in "。！？":
         return True
-    if marks.rstrip("”’\"')]") == "." and _ends_in_abbreviation(text, match.start()):
-        return False
-    return True
+    is_period = marks.rstrip("”’\"')]") == "."
+    return not (is_period and _ends_in_abbreviation(text, match.start()))
 
 
 def _ends_in_abbreviation(text: str, period: int) -> bool:

@@ -151,6 +151,7 @@ def _check_unique_ids(sources: list[Source]) -> None:
     for source in sources:
         if source.id in seen:
             raise SourceError(
-                f"two sources share the id {source.id!r}: {seen[source.id].name} and {source.path.name}"
+                f"two sources share the id {source.id!r}: "
+                f"{seen[source.id].name} and {source.path.name}"
             )
         seen[source.id] = source.path

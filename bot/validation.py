@@ -12,7 +12,9 @@ def question_problem(question: str) -> str | None:
     """Say what is wrong with `question` in one sentence, or None when it can be searched."""
     text = question.strip()
     if not text:
-        return f"The question is empty. Ask something the sources might cover, e.g. “{EXAMPLE_QUESTION}”."
+        return (
+            f"The question is empty. Ask what the sources might cover, e.g. “{EXAMPLE_QUESTION}”."
+        )
     if len(question) > MAX_QUESTION_CHARS:
         return (
             f"The question is too long ({len(question):,} characters; the limit is "

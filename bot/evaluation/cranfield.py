@@ -70,24 +70,14 @@ def evaluate(
     return RunResult(name, statistics.fmean(ndcgs), statistics.fmean(recalls))
 
 
-def standard_runs(collection: Collection) -> list[RunResult]:
+def standard_runs(collection: Collection, bot_config: BM25Config) -> list[RunResult]:
     """The baseline the README compares against, and the configuration the bot uses."""
+    okapi = BM25Config("okapi", 1.5, 0.75)
+    bot_name = f"bot: {_describe(bot_config)}, Crosscheck analyzer"
     return [
-        evaluate(
-            collection,
-            plain_tokens,
-            BM25Config("okapi", 1.5, 0.75),
-            "baseline: BM25Okapi, whitespace",
-        ),
-        evaluate(
-            collection, analyze, BM25Config("okapi", 1.5, 0.75), "BM25Okapi, Crosscheck analyzer"
-        ),
-        evaluate(
-            collection,
-            analyze,
-            BM25Config(),
-            f"bot: {_describe(BM25Config())}, Crosscheck analyzer",
-        ),
+        evaluate(collection, plain_tokens, okapi, "baseline: BM25Okapi, lowercase whitespace"),
+        evaluate(collection, analyze, okapi, "BM25Okapi, Crosscheck analyzer"),
+        evaluate(collection, analyze, bot_config, bot_name),
     ]
 
 
