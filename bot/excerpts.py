@@ -1,8 +1,9 @@
 """Excerpts: a passage widened to the neighbour it needs to make sense, trimmed when long.
 
 An excerpt is always one contiguous span of the source. A sentence that opens with "This…",
-"He…" or "However…" takes the sentence before it; a heading, a question line or a sentence that
-ends with a colon takes the sentence after it. Neighbours come only from the same paragraph.
+"He…" or "However…" takes the sentence before it; a heading, a question line, a sentence that
+ends with a colon, or one whose successor leans back on it ("…90% were Teslas. But this was a
+tiny segment…") takes the sentence after it. Neighbours come only from the same paragraph.
 """
 
 from __future__ import annotations
@@ -37,13 +38,10 @@ def excerpt_for(passages: Sequence[Passage], position: int) -> Excerpt:
     start, end = passage.start, passage.end
     previous = _neighbour(passages, position, -1)
     following = _neighbour(passages, position, +1)
-    if (
-        previous is not None
-        and needs_previous(passage)
-        and end - previous.start <= MAX_EXCERPT_CHARS
-    ):
+    if previous and needs_previous(passage) and end - previous.start <= MAX_EXCERPT_CHARS:
         start = previous.start
-    if following is not None and needs_next(passage) and following.end - start <= MAX_EXCERPT_CHARS:
+    wants_next = following is not None and (needs_next(passage) or needs_previous(following))
+    if following and wants_next and following.end - start <= MAX_EXCERPT_CHARS:
         end = following.end
     return _trim(passage, start, end)
 

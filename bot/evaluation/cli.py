@@ -1,0 +1,50 @@
+"""`python -m bot eval SUITE`: prints the figures the README reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.answer import BM25, AnswerEngine
+from bot.sources import DEFAULT_SOURCES_DIR
+
+
+def run_evaluation(args: argparse.Namespace) -> int:
+    data: Path = args.data
+    if not data.is_dir():
+        print(f"error: data folder not found: {data} (pass --data)", file=sys.stderr)
+        return 2
+    if args.suite == "seeds":
+        return _seeds(args.sources or DEFAULT_SOURCES_DIR, data / "eval" / "seeds-dev.jsonl")
+    if args.suite == "cranfield":
+        return _cranfield(data / "data" / "cranfield", args.grid)
+    from bot.evaluation.wikicontradict import run_wikicontradict
+
+    return run_wikicontradict(data / "data" / "wikicontradict")
+
+
+def _seeds(sources: Path, questions_path: Path) -> int:
+    from bot.evaluation.seeds_dev import load_questions, score, summarise
+
+    results = score(AnswerEngine.from_folder(sources), load_questions(questions_path))
+    for result in results:
+        mark = "ok  " if result.passed else "FAIL"
+        print(f"{mark} {result.id}  {result.question.strip()[:60]!r}  {result.detail}")
+    print()
+    for name, value in summarise(results).items():
+        print(f"{name}: {value}")
+    return 0
+
+
+def _cranfield(folder: Path, grid: bool) -> int:
+    from bot.evaluation.cranfield import grid as all_configs
+    from bot.evaluation.cranfield import load_collection, standard_runs
+
+    collection = load_collection(folder)
+    runs = sorted(all_configs(collection), key=lambda r: -r.ndcg10) if grid else []
+    runs = runs or standard_runs(collection, BM25)
+    print(f"{'run':<62} {'nDCG@10':>8} {'R@100':>8}")
+    for run in runs:
+        print(f"{run.name:<62} {run.ndcg10:>8.4f} {run.recall100:>8.4f}")
+    return 0

@@ -1,0 +1,99 @@
+"""Scores answers on a question set in the `shared/eval` format (see its README)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.answer import AnswerEngine
+from bot.answer_types import Answer, Status
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    question: str
+    status_ok: bool
+    citations_ok: bool | None  # None: not an answered question
+    caveat_ok: bool | None  # None: not scored
+    detail: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status_ok and self.citations_ok is not False and self.caveat_ok is not False
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def score(engine: AnswerEngine, questions: Iterable[dict[str, Any]]) -> list[QuestionResult]:
+    return [score_one(engine.answer(q["question"]), q) for q in questions]
+
+
+def score_one(answer: Answer, expected: dict[str, Any]) -> QuestionResult:
+    status_ok = answer.status.value == expected["expect"]
+    citations_ok = caveat_ok = None
+    problems: list[str] = [] if status_ok else [f"status {answer.status.value}"]
+    if expected["expect"] == Status.ANSWERED.value:
+        missing = [g["source"] for g in expected.get("cite", []) if not _group_cited(answer, g)]
+        citations_ok = status_ok and not missing
+        problems += [f"no cite from {source}" for source in missing]
+        caveat_ok = _caveat_ok(answer, expected)
+        if caveat_ok is False:
+            problems.append("caveat wrong")
+    return QuestionResult(
+        expected["id"],
+        expected["question"],
+        status_ok,
+        citations_ok,
+        caveat_ok,
+        "; ".join(problems),
+    )
+
+
+def summarise(results: list[QuestionResult]) -> dict[str, str]:
+    def ratio(values: list[bool]) -> str:
+        return f"{sum(values)}/{len(values)}"
+
+    return {
+        "status right": ratio([r.status_ok for r in results]),
+        "citations right (answered)": ratio(
+            [r.citations_ok for r in results if r.citations_ok is not None]
+        ),
+        "caveat right (scored)": ratio([r.caveat_ok for r in results if r.caveat_ok is not None]),
+        "questions fully right": ratio([r.passed for r in results]),
+    }
+
+
+def _group_cited(answer: Answer, group: dict[str, Any]) -> bool:
+    wanted = [_fold(text) for text in group["any"]]
+    return any(
+        citation.source.id.startswith(group["source"])
+        and any(w in _fold(citation.excerpt) for w in wanted)
+        for citation in answer.citations
+    )
+
+
+def _caveat_ok(answer: Answer, expected: dict[str, Any]) -> bool | None:
+    label = expected.get("contradiction")
+    if label is None:
+        return None
+    if label is False:
+        return not answer.contradictions
+    by_number = {c.n: c.source.id for c in answer.citations}
+    wanted = set(expected.get("conflict", []))
+    return any(
+        {by_number.get(side.n, "")[:3] for side in contradiction.sides} == wanted
+        for contradiction in answer.contradictions
+    )
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_QUOTES)).lower()
