@@ -18,7 +18,7 @@ from bot.lexicon import PREDICATE_FRAMES
 from bot.passages import Passage, split_into_passages
 from bot.retrieval import BM25Config, PassageIndex, analyze, tokenize
 from bot.sources import Source, SourceError, load_sources
-from bot.validation import question_problem
+from bot.validation import question_problem, searchable_text
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ MIN_RELATIVE_COVERAGE = 0.6
 # Words found only in the sentences around a passage count this much (passage-level evidence).
 CONTEXT_WEIGHT = 0.5
 CONTEXT_SENTENCES = 2
-BM25 = BM25Config(variant="plus", k1=2.0, b=0.75)
+BM25 = BM25Config()
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,13 @@ class AnswerEngine:
         problem = question_problem(question)
         if problem:
             return Answer(question, Status.INVALID, problem)
-        terms = list(dict.fromkeys(analyze(question)))
+        searchable = searchable_text(question)
+        # A one-letter fragment no source has ("… Did J") is noise, not a topic.
+        terms = [
+            term
+            for term in dict.fromkeys(analyze(searchable))
+            if len(term) > 1 or self._index.document_frequency(term)
+        ]
         if not terms:
             return Answer(
                 question,
@@ -90,7 +96,7 @@ class AnswerEngine:
         ]
         best = max((c.coverage for c in ranked), default=0.0)
         if best < MIN_COVERAGE:
-            return Answer(question, Status.NO_MATCH, self._no_match_message(question, terms))
+            return Answer(question, Status.NO_MATCH, self._no_match_message(searchable))
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = sorted(
             (c for c in ranked if c.coverage >= floor), key=lambda c: -c.score * c.coverage
@@ -198,11 +204,12 @@ class AnswerEngine:
                 break
         return citations
 
-    def _no_match_message(self, question: str, terms: list[str]) -> str:
+    def _no_match_message(self, question: str) -> str:
         unknown = [
-            t
-            for t in tokenize(question)
-            if (a := analyze(t)) and self._index.document_frequency(a[0]) == 0
+            word
+            for word in tokenize(question)
+            if len(word) > 1
+            and any(self._index.document_frequency(term) == 0 for term in analyze(word))
         ]
         if unknown:
             words = ", ".join(f"“{w}”" for w in dict.fromkeys(unknown))

@@ -104,19 +104,26 @@ def _configure_stdio() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def _sources_option(default: object) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(
         "--sources",
         type=Path,
         metavar="DIR",
+        default=default,
         help="folder of .txt/.md sources (default: the bundled seeds)",
     )
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Crosscheck: answers with verbatim, cited excerpts from your sources.",
-        parents=[common],
+        parents=[_sources_option(default=None)],
     )
+    # SUPPRESS: a --sources given before the subcommand is not reset by the subcommand's default.
+    common = _sources_option(default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = commands.add_parser("ask", parents=[common], help="answer a question from the sources")

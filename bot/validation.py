@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 MAX_QUESTION_CHARS = 2000
 EXAMPLE_QUESTION = "Did Japan ban Tesla?"
+
+# Chat markup that is not part of what is asked: mentions, channels, custom emoji, links.
+_CHAT_MARKUP = re.compile(
+    r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:\d+(?::\w)?>|@(?:everyone|here)\b|https?://\S+",
+    re.IGNORECASE,
+)
+
+
+def searchable_text(question: str) -> str:
+    """The question without chat markup, so `<@&123>` or a link is not searched as a word."""
+    return _CHAT_MARKUP.sub(" ", question)
 
 
 def question_problem(question: str) -> str | None:
@@ -22,9 +34,9 @@ def question_problem(question: str) -> str | None:
         )
     if any(_is_control(ch) for ch in text):
         return "The question contains control characters or binary data. Send plain text."
-    if not any(ch.isalnum() for ch in text):
+    if not any(ch.isalnum() for ch in searchable_text(text)):
         return (
-            "The question has no words in it, only punctuation, symbols or emoji. "
+            "The question has no words in it, only punctuation, symbols, emoji, mentions or links. "
             f"Ask in words, e.g. “{EXAMPLE_QUESTION}”."
         )
     return None

@@ -1,0 +1,41 @@
+"""Shared fixtures: the bundled seeds, an engine over them, and throwaway source folders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.answer import AnswerEngine
+from bot.sources import DEFAULT_SOURCES_DIR
+
+SourceFolderFactory = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return DEFAULT_SOURCES_DIR
+
+
+@pytest.fixture(scope="session")
+def engine(seeds_dir: Path) -> AnswerEngine:
+    return AnswerEngine.from_folder(seeds_dir)
+
+
+@pytest.fixture
+def make_sources(tmp_path: Path) -> SourceFolderFactory:
+    """Write {file name: text or bytes} into a fresh folder and return the folder."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        folder = tmp_path / f"sources{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for name, content in files.items():
+            path = folder / name
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return folder
+
+    return make

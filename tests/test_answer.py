@@ -1,0 +1,128 @@
+from collections import Counter
+
+import pytest
+
+from bot.answer import MAX_CITATIONS, AnswerEngine
+from bot.answer_types import Status
+from bot.validation import MAX_QUESTION_CHARS
+
+
+def _sources_cited(answer) -> list[str]:
+    return [c.source.id for c in answer.citations]
+
+
+def test_every_excerpt_is_verbatim_source_text(engine: AnswerEngine) -> None:
+    for question in ["Did Japan ban Tesla?", "Who is Lars Moravy?", "Why is Tesla struggling?"]:
+        for citation in engine.answer(question).citations:
+            text = citation.source.text[citation.start : citation.end]
+            assert citation.excerpt == text + ("…" if citation.trimmed else "")
+
+
+def test_citations_are_numbered_in_order_and_capped(engine: AnswerEngine) -> None:
+    answer = engine.answer("What is Tesla's market share in Japan?")
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert 1 <= len(answer.citations) <= MAX_CITATIONS
+
+
+def test_a_ban_question_cites_the_ban_and_the_account_that_disagrees(engine: AnswerEngine) -> None:
+    answer = engine.answer("Was Tesla banned in Japan?")
+    assert answer.status is Status.ANSWERED
+    cited = _sources_cited(answer)
+    assert cited[0] == "001"
+    assert "000" in cited
+    assert any("ban" in c.excerpt for c in answer.citations if c.source.id == "001")
+
+
+def test_each_source_gets_its_best_passage_before_any_gets_a_second(engine: AnswerEngine) -> None:
+    answer = engine.answer("Why is Tesla struggling to sell cars in Japan?")
+    cited = _sources_cited(answer)
+    first_repeat = next((i for i, s in enumerate(cited) if cited.index(s) != i), len(cited))
+    assert len(set(cited[:first_repeat])) == len(set(cited))
+
+
+def test_single_source_facts_are_not_padded_with_other_sources(engine: AnswerEngine) -> None:
+    answer = engine.answer("Where did the first Roadster sports cars shipped to Asia go?")
+    assert set(_sources_cited(answer)) == {"002"}
+    assert "Yokohama" in answer.citations[0].excerpt
+
+
+def test_a_sentence_starting_this_confirms_brings_the_one_before(engine: AnswerEngine) -> None:
+    answer = engine.answer("Is Tesla making strategic market adjustments in Japan?")
+    excerpt = next(c.excerpt for c in answer.citations if "This confirms" in c.excerpt)
+    assert not excerpt.startswith("This confirms")
+
+
+def test_a_figure_comes_with_the_sentence_that_qualifies_it(engine: AnswerEngine) -> None:
+    answer = engine.answer("What share of imported electric vehicles in 2019 were Teslas?")
+    excerpt = answer.citations[0].excerpt
+    assert "roughly 90%" in excerpt and "tiny segment" in excerpt
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of France?",
+        "What's the weather in Tokyo tomorrow?",
+        "How do I bake sourdough bread at home?",
+        "Who won the 1998 football world cup?",
+        "Is Tesla popular in Germany?",
+    ],
+)
+def test_questions_the_sources_do_not_cover_are_no_match(engine: AnswerEngine, question) -> None:
+    answer = engine.answer(question)
+    assert answer.status is Status.NO_MATCH
+    assert answer.citations == ()
+    assert "don't cover" in answer.message
+
+
+def test_no_match_names_the_words_no_source_mentions(engine: AnswerEngine) -> None:
+    answer = engine.answer("What's the weather in Tokyo tomorrow?")
+    assert "“weather”" in answer.message and "“tomorrow”" in answer.message
+    assert "Tokyo" not in answer.message
+
+
+def test_a_question_of_only_common_words_is_no_match_with_a_hint(engine: AnswerEngine) -> None:
+    answer = engine.answer("What is it about?")
+    assert answer.status is Status.NO_MATCH
+    assert "common words" in answer.message
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("?!…", "no words"),
+        ("🚗🇯🇵🤔", "no words"),
+        ("x" * (MAX_QUESTION_CHARS + 1), "too long"),
+        ("ban\x00\x01\x02", "control characters"),
+        ("Did Japan \ufffd\ufffd ban Tesla?", "binary"),
+    ],
+)
+def test_unusable_input_is_invalid_with_a_reason(engine: AnswerEngine, question, says) -> None:
+    answer = engine.answer(question)
+    assert answer.status is Status.INVALID
+    assert says in answer.message
+    assert answer.citations == ()
+
+
+def test_markdown_mentions_and_other_scripts_are_searched_as_words(engine: AnswerEngine) -> None:
+    assert engine.answer("**Did** _Japan_ `ban` @everyone <@&123> Tesla?").status is Status.ANSWERED
+    assert engine.answer("テスラ 日本 禁止").status is Status.NO_MATCH
+
+
+def test_a_question_at_the_length_limit_is_accepted(engine: AnswerEngine) -> None:
+    question = ("Did Japan ban Tesla? " * 200)[:MAX_QUESTION_CHARS]
+    assert engine.answer(question).status is Status.ANSWERED
+
+
+def test_any_folder_of_sources_can_be_asked(make_sources) -> None:
+    folder = make_sources(
+        {
+            "a.txt": "The river flooded the valley in May. Farmers lost their crops.",
+            "b.md": "# Flood report\nOfficials said the valley flood was minor.",
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer("Did the valley flood?")
+    assert answer.status is Status.ANSWERED
+    assert Counter(_sources_cited(answer)) == Counter({"a": 1, "b": 1})

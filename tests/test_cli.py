@@ -1,0 +1,101 @@
+"""The command line as a user meets it: output, JSON contract, exit codes, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.main import main
+
+
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin.decode("utf-8", "replace") if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_ask_prints_numbered_quotes_and_dated_sources() -> None:
+    result = _run("ask", "Did Japan ban Tesla?")
+    assert result.returncode == 0, result.stderr
+    assert "[1] “" in result.stdout
+    assert "Sources:" in result.stdout
+    assert "2025-03-25" in result.stdout and "undated" in result.stdout
+
+
+def test_ask_json_follows_the_contract(capsys) -> None:
+    assert main(["ask", "--json", "Did Japan ban Tesla?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {"question", "status", "message", "citations", "contradictions"}
+    assert data["status"] == "answered"
+    for citation in data["citations"]:
+        assert set(citation) >= {"n", "source", "excerpt", "start", "end", "score"}
+        assert set(citation["source"]) >= {"id", "title", "date", "path"}
+        text = Path(citation["source"]["path"]).read_text(encoding="utf-8")
+        assert citation["excerpt"].rstrip("…") == text[citation["start"] : citation["end"]]
+    assert [c["n"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
+
+
+def test_no_match_exits_zero_with_a_message(capsys) -> None:
+    assert main(["ask", "--json", "What is the capital of France?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "no_match" and data["citations"] == [] and data["message"]
+
+
+@pytest.mark.parametrize("question", ["   ", "!!!", "x" * 2001])
+def test_invalid_input_exits_two_with_one_line_on_stderr(capsys, question: str) -> None:
+    assert main(["ask", question]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err
+
+
+def test_invalid_input_with_json_still_prints_the_object(capsys) -> None:
+    assert main(["ask", "--json", ""]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["status"] == "invalid"
+    assert captured.err.startswith("error: ")
+
+
+def test_binary_question_on_stdin_is_invalid_not_a_traceback() -> None:
+    result = _run("ask", "-", stdin=b"\x00\xff\xfe binary \x01")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_unreadable_sources_exit_two_with_the_reason(make_sources) -> None:
+    folder = make_sources({"bad.txt": b"\x00\x01\x02"})
+    result = _run("ask", "--sources", str(folder), "anything")
+    assert result.returncode == 2
+    assert "bad.txt" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_sources_folder_exits_two(tmp_path: Path, capsys) -> None:
+    assert main(["sources", "--sources", str(tmp_path / "missing")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_sources_option_is_accepted_before_the_subcommand_too(make_sources, capsys) -> None:
+    folder = make_sources({"river.txt": "The river flooded the valley in May."})
+    assert main(["--sources", str(folder), "ask", "Did", "the", "river", "flood?"]) == 0
+    assert "[1] “The river flooded the valley in May.”" in capsys.readouterr().out
+    assert main(["ask", "--sources", str(folder), "Did", "the", "river", "flood?"]) == 0
+    assert "[1] “The river flooded the valley in May.”" in capsys.readouterr().out
+
+
+def test_sources_lists_id_title_date_and_passage_count(capsys) -> None:
+    assert main(["sources", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert [s["id"] for s in listing] == ["000", "001", "002"]
+    assert all(s["passages"] > 0 and s["title"] for s in listing)
+    assert listing[0]["date"] is None
+
+
+def test_usage_errors_exit_two() -> None:
+    result = _run("ask")
+    assert result.returncode == 2 and "Traceback" not in result.stderr

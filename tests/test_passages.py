@@ -1,0 +1,96 @@
+from pathlib import Path
+
+import pytest
+
+from bot.passages import split_into_passages
+from bot.sources import Source, load_sources
+
+
+def _source(text: str) -> Source:
+    return Source(id="t", title="t", date=None, path=Path("t.txt"), text=text)
+
+
+def _sentences(text: str) -> list[str]:
+    return [p.text for p in split_into_passages(_source(text))]
+
+
+@pytest.fixture(scope="module")
+def seed_passages(seeds_dir: Path) -> dict[str, list[str]]:
+    return {s.id: [p.text for p in split_into_passages(s)] for s in load_sources(seeds_dir)}
+
+
+def test_every_passage_is_the_sources_own_text(seeds_dir: Path) -> None:
+    for source in load_sources(seeds_dir):
+        for passage in split_into_passages(source):
+            assert passage.text == source.text[passage.start : passage.end]
+            assert passage.text == passage.text.strip()
+
+
+def test_sentence_ending_inside_curly_quotes(seed_passages) -> None:
+    assert any(p.endswith("“Japan loses, Mars awaits us all.”") for p in seed_passages["001"])
+    assert "These seven words have sparked" in next(
+        p for p in seed_passages["001"] if p.startswith("These seven words")
+    )
+
+
+def test_abbreviations_do_not_end_sentences(seed_passages) -> None:
+    joined = seed_passages["000"] + seed_passages["001"]
+    assert any("outside the U.S., provided the brand" in p for p in joined)
+    assert any("at 12:30 a.m. PDT, just five minutes" in p for p in joined)
+    assert any("said Dr. Aiko Tanaka, a tech policy expert" in p for p in joined)
+
+
+def test_heading_without_end_punctuation_is_its_own_passage(seed_passages) -> None:
+    assert "Tesla Model S and Model X: No Global Discontinuation Yet" in seed_passages["000"]
+    assert "Why is Tesla Struggling in Japan?" in seed_passages["000"]
+
+
+def test_check_mark_bullets_are_passages_without_the_mark(seed_passages) -> None:
+    bullet = "Expanding Model 3 and Model Y sales that have seen more tremendous success in Asian markets."
+    assert bullet in seed_passages["000"]
+
+
+def test_dateline_is_not_part_of_the_first_sentence(seed_passages) -> None:
+    first = seed_passages["002"][0]
+    assert first.startswith("For all of Elon Musk’s domination")
+    assert "2020-03-03" not in first
+
+
+def test_initials_and_decimals_stay_inside_sentences() -> None:
+    assert _sentences("J. R. Smith paid 3.5 million. He left.") == [
+        "J. R. Smith paid 3.5 million.",
+        "He left.",
+    ]
+
+
+def test_question_inside_a_quote_followed_by_lowercase_does_not_split() -> None:
+    assert _sentences("“Why now?” he asked. Nobody knew.") == [
+        "“Why now?” he asked.",
+        "Nobody knew.",
+    ]
+
+
+def test_hard_wrapped_prose_is_joined_into_sentences() -> None:
+    text = (
+        "The committee published its findings on Monday after a long review of the\n"
+        "evidence. It recommended new rules.\n"
+    )
+    assert _sentences(text) == [
+        "The committee published its findings on Monday after a long review of the\nevidence.",
+        "It recommended new rules.",
+    ]
+
+
+def test_other_scripts_split_on_their_own_punctuation() -> None:
+    assert _sentences("東京は晴れです。明日は雨です。") == ["東京は晴れです。", "明日は雨です。"]
+
+
+def test_markdown_heading_marker_is_left_out_of_the_passage() -> None:
+    assert _sentences("## Results\nSales rose.") == ["Results", "Sales rose."]
+
+
+def test_blank_lines_start_new_paragraphs(seeds_dir: Path) -> None:
+    source = next(s for s in load_sources(seeds_dir) if s.id == "002")
+    passages = split_into_passages(source)
+    assert passages[0].paragraph != passages[1].paragraph
+    assert passages[1].paragraph == passages[2].paragraph
