@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer_types import Answer, Citation, Status
+from bot.caveat import find_disagreements, find_single_source_claims
 from bot.excerpts import excerpt_for
 from bot.lexicon import PREDICATE_FRAMES
 from bot.passages import Passage, split_into_passages
@@ -105,7 +106,14 @@ class AnswerEngine:
         citations = self._cite(relevant)
         sources = {c.source.id for c in citations}
         message = f"{_count(len(citations), 'excerpt')} from {_count(len(sources), 'source')}."
-        return Answer(question, Status.ANSWERED, message, tuple(citations))
+        return Answer(
+            question,
+            Status.ANSWERED,
+            message,
+            tuple(citations),
+            tuple(find_disagreements(searchable, citations)),
+            tuple(find_single_source_claims(searchable, citations)),
+        )
 
     def _coverage(self, passage_id: int, weights: dict[str, float]) -> float:
         """Share of the question's weight found in the passage (its neighbours count half)."""
