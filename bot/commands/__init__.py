@@ -1,0 +1,7 @@
+"""Slash commands and context menus, one Cog module per command group."""
+
+EXTENSIONS: tuple[str, ...] = (
+    "bot.commands.ask",
+    "bot.commands.sources",
+    "bot.commands.check",
+)

@@ -1,0 +1,125 @@
+"""Settings: one frozen object, read once from the environment and `.env`, validated at start.
+
+The environment wins over `.env`, so a deployment can override a checked-out file. Nothing here
+imports `discord`; the endpoint defaults are Discord's public ones, written out.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from bot.sources import DEFAULT_SOURCES_DIR
+
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+DEFAULT_LOG_LEVEL = "INFO"
+DEFAULT_ASK_COOLDOWN_SECONDS = 5.0
+DEFAULT_ENV_FILE = Path(".env")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used; the message names the variable and says why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    # repr=False: a settings object may end up in a log line or a traceback; the token must not.
+    token: str | None = field(default=None, repr=False)
+    guild_id: int | None = None
+    api_base: str = DEFAULT_API_BASE
+    gateway_url: str = DEFAULT_GATEWAY_URL
+    log_level: str = DEFAULT_LOG_LEVEL
+    ask_cooldown_seconds: float = DEFAULT_ASK_COOLDOWN_SECONDS
+    sources_dir: Path = DEFAULT_SOURCES_DIR
+
+    @property
+    def custom_gateway(self) -> bool:
+        """Whether the gateway was overridden (then resumes must not go to Discord's own URL)."""
+        return self.gateway_url != DEFAULT_GATEWAY_URL
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = DEFAULT_ENV_FILE,
+    *,
+    sources_dir: Path | None = None,
+) -> Settings:
+    """Read settings from `environ` (default `os.environ`) over `env_file` (default `./.env`).
+
+    `sources_dir` (the command line's `--sources`) wins over `CROSSCHECK_SOURCES` when given.
+
+    Raises `SettingsError` with a one-line message for any value that cannot be used. A missing
+    token is not an error here: only `run` and `sync` need it, and they say so themselves.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    return Settings(
+        token=get("DISCORD_TOKEN"),
+        guild_id=_parse_guild_id(get("DISCORD_GUILD_ID")),
+        api_base=_parse_url(
+            "DISCORD_API_BASE", get("DISCORD_API_BASE"), DEFAULT_API_BASE, ("http", "https")
+        ),
+        gateway_url=_parse_url(
+            "DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), DEFAULT_GATEWAY_URL, ("ws", "wss")
+        ),
+        log_level=_parse_log_level(get("LOG_LEVEL")),
+        ask_cooldown_seconds=_parse_cooldown(get("ASK_COOLDOWN_SECONDS")),
+        sources_dir=Path(
+            sources_dir or get("CROSSCHECK_SOURCES") or DEFAULT_SOURCES_DIR
+        ).expanduser(),
+    )
+
+
+def _parse_guild_id(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 2**64:
+        raise SettingsError(f"DISCORD_GUILD_ID must be a server ID (a number), not {value!r}")
+    return int(value)
+
+
+def _parse_url(name: str, value: str | None, default: str, schemes: tuple[str, ...]) -> str:
+    if value is None:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        expected = " or ".join(f"{s}://" for s in schemes)
+        raise SettingsError(f"{name} must be a URL starting with {expected}, not {value!r}")
+    return value
+
+
+def _parse_log_level(value: str | None) -> str:
+    level = (value or DEFAULT_LOG_LEVEL).upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return level
+
+
+def _parse_cooldown(value: str | None) -> float:
+    if value is None:
+        return DEFAULT_ASK_COOLDOWN_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise SettingsError(
+            f"ASK_COOLDOWN_SECONDS must be a number of seconds from 0 (off) to 3600, not {value!r}"
+        )
+    return seconds
