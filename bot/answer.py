@@ -31,6 +31,8 @@ MIN_RELATIVE_COVERAGE = 0.6
 # Words found only in the sentences around a passage count this much (passage-level evidence).
 CONTEXT_WEIGHT = 0.5
 CONTEXT_SENTENCES = 2
+# An uncited source's passage about the same entity needs at least this share of the question.
+OTHER_SIDE_COVERAGE = 0.3
 BM25 = BM25Config()
 
 
@@ -138,24 +140,25 @@ class AnswerEngine:
     def _other_sides(
         self, terms: list[str], relevant: list[_Candidate], ranked: list[_Candidate]
     ) -> list[_Candidate]:
-        """Best passages of sources the question's words missed that speak of the same event.
+        """Best passages of sources not yet cited that speak of the same event or entity.
 
-        A source that says "production will cease" answers "Did Japan ban Tesla?" as much as
-        one that says "ban". A passage of a source not yet cited is added (one per source) when
-        it names the question's subjects (two of its words), uses a word of the same predicate
-        family as the question (see `bot.lexicon`), and shares a specific detail (a rare word,
-        a date, a number) with one of the passages already found.
+        A caveat needs both sides, but the other side often words things differently: a source
+        that says "production will cease" answers "Did Japan ban Tesla?" as much as one that
+        says "ban". A passage of an uncited source is added (one per source) when it names two
+        of the question's words and either
+        - uses a word of the question's predicate family (`bot.lexicon`) and shares a specific
+          detail (a rare word, a date, a number) with a passage already found, or
+        - covers part of the question and shares two rare words with a passage already found
+          (the same entity: "Little America II", "Mount Pleasant").
         """
-        related = set().union(*(self._frame_of.get(term, ()) for term in terms)) - set(terms)
-        if not related:
-            return []
         question_terms = set(terms)
-        specific = max(3, self._index.size // 30)
-        anchor_details = set().union(*(self._terms[c.passage_id] for c in relevant[:MAX_CITATIONS]))
-        anchor_details = {
+        related = set().union(*(self._frame_of.get(term, ()) for term in terms)) - question_terms
+        rare_limit = max(3, self._index.size // 30)
+        anchors = set().union(*(self._terms[c.passage_id] for c in relevant[:MAX_CITATIONS]))
+        rare = {
             t
-            for t in anchor_details - question_terms - set(self._frame_of)
-            if self._index.document_frequency(t) <= specific
+            for t in anchors - set(self._frame_of)
+            if self._index.document_frequency(t) <= rare_limit
         }
         covered = {self.passages[c.passage_id].source.id for c in relevant}
         best_per_source: dict[str, tuple[tuple[int, int, float], _Candidate]] = {}
@@ -163,18 +166,18 @@ class AnswerEngine:
             source_id = self.passages[candidate.passage_id].source.id
             passage_terms = self._terms[candidate.passage_id]
             subjects = len(passage_terms & question_terms)
-            details = len(passage_terms & anchor_details)
-            if source_id in covered or not passage_terms & related or not details:
+            if source_id in covered or subjects < min(2, len(question_terms)):
                 continue
-            if subjects < min(2, len(question_terms)):
+            shared_rare = passage_terms & rare
+            same_event = bool(passage_terms & related and shared_rare - question_terms)
+            same_entity = candidate.coverage >= OTHER_SIDE_COVERAGE and len(shared_rare) >= 2
+            if not (same_event or same_entity):
                 continue
-            rank = (subjects, details, candidate.score)
+            rank = (subjects, len(shared_rare), candidate.score)
             if source_id not in best_per_source or rank > best_per_source[source_id][0]:
                 best_per_source[source_id] = (rank, candidate)
-        return [
-            candidate
-            for _, candidate in sorted(best_per_source.values(), key=lambda r: r[0], reverse=True)
-        ]
+        chosen = sorted(best_per_source.values(), key=lambda ranked: ranked[0], reverse=True)
+        return [candidate for _, candidate in chosen]
 
     def _cite(self, relevant: list[_Candidate]) -> list[Citation]:
         """Up to MAX_CITATIONS: each source's best passage first, then the next best overall."""
