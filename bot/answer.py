@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer_types import Answer, Citation, Status
-from bot.caveat import find_disagreements, find_single_source_claims
+from bot.caveat import (
+    PassageConflict,
+    find_conflicts_across,
+    find_disagreements,
+    find_single_source_claims,
+)
 from bot.excerpts import excerpt_for
 from bot.lexicon import PREDICATE_FRAMES
 from bot.passages import Passage, split_into_passages
@@ -73,6 +78,10 @@ class AnswerEngine:
 
     def passages_of(self, source_id: str) -> list[Passage]:
         return list(self._by_source.get(source_id, []))
+
+    def conflicts(self) -> list[PassageConflict]:
+        """Disagreements between sources across the whole set, strongest first."""
+        return find_conflicts_across(self.passages)
 
     def answer(self, question: str) -> Answer:
         problem = question_problem(question)

@@ -14,8 +14,13 @@ from pathlib import Path
 
 from bot.answer import AnswerEngine
 from bot.answer_types import Status
-from bot.rendering.json_output import answer_to_dict, render_json, sources_to_list
-from bot.rendering.terminal import render_answer, render_sources
+from bot.rendering.json_output import (
+    answer_to_dict,
+    conflicts_to_list,
+    render_json,
+    sources_to_list,
+)
+from bot.rendering.terminal import render_answer, render_conflicts, render_sources
 from bot.sources import DEFAULT_SOURCES_DIR, SourceError
 
 log = logging.getLogger(__name__)
@@ -57,6 +62,15 @@ def _sources(args: argparse.Namespace) -> int:
         print(render_json(sources_to_list(engine.sources, counts)))
     else:
         print(render_sources(engine.sources, counts))
+    return EXIT_OK
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    conflicts = _engine(args).conflicts()
+    if args.json:
+        print(render_json(conflicts_to_list(conflicts)))
+    else:
+        print(render_conflicts(conflicts))
     return EXIT_OK
 
 
@@ -136,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", parents=[common], help="list the sources")
     sources.add_argument("--json", action="store_true", help="print JSON")
     sources.set_defaults(handler=_sources)
+
+    conflicts = commands.add_parser(
+        "conflicts", parents=[common], help="disagreements across all the sources"
+    )
+    conflicts.add_argument("--json", action="store_true", help="print JSON")
+    conflicts.set_defaults(handler=_conflicts)
 
     run = commands.add_parser(
         "run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)"

@@ -99,3 +99,32 @@ def test_sources_lists_id_title_date_and_passage_count(capsys) -> None:
 def test_usage_errors_exit_two() -> None:
     result = _run("ask")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_conflicts_lists_the_seeds_disagreements_with_both_sources(capsys) -> None:
+    assert main(["conflicts", "--json"]) == 0
+    conflicts = json.loads(capsys.readouterr().out)
+    assert conflicts
+    for conflict in conflicts:
+        sides = conflict["sides"]
+        assert {side["source"]["id"] for side in sides} == {"000", "001"}
+        assert all(side["quote"] in side["passage"] for side in sides)
+        assert conflict["explanation"]
+
+
+def test_conflicts_finds_none_in_sources_that_agree(make_sources, capsys) -> None:
+    folder = make_sources(
+        {
+            "a.txt": "The bridge opened to traffic on 4 May 2021 after two years of work.",
+            "b.txt": "After two years of work, the bridge opened to traffic on 4 May 2021.",
+        }
+    )
+    assert main(["conflicts", "--sources", str(folder)]) == 0
+    assert "No disagreements" in capsys.readouterr().out
+
+
+def test_conflicts_terminal_output_names_titles_and_dates(capsys) -> None:
+    assert main(["conflicts"]) == 0
+    out = capsys.readouterr().out
+    assert "Japan imposes a blanket ban on Tesla technology (2025-03-25)" in out
+    assert "(undated)" in out

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.answer_types import Answer, Citation
+from bot.caveat import PassageConflict
 from bot.sources import Source
 
 
@@ -38,6 +39,26 @@ def source_to_dict(source: Source, passages: int | None = None) -> dict[str, Any
     if passages is not None:
         data |= {"passages": passages, "characters": len(source.text)}
     return data
+
+
+def conflicts_to_list(conflicts: Sequence[PassageConflict]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": conflict.kind,
+            "explanation": conflict.explanation,
+            "sides": [
+                {
+                    "source": source_to_dict(passage.source),
+                    "quote": quote,
+                    "passage": passage.text,
+                    "start": passage.start,
+                    "end": passage.end,
+                }
+                for passage, quote in zip(conflict.passages, conflict.quotes, strict=True)
+            ],
+        }
+        for conflict in conflicts
+    ]
 
 
 def render_json(data: Any) -> str:

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from bot.answer_types import Answer, Status
+from bot.caveat import PassageConflict
 from bot.rendering import describe_date
 from bot.sources import Source
 
@@ -36,6 +37,22 @@ def render_answer(answer: Answer) -> str:
     if answer.notes:
         lines.append("")
         lines += [f"Note: {_clean(note)}" for note in answer.notes]
+    return "\n".join(lines)
+
+
+def render_conflicts(conflicts: Sequence[PassageConflict]) -> str:
+    if not conflicts:
+        return "No disagreements found between the sources."
+    lines = [f"{len(conflicts)} disagreement{'s' if len(conflicts) != 1 else ''} between sources:"]
+    for number, conflict in enumerate(conflicts, start=1):
+        lines += [
+            "",
+            *_wrapped(f"{number}. ({conflict.kind}) {_clean(conflict.explanation)}", "   "),
+        ]
+        for passage, quote in zip(conflict.passages, conflict.quotes, strict=True):
+            source = passage.source
+            lines += _wrapped(f"   “{_clean(quote)}”", indent="    ")
+            lines.append(f"    — {source.id}: {_clean(source.title)} ({describe_date(source)})")
     return "\n".join(lines)
 
 

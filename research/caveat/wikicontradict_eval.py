@@ -6,11 +6,8 @@ Two modes:
   different sources; a hit is a caveat whose sides quote one context each. False alarms: context1
   against the three contexts of *other* articles that BM25 ranks highest for the question, and
   SNLI entailment/neutral pairs (premise as question).
-* ``--mode full`` (the issue's protocol): every row's context1 and context2 become two source
-  files ("<article> A" / "<article> B") in one folder; each question is asked of the whole folder
-  through `AnswerEngine.from_folder`. (a) both contexts cited, (b) a caveat whose sides quote the
-  two contexts. False alarms: the same question with that row's context2 removed from the folder;
-  any caveat is a false alarm.
+* ``--mode full``: the issue's protocol, `python -m bot eval wikicontradict`
+  (`bot/evaluation/wikicontradict.py`).
 
 Tune on odd question_IDs; even IDs are held out. Identical contexts shared by several rows are
 written once, so removing a row's context2 removes every copy of that text.
@@ -24,14 +21,13 @@ import argparse
 import csv
 import json
 import sys
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.answer_types import Citation, Contradiction
 from bot.caveat import find_disagreements
+from bot.evaluation.wikicontradict import run_wikicontradict
 from bot.retrieval import PassageIndex, analyze
 from bot.sources import Source
 
@@ -123,86 +119,6 @@ def snli_false_alarms() -> dict[str, float]:
     return {label: f / n for label, (n, f) in sorted(counts.items())}
 
 
-def full(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:
-    """The issue's protocol through the answer engine (see the module docstring)."""
-    from bot.answer import AnswerEngine  # the lead's module; imported late so direct mode works
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        files = _write_folder(rows, folder)
-        engine = AnswerEngine.from_folder(folder)
-        tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-        for row in rows:
-            c1, c2 = row["context1"].strip(), row["context2"].strip()
-            answer = engine.answer(row["question"])
-            contradictions = answer.contradictions or tuple(
-                find_disagreements(row["question"], answer.citations)
-            )
-            cited = [c.excerpt.rstrip("…") for c in answer.citations]
-            both = any(_same_text(t, c1) for t in cited) and any(_same_text(t, c2) for t in cited)
-            hit = any(_quotes_both(c, c1, c2) for c in contradictions)
-            removed = files[c2]
-            parked = removed.with_suffix(".parked")
-            removed.rename(parked)
-            try:
-                alone = AnswerEngine.from_folder(folder).answer(row["question"])
-                alarm = bool(
-                    alone.contradictions or find_disagreements(row["question"], alone.citations)
-                )
-            finally:
-                parked.rename(removed)
-            for key in (f"{row['split']}/{row['type']}", f"{row['split']}/all"):
-                t = tally[key]
-                t[0] += 1
-                t[1] += both
-                t[2] += hit
-                t[3] += alarm
-            if VERBOSE:
-                print(
-                    row["question_ID"],
-                    row["type"],
-                    "cited" if both else "-",
-                    "HIT" if hit else "miss",
-                    "ALARM" if alarm else "",
-                )
-                for c in contradictions:
-                    print("   ", c.kind, c.explanation[:300])
-    return {
-        k: {
-            "n": v[0],
-            "both_cited": v[1] / v[0],
-            "caveat_recall": v[2] / v[0],
-            "false_alarm": v[3] / v[0],
-        }
-        for k, v in sorted(tally.items())
-    }
-
-
-def _same_text(excerpt: str, context: str) -> bool:
-    """An excerpt "cites" a context when it is a piece of it (excerpts may be sentences)."""
-    return bool(excerpt.strip()) and excerpt.strip() in context
-
-
-def _write_folder(rows: Iterable[dict[str, str]], folder: Path) -> dict[str, Path]:
-    """One file per distinct context, titled "<article> A|B"; returns text -> path."""
-    paths: dict[str, Path] = {}
-    lines = []
-    for row in rows:
-        for column, letter in (("context1", "A"), ("context2", "B")):
-            text = row[column].strip()
-            if text in paths:
-                continue
-            path = folder / f"{len(paths):03d}_{row['question_ID']}{letter}.txt"
-            path.write_text(text + "\n", encoding="utf-8")
-            paths[text] = path
-            title = (row["WikipediaArticleTitle"] + " " + letter).replace('"', "'")
-            lines.append(
-                f'[[source]]\nfile = "{path.name}"\nid = "{path.stem}"\ntitle = "{title}"\n'
-            )
-    (folder / "sources.toml").write_text("\n".join(lines), encoding="utf-8")
-    return paths
-
-
 VERBOSE = False
 
 
@@ -216,10 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     VERBOSE = args.verbose
     rows = [r for r in load_rows() if args.split in ("all", r["split"])]
     started = time.perf_counter()
-    run: Callable[[list[dict[str, str]]], dict[str, dict[str, float]]] = (
-        direct if args.mode == "direct" else full
-    )
-    report = run(rows)
+    if args.mode == "full":  # the issue's protocol lives in the project
+        return run_wikicontradict(WIKI_CSV.parent)
+    report = direct(rows)
     for key, figures in report.items():
         print(
             key,
