@@ -119,6 +119,11 @@ def question_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown
 # --- the bot --------------------------------------------------------------------------------
 
 
+# The bot never joins voice: no warning at every start about missing voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class CrosscheckBot(commands.Bot):
     """The bot: default intents, no mentions ever, commands loaded and synced in `setup_hook`."""
 

@@ -13,6 +13,7 @@ import discord
 
 from bot.answer_types import Answer, Citation, Contradiction
 from bot.passages import Passage
+from bot.rendering import describe_date
 from bot.sources import Source
 
 MAX_TITLE = 256
@@ -26,7 +27,6 @@ MAX_EMBEDS = 10
 MAX_CONTENT = 2000
 
 ELLIPSIS = "…"
-UNDATED = "undated"
 CAVEAT_NAME = "⚠ Sources disagree"
 MAX_CAVEAT_FIELDS = 3
 MIN_EXCERPT = 160
@@ -72,7 +72,7 @@ def quote(text: str, limit: int) -> str:
 
 def source_label(source: Source) -> str:
     """A source's escaped title and date ("undated" when it has none)."""
-    return f"{clean(source.title)} · {source.date or UNDATED}"
+    return f"{clean(source.title)} · {describe_date(source)}"
 
 
 def answer_embeds(answer: Answer) -> list[discord.Embed]:
@@ -165,7 +165,7 @@ def source_list_embeds(
 ) -> list[discord.Embed]:
     """Every source with id, title, date and size, split over embeds as Discord's limits need."""
     lines = [
-        f"**{clean(s.id)}** · {clean(s.title)} · {s.date or UNDATED} · "
+        f"**{clean(s.id)}** · {clean(s.title)} · {describe_date(s)} · "
         f"{passage_counts.get(s.id, 0):,} passages · {len(s.text):,} characters"
         for s in sources
     ]
@@ -201,7 +201,7 @@ def source_detail_embed(source: Source, passages: Sequence[Passage]) -> discord.
     """One source's details and its opening passage."""
     embed = discord.Embed(title=trim(clean(source.title), MAX_TITLE), colour=SOURCES_COLOUR)
     embed.add_field(name="ID", value=trim(clean(source.id), MAX_FIELD_VALUE))
-    embed.add_field(name="Date", value=source.date or UNDATED)
+    embed.add_field(name="Date", value=describe_date(source))
     embed.add_field(name="File", value=trim(clean(source.path.name), MAX_FIELD_VALUE) or "-")
     embed.add_field(name="Passages", value=f"{len(passages):,}")
     embed.add_field(name="Characters", value=f"{len(source.text):,}")
