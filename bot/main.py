@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
     sync.set_defaults(handler=_sync)
 
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
-    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict"])
+    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict", "speed"])
     evaluate.add_argument(
         "--data",
         type=Path,
