@@ -57,8 +57,11 @@ def evaluate(
     analyzer: Callable[[str], list[str]],
     config: BM25Config,
     name: str,
+    doc_terms: list[list[str]] | None = None,
 ) -> RunResult:
-    index = PassageIndex([analyzer(text) for text in collection.doc_texts], config)
+    """nDCG@10 and recall@100 over the judged queries; `doc_terms` reuses an analysis."""
+    terms = doc_terms if doc_terms is not None else [analyzer(t) for t in collection.doc_texts]
+    index = PassageIndex(terms, config)
     ndcgs, recalls = [], []
     for number, query in enumerate(collection.queries, start=1):
         gains = collection.judgements.get(number)
@@ -90,22 +93,7 @@ def grid(collection: Collection) -> Iterator[RunResult]:
                 deltas = (1.0,) if variant == "okapi" else (0.5, 1.0)
                 for delta in deltas:
                     config = BM25Config(variant, k1, b, delta)
-                    yield _evaluate_terms(collection, terms, config)
-
-
-def _evaluate_terms(
-    collection: Collection, terms: list[list[str]], config: BM25Config
-) -> RunResult:
-    index = PassageIndex(terms, config)
-    ndcgs, recalls = [], []
-    for number, query in enumerate(collection.queries, start=1):
-        gains = collection.judgements.get(number)
-        if not gains:
-            continue
-        ranked = [collection.doc_ids[i] for i, _ in index.search(analyze(query), limit=100)]
-        ndcgs.append(ndcg_at(ranked, gains, 10))
-        recalls.append(recall_at(ranked, gains, 100))
-    return RunResult(_describe(config), statistics.fmean(ndcgs), statistics.fmean(recalls))
+                    yield evaluate(collection, analyze, config, _describe(config), terms)
 
 
 def _describe(config: BM25Config) -> str:
