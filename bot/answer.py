@@ -67,7 +67,7 @@ class AnswerEngine:
             terms = analyze(passage.text)
             corpus.append(terms)
             self._terms.append(frozenset(terms))
-        self._context_terms = [self._terms_around(p) for p in self.passages]
+        self._context_terms = [self._terms_around(i) for i in range(len(self.passages))]
         self._index = PassageIndex(corpus, BM25)
         self._frame_of = _frame_terms()
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
@@ -136,14 +136,19 @@ class AnswerEngine:
         )
         return shared / total if total else 0.0
 
-    def _terms_around(self, passage: Passage) -> frozenset[str]:
-        siblings = self._by_source[passage.source.id]
-        lo, hi = passage.position - CONTEXT_SENTENCES, passage.position + CONTEXT_SENTENCES
-        return frozenset(
-            term
-            for other in siblings[max(lo, 0) : hi + 1]
-            if other.paragraph == passage.paragraph and other is not passage
-            for term in analyze(other.text)
+    def _terms_around(self, passage_id: int) -> frozenset[str]:
+        """Terms of the sentences around a passage, within its paragraph (already analysed)."""
+        passage = self.passages[passage_id]
+        lo = max(passage_id - CONTEXT_SENTENCES, 0)
+        hi = min(passage_id + CONTEXT_SENTENCES + 1, len(self.passages))
+        return frozenset().union(
+            *(
+                self._terms[i]
+                for i in range(lo, hi)
+                if i != passage_id
+                and self.passages[i].source is passage.source
+                and self.passages[i].paragraph == passage.paragraph
+            )
         )
 
     def _other_sides(
