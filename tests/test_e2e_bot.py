@@ -22,23 +22,13 @@ from pathlib import Path
 import discord
 import pytest
 import pytest_asyncio
-
-try:
-    from fake_discord import (
-        FLAG_EPHEMERAL,
-        MEMBER_PERMISSIONS,
-        MODERATOR_PERMISSIONS,
-        FakeDiscord,
-        SentMessage,
-    )
-except ImportError:  # pragma: no cover - tests/ turned into a package
-    from tests.fake_discord import (
-        FLAG_EPHEMERAL,
-        MEMBER_PERMISSIONS,
-        MODERATOR_PERMISSIONS,
-        FakeDiscord,
-        SentMessage,
-    )
+from fake_discord import (
+    FLAG_EPHEMERAL,
+    MEMBER_PERMISSIONS,
+    MODERATOR_PERMISSIONS,
+    FakeDiscord,
+    SentMessage,
+)
 
 if importlib.util.find_spec("bot.__main__") is None:  # pragma: no cover
     pytest.skip("bot/__main__.py (python -m bot run) does not exist yet", allow_module_level=True)

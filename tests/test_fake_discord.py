@@ -10,27 +10,15 @@ import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
-
-try:
-    from fake_discord import (
-        FLAG_EPHEMERAL,
-        MEMBER_PERMISSIONS,
-        MODERATOR_PERMISSIONS,
-        FakeDiscord,
-        FakeDiscordTimeout,
-        patched_discord,
-        running_fake,
-    )
-except ImportError:  # pragma: no cover - tests/ turned into a package
-    from tests.fake_discord import (
-        FLAG_EPHEMERAL,
-        MEMBER_PERMISSIONS,
-        MODERATOR_PERMISSIONS,
-        FakeDiscord,
-        FakeDiscordTimeout,
-        patched_discord,
-        running_fake,
-    )
+from fake_discord import (
+    FLAG_EPHEMERAL,
+    MEMBER_PERMISSIONS,
+    MODERATOR_PERMISSIONS,
+    FakeDiscord,
+    FakeDiscordTimeout,
+    patched_discord,
+    running_fake,
+)
 
 
 class FastBot(commands.Bot):
