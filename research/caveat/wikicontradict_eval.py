@@ -18,7 +18,6 @@ Usage: python research/caveat/wikicontradict_eval.py --mode direct|full [--split
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import time
@@ -27,22 +26,13 @@ from pathlib import Path
 
 from bot.answer_types import Citation, Contradiction
 from bot.caveat import find_disagreements
-from bot.evaluation.wikicontradict import run_wikicontradict
+from bot.evaluation.wikicontradict import load_rows, run_wikicontradict
 from bot.retrieval import PassageIndex, analyze
 from bot.sources import Source
 
 DATA = Path("/work/shared/data")
-WIKI_CSV = DATA / "wikicontradict" / "WikiContradict_dataset_v1_rag_qa.rows1-148.csv"
+WIKI_DIR = DATA / "wikicontradict"
 SNLI = DATA / "snli-dev-subset" / "snli_1.0_dev.first1289.jsonl"
-
-
-def load_rows() -> list[dict[str, str]]:
-    with WIKI_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["samepassage"] == "Different"]
-    for row in rows:
-        row["type"] = "Explicit" if row["contradictType"].startswith("Explicit") else "Implicit"
-        row["split"] = "odd" if int(row["question_ID"]) % 2 else "even"
-    return rows
 
 
 def _source(sid: str, title: str, text: str) -> Source:
@@ -130,10 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     VERBOSE = args.verbose
-    rows = [r for r in load_rows() if args.split in ("all", r["split"])]
+    rows = [
+        r for r in load_rows(WIKI_DIR) if args.split == "all" or r["split"].startswith(args.split)
+    ]
     started = time.perf_counter()
     if args.mode == "full":  # the protocol lives in the project
-        return run_wikicontradict(WIKI_CSV.parent)
+        return run_wikicontradict(WIKI_DIR)
     report = direct(rows)
     for key, figures in report.items():
         print(
