@@ -1049,60 +1049,36 @@ class FakeDiscord:
     # ------------------------------------------------------------------ HTTP plumbing
 
     def _routes(self) -> list[tuple[str, re.Pattern[str], Callable[..., Any], bool]]:
-        a = r"(?P<app_id>\d+)"
-        return [
-            ("GET", re.compile(r"/users/@me"), self._get_me, True),
-            ("GET", re.compile(r"/gateway"), self._get_gateway, False),
-            ("GET", re.compile(r"/gateway/bot"), self._get_gateway_bot, True),
-            ("GET", re.compile(r"/oauth2/applications/@me"), self._get_app_info, True),
-            ("GET", re.compile(r"/applications/@me"), self._get_app_info, True),
-            ("GET", re.compile(rf"/applications/{a}/commands"), self._get_commands, True),
-            ("PUT", re.compile(rf"/applications/{a}/commands"), self._put_commands, True),
-            (
-                "GET",
-                re.compile(rf"/applications/{a}/guilds/(?P<guild_id>\d+)/commands"),
-                self._get_commands,
-                True,
-            ),
-            (
-                "PUT",
-                re.compile(rf"/applications/{a}/guilds/(?P<guild_id>\d+)/commands"),
-                self._put_commands,
-                True,
-            ),
+        """(method, path pattern, handler, needs the bot token) for every route served."""
+        app = r"/applications/(?P<app_id>\d+)"
+        guild_commands = app + r"/guilds/(?P<guild_id>\d+)/commands"
+        webhook = r"/webhooks/(?P<app_id>\d+)/(?P<token>[^/]+)"
+        webhook_message = webhook + r"/messages/(?P<mid>[^/]+)"
+        channel = r"/channels/(?P<channel_id>\d+)"
+        table = [
+            ("GET", r"/users/@me", self._get_me, True),
+            ("GET", r"/gateway", self._get_gateway, False),
+            ("GET", r"/gateway/bot", self._get_gateway_bot, True),
+            ("GET", r"/oauth2/applications/@me", self._get_app_info, True),
+            ("GET", r"/applications/@me", self._get_app_info, True),
+            ("GET", app + r"/commands", self._get_commands, True),
+            ("PUT", app + r"/commands", self._put_commands, True),
+            ("GET", guild_commands, self._get_commands, True),
+            ("PUT", guild_commands, self._put_commands, True),
             (
                 "POST",
-                re.compile(r"/interactions/(?P<iid>\d+)/(?P<token>[^/]+)/callback"),
+                r"/interactions/(?P<iid>\d+)/(?P<token>[^/]+)/callback",
                 self._post_callback,
                 False,
             ),
-            ("POST", re.compile(rf"/webhooks/{a}/(?P<token>[^/]+)"), self._post_followup, False),
-            (
-                "GET",
-                re.compile(rf"/webhooks/{a}/(?P<token>[^/]+)/messages/(?P<mid>[^/]+)"),
-                self._get_webhook_message,
-                False,
-            ),
-            (
-                "PATCH",
-                re.compile(rf"/webhooks/{a}/(?P<token>[^/]+)/messages/(?P<mid>[^/]+)"),
-                self._patch_webhook_message,
-                False,
-            ),
-            (
-                "DELETE",
-                re.compile(rf"/webhooks/{a}/(?P<token>[^/]+)/messages/(?P<mid>[^/]+)"),
-                self._delete_webhook_message,
-                False,
-            ),
-            ("GET", re.compile(r"/channels/(?P<channel_id>\d+)"), self._get_channel, True),
-            (
-                "POST",
-                re.compile(r"/channels/(?P<channel_id>\d+)/messages"),
-                self._post_channel_message,
-                True,
-            ),
+            ("POST", webhook, self._post_followup, False),
+            ("GET", webhook_message, self._get_webhook_message, False),
+            ("PATCH", webhook_message, self._patch_webhook_message, False),
+            ("DELETE", webhook_message, self._delete_webhook_message, False),
+            ("GET", channel, self._get_channel, True),
+            ("POST", channel + r"/messages", self._post_channel_message, True),
         ]
+        return [(method, re.compile(path), handler, auth) for method, path, handler, auth in table]
 
     @staticmethod
     def _json(data: Any, status: int = 200) -> web.Response:
