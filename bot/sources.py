@@ -8,7 +8,9 @@ the first line (or the file name) and the date from a leading ISO dateline, if t
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,48 +46,113 @@ def load_sources(folder: Path) -> list[Source]:
     """Read every `.txt`/`.md` file in `folder`, sorted by id.
 
     Raises `SourceError` when the folder is missing or empty, or when any file in it cannot be
-    read as text: a moderator should hear about a broken source, not lose it silently.
+    read as text: a moderator should hear about a broken source, not lose it silently. Links are
+    followed only to regular files inside the folder; a link out of it, a broken link, a link loop,
+    a FIFO or a folder named like a source fails the whole folder with the entry's name.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise SourceError(f"source folder not found: {folder}")
-    files = sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-    )
-    if not files:
+    root = folder.resolve()
+    entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
+    if not entries:
         raise SourceError(f"no .txt or .md files in {folder}")
-    metadata = _read_metadata(folder)
-    sources = [_load_one(path, metadata.get(path.name, {})) for path in files]
+    metadata = _read_metadata(folder, root)
+    sources = [
+        _load_one(
+            path, decode_text(_read_inside(path, root), path.name), metadata.get(path.name, {})
+        )
+        for path in entries
+    ]
     _check_unique_ids(sources)
     return sorted(sources, key=lambda s: s.id)
 
 
 def read_text(path: Path) -> str:
     """Return the file's text, or raise `SourceError` if it is too big, binary or not UTF-8."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(
-                f"{path.name} is too large ({size:,} bytes; at most {MAX_SOURCE_BYTES:,})"
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(f"cannot read {path}: {error.strerror or error}") from error
+    return decode_text(_read_regular_file(Path(path), Path(path).name), Path(path).name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """Return `raw` as text, or raise `SourceError` saying in one line why it is not usable text.
+
+    `name` is what the message calls the file (an upload's or a source's file name).
+    """
     if b"\x00" in raw:
-        raise SourceError(f"{path.name} is not a text file (it holds binary data)")
+        raise SourceError(f"{name} is not a text file (it holds binary data)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(
-            f"{path.name} is not UTF-8 text (bad byte at offset {error.start})"
-        ) from error
+        raise SourceError(f"{name} is not UTF-8 text (bad byte at offset {error.start})") from error
     if not text.strip():
-        raise SourceError(f"{path.name} is empty")
+        raise SourceError(f"{name} is empty")
     return text
 
 
-def _load_one(path: Path, meta: dict[str, object]) -> Source:
-    text = read_text(path)
+def _read_inside(entry: Path, root: Path) -> bytes:
+    """The bytes of folder entry `entry`, which must be (or link to) a regular file under `root`."""
+    try:
+        target = entry.resolve(strict=True)
+    except FileNotFoundError as error:
+        raise SourceError(
+            f"{entry.name} is a broken link (what it points to does not exist)"
+        ) from error
+    except (RuntimeError, OSError) as error:  # RuntimeError: a link loop on Python < 3.13
+        raise SourceError(
+            f"{entry.name} cannot be followed (a link loop or unreadable link)"
+        ) from error
+    if not target.is_relative_to(root):
+        raise SourceError(
+            f"{entry.name} links to a file outside the source folder; refusing to read it"
+        )
+    return _read_regular_file(target, entry.name)
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """Read `path` if it is a regular file of at most `MAX_SOURCE_BYTES`; `name` is what errors say.
+
+    Opened without following a final link and without blocking (a FIFO would wait for a writer),
+    then checked on the open file, so nothing swapped in after a check is read.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise SourceError(
+            f"cannot read {name}: {_not_regular(path) or error.strerror or error}"
+        ) from error
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise SourceError(f"{name} is not a regular file ({_kind(mode)})")
+    with os.fdopen(fd, "rb") as file:
+        raw = file.read(MAX_SOURCE_BYTES + 1)
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(f"{name} is too large (over {MAX_SOURCE_BYTES:,} bytes)")
+    return raw
+
+
+def _not_regular(path: Path) -> str | None:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else f"not a regular file ({_kind(mode)})"
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISLNK: "a link",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a plain file")
+
+
+def _load_one(path: Path, text: str, meta: dict[str, object]) -> Source:
     title = str(meta.get("title") or _title_from_text(text) or path.stem)
     date = meta.get("date", _date_from_dateline(text))
     return Source(
@@ -97,12 +164,12 @@ def _load_one(path: Path, meta: dict[str, object]) -> Source:
     )
 
 
-def _read_metadata(folder: Path) -> dict[str, dict[str, object]]:
+def _read_metadata(folder: Path, root: Path) -> dict[str, dict[str, object]]:
     path = folder / METADATA_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}
     try:
-        document = tomllib.loads(read_text(path))
+        document = tomllib.loads(decode_text(_read_inside(path, root), path.name))
     except tomllib.TOMLDecodeError as error:
         raise SourceError(f"{path.name} is not valid TOML: {error}") from error
     entries = document.get("source", [])

@@ -1,7 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 
+from bot.main import main
 from bot.sources import SourceError, load_sources
 
 
@@ -57,3 +59,60 @@ def test_unusable_folders_fail_with_a_reason(make_sources, files, message) -> No
 def test_missing_folder_fails_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="not found"):
         load_sources(tmp_path / "nowhere")
+
+
+@pytest.fixture
+def secret_beside(tmp_path: Path) -> Path:
+    """A folder of seeds copies with a `.env` holding a token one level up, as in a checkout."""
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=MTEw.FAKE.secret\n", encoding="utf-8")
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Japan banned Tesla in March.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("make_entry", "message"),
+    [
+        (lambda f: (f / "notes.txt").symlink_to("../.env"), "notes.txt links to a file outside"),
+        (
+            lambda f: (f / "notes.txt").symlink_to(f.parent / ".env"),
+            "notes.txt links to a file out",
+        ),
+        (lambda f: (f / "gone.txt").symlink_to("missing.txt"), "gone.txt is a broken link"),
+        (lambda f: (f / "loop.txt").symlink_to("loop.txt"), "loop.txt cannot be followed"),
+        (lambda f: os.mkfifo(f / "pipe.txt"), "pipe.txt is not a regular file \\(a FIFO\\)"),
+        (lambda f: (f / "chapter.md").mkdir(), "chapter.md is not a regular file \\(a folder\\)"),
+        (lambda f: (f / "sources.toml").symlink_to("../.env"), "sources.toml links to a file out"),
+    ],
+    ids=["relative-link-out", "absolute-link-out", "broken", "loop", "fifo", "folder", "toml-out"],
+)
+def test_entries_that_are_not_files_inside_the_folder_fail_it_by_name(
+    secret_beside: Path, make_entry, message: str
+) -> None:
+    make_entry(secret_beside)
+    with pytest.raises(SourceError, match=message):
+        load_sources(secret_beside)
+
+
+def test_a_link_to_a_file_inside_the_folder_is_read(secret_beside: Path) -> None:
+    (secret_beside / "copy.txt").symlink_to("a.txt")
+    texts = {s.id: s.text for s in load_sources(secret_beside)}
+    assert texts == {
+        "a": "Japan banned Tesla in March.\n",
+        "copy": "Japan banned Tesla in March.\n",
+    }
+
+
+def test_a_linked_source_folder_is_read_where_it_points(secret_beside: Path) -> None:
+    alias = secret_beside.parent / "alias"
+    alias.symlink_to(secret_beside, target_is_directory=True)
+    assert [s.id for s in load_sources(alias)] == ["a"]
+
+
+def test_the_leaked_token_reproduction_exits_two_with_one_line(secret_beside: Path, capsys) -> None:
+    (secret_beside / "notes.txt").symlink_to("../.env")
+    assert main(["ask", "--sources", str(secret_beside), "What is the DISCORD_TOKEN?"]) == 2
+    captured = capsys.readouterr()
+    assert "secret" not in captured.out + captured.err
+    assert captured.err.strip().count("\n") == 0 and "notes.txt" in captured.err
