@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 _DATELINE = re.compile(r"^\s*(?:date\s+)?(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
 _ID_PREFIX = re.compile(r"^(\d+)[_\-\s]")
+_DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?!\d)")
 _MARKUP_PREFIX = re.compile(r"^[\s#>*\-•✔]+")
 
 
@@ -58,11 +60,13 @@ def load_sources(folder: Path) -> list[Source]:
     if not entries:
         raise SourceError(f"no .txt or .md files in {folder}")
     metadata = _read_metadata(folder, root)
+    texts = {path: decode_text(_read_inside(path, root), path.name) for path in entries}
+    given_ids = {
+        p: str(metadata[p.name]["id"]) for p in entries if metadata.get(p.name, {}).get("id")
+    }
+    ids = _ids_from_filenames(entries, given_ids)
     sources = [
-        _load_one(
-            path, decode_text(_read_inside(path, root), path.name), metadata.get(path.name, {})
-        )
-        for path in entries
+        _load_one(path, ids[path], texts[path], metadata.get(path.name, {})) for path in entries
     ]
     _check_unique_ids(sources)
     return sorted(sources, key=lambda s: s.id)
@@ -152,11 +156,11 @@ def _kind(mode: int) -> str:
     return next((kind for test, kind in kinds.items() if test(mode)), "not a plain file")
 
 
-def _load_one(path: Path, text: str, meta: dict[str, object]) -> Source:
+def _load_one(path: Path, source_id: str, text: str, meta: dict[str, object]) -> Source:
     title = str(meta.get("title") or _title_from_text(text) or path.stem)
-    date = meta.get("date", _date_from_dateline(text))
+    date = meta.get("date", _date_from_dateline(text) or _date_from_filename(path))
     return Source(
-        id=str(meta.get("id") or _id_from_filename(path)),
+        id=source_id,
         title=title,
         date=_normalise_date(date, path),
         path=path,
@@ -180,12 +184,34 @@ def _read_metadata(folder: Path, root: Path) -> dict[str, dict[str, object]]:
     return {str(entry["file"]): entry for entry in entries}
 
 
-def _id_from_filename(path: Path) -> str:
-    match = _ID_PREFIX.match(path.name)
-    if match:
-        return match.group(1)
+def _ids_from_filenames(paths: list[Path], given: dict[Path, str]) -> dict[Path, str]:
+    """An id for each file: the one `sources.toml` gives, else the shortest of its name's forms
+    (`_id_forms`) that no other file's id takes; files whose ids would collide move on to a
+    longer form together, so `1 a.txt` and `1 b.txt` become `1-a` and `1-b`, not both `1`."""
+    forms = {path: [given[path]] if path in given else _id_forms(path) for path in paths}
+    level = dict.fromkeys(paths, 0)
+    while True:
+        ids = {path: forms[path][level[path]] for path in paths}
+        taken = Counter(ids.values())
+        crowded = [p for p in paths if taken[ids[p]] > 1 and level[p] + 1 < len(forms[p])]
+        if not crowded:
+            return ids
+        for path in crowded:
+            level[path] += 1
+
+
+def _id_forms(path: Path) -> list[str]:
+    """Ids a file name gives, shortest first: a leading number (`000_x.txt` -> `000`, not the
+    year of `2025-03-25 x.txt`), the lower-case name as a slug (`draft-1`), the name as it is."""
     slug = re.sub(r"[^\w]+", "-", path.stem.lower()).strip("-")
-    return slug[:40] or "source"
+    number = _ID_PREFIX.match(path.name)
+    forms = [number.group(1)] if number and not _DATE_PREFIX.match(path.name) else []
+    forms += [
+        slug[:40] or "source",
+        slug or "source",
+        re.sub(r"[^\w.]+", "-", path.name).strip("-"),
+    ]
+    return list(dict.fromkeys(forms))
 
 
 def _title_from_text(text: str) -> str | None:
@@ -200,6 +226,15 @@ def _title_from_text(text: str) -> str | None:
 def _date_from_dateline(text: str) -> str | None:
     match = _DATELINE.match(text)
     return match.group(1) if match else None
+
+
+def _date_from_filename(path: Path) -> str | None:
+    """A leading ISO date of the file name (`2025-03-25 ban.txt`), if it is a real date."""
+    match = _DATE_PREFIX.match(path.name)
+    try:
+        return dt.date.fromisoformat(match.group(1)).isoformat() if match else None
+    except ValueError:
+        return None  # "2025-13-40 notes.txt" names no date; the name still gives the id
 
 
 def _normalise_date(value: object, path: Path) -> str | None:

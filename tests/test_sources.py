@@ -44,7 +44,15 @@ def test_folder_without_metadata_falls_back_to_first_line_file_name_and_dateline
         ({"a.txt": b"caf\xe9 latin-1"}, "not UTF-8"),
         ({"a.txt": "   \n"}, "empty"),
         ({"a.txt": "text", "sources.toml": "[[source]\nfile="}, "not valid TOML"),
-        ({"1_a.txt": "one", "1_b.txt": "two"}, "share the id"),
+        (
+            {
+                "a.txt": "one",
+                "b.txt": "two",
+                "sources.toml": '[[source]]\nfile = "a.txt"\nid = "x"\n'
+                '[[source]]\nfile = "b.txt"\nid = "x"\n',
+            },
+            "share the id 'x': a.txt and b.txt",
+        ),
         (
             {"a.txt": "text", "sources.toml": '[[source]]\nfile = "a.txt"\ndate = "March"\n'},
             "not an ISO date",
@@ -116,3 +124,54 @@ def test_the_leaked_token_reproduction_exits_two_with_one_line(secret_beside: Pa
     captured = capsys.readouterr()
     assert "secret" not in captured.out + captured.err
     assert captured.err.strip().count("\n") == 0 and "notes.txt" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("names", "ids"),
+    [
+        (["2025-03-25 a.txt", "2025-03-25 b.txt"], ["2025-03-25-a", "2025-03-25-b"]),
+        (["2025-03-25 ban.txt"], ["2025-03-25-ban"]),
+        (["draft-1.txt", "draft-2.txt", "draft-10.md"], ["draft-1", "draft-10", "draft-2"]),
+        (["01.txt", "02.txt", "10.txt"], ["01", "02", "10"]),
+        (["1 a.txt", "1 b.txt", "2 c.txt"], ["1-a", "1-b", "2"]),
+        (["01.txt", "01_intro.txt"], ["01.txt", "01_intro"]),
+        (["notes.txt", "notes.md", "Notes.TXT"], ["Notes.TXT", "notes.md", "notes.txt"]),
+        (["000_x.txt", "001_y.txt"], ["000", "001"]),
+    ],
+)
+def test_ids_from_common_file_name_schemes_do_not_collide(make_sources, names, ids) -> None:
+    folder = make_sources({name: f"Text of {name}.\n" for name in names})
+    sources = load_sources(folder)
+    assert [s.id for s in sources] == ids
+    assert all(s.text == f"Text of {s.path.name}.\n" for s in sources)
+
+
+def test_an_id_from_sources_toml_keeps_its_name_and_a_clashing_file_name_moves_aside(
+    make_sources,
+) -> None:
+    folder = make_sources(
+        {
+            "a.txt": "First.\n",
+            "b.txt": "Second.\n",
+            "sources.toml": '[[source]]\nfile = "b.txt"\nid = "a"\n',
+        }
+    )
+    assert {s.id: s.text for s in load_sources(folder)} == {"a": "Second.\n", "a.txt": "First.\n"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "meta", "date"),
+    [
+        ("2025-03-25 ban.txt", "Japan banned Tesla.\n", "", "2025-03-25"),
+        ("2025-03-25 ban.txt", "2024-01-02 Tokyo — Japan banned Tesla.\n", "", "2024-01-02"),
+        ("2025-03-25 ban.txt", "Japan banned Tesla.\n", 'date = "2020-01-01"\n', "2020-01-01"),
+        ("2025-13-40 ban.txt", "Japan banned Tesla.\n", "", None),
+        ("20250325 ban.txt", "Japan banned Tesla.\n", "", None),
+    ],
+)
+def test_a_leading_iso_date_in_the_file_name_dates_the_source_when_nothing_else_does(
+    make_sources, name: str, text: str, meta: str, date: str | None
+) -> None:
+    toml = f'[[source]]\nfile = "{name}"\n{meta}' if meta else None
+    folder = make_sources({name: text, **({"sources.toml": toml} if toml else {})})
+    assert [s.date for s in load_sources(folder)] == [date]
