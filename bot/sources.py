@@ -7,6 +7,7 @@ the first line (or the file name) and the date from a leading ISO dateline, if t
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import re
@@ -15,6 +16,8 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.text_cleanup import printable_line
 
 SOURCE_SUFFIXES = (".txt", ".md")
 METADATA_FILE = "sources.toml"
@@ -53,16 +56,20 @@ def load_sources(folder: Path) -> list[Source]:
     a FIFO or a folder named like a source fails the whole folder with the entry's name.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise SourceError(
+            f"{folder} is a file, not a folder: name the folder that holds the sources"
+        )
     if not folder.is_dir():
         raise SourceError(f"source folder not found: {folder}")
     root = folder.resolve()
     entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
     if not entries:
         raise SourceError(f"no .txt or .md files in {folder}")
-    metadata = _read_metadata(folder, root)
+    metadata = _read_metadata(folder, root, {path.name for path in entries})
     texts = {path: decode_text(_read_inside(path, root), path.name) for path in entries}
     given_ids = {
-        p: str(metadata[p.name]["id"]) for p in entries if metadata.get(p.name, {}).get("id")
+        p: str(metadata[p.name]["id"]) for p in entries if "id" in metadata.get(p.name, {})
     }
     ids = _ids_from_filenames(entries, given_ids)
     sources = [
@@ -82,6 +89,9 @@ def decode_text(raw: bytes, name: str) -> str:
 
     `name` is what the message calls the file (an upload's or a source's file name).
     """
+    encoding = _wide_encoding(raw)
+    if encoding:
+        raise SourceError(f"{name} is {encoding} text, not UTF-8: save it as UTF-8")
     if b"\x00" in raw:
         raise SourceError(f"{name} is not a text file (it holds binary data)")
     try:
@@ -91,6 +101,23 @@ def decode_text(raw: bytes, name: str) -> str:
     if not text.strip():
         raise SourceError(f"{name} is empty")
     return text
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when `raw` starts with that byte-order mark, or (without one) has
+    the NUL byte every other position that UTF-16 gives Latin text; else None."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = raw[:4096]
+    halves = (sample[0::2], sample[1::2])
+    if len(sample) >= 4 and any(
+        half.count(0) >= 0.9 * len(half) and other.count(0) <= 0.1 * len(other)
+        for half, other in (halves, halves[::-1])
+    ):
+        return "UTF-16"
+    return None
 
 
 def _read_inside(entry: Path, root: Path) -> bytes:
@@ -157,7 +184,9 @@ def _kind(mode: int) -> str:
 
 
 def _load_one(path: Path, source_id: str, text: str, meta: dict[str, object]) -> Source:
-    title = str(meta.get("title") or _title_from_text(text) or path.stem)
+    # The first of: the given title, the text's heading, the file name, that shows something.
+    titles = (str(meta.get("title") or ""), _title_from_text(text) or "", path.stem)
+    title = next((t for t in map(printable_line, titles) if t), source_id)
     date = meta.get("date", _date_from_dateline(text) or _date_from_filename(path))
     return Source(
         id=source_id,
@@ -168,7 +197,9 @@ def _load_one(path: Path, source_id: str, text: str, meta: dict[str, object]) ->
     )
 
 
-def _read_metadata(folder: Path, root: Path) -> dict[str, dict[str, object]]:
+def _read_metadata(folder: Path, root: Path, names: set[str]) -> dict[str, dict[str, object]]:
+    """`sources.toml` entries by file name, checked: every entry names one of `names` once, and
+    `file`, `id` and `title` are text, `date` an ISO date (a TOML date or a string)."""
     path = folder / METADATA_FILE
     if not os.path.lexists(path):
         return {}
@@ -181,7 +212,53 @@ def _read_metadata(folder: Path, root: Path) -> dict[str, dict[str, object]]:
         isinstance(e, dict) and "file" in e for e in entries
     ):
         raise SourceError(f"{path.name}: expected [[source]] tables, each with a `file` key")
-    return {str(entry["file"]): entry for entry in entries}
+    metadata: dict[str, dict[str, object]] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path.name}, [[source]] number {number}"
+        for key in ("file", "id", "title", "date"):
+            if key in entry and not _fits(key, entry[key]):
+                raise SourceError(
+                    f"{where}: `{key}` must be {_EXPECTED[key]}, not {_toml_kind(entry[key])}"
+                )
+        name = entry["file"]
+        if name in metadata:
+            raise SourceError(f"{where}: {name} already has an entry; give each file one")
+        if name not in names:
+            raise SourceError(f"{where}: there is no .txt or .md file {name!r} in the folder")
+        if "id" in entry:
+            entry = {**entry, "id": printable_line(entry["id"])}
+            if not entry["id"]:
+                raise SourceError(f"{where}: the `id` of {name} is empty")
+        metadata[name] = entry
+    return metadata
+
+
+_EXPECTED = {
+    "file": "a string",
+    "id": "a string",
+    "title": "a string",
+    "date": 'a date (2025-03-25 or "2025-03-25")',
+}
+
+
+def _fits(key: str, value: object) -> bool:
+    if key == "date":
+        return isinstance(value, str) or type(value) is dt.date
+    return isinstance(value, str)
+
+
+def _toml_kind(value: object) -> str:
+    """What a TOML value is, in the words of the TOML spec."""
+    kinds = [
+        (bool, "a boolean"),
+        (int | float, "a number"),
+        (dt.datetime, "a date-time"),
+        (dt.date, "a date"),
+        (dt.time, "a time"),
+        (dict, "a table"),
+        (list, "an array"),
+    ]
+    return next((kind for cls, kind in kinds if isinstance(value, cls)), type(value).__name__)
 
 
 def _ids_from_filenames(paths: list[Path], given: dict[Path, str]) -> dict[Path, str]:

@@ -235,3 +235,11 @@ class TestSourceEmbeds:
         embed = render.source_detail_embed(source, split_into_passages(source))
         assert_within_limits([embed])
         assert_pings_nobody([embed])
+
+
+def test_bidi_controls_are_not_echoed_in_the_title() -> None:
+    question = "\u202eDid \u2066Japan\u2069 ban Tesla?\u200f"
+    [embed] = render.answer_embeds(
+        answer_of([cite(1, "Tokyo confirmed the ban.")], question=question)
+    )
+    assert embed.title == "Did Japan ban Tesla?"

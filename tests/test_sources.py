@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from bot.main import main
-from bot.sources import SourceError, load_sources
+from bot.sources import SourceError, decode_text, load_sources
 
 
 def test_seed_metadata_gives_ids_titles_and_only_dates_the_text_supports(seeds_dir: Path) -> None:
@@ -175,3 +175,91 @@ def test_a_leading_iso_date_in_the_file_name_dates_the_source_when_nothing_else_
     toml = f'[[source]]\nfile = "{name}"\n{meta}' if meta else None
     folder = make_sources({name: text, **({"sources.toml": toml} if toml else {})})
     assert [s.date for s in load_sources(folder)] == [date]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("Japan banned Tesla.\n".encode("utf-16"), "notes.txt is UTF-16 text, not UTF-8"),
+        ("Japan banned Tesla.\n".encode("utf-16-be"), "is UTF-16 text, not UTF-8"),
+        ("Japan banned Tesla.\n".encode("utf-16-le"), "is UTF-16 text, not UTF-8"),
+        ("Japan banned Tesla.\n".encode("utf-32"), "is UTF-32 text, not UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "notes.txt is not a text file"),
+        (b"caf\xe9 au lait", "not UTF-8 text \\(bad byte at offset 3\\)"),
+        (b"\xef\xbb\xbf \n\t", "notes.txt is empty"),
+    ],
+    ids=["utf-16", "utf-16-be", "utf-16-le-without-bom", "utf-32", "png", "latin-1", "blank"],
+)
+def test_decode_text_names_what_is_wrong_with_the_bytes(raw: bytes, message: str) -> None:
+    with pytest.raises(SourceError, match=message):
+        decode_text(raw, "notes.txt")
+
+
+def test_decode_text_keeps_utf8_text_as_it_is_without_its_bom() -> None:
+    assert decode_text("\ufeffTōkyō — 東京\n".encode(), "a.txt") == "Tōkyō — 東京\n"
+
+
+def _toml(*entries: str) -> str:
+    return "".join(f"[[source]]\n{entry}\n" for entry in entries)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        (_toml('file = "gone.txt"'), "number 1: there is no .txt or .md file 'gone.txt'"),
+        (_toml('file = "../.env"'), "no .txt or .md file '../.env'"),
+        (_toml('file = "a.txt"', 'file = "a.txt"'), "number 2: a.txt already has an entry"),
+        (_toml('file = "a.txt"\ndate = 2025-03-25T10:00:00'), "`date` must be a date .*date-time"),
+        (
+            _toml('file = "a.txt"\ntitle = 2025-03-25T10:00:00'),
+            "`title` must be a string, not a date",
+        ),
+        (_toml('file = "a.txt"\ntitle = { text = "x" }'), "`title` must be a string, not a table"),
+        (_toml('file = "a.txt"\nid = ["a"]'), "`id` must be a string, not an array"),
+        (_toml("file = 7"), "`file` must be a string, not a number"),
+        (_toml('file = "a.txt"\nid = "\\u001b[0m"'), "the `id` of a.txt is empty"),
+    ],
+    ids=[
+        "missing",
+        "outside",
+        "twice",
+        "datetime-date",
+        "datetime-title",
+        "table",
+        "array",
+        "number",
+        "escape-id",
+    ],  # fmt: skip
+)
+def test_sources_toml_mistakes_are_named(make_sources, metadata: str, message: str) -> None:
+    folder = make_sources({"a.txt": "Japan banned Tesla.\n", "sources.toml": metadata})
+    with pytest.raises(SourceError, match=message):
+        load_sources(folder)
+
+
+def test_a_toml_date_is_a_date(make_sources) -> None:
+    folder = make_sources(
+        {"a.txt": "Text.\n", "sources.toml": _toml('file="a.txt"\ndate=2025-03-25')}
+    )
+    assert load_sources(folder)[0].date == "2025-03-25"
+
+
+def test_ids_and_titles_lose_escape_sequences_and_control_characters(make_sources) -> None:
+    folder = make_sources(
+        {
+            "a.txt": "\x1b[2J\x1b[31mRed\x1b[0m heading\u202e\n\nBody.\n",
+            "b.txt": "Body.\n",
+            "sources.toml": _toml(
+                'file = "b.txt"\nid = "\\u001b]0;pwned\\u0007b\\u0000"\n'
+                'title = "Tab\\there\\u001b[1m"'
+            ),
+        }
+    )
+    sources = {s.id: s.title for s in load_sources(folder)}
+    assert sources == {"a": "Red heading", "b": "Tab here"}
+
+
+def test_a_file_given_as_the_folder_is_named_as_a_file(make_sources, capsys) -> None:
+    file = make_sources({"a.txt": "Japan banned Tesla.\n"}) / "a.txt"
+    assert main(["sources", "--sources", str(file)]) == 2
+    assert "a.txt is a file, not a folder" in capsys.readouterr().err
