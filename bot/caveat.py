@@ -666,9 +666,14 @@ def _number_conflict(a: _Clause, b: _Clause, focus: frozenset[str]) -> _Finding 
     heads = {x.unit.lstrip("#") for x, _ in pairs}
     if not (a.keys & b.keys) - heads:
         return None
-    x, y = min(pairs, key=lambda p: abs(math.log((p[0].low + 1e-9) / (p[1].low + 1e-9))))
+    x, y = min(pairs, key=lambda p: abs(math.log(_magnitude(p[0]) / _magnitude(p[1]))))
     score = 2.0 + _alignment(a, b, focus)
     return _Finding("number", score, a, b, (x.start, x.end), (y.start, y.end))
+
+
+def _magnitude(q: _Quantity) -> float:
+    """A positive size for a quantity: its lower end, or its upper one for "up to 5" (-inf..5)."""
+    return abs(q.low if math.isfinite(q.low) else q.high) + 1e-9
 
 
 def _same_measure(x: _Quantity, y: _Quantity) -> bool:

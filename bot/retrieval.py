@@ -19,6 +19,8 @@ import simplemma
 import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
+from bot.text_cleanup import without_zero_width
+
 # NLTK's English stopword list (a superset of Snowball's), plus words that only frame a question.
 STOPWORDS = frozenset(
     """i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
@@ -45,7 +47,7 @@ _STEMMER = Stemmer.Stemmer("english")
 
 def tokenize(text: str) -> list[str]:
     """Lowercase word and number tokens, apostrophes folded, possessive 's dropped."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = unicodedata.normalize("NFKC", without_zero_width(text)).translate(_APOSTROPHES).lower()
     tokens: list[str] = []
     for token in _TOKEN.findall(text):
         if token.endswith("'s"):

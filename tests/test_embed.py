@@ -39,17 +39,44 @@ def texts(embed: discord.Embed) -> list[str]:
     return parts
 
 
+# Discord's documented limits (API docs `resources/message.mdx`; ../shared/DISCORD.md §3), written
+# out here rather than read from the renderer, so a wrong constant there fails these tests.
+DISCORD_TITLE = 256
+DISCORD_DESCRIPTION = 4096
+DISCORD_FIELDS = 25
+DISCORD_FIELD_NAME = 256
+DISCORD_FIELD_VALUE = 1024
+DISCORD_FOOTER = 2048
+DISCORD_AUTHOR = 256
+DISCORD_EMBED_TOTAL = 6000  # title + description + field names and values + footer + author
+DISCORD_EMBEDS = 10
+DISCORD_CONTENT = 2000
+
+
+def total_characters(embeds: list[discord.Embed]) -> int:
+    """What Discord counts towards 6,000, summed here rather than with discord.py's `len`."""
+    return sum(
+        len(e.title or "")
+        + len(e.description or "")
+        + len(e.footer.text or "")
+        + len(e.author.name or "")
+        + sum(len(f.name or "") + len(f.value or "") for f in e.fields)
+        for e in embeds
+    )
+
+
 def assert_within_limits(embeds: list[discord.Embed]) -> None:
-    assert 1 <= len(embeds) <= render.MAX_EMBEDS
-    assert sum(len(e) for e in embeds) <= render.MAX_TOTAL
+    assert 1 <= len(embeds) <= DISCORD_EMBEDS
+    assert total_characters(embeds) <= DISCORD_EMBED_TOTAL
     for embed in embeds:
-        assert len(embed.title or "") <= render.MAX_TITLE
-        assert len(embed.description or "") <= render.MAX_DESCRIPTION
-        assert len(embed.footer.text or "") <= render.MAX_FOOTER
-        assert len(embed.fields) <= render.MAX_FIELDS
+        assert len(embed.title or "") <= DISCORD_TITLE
+        assert len(embed.description or "") <= DISCORD_DESCRIPTION
+        assert len(embed.footer.text or "") <= DISCORD_FOOTER
+        assert len(embed.author.name or "") <= DISCORD_AUTHOR
+        assert len(embed.fields) <= DISCORD_FIELDS
         for field in embed.fields:
-            assert 0 < len((field.name or "").strip()) <= render.MAX_FIELD_NAME
-            assert 0 < len((field.value or "").strip()) <= render.MAX_FIELD_VALUE
+            assert 0 < len((field.name or "").strip()) <= DISCORD_FIELD_NAME
+            assert 0 < len((field.value or "").strip()) <= DISCORD_FIELD_VALUE
 
 
 def assert_pings_nobody(embeds: list[discord.Embed]) -> None:
@@ -199,7 +226,7 @@ class TestNotice:
     def test_no_match_message_is_escaped_and_short(self) -> None:
         answer = Answer("q", Status.NO_MATCH, "Nothing about @everyone. " * 200)
         text = render.notice_text(answer)
-        assert len(text) <= render.MAX_CONTENT
+        assert len(text) <= DISCORD_CONTENT
         assert "@everyone" not in text and text.endswith("…")
 
 
@@ -235,3 +262,11 @@ class TestSourceEmbeds:
         embed = render.source_detail_embed(source, split_into_passages(source))
         assert_within_limits([embed])
         assert_pings_nobody([embed])
+
+
+def test_bidi_controls_are_not_echoed_in_the_title() -> None:
+    question = "\u202eDid \u2066Japan\u2069 ban Tesla?\u200f"
+    [embed] = render.answer_embeds(
+        answer_of([cite(1, "Tokyo confirmed the ban.")], question=question)
+    )
+    assert embed.title == "Did Japan ban Tesla?"

@@ -15,6 +15,7 @@ from bot.answer_types import Answer, Citation, Contradiction
 from bot.passages import Passage
 from bot.rendering import describe_date
 from bot.sources import Source
+from bot.text_cleanup import without_bidi_controls
 
 MAX_TITLE = 256
 MAX_DESCRIPTION = 4096
@@ -86,7 +87,7 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
     notes = _notes_field(answer.notes)
     extra_fields = caveats + ([notes] if notes else [])
 
-    title = trim(clean(answer.question), MAX_TITLE) or "Answer"
+    title = trim(clean(without_bidi_controls(answer.question)), MAX_TITLE) or "Answer"
     description = trim(clean(answer.message), 600)
     if answer.contradictions:
         description = f"{description}\n\n**{CAVEAT_NAME}**: see below.".strip()
