@@ -36,8 +36,15 @@ class Source:
     id: str
     title: str
     date: str | None
-    path: Path
+    path: Path | None  # the file a folder source was read from; None for a stored source
     text: str
+    # Library metadata (see `bot.library`): a moderator's label, who added it and when (ISO
+    # time), a hash of the text, and where it came from ("file", "upload", "message", ...).
+    label: str | None = None
+    added_by: str | None = None
+    added_at: str | None = None
+    content_hash: str | None = None
+    origin: str | None = None
 
 
 def load_sources(folder: Path) -> list[Source]:
@@ -71,22 +78,32 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise SourceError(f"cannot read {path}: {error.strerror or error}") from error
+    return decode_text(raw, path.name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """`raw` as text, or `SourceError` naming `name` if it is binary, not UTF-8 or empty."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(f"{name} is not UTF-8 text (it looks like UTF-16; save it as UTF-8)")
     if b"\x00" in raw:
-        raise SourceError(f"{path.name} is not a text file (it holds binary data)")
+        raise SourceError(f"{name} is not a text file (it holds binary data)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(
-            f"{path.name} is not UTF-8 text (bad byte at offset {error.start})"
-        ) from error
+        raise SourceError(f"{name} is not UTF-8 text (bad byte at offset {error.start})") from error
     if not text.strip():
-        raise SourceError(f"{path.name} is empty")
+        raise SourceError(f"{name} is empty")
     return text
+
+
+def default_title(text: str, name: str) -> str:
+    """The title a source gets when none is given: its first short line, else `name`."""
+    return _title_from_text(text) or name
 
 
 def _load_one(path: Path, meta: dict[str, object]) -> Source:
     text = read_text(path)
-    title = str(meta.get("title") or _title_from_text(text) or path.stem)
+    title = str(meta.get("title") or default_title(text, path.stem))
     date = meta.get("date", _date_from_dateline(text))
     return Source(
         id=str(meta.get("id") or _id_from_filename(path)),
@@ -94,6 +111,8 @@ def _load_one(path: Path, meta: dict[str, object]) -> Source:
         date=_normalise_date(date, path),
         path=path,
         text=text,
+        label=str(meta["label"]) if meta.get("label") else None,
+        origin="file",
     )
 
 
@@ -147,11 +166,11 @@ def _normalise_date(value: object, path: Path) -> str | None:
 
 
 def _check_unique_ids(sources: list[Source]) -> None:
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for source in sources:
         if source.id in seen:
             raise SourceError(
                 f"two sources share the id {source.id!r}: "
-                f"{seen[source.id].name} and {source.path.name}"
+                f"{seen[source.id]} and {source.path.name if source.path else source.title}"
             )
-        seen[source.id] = source.path
+        seen[source.id] = source.path.name if source.path else source.title

@@ -8,12 +8,13 @@ This is the only module that knows the embed limits (API docs `resources/message
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import discord
 
 from bot.answer_types import Answer, Citation, Contradiction
 from bot.passages import Passage
-from bot.rendering import describe_date
+from bot.rendering import describe_date, describe_label
 from bot.sources import Source
 
 MAX_TITLE = 256
@@ -71,8 +72,9 @@ def quote(text: str, limit: int) -> str:
 
 
 def source_label(source: Source) -> str:
-    """A source's escaped title and date ("undated" when it has none)."""
-    return f"{clean(source.title)} · {describe_date(source)}"
+    """A source's escaped title, date ("undated" when it has none) and label, if any."""
+    label = describe_label(source)
+    return f"{clean(source.title)} · {describe_date(source)}" + (f" · {label}" if label else "")
 
 
 def answer_embeds(answer: Answer) -> list[discord.Embed]:
@@ -165,7 +167,7 @@ def source_list_embeds(
 ) -> list[discord.Embed]:
     """Every source with id, title, date and size, split over embeds as Discord's limits need."""
     lines = [
-        f"**{clean(s.id)}** · {clean(s.title)} · {describe_date(s)} · "
+        f"**{clean(s.id)}** · {source_label(s)} · "
         f"{passage_counts.get(s.id, 0):,} passages · {len(s.text):,} characters"
         for s in sources
     ]
@@ -202,9 +204,27 @@ def source_detail_embed(source: Source, passages: Sequence[Passage]) -> discord.
     embed = discord.Embed(title=trim(clean(source.title), MAX_TITLE), colour=SOURCES_COLOUR)
     embed.add_field(name="ID", value=trim(clean(source.id), MAX_FIELD_VALUE))
     embed.add_field(name="Date", value=describe_date(source))
-    embed.add_field(name="File", value=trim(clean(source.path.name), MAX_FIELD_VALUE) or "-")
+    if source.label:
+        embed.add_field(name="Label", value=source.label)
+    if source.path is not None:
+        embed.add_field(name="File", value=trim(clean(source.path.name), MAX_FIELD_VALUE) or "-")
+    if source.added_by or source.added_at:
+        embed.add_field(name="Added", value=_added_line(source))
     embed.add_field(name="Passages", value=f"{len(passages):,}")
     embed.add_field(name="Characters", value=f"{len(source.text):,}")
     if passages:
         embed.description = "**Opening passage**\n" + quote(clean(passages[0].text), DETAIL_EXCERPT)
     return embed
+
+
+def _added_line(source: Source) -> str:
+    """Who added a library source and when; a user id renders as a (never pinging) mention."""
+    who = source.added_by or "unknown"
+    who = f"<@{who}>" if who.isdigit() else clean(who)
+    if not source.added_at:
+        return who
+    try:
+        when = discord.utils.format_dt(datetime.fromisoformat(source.added_at), "f")
+    except ValueError:
+        when = clean(source.added_at)
+    return f"{who}, {when}"
