@@ -21,6 +21,10 @@ class LibraryError(Exception):
     """A change that was refused; the message says why in one line and nothing was changed."""
 
 
+class DuplicateSourceError(LibraryError):
+    """The text is already in the server's library; the message names the source."""
+
+
 class StoreError(Exception):
     """The store cannot be used at all (unreadable, corrupt, newer schema); one line."""
 

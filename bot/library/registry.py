@@ -99,11 +99,7 @@ class LibraryRegistry:
 
     def sources_for(self, guild_id: int | None) -> list[Source]:
         """The server's library as the database has it now."""
-        if guild_id is None:
-            return list(self.base)
-        return library_sources(
-            self.base, self.store.overrides(guild_id), self.store.added_sources(guild_id)
-        )
+        return server_sources(self.store, self.base, guild_id)
 
     def snapshot(self, guild_id: int | None) -> Snapshot:
         if guild_id is None:
@@ -136,13 +132,27 @@ class LibraryRegistry:
         return result
 
 
-def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
-    """The base sources from `sources_dir` and the store in `data_dir`, with the base engine.
+def server_sources(
+    store: LibraryStore, base: Sequence[Source], guild_id: int | None
+) -> list[Source]:
+    """A server's library as the store has it now (the base set alone for no server)."""
+    if guild_id is None:
+        return list(base)
+    return library_sources(base, store.overrides(guild_id), store.added_sources(guild_id))
+
+
+def open_library(sources_dir: Path, data_dir: Path) -> tuple[SqliteStore, list[Source]]:
+    """The store in `data_dir` and the base sources from `sources_dir`.
 
     Raises `SourceError` for unusable base sources and `StoreError` for an unusable database.
     """
     base = load_sources(sources_dir)
-    store = SqliteStore.in_data_dir(data_dir)
+    return SqliteStore.in_data_dir(data_dir), base
+
+
+def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
+    """`open_library` plus the base engine, built now (blocking)."""
+    store, base = open_library(sources_dir, data_dir)
     try:
         return LibraryRegistry(store, base)
     except BaseException:

@@ -16,7 +16,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.library.base import BaseOverride, Change, Draft, LibraryError, StoreError
+from bot.library.base import (
+    BaseOverride,
+    Change,
+    Draft,
+    DuplicateSourceError,
+    LibraryError,
+    StoreError,
+)
 from bot.library.parsing import content_hash
 from bot.sources import Source
 
@@ -132,7 +139,7 @@ class SqliteStore:
             hidden = _hidden_ids(db, guild_id)
             for source in base:
                 if source.id not in hidden and _hash_of(source) == draft.content_hash:
-                    raise LibraryError(
+                    raise DuplicateSourceError(
                         f"This text is already a source: {source.id} “{source.title}”."
                     )
             existing = db.execute(
@@ -140,7 +147,9 @@ class SqliteStore:
                 (guild_id, draft.content_hash),
             ).fetchone()
             if existing:
-                raise LibraryError(f"This text is already a source: {existing[0]} “{existing[1]}”.")
+                raise DuplicateSourceError(
+                    f"This text is already a source: {existing[0]} “{existing[1]}”."
+                )
             (count,) = db.execute(
                 "SELECT COUNT(*) FROM source WHERE guild_id = ?", (guild_id,)
             ).fetchone()
@@ -302,7 +311,7 @@ def _free_id(content_hash: str, taken: set[str]) -> str:
         candidate = content_hash[:length]
         if candidate not in taken:
             return candidate
-    raise LibraryError("This text is already a source.")  # a full-hash clash is a duplicate
+    raise DuplicateSourceError("This text is already a source.")  # a full-hash clash is a duplicate
 
 
 def _log_change(
