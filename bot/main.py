@@ -80,7 +80,7 @@ def _conflicts(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.client import run_bot
+    from bot.app.run import run_bot
     from bot.settings import SettingsError, load_settings
 
     try:
@@ -91,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from bot.client import sync_commands
+    from bot.app.run import sync_commands
     from bot.settings import SettingsError, load_settings
 
     try:

@@ -1,0 +1,106 @@
+"""Replies and errors: one helper that replies whatever was sent before, one error handler.
+
+Every failed command gets one short ephemeral sentence. What a member or a stale client can
+cause (a cooldown, a missing permission, an unknown or outdated command, an option of the wrong
+type) is logged as one WARNING line; only unexpected errors are logged with a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+
+import discord
+from discord import app_commands
+
+_log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+OUTDATED_COMMAND = (
+    "This command is out of date or was sent with options I don't understand; "
+    "reload Discord (Ctrl+R) and try again."
+)
+
+
+class NotModerator(app_commands.CheckFailure):
+    """A member reached a moderator command (Manage Messages, or the moderator role)."""
+
+
+async def send_reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embeds: Sequence[discord.Embed] = (),
+    ephemeral: bool = True,
+) -> None:
+    """Reply through `response` if nothing was sent yet, else through `followup`."""
+    if interaction.response.is_done():
+        await interaction.followup.send(
+            content, embeds=list(embeds), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )
+    else:
+        await interaction.response.send_message(
+            content, embeds=list(embeds), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )
+
+
+def describe_command_error(error: app_commands.AppCommandError) -> str | None:
+    """One short sentence for a user-facing error, or None for an unexpected one."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"You're asking a bit fast: try again in {math.ceil(error.retry_after)} s."
+    if isinstance(error, NotModerator):
+        return (
+            "Only moderators can change this server's library "
+            "(the Manage Messages permission, or the moderator role)."
+        )
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"You need the {needed} permission to use this command."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"I need the {needed} permission here to do that."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(
+        error,
+        app_commands.CommandNotFound
+        | app_commands.CommandSignatureMismatch
+        | app_commands.TransformerError,
+    ):
+        return OUTDATED_COMMAND
+    return None
+
+
+def _command_name(interaction: discord.Interaction, error: app_commands.AppCommandError) -> str:
+    if isinstance(error, app_commands.CommandNotFound):
+        return " ".join([*error.parents, error.name])
+    return interaction.command.qualified_name if interaction.command else "?"
+
+
+class CrosscheckTree(app_commands.CommandTree):
+    """A command tree that answers every failed command with one short ephemeral sentence."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        message = describe_command_error(error)
+        name = _command_name(interaction, error)
+        if message is None:
+            original = getattr(error, "original", error)
+            _log.error("Unexpected error in command %r", name, exc_info=original)
+            message = "Something went wrong on my side; it has been logged. Please try again later."
+        elif message == OUTDATED_COMMAND:  # a stale client or a malformed request: worth a look
+            _log.warning(
+                "Command %r by user %s in guild %s could not run: %s",
+                name,
+                interaction.user.id,
+                interaction.guild_id,
+                error,
+            )
+        try:
+            await send_reply(interaction, message, ephemeral=True)
+        except discord.HTTPException as reply_error:
+            _log.warning("Could not send the error reply: %s", reply_error)
