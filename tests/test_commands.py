@@ -441,7 +441,7 @@ async def test_sync_pushes_changes_to_the_dev_guild_only(
     [call] = discord_api["sync"].await_args_list
     assert call.kwargs["guild"].id == 1234
     guild_names = {c.name for c in real_bot.tree.get_commands(guild=discord.Object(1234))}
-    assert guild_names == {"ask", "sources", "Check against sources"}
+    assert guild_names == {"ask", "sources", "library", "Check against sources", "Add to sources"}
 
 
 async def test_guild_sync_skips_when_up_to_date(

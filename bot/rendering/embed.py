@@ -13,6 +13,8 @@ from datetime import datetime
 import discord
 
 from bot.answer_types import Answer, Citation, Contradiction
+from bot.caveat import PassageConflict
+from bot.library.base import Change
 from bot.passages import Passage
 from bot.rendering import describe_date, describe_label
 from bot.sources import Source
@@ -228,3 +230,42 @@ def _added_line(source: Source) -> str:
     except ValueError:
         when = clean(source.added_at)
     return f"{who}, {when}"
+
+
+def conflict_embed(conflicts: Sequence[PassageConflict], limit: int = 10) -> discord.Embed:
+    """The disagreements between a server's sources, strongest first, for its moderators."""
+    embed = discord.Embed(title=f"Disagreements between sources ({len(conflicts)})",
+                          colour=CAVEAT_COLOUR)  # fmt: skip
+    if not conflicts:
+        embed.description = "No disagreements found between this server's sources."
+        return embed
+    budget = MAX_TOTAL - len(embed.title or "") - 100
+    for conflict in conflicts[: min(limit, MAX_FIELDS)]:
+        sides = "\n".join(
+            f"“{trim(clean(quote), 250)}” ({trim(source_label(passage.source), 120)})"
+            for passage, quote in zip(conflict.passages, conflict.quotes, strict=True)
+        )
+        name = trim(f"{conflict.kind}: {clean(conflict.explanation)}", MAX_FIELD_NAME)
+        value = trim(sides, MAX_FIELD_VALUE)
+        if len(name) + len(value) > budget:
+            break
+        budget -= len(name) + len(value)
+        embed.add_field(name=name, value=value, inline=False)
+    if len(conflicts) > len(embed.fields):
+        embed.set_footer(text=f"{len(conflicts) - len(embed.fields)} more not shown.")
+    return embed
+
+
+def history_embed(changes: Sequence[Change]) -> discord.Embed:
+    """A server's last library changes: when, who, what (newest first)."""
+    lines = []
+    for change in changes:
+        who = f"<@{change.actor}>" if change.actor.isdigit() else clean(change.actor)
+        try:
+            when = discord.utils.format_dt(datetime.fromisoformat(change.at), "R")
+        except ValueError:
+            when = clean(change.at)
+        lines.append(trim(f"{when} {who} {clean(change.summary)}", 380))
+    description = "\n".join(lines) or "No changes yet: this server uses the base sources."
+    return discord.Embed(title="Library history", description=description[:MAX_DESCRIPTION],
+                         colour=SOURCES_COLOUR)  # fmt: skip
