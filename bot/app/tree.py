@@ -27,6 +27,10 @@ class NotModerator(app_commands.CheckFailure):
     """A member reached a moderator command (Manage Messages, or the moderator role)."""
 
 
+class MalformedOptions(app_commands.AppCommandError):
+    """The options sent do not match the command: a wrong type, unknown or missing."""
+
+
 async def send_reply(
     interaction: discord.Interaction,
     content: str | None = None,
@@ -68,7 +72,8 @@ def describe_command_error(error: app_commands.AppCommandError) -> str | None:
         error,
         app_commands.CommandNotFound
         | app_commands.CommandSignatureMismatch
-        | app_commands.TransformerError,
+        | app_commands.TransformerError
+        | MalformedOptions,
     ):
         return OUTDATED_COMMAND
     return None
@@ -80,8 +85,42 @@ def _command_name(interaction: discord.Interaction, error: app_commands.AppComma
     return interaction.command.qualified_name if interaction.command else "?"
 
 
+def check_options(command: app_commands.Command, options: list[dict]) -> None:
+    """Raise `MalformedOptions` unless `options` fit `command`'s parameters.
+
+    Discord checks option types client-side only; a stale client or a hand-made request can
+    send a number where text belongs, or leave a required option out. discord.py would pass
+    such a value through to the callback.
+    """
+    parameters = {p.display_name: p for p in command.parameters}
+    for option in options:
+        parameter = parameters.get(option.get("name", ""))
+        if parameter is None:
+            raise MalformedOptions(f"unknown option {option.get('name')!r}")
+        if option.get("type") != parameter.type.value:
+            raise MalformedOptions(f"option {parameter.display_name!r} has the wrong type")
+    sent = {option.get("name") for option in options}
+    missing = [
+        p.display_name for p in parameters.values() if p.required and p.display_name not in sent
+    ]
+    if missing:
+        raise MalformedOptions(f"missing option {missing[0]!r}")
+
+
 class CrosscheckTree(app_commands.CommandTree):
     """A command tree that answers every failed command with one short ephemeral sentence."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        data = interaction.data or {}
+        if (
+            interaction.type is discord.InteractionType.application_command
+            and data.get("type", 1) == 1
+        ):
+            # Raises CommandNotFound for an unknown command or subcommand (to `on_error`).
+            command, options = self._get_app_command_options(data)  # type: ignore[arg-type]
+            if isinstance(command, app_commands.Command):
+                check_options(command, list(options))  # type: ignore[arg-type]
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
