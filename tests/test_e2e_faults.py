@@ -129,3 +129,26 @@ async def test_signal_while_indexing_exits_0_without_finishing(
         assert "Indexed" not in output, output  # it stopped mid-build rather than finishing
         assert "Traceback" not in output, output
         assert fake.identifies == []
+
+
+@pytest.mark.parametrize("damage", ["garbage", "newer schema"])
+async def test_an_unusable_library_database_stops_the_start(tmp_path: Path, damage: str) -> None:
+    import sqlite3
+
+    from bot.library.sqlite import DATABASE_NAME
+
+    database = tmp_path / "data" / DATABASE_NAME
+    database.parent.mkdir()
+    if damage == "garbage":
+        database.write_bytes(b"not a database " * 500)
+    else:
+        with sqlite3.connect(database) as db:
+            db.execute("PRAGMA user_version = 99")
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        code = await bot.wait(15.0)
+        output = bot.output()
+        assert code == 2 and "Traceback" not in output, output
+        [problem] = lines_at(output, "ERROR", "CRITICAL")
+        assert "library database" in problem
+        assert fake.identifies == []  # never went online with an empty library

@@ -49,6 +49,7 @@ def add(registry: LibraryRegistry, guild: int, text: str = ARTICLE, **meta: str)
         (b"", "empty.txt", "empty"),
         (b"  \n\t \n", "blank.md", "empty"),
         (b"A normal sentence here.", "slides.pdf", ".txt or .md"),
+        (b"%PDF-1.7\n\x00\x01\x02", "slides.pdf", "binary"),  # content first, then the name
         (b"x" * 1001, "big.txt", "too large"),
     ],
 )
@@ -70,6 +71,13 @@ def test_bad_uploads_are_refused_with_a_reason(raw: bytes, name: str, reason: st
 def test_bad_metadata_is_refused(meta: dict[str, str], reason: str) -> None:
     with pytest.raises(LibraryError, match=reason):
         parse_upload(ARTICLE.encode(), "notes.txt", **meta)
+
+
+def test_a_plain_text_content_type_is_enough_without_a_text_suffix() -> None:
+    draft = parse_upload(ARTICLE.encode(), "article", content_type="text/plain; charset=utf-8")
+    assert draft.title == "Harbour council notes"
+    with pytest.raises(LibraryError, match=".txt or .md"):
+        parse_upload(ARTICLE.encode(), "article", content_type="application/octet-stream")
 
 
 def test_title_defaults_to_the_first_short_line_else_the_file_name() -> None:

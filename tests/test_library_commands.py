@@ -88,6 +88,7 @@ async def test_add_to_sources_menu_takes_the_message_text_and_date(bot: Crossche
 async def test_add_to_sources_menu_prefers_a_text_attachment(bot: CrosscheckBot) -> None:
     attachment = MagicMock(spec_set=discord.Attachment)
     attachment.filename, attachment.size, attachment.id = "notes.md", len(ARTICLE), 9
+    attachment.content_type = "text/markdown"
     attachment.read = AsyncMock(return_value=ARTICLE.encode())
     interaction = moderator(bot)
     cog = bot.get_cog("LibraryCommands")
@@ -98,6 +99,7 @@ async def test_add_to_sources_menu_prefers_a_text_attachment(bot: CrosscheckBot)
 async def test_an_undeliverable_attachment_is_reported(bot: CrosscheckBot) -> None:
     attachment = MagicMock(spec_set=discord.Attachment)
     attachment.filename, attachment.size, attachment.id = "notes.txt", 10, 9
+    attachment.content_type = "text/plain"
     response = MagicMock(status=404, reason="Not Found")
     attachment.read = AsyncMock(side_effect=discord.NotFound(response, "gone"))
     interaction = moderator(bot)

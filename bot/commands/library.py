@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import TypeVar
 
 import aiohttp
@@ -25,10 +24,10 @@ from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
 from bot.app.tree import send_reply
 from bot.commands.sources import find_source, source_choices
 from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
-from bot.library.parsing import check_size, parse_text, parse_upload
+from bot.library.parsing import check_size, is_text_file, parse_text, parse_upload
 from bot.library.registry import LibraryRegistry
 from bot.rendering.embed import clean, conflict_embed, history_embed
-from bot.sources import SOURCE_SUFFIXES, Source
+from bot.sources import Source
 
 _log = logging.getLogger(__name__)
 
@@ -103,10 +102,9 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         date = message.created_at.date().isoformat()
         try:
             attachment = next(
-                (a for a in message.attachments
-                 if PurePath(a.filename).suffix.lower() in SOURCE_SUFFIXES),
+                (a for a in message.attachments if is_text_file(a.filename, a.content_type)),
                 None,
-            )  # fmt: skip
+            )
             if attachment is not None:
                 draft = await self._draft_from(attachment, "message", date=date)
             else:
@@ -125,14 +123,12 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         """Download and check an attachment; `meta` is title, date and label when given."""
         raw = await self._download(attachment)
         return parse_upload(
-            raw, attachment.filename, origin=origin,
+            raw, attachment.filename, origin=origin, content_type=attachment.content_type,
             max_bytes=self.bot.settings.max_source_bytes, **meta,
         )  # fmt: skip
 
     async def _download(self, attachment: discord.Attachment) -> bytes:
-        """The attachment's bytes; refuses before downloading what is too big or not text."""
-        if PurePath(attachment.filename).suffix.lower() not in SOURCE_SUFFIXES:
-            raise LibraryError(f"{attachment.filename} is not a .txt or .md file.")
+        """The attachment's bytes; refuses before downloading what is too big."""
         check_size(attachment.size, attachment.filename, self.bot.settings.max_source_bytes)
         try:
             return await attachment.read()

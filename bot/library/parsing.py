@@ -19,6 +19,7 @@ DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 # A title is shown as an embed title (256 characters) and in autocomplete choices (100, trimmed
 # with "…" there); the embed limit is the hard one.
 MAX_TITLE_CHARS = 256
+TEXT_CONTENT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -32,16 +33,20 @@ def parse_upload(
     label: str | None = None,
     origin: str = "upload",
     max_bytes: int = DEFAULT_MAX_SOURCE_BYTES,
+    content_type: str | None = None,
 ) -> Draft:
-    """Check an uploaded file (`name` is its file name) and return it as a draft source."""
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in SOURCE_SUFFIXES:
-        raise LibraryError(f"{name} is not a .txt or .md file; only plain text sources are kept.")
+    """Check an uploaded file (`name` is its file name) and return it as a draft source.
+
+    The content is checked before the name, so a binary file is refused as binary, whatever
+    it is called. A name without .txt/.md passes only if Discord typed it as plain text.
+    """
     check_size(len(raw), name, max_bytes)
     try:
         text = decode_text(raw, name)
     except SourceError as error:
         raise LibraryError(f"{error}.") from error
+    if not is_text_file(name, content_type):
+        raise LibraryError(f"{name} is not a .txt or .md file; only plain text sources are kept.")
     return parse_text(
         text, title=title, date=date, label=label, origin=origin, fallback_title=PurePath(name).stem
     )
@@ -71,6 +76,12 @@ def parse_text(
         origin=origin,
         content_hash=content_hash(text),
     )
+
+
+def is_text_file(name: str, content_type: str | None = None) -> bool:
+    """A .txt/.md name, or a plain-text or Markdown content type."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return PurePath(name).suffix.lower() in SOURCE_SUFFIXES or kind in TEXT_CONTENT_TYPES
 
 
 def check_size(size: int, name: str, max_bytes: int) -> None:
