@@ -278,3 +278,13 @@ def test_export_folder_is_read_back_unchanged(registry: LibraryRegistry, tmp_pat
     loaded = load_sources(folder)
     key = lambda s: (s.id, s.title, s.date, s.label, s.text)  # noqa: E731
     assert sorted(map(key, loaded)) == sorted(map(key, registry.sources_for(GUILD)))
+
+
+def test_an_import_over_the_limit_adds_none_of_it(registry: LibraryRegistry) -> None:
+    texts = [f"Depot {n} of the Quillby tram line opens on day {n}." for n in range(3)]
+    drafts = [parse_upload(t.encode(), f"{n}.txt") for n, t in enumerate(texts)]
+    with pytest.raises(LibraryError, match="MAX_SOURCES_PER_SERVER"):
+        registry.store.add_many(GUILD, drafts, "42", registry.base, 2)
+    assert registry.store.added_sources(GUILD) == [] and registry.store.history(GUILD) == []
+    added, skipped = registry.store.add_many(GUILD, drafts + drafts[:1], "42", registry.base, 5)
+    assert len(added) == 3 and skipped == drafts[:1]

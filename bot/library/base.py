@@ -78,6 +78,15 @@ class LibraryStore(Protocol):
         max_sources: int,
     ) -> Source: ...
 
+    def add_many(
+        self,
+        guild_id: int,
+        drafts: Sequence[Draft],
+        actor: str,
+        base: Sequence[Source],
+        max_sources: int,
+    ) -> tuple[list[Source], list[Draft]]: ...
+
     def remove(self, guild_id: int, source_id: str, actor: str, base: Sequence[Source]) -> str: ...
 
     def set_label(

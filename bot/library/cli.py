@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.library.base import LABELS, DuplicateSourceError, LibraryError, LibraryStore
+from bot.library.base import LABELS, LibraryError, LibraryStore
 from bot.library.parsing import check_label, parse_upload
 from bot.library.registry import open_library, server_sources
 from bot.library.transfer import drafts_from_folder, export_library
@@ -153,14 +153,10 @@ def _export(
 def _import(
     args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
 ) -> str:
-    added, skipped = [], []
-    for draft in drafts_from_folder(args.folder):
-        try:
-            added.append(
-                store.add(args.guild, draft, CLI_ACTOR, base, settings.max_sources_per_server)
-            )
-        except DuplicateSourceError:
-            skipped.append(draft.title)
+    added, skipped = store.add_many(
+        args.guild, drafts_from_folder(args.folder), CLI_ACTOR, base,
+        settings.max_sources_per_server,
+    )  # fmt: skip
     line = f"Imported {len(added)} sources into server {args.guild}"
     return line + (f"; {len(skipped)} were already there." if skipped else ".")
 

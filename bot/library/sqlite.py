@@ -136,47 +136,28 @@ class SqliteStore:
         max_sources: int,
     ) -> Source:
         with self._transaction() as db:
-            hidden = _hidden_ids(db, guild_id)
-            for source in base:
-                if source.id not in hidden and _hash_of(source) == draft.content_hash:
-                    raise DuplicateSourceError(
-                        f"This text is already a source: {source.id} “{source.title}”."
-                    )
-            existing = db.execute(
-                "SELECT id, title FROM source WHERE guild_id = ? AND content_hash = ?",
-                (guild_id, draft.content_hash),
-            ).fetchone()
-            if existing:
-                raise DuplicateSourceError(
-                    f"This text is already a source: {existing[0]} “{existing[1]}”."
-                )
-            (count,) = db.execute(
-                "SELECT COUNT(*) FROM source WHERE guild_id = ?", (guild_id,)
-            ).fetchone()
-            if count >= max_sources:
-                raise LibraryError(
-                    f"This server already has {count} added sources, the most it may have "
-                    f"(MAX_SOURCES_PER_SERVER); remove one first."
-                )
-            taken = {s.id for s in base} | {
-                r[0] for r in db.execute("SELECT id FROM source WHERE guild_id = ?", (guild_id,))
-            }
-            source_id = _free_id(draft.content_hash, taken)
-            added_at = _now()
-            db.execute(
-                "INSERT INTO source (guild_id, id, title, date, label, text, content_hash, "
-                "origin, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    guild_id, source_id, draft.title, draft.date, draft.label, draft.text,
-                    draft.content_hash, draft.origin, actor, added_at,
-                ),
-            )  # fmt: skip
-            _log_change(db, guild_id, actor, "add", source_id, f"added “{draft.title}”")
-        return Source(
-            id=source_id, title=draft.title, date=draft.date, path=None, text=draft.text,
-            label=draft.label, added_by=actor, added_at=added_at,
-            content_hash=draft.content_hash, origin=draft.origin,
-        )  # fmt: skip
+            return _insert(db, guild_id, draft, actor, base, max_sources)
+
+    def add_many(
+        self,
+        guild_id: int,
+        drafts: Sequence[Draft],
+        actor: str,
+        base: Sequence[Source],
+        max_sources: int,
+    ) -> tuple[list[Source], list[Draft]]:
+        """Add every draft in one transaction, skipping duplicates; returns (added, skipped).
+
+        Any other refusal (the count limit) adds none of them.
+        """
+        added, skipped = [], []
+        with self._transaction() as db:
+            for draft in drafts:
+                try:
+                    added.append(_insert(db, guild_id, draft, actor, base, max_sources))
+                except DuplicateSourceError:
+                    skipped.append(draft)
+        return added, skipped
 
     def remove(self, guild_id: int, source_id: str, actor: str, base: Sequence[Source]) -> str:
         with self._transaction() as db:
@@ -276,6 +257,54 @@ def _open(path: Path) -> sqlite3.Connection:
 def _statements(script: str) -> list[str]:
     """A migration script's statements (`executescript` would commit on its own)."""
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _insert(
+    db: sqlite3.Connection,
+    guild_id: int,
+    draft: Draft,
+    actor: str,
+    base: Sequence[Source],
+    max_sources: int,
+) -> Source:
+    """Check and insert one draft inside the caller's transaction."""
+    hidden = _hidden_ids(db, guild_id)
+    for source in base:
+        if source.id not in hidden and _hash_of(source) == draft.content_hash:
+            raise DuplicateSourceError(
+                f"This text is already a source: {source.id} “{source.title}”."
+            )
+    existing = db.execute(
+        "SELECT id, title FROM source WHERE guild_id = ? AND content_hash = ?",
+        (guild_id, draft.content_hash),
+    ).fetchone()
+    if existing:
+        raise DuplicateSourceError(f"This text is already a source: {existing[0]} “{existing[1]}”.")
+    (count,) = db.execute("SELECT COUNT(*) FROM source WHERE guild_id = ?", (guild_id,)).fetchone()
+    if count >= max_sources:
+        raise LibraryError(
+            f"This server already has {count} added sources, the most it may have "
+            f"(MAX_SOURCES_PER_SERVER); remove one first."
+        )
+    taken = {s.id for s in base} | {
+        r[0] for r in db.execute("SELECT id FROM source WHERE guild_id = ?", (guild_id,))
+    }
+    source_id = _free_id(draft.content_hash, taken)
+    added_at = _now()
+    db.execute(
+        "INSERT INTO source (guild_id, id, title, date, label, text, content_hash, "
+        "origin, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id, source_id, draft.title, draft.date, draft.label, draft.text,
+            draft.content_hash, draft.origin, actor, added_at,
+        ),
+    )  # fmt: skip
+    _log_change(db, guild_id, actor, "add", source_id, f"added “{draft.title}”")
+    return Source(
+        id=source_id, title=draft.title, date=draft.date, path=None, text=draft.text,
+        label=draft.label, added_by=actor, added_at=added_at,
+        content_hash=draft.content_hash, origin=draft.origin,
+    )  # fmt: skip
 
 
 def _added_title(db: sqlite3.Connection, guild_id: int, source_id: str) -> str | None:
