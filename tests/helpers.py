@@ -52,6 +52,9 @@ class FakeEngine:
     def engine_for(self, guild_id: int | None) -> FakeEngine:
         return self
 
+    async def follow_other_processes(self) -> None:
+        """A fixed library never changes behind the bot's back."""
+
     def conflicts(self) -> list[object]:
         return []
 

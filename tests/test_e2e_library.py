@@ -8,6 +8,7 @@ SIGKILLed and restarted on the same DATA_DIR and still cites it, and a remove ta
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
 from pathlib import Path
@@ -130,3 +131,33 @@ async def test_moderators_curate_a_library_that_survives_a_crash(tmp_path: Path)
         assert code == 0, bot.output()
         assert "Traceback" not in bot.output(), bot.output()
         assert not fake.unknown_routes, fake.describe()
+
+
+async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from test_e2e_bot import SEEDS
+
+    (tmp_path / "notes.txt").write_bytes(ARTICLE)
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+            cli = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "library", "add", "notes.txt",
+                "--guild", fake.guild_id,
+                cwd=tmp_path,
+                env={"PATH": os.environ.get("PATH", ""), "CROSSCHECK_SOURCES": str(SEEDS)},
+            )  # fmt: skip
+            assert await cli.wait() == 0
+            for _ in range(40):  # the bot looks every couple of seconds
+                if TITLE in cited_titles(await ask(fake)):
+                    break
+                await asyncio.sleep(0.25)
+            else:
+                pytest.fail(f"the bot never cited the source added from the shell:\n{bot.output()}")
+            assert TITLE not in (await ask(fake, fake.second_guild_id)).text()
+        finally:
+            code = await bot.stop()
+        assert code == 0 and "Traceback" not in bot.output(), bot.output()

@@ -288,3 +288,15 @@ def test_an_import_over_the_limit_adds_none_of_it(registry: LibraryRegistry) -> 
     assert registry.store.added_sources(GUILD) == [] and registry.store.history(GUILD) == []
     added, skipped = registry.store.add_many(GUILD, drafts + drafts[:1], "42", registry.base, 5)
     assert len(added) == 3 and skipped == drafts[:1]
+
+
+async def test_changes_from_another_process_are_picked_up(
+    registry: LibraryRegistry, tmp_path: Path
+) -> None:
+    assert await registry.refresh_external_changes() == []
+    other = SqliteStore.in_data_dir(tmp_path / "data")  # as `python -m bot library` opens it
+    other.add(GUILD, parse_upload(ARTICLE.encode(), "n.txt"), "cli", registry.base, 500)
+    assert await registry.refresh_external_changes() == [GUILD]
+    answer = registry.engine_for(GUILD).answer(QUESTION)
+    assert answer.citations and answer.citations[0].source.title == "Harbour council notes"
+    assert await registry.refresh_external_changes() == []  # nothing new since

@@ -32,6 +32,8 @@ class Library(Protocol):
 
     def engine_for(self, guild_id: int | None) -> Engine: ...
 
+    async def follow_other_processes(self) -> None: ...
+
 
 class CrosscheckBot(commands.Bot):
     """The bot: default intents, no mentions ever, commands loaded and synced in `setup_hook`."""

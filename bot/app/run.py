@@ -24,10 +24,10 @@ import aiohttp
 import discord
 import yarl
 
-from bot.app.bot import CrosscheckBot
+from bot.app.bot import CrosscheckBot, Library
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.library.base import StoreError
-from bot.library.registry import LibraryRegistry, open_registry
+from bot.library.registry import open_registry
 from bot.settings import Settings
 from bot.sources import SourceError
 
@@ -61,7 +61,7 @@ def apply_endpoints(settings: Settings) -> None:
     _log.info("Discord REST API: %s; gateway: %s", settings.api_base, settings.gateway_url)
 
 
-def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> LibraryRegistry:
+def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
     _log.info("Indexing sources in %s; library in %s", settings.sources_dir, settings.data_dir)
     registry = open_registry(settings.sources_dir, settings.data_dir)
     registry.load_customised(should_stop)
@@ -162,8 +162,12 @@ async def _serve(settings: Settings) -> int:
         if library is None:
             return EXIT_OK
         bot = shutdown.bot = CrosscheckBot(settings, library)
-        async with bot:
-            await bot.start(settings.token)
+        follower = asyncio.ensure_future(library.follow_other_processes())
+        try:
+            async with bot:
+                await bot.start(settings.token)
+        finally:
+            follower.cancel()
     except Exception as error:
         if shutdown.requested.is_set():  # closing mid-login can fail a request in flight
             _log.debug("Error while shutting down", exc_info=error)

@@ -69,6 +69,8 @@ class LibraryStore(Protocol):
 
     def customised_guilds(self) -> list[int]: ...
 
+    def data_version(self) -> int: ...
+
     def add(
         self,
         guild_id: int,

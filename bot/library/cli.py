@@ -1,8 +1,9 @@
 """`python -m bot library add|remove|label|list|export|import`: the library from a shell.
 
 The same checks and transactions as the Discord commands, on the same database (DATA_DIR) and
-base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here when it
-restarts. Bad input exits 2 with one line, like every other subcommand.
+base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here within a
+few seconds (`LibraryRegistry.follow_other_processes`). Bad input exits 2 with one line, like
+every other subcommand.
 """
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ from bot.validation import question_problem
 _log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# How often the bot looks for changes another process (the command line) committed.
+EXTERNAL_POLL_SECONDS = 2.0
 EMPTY_LIBRARY = "This server's library is empty: a moderator can add sources with /library add."
 
 
@@ -89,6 +91,7 @@ class LibraryRegistry:
         self._base_snapshot = Snapshot(self.base, build(self.base))
         self._snapshots: dict[int, Snapshot] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._seen_version = store.data_version()
 
     def load_customised(self, should_stop: Callable[[], bool] = lambda: False) -> None:
         """Build the engine of every server whose library differs from the base (blocking)."""
@@ -119,6 +122,38 @@ class LibraryRegistry:
         self._snapshots[guild_id] = snapshot  # one assignment: readers see old or new
         _log.info("Library of server %s: %d sources.", guild_id, len(sources))
         return snapshot
+
+    async def follow_other_processes(self, interval: float = EXTERNAL_POLL_SECONDS) -> None:
+        """Forever: pick up changes committed by another process (`python -m bot library`)."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.refresh_external_changes()
+            except Exception:  # a failed refresh must not end the loop; the next one retries
+                _log.exception("Could not reload the library after an outside change")
+
+    async def refresh_external_changes(self) -> list[int]:
+        """Rebuild the servers whose committed library differs from what they answer from.
+
+        Cheap when nothing changed: one `PRAGMA data_version`. Returns the servers rebuilt.
+        """
+        version = await asyncio.to_thread(self.store.data_version)
+        if version == self._seen_version:
+            return []
+        self._seen_version = version
+        guilds = set(await asyncio.to_thread(self.store.customised_guilds)) | set(self._snapshots)
+        rebuilt = []
+        for guild_id in sorted(guilds):
+            async with self._locks.setdefault(guild_id, asyncio.Lock()):
+                if await asyncio.to_thread(self._rebuild_if_stale, guild_id):
+                    rebuilt.append(guild_id)
+        return rebuilt
+
+    def _rebuild_if_stale(self, guild_id: int) -> bool:
+        if tuple(self.sources_for(guild_id)) == self.snapshot(guild_id).sources:
+            return False
+        self.rebuild(guild_id)
+        return True
 
     async def change(self, guild_id: int, action: Callable[[LibraryStore], T]) -> T:
         """Run `action` against the store, then rebuild this server's engine; both off the loop.

@@ -117,6 +117,10 @@ class SqliteStore:
         )
         return sorted(r[0] for r in rows)
 
+    def data_version(self) -> int:
+        """Changes when another connection (another process) commits; not for our own."""
+        return int(self._read("PRAGMA data_version", ())[0][0])
+
     def history(self, guild_id: int, limit: int = 10) -> list[Change]:
         rows = self._read(
             "SELECT at, actor, action, source_id, summary FROM history WHERE guild_id = ? "
