@@ -85,6 +85,15 @@ async def test_add_to_sources_menu_takes_the_message_text_and_date(bot: Crossche
     assert answer.citations and answer.citations[0].source.id == source.id
 
 
+async def test_a_long_first_line_is_shortened_into_the_title(bot: CrosscheckBot) -> None:
+    cog = bot.get_cog("LibraryCommands")
+    text = "The Quillby ferry will stop running on 3 May 2027, " + "the council said " * 12
+    await cog.add_message(moderator(bot), message(text))  # type: ignore[union-attr]
+    [title] = added_titles(bot)
+    assert title.startswith("The Quillby ferry will stop") and title.endswith("…")
+    assert len(title) <= 100
+
+
 async def test_add_to_sources_menu_prefers_a_text_attachment(bot: CrosscheckBot) -> None:
     attachment = MagicMock(spec_set=discord.Attachment)
     attachment.filename, attachment.size, attachment.id = "notes.md", len(ARTICLE), 9

@@ -110,6 +110,7 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
             else:
                 draft = parse_text(
                     message.content, date=date, origin="message",
+                    fallback_title=_first_line(message.content),
                     max_bytes=self.bot.settings.max_source_bytes,
                 )  # fmt: skip
         except LibraryError as error:
@@ -283,6 +284,12 @@ def _guild(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:  # guild_only, so Discord never sends one without
         raise app_commands.NoPrivateMessage()
     return interaction.guild_id
+
+
+def _first_line(text: str, limit: int = 100) -> str:
+    """A message's first non-empty line, shortened: its title when that line is long."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "Message")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _sentence(summary: str) -> str:
