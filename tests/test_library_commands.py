@@ -144,3 +144,18 @@ async def test_label_and_remove_an_unknown_source_change_nothing(bot: Crosscheck
     await cog.label.callback(cog, interaction, "no such source", choice)  # type: ignore[union-attr]
     assert "No source by that name" in sent_text(interaction.followup.send)
     assert bot.library.store.history(GUILD) == []  # type: ignore[attr-defined]
+
+
+async def test_members_are_refused_by_every_library_command(bot: CrosscheckBot) -> None:
+    member = MockInteraction(client=bot)
+    member.user._roles = discord.utils.SnowflakeList([])
+    menu = bot.tree.get_command("Add to sources", type=discord.AppCommandType.message)
+    group = bot.tree.get_command("library")
+    assert isinstance(menu, app_commands.ContextMenu) and isinstance(group, app_commands.Group)
+    with pytest.raises(NotModerator):
+        await menu._check_can_run(member)
+    for command in group.commands:
+        assert isinstance(command, app_commands.Command)
+        with pytest.raises(NotModerator):
+            await command._check_can_run(member)
+    assert await group.commands[0]._check_can_run(moderator(bot))  # type: ignore[union-attr]
