@@ -300,3 +300,24 @@ async def test_changes_from_another_process_are_picked_up(
     answer = registry.engine_for(GUILD).answer(QUESTION)
     assert answer.citations and answer.citations[0].source.title == "Harbour council notes"
     assert await registry.refresh_external_changes() == []  # nothing new since
+
+
+def test_two_stores_opening_a_new_database_at_once_both_work(tmp_path: Path) -> None:
+    errors: list[Exception] = []
+    barrier = threading.Barrier(4)
+
+    def open_store() -> None:
+        barrier.wait()
+        try:
+            SqliteStore.in_data_dir(tmp_path).close()
+        except Exception as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] >= 1

@@ -239,16 +239,7 @@ def _open(path: Path) -> sqlite3.Connection:
             raise StoreError(f"the library database {path} is damaged ({check}); restore a backup")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
-        for number in range(version, len(MIGRATIONS)):
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _statements(MIGRATIONS[number]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        _migrate(db)
     except sqlite3.Error as error:
         db.close()
         raise StoreError(f"cannot use the library database {path}: {error}") from error
@@ -256,6 +247,25 @@ def _open(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Apply the missing migrations, each in its own transaction that re-reads the version, so
+    two processes starting on a new database at once do not both create the tables."""
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version < len(MIGRATIONS):
+                for statement in _statements(MIGRATIONS[version]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        if version >= len(MIGRATIONS):
+            return
 
 
 def _statements(script: str) -> list[str]:
