@@ -9,7 +9,9 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -20,6 +22,7 @@ from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.sources import load_sources
 
 GUILD, OTHER = 111, 222
+R = TypeVar("R")
 ARTICLE = (
     "Harbour council notes\n\nThe Quillby ferry will stop running on 3 May 2027. "
     "The council voted seven to two to close the route.\n"
@@ -231,23 +234,30 @@ def test_sigkill_in_the_middle_of_an_add_leaves_nothing(tmp_path: Path) -> None:
     assert len(store.added_sources(GUILD)) == 1 and len(store.history(GUILD)) == 1
 
 
-def test_two_threads_adding_the_same_text_add_it_once(registry: LibraryRegistry) -> None:
-    results: list[str] = []
-    barrier = threading.Barrier(2)
+def run_at_once(work: Callable[[], R], times: int) -> list[R | Exception]:
+    """Run `work` in `times` threads released together; each result or exception, in order."""
+    results: list[R | Exception] = [RuntimeError("did not run")] * times
+    barrier = threading.Barrier(times)
 
-    def worker() -> None:
+    def worker(n: int) -> None:
         barrier.wait()
         try:
-            results.append(add(registry, GUILD))
-        except LibraryError as error:
-            results.append(f"refused: {error}")
+            results[n] = work()
+        except Exception as error:  # noqa: BLE001 - returned to the test to judge
+            results[n] = error
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(times)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sum(not r.startswith("refused") for r in results) == 1, results
+    return results
+
+
+def test_two_threads_adding_the_same_text_add_it_once(registry: LibraryRegistry) -> None:
+    results = run_at_once(lambda: add(registry, GUILD), 2)
+    assert all(isinstance(r, str | LibraryError) for r in results), results
+    assert sum(isinstance(r, str) for r in results) == 1, results
     assert len(registry.store.added_sources(GUILD)) == 1
 
 
@@ -303,21 +313,8 @@ async def test_changes_from_another_process_are_picked_up(
 
 
 def test_two_stores_opening_a_new_database_at_once_both_work(tmp_path: Path) -> None:
-    errors: list[Exception] = []
-    barrier = threading.Barrier(4)
-
-    def open_store() -> None:
-        barrier.wait()
-        try:
-            SqliteStore.in_data_dir(tmp_path).close()
-        except Exception as error:  # noqa: BLE001 - the test reports any failure
-            errors.append(error)
-
-    threads = [threading.Thread(target=open_store) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(lambda: SqliteStore.in_data_dir(tmp_path).close(), 4)
+    errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []
     with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
