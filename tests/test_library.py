@@ -17,7 +17,7 @@ import pytest
 
 from bot.library.base import LibraryError, StoreError
 from bot.library.parsing import parse_text, parse_upload
-from bot.library.registry import LibraryRegistry, open_registry
+from bot.library.registry import LibraryRegistry, open_registry, server_sources
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.sources import load_sources
 
@@ -318,3 +318,17 @@ def test_two_stores_opening_a_new_database_at_once_both_work(tmp_path: Path) -> 
     assert errors == []
     with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
+
+
+def test_a_later_base_file_with_an_added_id_does_not_make_ids_ambiguous(
+    registry: LibraryRegistry, seeds_dir: Path
+) -> None:
+    from dataclasses import replace
+
+    source_id = add(registry, GUILD)
+    newer_base = [*registry.base, replace(registry.base[0], id=source_id, title="New base file")]
+    ids = [s.id for s in server_sources(registry.store, newer_base, GUILD)]
+    assert len(ids) == len(set(ids)) and source_id in ids
+    assert "New base file" not in {
+        s.title for s in server_sources(registry.store, newer_base, GUILD)
+    }

@@ -8,11 +8,14 @@ method that changes something is one transaction: all of it happens, or none of 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.sources import Source
+
+_log = logging.getLogger(__name__)
 
 LABELS = ("official", "verified", "unverified", "disputed", "opinion", "satire")
 
@@ -103,11 +106,20 @@ class LibraryStore(Protocol):
 def library_sources(
     base: Sequence[Source], overrides: dict[str, BaseOverride], added: Sequence[Source]
 ) -> list[Source]:
-    """A server's library: visible base sources (with the server's labels), then its own."""
+    """A server's library: visible base sources (with the server's labels), then its own.
+
+    Ids are unique within a server: an added source's id was free in the base set when it was
+    added, so if the host later adds a base file with that id, the server's own source keeps it
+    and the new base source is left out of that server (and logged).
+    """
+    added_ids = {source.id for source in added}
     visible = []
     for source in base:
         override = overrides.get(source.id, BaseOverride())
         if override.hidden:
+            continue
+        if source.id in added_ids:
+            _log.warning("Base source %r is shadowed by a server's own source id.", source.id)
             continue
         visible.append(replace(source, label=override.label) if override.label else source)
     return visible + list(added)
