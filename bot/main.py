@@ -1,4 +1,4 @@
-"""The command line: `python -m bot ask|sources|conflicts|eval|run|sync`.
+"""The command line: `python -m bot ask|sources|conflicts|library|eval|run|sync`.
 
 Every subcommand takes `--sources DIR`. Exit codes: 0 for an answer (or "not covered"), 2 for
 unusable input or sources, with one line on stderr saying why; never a traceback for anything a
@@ -30,12 +30,17 @@ EXIT_USAGE = 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.library.base import LibraryError, StoreError
+    from bot.settings import SettingsError
+
     args = _parser().parse_args(argv)
     _configure_stdio()
     try:
         return args.handler(args)
     except SourceError as error:
         return _fail(f"cannot use the sources: {error}")
+    except (LibraryError, StoreError, SettingsError) as error:
+        return _fail(str(error))
     except KeyboardInterrupt:
         return 130
 
@@ -75,7 +80,7 @@ def _conflicts(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.client import run_bot
+    from bot.app.run import run_bot
     from bot.settings import SettingsError, load_settings
 
     try:
@@ -86,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from bot.client import sync_commands
+    from bot.app.run import sync_commands
     from bot.settings import SettingsError, load_settings
 
     try:
@@ -103,7 +108,22 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> AnswerEngine:
+    if getattr(args, "guild", None) is not None:
+        return _server_engine(args)
     return AnswerEngine.from_folder(args.sources or DEFAULT_SOURCES_DIR)
+
+
+def _server_engine(args: argparse.Namespace) -> AnswerEngine:
+    """`--guild ID`: that server's library (base set and DATA_DIR as `run` reads them)."""
+    from bot.library.cli import settings_for
+    from bot.library.registry import build_engine, open_library, server_sources
+
+    settings = settings_for(args)
+    store, base = open_library(settings.sources_dir, settings.data_dir)
+    try:
+        return build_engine(server_sources(store, base, args.guild))  # type: ignore[return-value]
+    finally:
+        store.close()
 
 
 def _fail(message: str) -> int:
@@ -145,6 +165,7 @@ def _parser() -> argparse.ArgumentParser:
         "question", nargs="+", help='the question, e.g. "Did Japan ban Tesla?" (- reads stdin)'
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    ask.add_argument("--guild", type=int, metavar="ID", help="answer from that server's library")
     ask.set_defaults(handler=_ask)
 
     sources = commands.add_parser("sources", parents=[common], help="list the sources")
@@ -167,6 +188,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant)")
     sync.set_defaults(handler=_sync)
+
+    from bot.library.cli import add_library_parser
+
+    add_library_parser(commands, common)
 
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
     evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict", "speed"])

@@ -21,6 +21,9 @@ DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
 DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_ASK_COOLDOWN_SECONDS = 5.0
 DEFAULT_ENV_FILE = Path(".env")
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_MAX_SOURCE_BYTES = 1_000_000
+DEFAULT_MAX_SOURCES_PER_SERVER = 500
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -40,6 +43,11 @@ class Settings:
     log_level: str = DEFAULT_LOG_LEVEL
     ask_cooldown_seconds: float = DEFAULT_ASK_COOLDOWN_SECONDS
     sources_dir: Path = DEFAULT_SOURCES_DIR
+    # The per-server library (issue 9): where the database lives, who moderates, the limits.
+    data_dir: Path = DEFAULT_DATA_DIR
+    moderator_role_id: int | None = None
+    max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
+    max_sources_per_server: int = DEFAULT_MAX_SOURCES_PER_SERVER
 
     @property
     def custom_gateway(self) -> bool:
@@ -83,14 +91,34 @@ def load_settings(
         sources_dir=Path(
             sources_dir or get("CROSSCHECK_SOURCES") or DEFAULT_SOURCES_DIR
         ).expanduser(),
+        data_dir=Path(get("DATA_DIR") or DEFAULT_DATA_DIR).expanduser(),
+        moderator_role_id=_parse_snowflake("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
+        max_source_bytes=_parse_count(
+            "MAX_SOURCE_BYTES", get("MAX_SOURCE_BYTES"), DEFAULT_MAX_SOURCE_BYTES
+        ),
+        max_sources_per_server=_parse_count(
+            "MAX_SOURCES_PER_SERVER", get("MAX_SOURCES_PER_SERVER"), DEFAULT_MAX_SOURCES_PER_SERVER
+        ),
     )
 
 
 def _parse_guild_id(value: str | None) -> int | None:
+    return _parse_snowflake("DISCORD_GUILD_ID", value, "a server ID")
+
+
+def _parse_snowflake(name: str, value: str | None, what: str = "a role ID") -> int | None:
     if value is None:
         return None
     if not value.isdigit() or not 0 < int(value) < 2**64:
-        raise SettingsError(f"DISCORD_GUILD_ID must be a server ID (a number), not {value!r}")
+        raise SettingsError(f"{name} must be {what} (a number), not {value!r}")
+    return int(value)
+
+
+def _parse_count(name: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
 
 

@@ -43,8 +43,15 @@ class Source:
     id: str
     title: str
     date: str | None
-    path: Path
+    path: Path | None  # the file a folder source was read from; None for a stored source
     text: str
+    # Library metadata (see `bot.library`): a moderator's label, who added it and when (ISO
+    # time), a hash of the text, and where it came from ("file", "upload", "message", ...).
+    label: str | None = None
+    added_by: str | None = None
+    added_at: str | None = None
+    content_hash: str | None = None
+    origin: str | None = None
 
 
 def load_sources(folder: Path) -> list[Source]:
@@ -183,6 +190,11 @@ def _kind(mode: int) -> str:
     return next((kind for test, kind in kinds.items() if test(mode)), "not a plain file")
 
 
+def default_title(text: str, name: str) -> str:
+    """The title a source gets when none is given: its first short line, else `name`."""
+    return printable_line(_title_from_text(text) or "") or printable_line(name) or name
+
+
 def _load_one(path: Path, source_id: str, text: str, meta: dict[str, object]) -> Source:
     # The first of: the given title, the text's heading, the file name, that shows something.
     titles = (str(meta.get("title") or ""), _title_from_text(text) or "", path.stem)
@@ -194,6 +206,8 @@ def _load_one(path: Path, source_id: str, text: str, meta: dict[str, object]) ->
         date=_normalise_date(date, path),
         path=path,
         text=text,
+        label=str(meta["label"]) if meta.get("label") else None,
+        origin="file",
     )
 
 
@@ -215,7 +229,7 @@ def _read_metadata(folder: Path, root: Path, names: set[str]) -> dict[str, dict[
     metadata: dict[str, dict[str, object]] = {}
     for number, entry in enumerate(entries, start=1):
         where = f"{path.name}, [[source]] number {number}"
-        for key in ("file", "id", "title", "date"):
+        for key in ("file", "id", "title", "date", "label"):
             if key in entry and not _fits(key, entry[key]):
                 raise SourceError(
                     f"{where}: `{key}` must be {_EXPECTED[key]}, not {_toml_kind(entry[key])}"
@@ -237,6 +251,7 @@ _EXPECTED = {
     "file": "a string",
     "id": "a string",
     "title": "a string",
+    "label": "a string",
     "date": 'a date (2025-03-25 or "2025-03-25")',
 }
 
@@ -326,11 +341,11 @@ def _normalise_date(value: object, path: Path) -> str | None:
 
 
 def _check_unique_ids(sources: list[Source]) -> None:
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for source in sources:
         if source.id in seen:
             raise SourceError(
                 f"two sources share the id {source.id!r}: "
-                f"{seen[source.id].name} and {source.path.name}"
+                f"{seen[source.id]} and {source.path.name if source.path else source.title}"
             )
-        seen[source.id] = source.path
+        seen[source.id] = source.path.name if source.path else source.title

@@ -1692,3 +1692,115 @@ async def running_fake(**kwargs: Any) -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(**kwargs) as server:
         with patched_discord(server):
             yield server
+
+
+# ======================================================================================
+# BEGIN library block (issue 9, issue 7 item 5): attachments served from a local URL, a
+# second guild, gateway close 4013 and 5xx answers to the command sync. A subclass, so the
+# base server above is unchanged for every other test.
+# ======================================================================================
+
+ATTACHMENT_PREFIX = "/attachments/"
+OPTION_ATTACHMENT = 11
+
+
+class LibraryFakeDiscord(FakeDiscord):
+    """``FakeDiscord`` with uploads, two guilds and the start-up faults of issue 7 item 5.
+
+    ``attachment()`` registers bytes and returns the attachment object Discord would resolve;
+    the bytes are served at ``http_base + /attachments/<id>/<filename>`` (a local stand-in for
+    Discord's CDN), or answered 404 when ``deliverable=False``. ``interaction(...,
+    guild_id=...)`` sends an interaction from ``second_guild_id`` (or any other guild).
+    ``identify_close_code`` closes every IDENTIFY with that code (4013: invalid intents);
+    ``sync_errors`` answers that many command GET/PUT requests with 503 (-1: all of them).
+    """
+
+    def __init__(
+        self,
+        *,
+        second_guild_id: str = "1200000000000000002",
+        identify_close_code: int | None = None,
+        sync_errors: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.second_guild_id = second_guild_id
+        self.identify_close_code = identify_close_code
+        self.sync_errors = sync_errors
+        self.sync_error_count = 0
+        self.attachments: dict[str, tuple[str, bytes | None]] = {}
+
+    def attachment(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        content_type: str = "text/plain; charset=utf-8",
+        deliverable: bool = True,
+    ) -> dict[str, Any]:
+        """Register an upload; returns its attachment object (for ``resolved.attachments``)."""
+        attachment_id = self.snowflake()
+        self.attachments[attachment_id] = (filename, data if deliverable else None)
+        url = f"{self.http_base}{ATTACHMENT_PREFIX}{attachment_id}/{filename}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    def slash_command_with_file(
+        self,
+        name: str,
+        attachment: dict[str, Any],
+        options: dict[str, Any] | None = None,
+        *,
+        option_name: str = "file",
+        **kw: Any,
+    ) -> dict[str, Any]:
+        """A chat-input command whose ``option_name`` option is ``attachment``."""
+        raw = [self._option(k, v) for k, v in (options or {}).items()]
+        raw.append({"name": option_name, "type": OPTION_ATTACHMENT, "value": attachment["id"]})
+        payload = self.slash_command(name, raw, **kw)
+        payload["data"]["resolved"] = {"attachments": {attachment["id"]: attachment}}
+        return payload
+
+    def interaction(
+        self, itype: int, data: dict[str, Any], *, guild_id: str | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        payload = super().interaction(itype, data, **kw)
+        if guild_id is not None and "guild_id" in payload:
+            payload["guild_id"] = guild_id
+            payload["guild"] = {**payload["guild"], "id": guild_id}
+            payload["channel"] = {**payload["channel"], "guild_id": guild_id}
+            payload["authorizing_integration_owners"] = {"0": guild_id}
+        return payload
+
+    async def _route(
+        self, request: web.Request, rec: RecordedRequest, files: list[str]
+    ) -> web.StreamResponse:
+        if request.path.startswith(ATTACHMENT_PREFIX):
+            attachment_id = request.path[len(ATTACHMENT_PREFIX) :].split("/", 1)[0]
+            _, data = self.attachments.get(attachment_id, ("", None))
+            if data is None or request.method != "GET":
+                raise _HTTPError(404, "404: Not Found", 0)
+            return web.Response(body=data, content_type="application/octet-stream")
+        failing = self.sync_errors < 0 or self.sync_error_count < self.sync_errors
+        if failing and rec.path.endswith("/commands"):
+            self.sync_error_count += 1
+            raise _HTTPError(503, "Service Unavailable", 0)
+        return await super()._route(request, rec, files)
+
+    async def _on_identify(self, conn: _GatewayConn, d: dict[str, Any]) -> None:
+        if self.identify_close_code is not None:
+            self.identifies.append(d)
+            await conn.ws.close(code=self.identify_close_code, message=b"Invalid intent(s).")
+            return
+        await super()._on_identify(conn, d)
+
+
+# ======================================================================================
+# END library block
+# ======================================================================================

@@ -30,7 +30,8 @@ def make_source(
 
 
 class FakeEngine:
-    """The `bot.client.Engine` interface over fixed answers; can be made slow for timing tests."""
+    """The `bot.library.registry.Engine` interface over fixed answers; can be made slow for
+    timing tests. It is also a one-engine library: every server gets this engine."""
 
     def __init__(
         self,
@@ -48,6 +49,15 @@ class FakeEngine:
         source = next((s for s in self.sources if s.id == source_id), None)
         return split_into_passages(source) if source else []
 
+    def engine_for(self, guild_id: int | None) -> FakeEngine:
+        return self
+
+    async def follow_other_processes(self) -> None:
+        """A fixed library never changes behind the bot's back."""
+
+    def conflicts(self) -> list[object]:
+        return []
+
     def answer(self, question: str) -> Answer:
         if self.gate is not None:
             self.gate.wait(timeout=5)
@@ -58,11 +68,14 @@ class FakeEngine:
 
 def make_bot(engine: FakeEngine | None = None, settings: Settings | None = None) -> MagicMock:
     """A `CrosscheckBot` stand-in, spec'd from a real instance so instance attributes count."""
-    from bot.client import CrosscheckBot
+    from bot.app.bot import CrosscheckBot
 
     bot = MagicMock(spec_set=CrosscheckBot(Settings(), FakeEngine()))
-    bot.engine = engine or FakeEngine()
+    library = engine or FakeEngine()
+    bot.library = library
+    bot.engine_for.side_effect = library.engine_for
     bot.settings = settings or Settings()
+    bot.question_cooldowns = {}
     return bot
 
 

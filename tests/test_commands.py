@@ -25,9 +25,13 @@ from helpers import (
     sent_text,
 )
 
-from bot import client
 from bot.answer_types import Answer, Citation, Status
-from bot.client import CrosscheckBot, CrosscheckTree, StartupError
+from bot.app import bot as app_bot
+from bot.app import run as app_run
+from bot.app import sync as app_sync
+from bot.app.bot import CrosscheckBot
+from bot.app.sync import StartupError
+from bot.app.tree import CrosscheckTree
 from bot.commands import ask as ask_module
 from bot.commands.ask import Ask
 from bot.commands.check import ShareView
@@ -140,9 +144,9 @@ async def test_ask_is_rate_limited_per_user(real_bot: CrosscheckBot) -> None:
 
 async def test_zero_cooldown_disables_the_rate_limit() -> None:
     interaction = MockInteraction(client=make_bot(settings=Settings(ask_cooldown_seconds=0)))
-    assert client.question_cooldown(interaction) is None
+    assert app_bot.question_cooldown(interaction) is None
     interaction = MockInteraction(client=make_bot(settings=Settings(ask_cooldown_seconds=4)))
-    cooldown = client.question_cooldown(interaction)
+    cooldown = app_bot.question_cooldown(interaction)
     assert cooldown is not None and (cooldown.rate, cooldown.per) == (1, 4)
 
 
@@ -227,7 +231,7 @@ async def test_check_answers_the_asker_privately_with_a_share_button(
 
 
 async def test_check_without_an_answer_has_no_button(real_bot: CrosscheckBot) -> None:
-    real_bot._engine = FakeEngine(answer=NO_MATCH)
+    real_bot._library = FakeEngine(answer=NO_MATCH)
     cog = real_bot.get_cog("Check")
     interaction = MockInteraction()
     await cog.check_message(interaction, make_message("weather in Paris"))  # type: ignore[union-attr]
@@ -300,7 +304,7 @@ async def test_on_error_replies_with_one_ephemeral_sentence(
 ) -> None:
     tree = CrosscheckBot(Settings(), FakeEngine()).tree
     interaction = MockInteraction(done=already_answered)
-    with caplog.at_level(logging.DEBUG, logger="bot.client"):
+    with caplog.at_level(logging.DEBUG, logger="bot.app.tree"):
         await tree.on_error(interaction, error)
     used, unused = (
         (interaction.followup.send, interaction.response.send_message)
@@ -324,7 +328,7 @@ async def test_on_error_logs_unexpected_errors_with_traceback(
     interaction = MockInteraction()
     command = app_commands.Command(name="boom", description="x", callback=_boom)
     error = app_commands.CommandInvokeError(command, ValueError("boom"))
-    with caplog.at_level(logging.ERROR, logger="bot.client"):
+    with caplog.at_level(logging.ERROR, logger="bot.app.tree"):
         await tree.on_error(interaction, error)
     assert "went wrong" in sent_text(interaction.response.send_message)
     assert "boom" not in sent_text(interaction.response.send_message)
@@ -355,15 +359,15 @@ def local_payloads(bot: CrosscheckBot, guild: discord.abc.Snowflake | None = Non
 
 async def test_identical_commands_do_not_differ(real_bot: CrosscheckBot) -> None:
     remote = list(reversed(registered(real_bot)))
-    assert not client.commands_differ(local_payloads(real_bot), remote)
+    assert not app_sync.commands_differ(local_payloads(real_bot), remote)
 
 
 async def test_guild_commands_ignore_contexts(real_bot: CrosscheckBot) -> None:
     guild = discord.Object(1234)
     real_bot.tree.copy_global_to(guild=guild)
     remote = registered(real_bot, guild)
-    assert not client.commands_differ(local_payloads(real_bot, guild), remote, guild_scope=True)
-    assert client.commands_differ(local_payloads(real_bot, guild), remote)
+    assert not app_sync.commands_differ(local_payloads(real_bot, guild), remote, guild_scope=True)
+    assert app_sync.commands_differ(local_payloads(real_bot, guild), remote)
 
 
 @pytest.mark.parametrize(
@@ -379,13 +383,13 @@ async def test_guild_commands_ignore_contexts(real_bot: CrosscheckBot) -> None:
 async def test_a_changed_command_differs(real_bot: CrosscheckBot, change: Any) -> None:
     remote = registered(real_bot)
     change(next(p for p in remote if p["name"] == "ask"))
-    assert client.commands_differ(local_payloads(real_bot), remote)
+    assert app_sync.commands_differ(local_payloads(real_bot), remote)
 
 
 async def test_a_missing_or_extra_command_differs(real_bot: CrosscheckBot) -> None:
     remote = registered(real_bot)
-    assert client.commands_differ(local_payloads(real_bot), remote[:-1])
-    assert client.commands_differ(local_payloads(real_bot), [*remote, {**remote[0], "name": "x"}])
+    assert app_sync.commands_differ(local_payloads(real_bot), remote[:-1])
+    assert app_sync.commands_differ(local_payloads(real_bot), [*remote, {**remote[0], "name": "x"}])
 
 
 async def test_autocomplete_flag_change_differs(real_bot: CrosscheckBot) -> None:
@@ -393,7 +397,7 @@ async def test_autocomplete_flag_change_differs(real_bot: CrosscheckBot) -> None
     sources = next(p for p in remote if p["name"] == "sources")
     show = next(o for o in sources["options"] if o["name"] == "show")
     show["options"][0] = {**show["options"][0], "autocomplete": False}
-    assert client.commands_differ(local_payloads(real_bot), remote)
+    assert app_sync.commands_differ(local_payloads(real_bot), remote)
 
 
 @pytest.fixture
@@ -415,7 +419,7 @@ async def test_sync_skips_when_up_to_date(
     real_bot: CrosscheckBot, discord_api: dict[str, AsyncMock]
 ) -> None:
     discord_api["global"].return_value = registered(real_bot)
-    assert await client.sync_if_changed(real_bot, None) is False
+    assert await app_sync.sync_if_changed(real_bot, None) is False
     discord_api["global"].assert_awaited_once_with(99)
     discord_api["sync"].assert_not_called()
 
@@ -424,20 +428,20 @@ async def test_sync_pushes_changes_globally(
     real_bot: CrosscheckBot, discord_api: dict[str, AsyncMock]
 ) -> None:
     discord_api["global"].return_value = registered(real_bot)[:1]
-    assert await client.sync_if_changed(real_bot, None) is True
+    assert await app_sync.sync_if_changed(real_bot, None) is True
     discord_api["sync"].assert_awaited_once_with(guild=None)
 
 
 async def test_sync_pushes_changes_to_the_dev_guild_only(
     real_bot: CrosscheckBot, discord_api: dict[str, AsyncMock]
 ) -> None:
-    assert await client.sync_if_changed(real_bot, 1234) is True
+    assert await app_sync.sync_if_changed(real_bot, 1234) is True
     discord_api["guild"].assert_awaited_once_with(99, 1234)
     discord_api["global"].assert_not_called()
     [call] = discord_api["sync"].await_args_list
     assert call.kwargs["guild"].id == 1234
     guild_names = {c.name for c in real_bot.tree.get_commands(guild=discord.Object(1234))}
-    assert guild_names == {"ask", "sources", "Check against sources"}
+    assert guild_names == {"ask", "sources", "library", "Check against sources", "Add to sources"}
 
 
 async def test_guild_sync_skips_when_up_to_date(
@@ -446,7 +450,7 @@ async def test_guild_sync_skips_when_up_to_date(
     guild = discord.Object(1234)
     real_bot.tree.copy_global_to(guild=guild)
     discord_api["guild"].return_value = registered(real_bot, guild)
-    assert await client.sync_if_changed(real_bot, 1234) is False
+    assert await app_sync.sync_if_changed(real_bot, 1234) is False
     discord_api["sync"].assert_not_called()
 
 
@@ -462,7 +466,7 @@ async def test_missing_scope_becomes_a_startup_error(
     forbidden = AsyncMock(side_effect=http_error(discord.Forbidden, 403, 50001))
     monkeypatch.setattr(real_bot.http, "get_guild_commands", forbidden)
     with pytest.raises(StartupError, match="applications.commands") as raised:
-        await client.sync_if_changed(real_bot, 1234)
+        await app_sync.sync_if_changed(real_bot, 1234)
     assert "server 1234" in str(raised.value) and "client_id=99" in str(raised.value)
 
 
@@ -476,16 +480,16 @@ def test_start_failures_become_one_line_and_exit_code_2() -> None:
         discord.PrivilegedIntentsRequired(None),
         StartupError("Discord refused the command sync"),
     ):
-        described = client._describe_start_failure(error, settings)
+        described = app_run._describe_start_failure(error, settings)
         assert described is not None
         message, code = described
         assert code == 2 and "\n" not in message
-    assert client._describe_start_failure(ValueError("bug"), settings) is None
+    assert app_run._describe_start_failure(ValueError("bug"), settings) is None
 
 
 async def test_missing_token_exits_2_without_connecting(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR):
-        assert await client._serve(Settings(token=None)) == 2
+        assert await app_run._serve(Settings(token=None)) == 2
     assert "DISCORD_TOKEN" in caplog.text
 
 
@@ -498,7 +502,9 @@ def restore_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "_build_engine", lambda settings: FakeEngine(answer=ANSWERED))
+    monkeypatch.setattr(
+        app_run, "_build_library", lambda settings, stop: FakeEngine(answer=ANSWERED)
+    )
 
 
 async def test_rejected_token_exits_2_with_one_line_and_no_traceback(
@@ -512,7 +518,7 @@ async def test_rejected_token_exits_2_with_one_line_and_no_traceback(
 
     monkeypatch.setattr(CrosscheckBot, "start", reject)
     with caplog.at_level(logging.INFO):
-        assert await client._serve(Settings(token="secret-token-value")) == 2
+        assert await app_run._serve(Settings(token="secret-token-value")) == 2
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is None
     assert "rejected the token" in errors[0].getMessage()
@@ -531,13 +537,13 @@ async def test_sigterm_closes_the_bot_and_exits_0(
         closed.append(True)
 
     monkeypatch.setattr(CrosscheckBot, "start", serve_until_closed)
-    code = await asyncio.wait_for(client._serve(Settings(token="t")), timeout=5)
+    code = await asyncio.wait_for(app_run._serve(Settings(token="t")), timeout=5)
     assert code == 0 and closed == [True]
 
 
 def test_endpoints_apply_to_rest_webhooks_and_gateway(restore_endpoints: None) -> None:
     settings = Settings(api_base="http://127.0.0.1:9/api/v10/", gateway_url="ws://127.0.0.1:9/gw")
-    client.apply_endpoints(settings)
+    app_run.apply_endpoints(settings)
     assert discord.http.Route("GET", "/users/@me").url == "http://127.0.0.1:9/api/v10/users/@me"
     # Interaction followups are webhook requests: they must use the same Route class.
     route = discord.webhook.async_.Route("POST", "/webhooks/{webhook_id}/x", webhook_id=1)

@@ -4,4 +4,5 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.commands.ask",
     "bot.commands.sources",
     "bot.commands.check",
+    "bot.commands.library",
 )

@@ -44,7 +44,9 @@ class Ask(commands.Cog):
         # exactly one reply, public or ephemeral. Only when it is slower do we defer publicly,
         # and then swap the public "thinking…" placeholder for an ephemeral note if the answer
         # turns out to be a no-match.
-        job = asyncio.ensure_future(asyncio.to_thread(self.bot.engine.answer, question))
+        job = asyncio.ensure_future(
+            asyncio.to_thread(self.bot.engine_for(interaction.guild_id).answer, question)
+        )
         done, _ = await asyncio.wait({job}, timeout=ANSWER_GRACE_SECONDS)
         if done:
             await _respond(interaction, job.result())

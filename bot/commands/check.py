@@ -11,7 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer_types import Status
-from bot.client import NO_MENTIONS, CrosscheckBot, question_cooldown
+from bot.app.bot import CrosscheckBot, question_cooldown
+from bot.app.tree import NO_MENTIONS
 from bot.rendering.embed import answer_embeds, notice_text
 
 _log = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ class Check(commands.Cog):
         )
         _log.debug("Checked message text: %r", message.content)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        answer = await asyncio.to_thread(self.bot.engine.answer, message.content)
+        answer = await asyncio.to_thread(
+            self.bot.engine_for(interaction.guild_id).answer, message.content
+        )
         if answer.status is not Status.ANSWERED:
             await interaction.followup.send(
                 notice_text(answer), ephemeral=True, allowed_mentions=NO_MENTIONS

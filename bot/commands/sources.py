@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import CrosscheckBot, send_reply
+from bot.app.bot import CrosscheckBot
+from bot.app.tree import send_reply
 from bot.rendering.embed import source_detail_embed, source_list_embeds
 from bot.sources import Source
 
@@ -69,7 +70,7 @@ class Sources(commands.GroupCog, group_name="sources"):
     @app_commands.command(name="list")
     async def list_sources(self, interaction: discord.Interaction) -> None:
         """List every source with its date and size (public when a moderator asks)."""
-        engine = self.bot.engine
+        engine = self.bot.engine_for(interaction.guild_id)
         counts = {s.id: len(engine.passages_of(s.id)) for s in engine.sources}
         embeds = source_list_embeds(engine.sources, counts)
         await send_reply(interaction, embeds=embeds, ephemeral=not _is_moderator(interaction))
@@ -78,7 +79,7 @@ class Sources(commands.GroupCog, group_name="sources"):
     @app_commands.describe(source="The source to show; start typing its title")
     async def show(self, interaction: discord.Interaction, source: str) -> None:
         """Show one source's details and its opening passage."""
-        engine = self.bot.engine
+        engine = self.bot.engine_for(interaction.guild_id)
         found = find_source(engine.sources, source)
         if found is None:
             await send_reply(
@@ -93,7 +94,7 @@ class Sources(commands.GroupCog, group_name="sources"):
     async def _source_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return source_choices(self.bot.engine.sources, current)
+        return source_choices(self.bot.engine_for(interaction.guild_id).sources, current)
 
 
 async def setup(bot: CrosscheckBot) -> None:

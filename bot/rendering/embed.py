@@ -8,12 +8,15 @@ This is the only module that knows the embed limits (API docs `resources/message
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import discord
 
 from bot.answer_types import Answer, Citation, Contradiction
+from bot.caveat import PassageConflict
+from bot.library.base import Change
 from bot.passages import Passage
-from bot.rendering import describe_date
+from bot.rendering import describe_date, describe_label
 from bot.sources import Source
 from bot.text_cleanup import without_bidi_controls
 
@@ -72,8 +75,9 @@ def quote(text: str, limit: int) -> str:
 
 
 def source_label(source: Source) -> str:
-    """A source's escaped title and date ("undated" when it has none)."""
-    return f"{clean(source.title)} · {describe_date(source)}"
+    """A source's escaped title, date ("undated" when it has none) and label, if any."""
+    label = describe_label(source)
+    return f"{clean(source.title)} · {describe_date(source)}" + (f" · {label}" if label else "")
 
 
 def answer_embeds(answer: Answer) -> list[discord.Embed]:
@@ -166,7 +170,7 @@ def source_list_embeds(
 ) -> list[discord.Embed]:
     """Every source with id, title, date and size, split over embeds as Discord's limits need."""
     lines = [
-        f"**{clean(s.id)}** · {clean(s.title)} · {describe_date(s)} · "
+        f"**{clean(s.id)}** · {source_label(s)} · "
         f"{passage_counts.get(s.id, 0):,} passages · {len(s.text):,} characters"
         for s in sources
     ]
@@ -203,9 +207,66 @@ def source_detail_embed(source: Source, passages: Sequence[Passage]) -> discord.
     embed = discord.Embed(title=trim(clean(source.title), MAX_TITLE), colour=SOURCES_COLOUR)
     embed.add_field(name="ID", value=trim(clean(source.id), MAX_FIELD_VALUE))
     embed.add_field(name="Date", value=describe_date(source))
-    embed.add_field(name="File", value=trim(clean(source.path.name), MAX_FIELD_VALUE) or "-")
+    if source.label:
+        embed.add_field(name="Label", value=source.label)
+    if source.path is not None:
+        embed.add_field(name="File", value=trim(clean(source.path.name), MAX_FIELD_VALUE) or "-")
+    if source.added_by or source.added_at:
+        embed.add_field(name="Added", value=_added_line(source))
     embed.add_field(name="Passages", value=f"{len(passages):,}")
     embed.add_field(name="Characters", value=f"{len(source.text):,}")
     if passages:
         embed.description = "**Opening passage**\n" + quote(clean(passages[0].text), DETAIL_EXCERPT)
     return embed
+
+
+def _added_line(source: Source) -> str:
+    """Who added a library source and when; a user id renders as a (never pinging) mention."""
+    who = source.added_by or "unknown"
+    who = f"<@{who}>" if who.isdigit() else clean(who)
+    if not source.added_at:
+        return who
+    try:
+        when = discord.utils.format_dt(datetime.fromisoformat(source.added_at), "f")
+    except ValueError:
+        when = clean(source.added_at)
+    return f"{who}, {when}"
+
+
+def conflict_embed(conflicts: Sequence[PassageConflict], limit: int = 10) -> discord.Embed:
+    """The disagreements between a server's sources, strongest first, for its moderators."""
+    embed = discord.Embed(title=f"Disagreements between sources ({len(conflicts)})",
+                          colour=CAVEAT_COLOUR)  # fmt: skip
+    if not conflicts:
+        embed.description = "No disagreements found between this server's sources."
+        return embed
+    budget = MAX_TOTAL - len(embed.title or "") - 100
+    for conflict in conflicts[: min(limit, MAX_FIELDS)]:
+        sides = "\n".join(
+            f"“{trim(clean(quote), 250)}” ({trim(source_label(passage.source), 120)})"
+            for passage, quote in zip(conflict.passages, conflict.quotes, strict=True)
+        )
+        name = trim(f"{conflict.kind}: {clean(conflict.explanation)}", MAX_FIELD_NAME)
+        value = trim(sides, MAX_FIELD_VALUE)
+        if len(name) + len(value) > budget:
+            break
+        budget -= len(name) + len(value)
+        embed.add_field(name=name, value=value, inline=False)
+    if len(conflicts) > len(embed.fields):
+        embed.set_footer(text=f"{len(conflicts) - len(embed.fields)} more not shown.")
+    return embed
+
+
+def history_embed(changes: Sequence[Change]) -> discord.Embed:
+    """A server's last library changes: when, who, what (newest first)."""
+    lines = []
+    for change in changes:
+        who = f"<@{change.actor}>" if change.actor.isdigit() else clean(change.actor)
+        try:
+            when = discord.utils.format_dt(datetime.fromisoformat(change.at), "R")
+        except ValueError:
+            when = clean(change.at)
+        lines.append(trim(f"{when} {who} {clean(change.summary)}", 380))
+    description = "\n".join(lines) or "No changes yet: this server uses the base sources."
+    return discord.Embed(title="Library history", description=description[:MAX_DESCRIPTION],
+                         colour=SOURCES_COLOUR)  # fmt: skip

@@ -34,7 +34,8 @@ def source_to_dict(source: Source, passages: int | None = None) -> dict[str, Any
         "id": source.id,
         "title": source.title,
         "date": source.date,
-        "path": str(source.path),
+        "label": source.label,
+        "path": None if source.path is None else str(source.path),
     }
     if passages is not None:
         data |= {"passages": passages, "characters": len(source.text)}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.answer_types import Answer, Status
 from bot.caveat import PassageConflict
-from bot.rendering import describe_date
+from bot.rendering import describe_date, describe_label
 from bot.sources import Source
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -22,12 +22,16 @@ def render_answer(answer: Answer) -> str:
     for citation in answer.citations:
         quote = _clean(" ".join(citation.excerpt.split()))
         lines += _wrapped(f"[{citation.n}] “{quote}”", indent="    ")
-        lines.append(f"    — {citation.source.id}, {describe_date(citation.source)}")
+        lines.append(
+            _labelled(
+                f"    — {citation.source.id}, {describe_date(citation.source)}", citation.source
+            )
+        )
         lines.append("")
     lines.append("Sources:")
     for source, numbers in _sources_with_numbers(answer):
         marks = "".join(f"[{n}]" for n in numbers)
-        lines.append(f"  {marks} {source.id}: {_clean(source.title)} ({describe_date(source)})")
+        lines.append(_labelled(f"  {marks} {source.id}: {_titled(source)}", source))
     if answer.contradictions:
         lines += ["", "⚠ The sources disagree:"]
         for contradiction in answer.contradictions:
@@ -52,7 +56,7 @@ def render_conflicts(conflicts: Sequence[PassageConflict]) -> str:
         for passage, quote in zip(conflict.passages, conflict.quotes, strict=True):
             source = passage.source
             lines += _wrapped(f"   “{_clean(quote)}”", indent="    ")
-            lines.append(f"    — {source.id}: {_clean(source.title)} ({describe_date(source)})")
+            lines.append(_labelled(f"    — {source.id}: {_titled(source)}", source))
     return "\n".join(lines)
 
 
@@ -61,7 +65,8 @@ def render_sources(sources: Sequence[Source], passage_counts: dict[str, int]) ->
     for source in sources:
         lines.append(
             f"{source.id}  {_clean(source.title)}  ({describe_date(source)}, "
-            f"{passage_counts.get(source.id, 0)} passages, {len(source.text):,} characters)"
+            + (f"{source.label}, " if source.label else "")
+            + f"{passage_counts.get(source.id, 0)} passages, {len(source.text):,} characters)"
         )
     return "\n".join(lines)
 
@@ -71,6 +76,16 @@ def _sources_with_numbers(answer: Answer) -> list[tuple[Source, list[int]]]:
     for citation in answer.citations:
         grouped.setdefault(citation.source.id, (citation.source, []))[1].append(citation.n)
     return list(grouped.values())
+
+
+def _titled(source: Source) -> str:
+    return f"{_clean(source.title)} ({describe_date(source)})"
+
+
+def _labelled(line: str, source: Source) -> str:
+    """`line` with the source's label after it, when it has one."""
+    label = describe_label(source)
+    return f"{line} {label}" if label else line
 
 
 def _wrapped(text: str, indent: str) -> list[str]:

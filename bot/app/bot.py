@@ -1,0 +1,122 @@
+"""The bot: default intents, no mentions ever, one library of sources per server.
+
+Commands reach a server's answer engine through `engine_for(guild_id)`, read once per question,
+so a library change swapped in mid-question never mixes two libraries in one answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.tree import NO_MENTIONS, CrosscheckTree, NotModerator
+from bot.commands import EXTENSIONS
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.library.registry import Engine
+
+# The bot never joins voice: no warning at every start about missing voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+MAX_TRACKED_COOLDOWNS = 1000
+
+
+class Library(Protocol):
+    """What the bot needs from `bot.library.registry.LibraryRegistry` to answer."""
+
+    def engine_for(self, guild_id: int | None) -> Engine: ...
+
+    async def follow_other_processes(self) -> None: ...
+
+
+class CrosscheckBot(commands.Bot):
+    """The bot: default intents, no mentions ever, commands loaded and synced in `setup_hook`."""
+
+    def __init__(
+        self, settings: Settings, library: Library | None, *, sync_on_start: bool = True
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents.default(),
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=CrosscheckTree,
+            # Explicit scopes: a server's sources answer in that server, and an explicit
+            # value is echoed back by Discord, so the sync comparison stays stable.
+            allowed_contexts=app_commands.AppCommandContext(guild=True),
+            allowed_installs=app_commands.AppInstallationType(guild=True),
+        )
+        self.settings = settings
+        self._library = library
+        self.sync_on_start = sync_on_start
+        # One cooldown per member shared by every question command (see `question_cooldown`).
+        self.question_cooldowns: dict[int, app_commands.Cooldown] = {}
+
+    @property
+    def library(self) -> Library:
+        """The per-server libraries, loaded before the bot starts."""
+        if self._library is None:
+            raise RuntimeError("this bot was started without a library")
+        return self._library
+
+    def engine_for(self, guild_id: int | None) -> Engine:
+        """The answer engine of this server's library as it is now."""
+        return self.library.engine_for(guild_id)
+
+    async def setup_hook(self) -> None:
+        from bot.app.sync import sync_if_changed
+
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.sync_on_start:
+            await sync_if_changed(self, self.settings.guild_id)
+
+    async def on_connect(self) -> None:
+        # READY carries a resume_gateway_url that d.py uses for every later RESUME. With a
+        # configured gateway (a proxy, a test server) that would bypass it, so pin it back.
+        if self.settings.custom_gateway and self.ws is not None:
+            self.ws.gateway = yarl.URL(self.settings.gateway_url)
+
+
+def question_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    """Per-member cooldown for questions, from `ASK_COOLDOWN_SECONDS` (0 turns it off).
+
+    `/ask` and "Check against sources" each keep their own cooldown mapping, but both get the
+    member's one `Cooldown` object from here, so a question by either counts for both.
+    """
+    bot: CrosscheckBot = interaction.client  # type: ignore[assignment]
+    seconds = bot.settings.ask_cooldown_seconds
+    if seconds <= 0:
+        return None
+    shared = bot.question_cooldowns
+    if len(shared) > MAX_TRACKED_COOLDOWNS:  # forget members whose cooldown has run out
+        for user_id in [u for u, c in shared.items() if c.get_tokens() >= c.rate]:
+            del shared[user_id]
+    return shared.setdefault(interaction.user.id, app_commands.Cooldown(1, seconds))
+
+
+def is_moderator(interaction: discord.Interaction) -> bool:
+    """Manage Messages in this channel, or the role in `MODERATOR_ROLE_ID` when it is set."""
+    if interaction.guild_id is None:
+        return False
+    if interaction.permissions.manage_messages:
+        return True
+    bot: CrosscheckBot = interaction.client  # type: ignore[assignment]
+    role_id = bot.settings.moderator_role_id
+    user = interaction.user
+    # The member's role ids come with the interaction; `Member.roles` would need the guild's
+    # role cache, which a server the bot has not fully received yet may lack.
+    return role_id is not None and isinstance(user, discord.Member) and user._roles.has(role_id)
+
+
+def require_moderator(interaction: discord.Interaction) -> bool:
+    """The real check behind `/library`'s default permission (which admins can override)."""
+    if not is_moderator(interaction):
+        raise NotModerator()
+    return True

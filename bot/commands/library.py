@@ -1,0 +1,300 @@
+"""`/library` (moderators): add, paste, remove and label this server's sources; see its
+conflicts and history. Also the "Add to sources" message menu.
+
+`/library` is its own top-level group because Discord applies `default_member_permissions` to
+top-level commands only; the default (Manage Messages) hides it from members, and
+`require_moderator` enforces it for real, since server admins may change the default. Every
+change is deferred ephemerally (the index rebuild may take a moment), runs through the
+registry (one transaction, then a fresh engine swapped in), and is confirmed in one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
+from bot.app.tree import send_reply
+from bot.commands.sources import find_source, source_choices
+from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
+from bot.library.parsing import check_size, is_text_file, parse_text, parse_upload
+from bot.library.registry import LibraryRegistry
+from bot.rendering.embed import clean, conflict_embed, history_embed
+from bot.sources import Source
+
+_log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MENU_NAME = "Add to sources"
+LABEL_CHOICES = [app_commands.Choice(name=label, value=label) for label in LABELS]
+MODERATORS = discord.Permissions(manage_messages=True)
+MAX_MODAL_TEXT = 4000  # Discord's limit for a paragraph text input
+
+
+@app_commands.default_permissions(manage_messages=True)
+@app_commands.guild_only()
+class LibraryCommands(commands.GroupCog, group_name="library"):
+    """Moderators: add, label and remove this server's sources."""
+
+    def __init__(self, bot: CrosscheckBot) -> None:
+        self.bot = bot
+        super().__init__()
+        # Context menus cannot be defined in a class body; build one per cog instance.
+        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.add_message)
+        self.menu.default_permissions = MODERATORS
+        self.menu.guild_only = True
+        bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return require_moderator(interaction)
+
+    @property
+    def registry(self) -> LibraryRegistry:
+        return self.bot.library  # type: ignore[return-value]
+
+    # --- adding -----------------------------------------------------------------------------
+
+    @app_commands.command(name="add")
+    @app_commands.describe(
+        file="A .txt or .md file with the article's text",
+        title="Title shown with citations (default: the first short line, else the file name)",
+        date="The article's date, YYYY-MM-DD",
+        label="How far to trust it; shown next to every citation",
+    )
+    @app_commands.choices(label=LABEL_CHOICES)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        title: str | None = None,
+        date: str | None = None,
+        label: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Add a .txt or .md file to this server's sources."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            draft = await self._draft_from(
+                file, "upload", title=title, date=date, label=label.value if label else None
+            )
+        except LibraryError as error:
+            await self._refuse(interaction, error)
+            return
+        await self._add(interaction, draft)
+
+    @app_commands.command(name="paste")
+    async def paste(self, interaction: discord.Interaction) -> None:
+        """Paste an article's text (with a title and date) as a new source."""
+        await interaction.response.send_modal(PasteModal(self))
+
+    @app_commands.check(require_moderator)
+    async def add_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        date = message.created_at.date().isoformat()
+        try:
+            attachment = next(
+                (a for a in message.attachments if is_text_file(a.filename, a.content_type)),
+                None,
+            )
+            if attachment is not None:
+                draft = await self._draft_from(attachment, "message", date=date)
+            else:
+                draft = parse_text(
+                    message.content, date=date, origin="message",
+                    fallback_title=_first_line(message.content),
+                    max_bytes=self.bot.settings.max_source_bytes,
+                )  # fmt: skip
+        except LibraryError as error:
+            await self._refuse(interaction, error)
+            return
+        await self._add(interaction, draft)
+
+    async def _draft_from(
+        self, attachment: discord.Attachment, origin: str, **meta: str | None
+    ) -> Draft:
+        """Download and check an attachment; `meta` is title, date and label when given."""
+        raw = await self._download(attachment)
+        return parse_upload(
+            raw, attachment.filename, origin=origin, content_type=attachment.content_type,
+            max_bytes=self.bot.settings.max_source_bytes, **meta,
+        )  # fmt: skip
+
+    async def _download(self, attachment: discord.Attachment) -> bytes:
+        """The attachment's bytes; refuses before downloading what is too big."""
+        check_size(attachment.size, attachment.filename, self.bot.settings.max_source_bytes)
+        try:
+            return await attachment.read()
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as error:
+            _log.warning("Could not download attachment %s: %s", attachment.id, error)
+            raise LibraryError(
+                f"Discord could not deliver {attachment.filename}; upload it again."
+            ) from error
+
+    async def _add(self, interaction: discord.Interaction, draft: Draft) -> None:
+        guild_id = _guild(interaction)
+        settings = self.bot.settings
+
+        def add(store: LibraryStore) -> Source:
+            base = self.registry.base
+            return store.add(
+                guild_id, draft, str(interaction.user.id), base, settings.max_sources_per_server
+            )
+
+        source = await self._change(interaction, add)
+        if source is not None:
+            label = f" [{source.label}]" if source.label else ""
+            await send_reply(
+                interaction,
+                f"Added **{clean(source.title)}**{label} as source `{source.id}`; "
+                "answers in this server can quote it now.",
+            )
+
+    # --- changing ---------------------------------------------------------------------------
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(source="The source to remove; start typing its title")
+    async def remove(self, interaction: discord.Interaction, source: str) -> None:
+        """Remove a source from this server's library (a base source is hidden here only)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self._find(interaction, source)
+        if found is None:
+            return
+        actor = str(interaction.user.id)
+        summary = await self._change(
+            interaction,
+            lambda store: store.remove(_guild(interaction), found.id, actor, self.registry.base),
+        )
+        if summary is not None:
+            await send_reply(interaction, _sentence(clean(summary)))
+
+    @app_commands.command(name="label")
+    @app_commands.describe(source="The source to label", label="Shown next to every citation")
+    @app_commands.choices(label=LABEL_CHOICES)
+    async def label(
+        self, interaction: discord.Interaction, source: str, label: app_commands.Choice[str]
+    ) -> None:
+        """Label a source: official, verified, unverified, disputed, opinion or satire."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self._find(interaction, source)
+        if found is None:
+            return
+        if label.value not in LABELS:  # choices are only suggestions to a client
+            await send_reply(interaction, f"Pick one of the labels: {', '.join(LABELS)}.")
+            return
+        actor = str(interaction.user.id)
+        summary = await self._change(
+            interaction,
+            lambda store: store.set_label(
+                _guild(interaction), found.id, label.value, actor, self.registry.base
+            ),
+        )
+        if summary is not None:
+            await send_reply(interaction, _sentence(clean(summary)))
+
+    @remove.autocomplete("source")
+    @label.autocomplete("source")
+    async def _source_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not is_moderator(interaction):  # checks do not run for autocomplete
+            return []
+        return source_choices(self.bot.engine_for(interaction.guild_id).sources, current)
+
+    async def _find(self, interaction: discord.Interaction, value: str) -> Source | None:
+        found = find_source(self.bot.engine_for(interaction.guild_id).sources, value)
+        if found is None:
+            await send_reply(interaction, "No source by that name here; pick a suggestion.")
+        return found
+
+    async def _change(
+        self, interaction: discord.Interaction, action: Callable[[LibraryStore], T]
+    ) -> T | None:
+        """Run a change for this server; on a refusal, say why and return None."""
+        try:
+            result = await self.registry.change(_guild(interaction), action)
+        except LibraryError as error:
+            await self._refuse(interaction, error)
+            return None
+        _log.info(
+            "Library change in guild %s by user %s", interaction.guild_id, interaction.user.id
+        )
+        return result
+
+    async def _refuse(self, interaction: discord.Interaction, error: LibraryError) -> None:
+        _log.info("Library change refused in guild %s: %s", interaction.guild_id, error)
+        await send_reply(interaction, f"Nothing was changed: {clean(str(error))}")
+
+    # --- looking ----------------------------------------------------------------------------
+
+    @app_commands.command(name="conflicts")
+    async def conflicts(self, interaction: discord.Interaction) -> None:
+        """The disagreements between this server's sources."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        engine = self.bot.engine_for(interaction.guild_id)
+        found = await asyncio.to_thread(engine.conflicts)
+        await send_reply(interaction, embeds=[conflict_embed(found)])
+
+    @app_commands.command(name="history")
+    async def history(self, interaction: discord.Interaction) -> None:
+        """The last changes to this server's library: who, what, when."""
+        changes = await asyncio.to_thread(self.registry.store.history, _guild(interaction), 15)
+        await send_reply(interaction, embeds=[history_embed(changes)])
+
+
+class PasteModal(discord.ui.Modal, title="Add a source"):
+    """Title, date and text of an article pasted in."""
+
+    source_title = discord.ui.TextInput(
+        label="Title", required=False, max_length=256, placeholder="Default: the first line"
+    )
+    date = discord.ui.TextInput(
+        label="Date (YYYY-MM-DD)", required=False, max_length=10, placeholder="2025-03-25"
+    )
+    text = discord.ui.TextInput(
+        label="Text", style=discord.TextStyle.paragraph, max_length=MAX_MODAL_TEXT
+    )
+
+    def __init__(self, cog: LibraryCommands) -> None:
+        super().__init__()
+        self.cog = cog
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            draft = parse_text(
+                self.text.value, title=self.source_title.value, date=self.date.value,
+                origin="paste", max_bytes=self.cog.bot.settings.max_source_bytes,
+            )  # fmt: skip
+        except LibraryError as error:
+            await self.cog._refuse(interaction, error)
+            return
+        await self.cog._add(interaction, draft)
+
+
+def _guild(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:  # guild_only, so Discord never sends one without
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+def _first_line(text: str, limit: int = 100) -> str:
+    """A message's first non-empty line, shortened: its title when that line is long."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "Message")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _sentence(summary: str) -> str:
+    return summary[:1].upper() + summary[1:] + "."
+
+
+async def setup(bot: CrosscheckBot) -> None:
+    await bot.add_cog(LibraryCommands(bot))

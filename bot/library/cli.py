@@ -1,0 +1,166 @@
+"""`python -m bot library add|remove|label|list|export|import`: the library from a shell.
+
+The same checks and transactions as the Discord commands, on the same database (DATA_DIR) and
+base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here within a
+few seconds (`LibraryRegistry.follow_other_processes`). Bad input exits 2 with one line, like
+every other subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.library.base import LABELS, LibraryError, LibraryStore
+from bot.library.parsing import check_label, parse_upload
+from bot.library.registry import open_library, server_sources
+from bot.library.transfer import drafts_from_folder, export_library
+from bot.rendering import describe_date, describe_label
+from bot.rendering.json_output import render_json, source_to_dict
+from bot.settings import Settings, load_settings
+from bot.sources import Source
+
+CLI_ACTOR = "command line"
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    """Settings as `run` reads them; `--sources` wins over CROSSCHECK_SOURCES."""
+    return load_settings(sources_dir=getattr(args, "sources", None))
+
+
+def add_library_parser(
+    commands: argparse._SubParsersAction, common: argparse.ArgumentParser
+) -> None:
+    library = commands.add_parser(
+        "library", parents=[common], help="a server's library: add, remove, label, list, back up"
+    )
+    actions = library.add_subparsers(dest="library_command", required=True, metavar="ACTION")
+    guild = argparse.ArgumentParser(add_help=False)
+    guild.add_argument("--guild", type=int, required=True, metavar="ID", help="the server ID")
+
+    add = actions.add_parser("add", parents=[common, guild], help="add a .txt/.md file")
+    add.add_argument("file", type=Path)
+    add.add_argument("--title")
+    add.add_argument("--date", help="YYYY-MM-DD")
+    add.add_argument("--label", help=", ".join(LABELS))
+    add.set_defaults(handler=_run(_add))
+
+    remove = actions.add_parser("remove", parents=[common, guild], help="remove (or hide) a source")
+    remove.add_argument("source_id")
+    remove.set_defaults(handler=_run(_remove))
+
+    label = actions.add_parser("label", parents=[common, guild], help="label a source")
+    label.add_argument("source_id")
+    label.add_argument("label", help=", ".join(LABELS))
+    label.set_defaults(handler=_run(_label))
+
+    listing = actions.add_parser("list", parents=[common, guild], help="list the library")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_run(_list))
+
+    export = actions.add_parser("export", parents=[common, guild], help="write a sources folder")
+    export.add_argument("folder", type=Path, metavar="DIR")
+    export.set_defaults(handler=_run(_export))
+
+    imports = actions.add_parser("import", parents=[common, guild], help="add a sources folder")
+    imports.add_argument("folder", type=Path, metavar="DIR")
+    imports.set_defaults(handler=_run(_import))
+
+
+Action = Callable[[argparse.Namespace, Settings, LibraryStore, list[Source]], str]
+
+
+def _run(action: Action) -> Callable[[argparse.Namespace], int]:
+    """Open the library, run `action`, print its output; one line and exit 2 on bad input."""
+
+    def handler(args: argparse.Namespace) -> int:
+        settings = settings_for(args)
+        store, base = open_library(settings.sources_dir, settings.data_dir)
+        try:
+            output = action(args, settings, store, base)
+        except LibraryError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        finally:
+            store.close()
+        print(output)
+        return 0
+
+    return handler
+
+
+def _add(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    try:
+        raw = args.file.read_bytes()
+    except OSError as error:
+        raise LibraryError(f"cannot read {args.file}: {error.strerror or error}") from error
+    draft = parse_upload(
+        raw, args.file.name, title=args.title, date=args.date, label=args.label,
+        origin="file", max_bytes=settings.max_source_bytes,
+    )  # fmt: skip
+    source = store.add(args.guild, draft, CLI_ACTOR, base, settings.max_sources_per_server)
+    return f"Added {source.id} “{source.title}” to server {args.guild}."
+
+
+def _remove(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    return _sentence(store.remove(args.guild, args.source_id, CLI_ACTOR, base))
+
+
+def _label(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    label = check_label(args.label)
+    assert label is not None  # argparse requires a value; check_label refuses blanks as None
+    return _sentence(store.set_label(args.guild, args.source_id, label, CLI_ACTOR, base))
+
+
+def _list(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    sources = server_sources(store, base, args.guild)
+    if args.json:
+        return render_json([library_entry(s) for s in sources])
+    lines = []
+    for s in sources:
+        added = f", added by {s.added_by} at {s.added_at}" if s.added_by else ", base source"
+        label = f" {describe_label(s)}" if s.label else ""
+        lines.append(f"{s.id}  {s.title}  ({describe_date(s)}{added}){label}")
+    return "\n".join(lines) or "The library is empty."
+
+
+def library_entry(source: Source) -> dict[str, object]:
+    """A source as `library list --json` shows it: `source_to_dict` plus the library metadata."""
+    return source_to_dict(source) | {
+        "added_by": source.added_by,
+        "added_at": source.added_at,
+        "origin": source.origin,
+        "characters": len(source.text),
+    }
+
+
+def _export(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    count = export_library(server_sources(store, base, args.guild), args.folder)
+    return f"Exported {count} sources of server {args.guild} to {args.folder}."
+
+
+def _import(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    added, skipped = store.add_many(
+        args.guild, drafts_from_folder(args.folder), CLI_ACTOR, base,
+        settings.max_sources_per_server,
+    )  # fmt: skip
+    line = f"Imported {len(added)} sources into server {args.guild}"
+    return line + (f"; {len(skipped)} were already there." if skipped else ".")
+
+
+def _sentence(summary: str) -> str:
+    return summary[:1].upper() + summary[1:] + "."

@@ -1,0 +1,134 @@
+"""Bytes or pasted text in, a checked `Draft` out: the one place a moderator's upload is checked.
+
+Shared by `/library add`, `/library paste`, the "Add to sources" menu and `python -m bot library
+add|import`. Every refusal is a `LibraryError` whose message a moderator can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import PurePath
+
+from bot.library.base import LABELS, Draft, LibraryError
+from bot.passages import split_into_passages
+from bot.sources import SOURCE_SUFFIXES, Source, SourceError, decode_text, default_title
+
+DEFAULT_MAX_SOURCE_BYTES = 1_000_000
+# A title is shown as an embed title (256 characters) and in autocomplete choices (100, trimmed
+# with "…" there); the embed limit is the hard one.
+MAX_TITLE_CHARS = 256
+TEXT_CONTENT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def parse_upload(
+    raw: bytes,
+    name: str,
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    label: str | None = None,
+    origin: str = "upload",
+    max_bytes: int = DEFAULT_MAX_SOURCE_BYTES,
+    content_type: str | None = None,
+) -> Draft:
+    """Check an uploaded file (`name` is its file name) and return it as a draft source.
+
+    The content is checked before the name, so a binary file is refused as binary, whatever
+    it is called. A name without .txt/.md passes only if Discord typed it as plain text.
+    """
+    check_size(len(raw), name, max_bytes)
+    try:
+        text = decode_text(raw, name)
+    except SourceError as error:
+        raise LibraryError(f"{error}.") from error
+    if not is_text_file(name, content_type):
+        raise LibraryError(f"{name} is not a .txt or .md file; only plain text sources are kept.")
+    return parse_text(
+        text, title=title, date=date, label=label, origin=origin, fallback_title=PurePath(name).stem
+    )
+
+
+def parse_text(
+    text: str,
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    label: str | None = None,
+    origin: str,
+    fallback_title: str = "Untitled",
+    max_bytes: int = DEFAULT_MAX_SOURCE_BYTES,
+) -> Draft:
+    """Check a source's text and metadata (pasted or decoded) and return it as a draft."""
+    if not text.strip():
+        raise LibraryError("The text is empty; there is nothing to quote.")
+    check_size(len(text.encode("utf-8")), "The text", max_bytes)
+    if not split_into_passages(Source("new", "new", None, None, text)):
+        raise LibraryError("The text holds no sentence to quote.")
+    return Draft(
+        text=text,
+        title=check_title(title) if title and title.strip() else _auto_title(text, fallback_title),
+        date=check_date(date),
+        label=check_label(label),
+        origin=origin,
+        content_hash=content_hash(text),
+    )
+
+
+def is_text_file(name: str, content_type: str | None = None) -> bool:
+    """A .txt/.md name, or a plain-text or Markdown content type."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return PurePath(name).suffix.lower() in SOURCE_SUFFIXES or kind in TEXT_CONTENT_TYPES
+
+
+def check_size(size: int, name: str, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise LibraryError(
+            f"{name} is too large ({size:,} bytes; at most {max_bytes:,}, MAX_SOURCE_BYTES)."
+        )
+
+
+def check_title(title: str) -> str:
+    cleaned = " ".join(_CONTROL.sub(" ", title).split())
+    if not cleaned:
+        raise LibraryError("The title is empty.")
+    if len(cleaned) > MAX_TITLE_CHARS:
+        raise LibraryError(
+            f"The title is {len(cleaned)} characters long; Discord shows at most {MAX_TITLE_CHARS}."
+        )
+    return cleaned
+
+
+def check_date(date: str | None) -> str | None:
+    if date is None or not date.strip():
+        return None
+    value = date.strip()
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise LibraryError(f"The date {value!r} is not a date as YYYY-MM-DD.") from None
+
+
+def check_label(label: str | None) -> str | None:
+    if label is None or not label.strip():
+        return None
+    value = label.strip().casefold()
+    if value not in LABELS:
+        raise LibraryError(f"The label {label!r} is not one of {', '.join(LABELS)}.")
+    return value
+
+
+def content_hash(text: str) -> str:
+    """A hash of the text as a reader sees it: line endings and outer whitespace do not count."""
+    normalised = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _auto_title(text: str, fallback: str) -> str:
+    title = default_title(text, fallback)
+    return check_title(title[:MAX_TITLE_CHARS]) if title.strip() else "Untitled"

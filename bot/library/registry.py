@@ -1,0 +1,195 @@
+"""One answer engine per server, rebuilt off the event loop after a change and swapped whole.
+
+A question reads `engine_for(guild)` once and keeps that engine, so it sees the old library or
+the new one, never a mix. Changes to one server are serialised (one lock per server) and the new
+engine is always built from what the database committed, so two moderators changing the library
+at once leave library and index consistent. Servers without changes share the base engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from bot.answer import AnswerEngine
+from bot.answer_types import Answer, Status
+from bot.caveat import PassageConflict
+from bot.library.base import LibraryStore, library_sources
+from bot.library.sqlite import SqliteStore
+from bot.passages import Passage
+from bot.sources import Source, load_sources
+from bot.validation import question_problem
+
+_log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# How often the bot looks for changes another process (the command line) committed.
+EXTERNAL_POLL_SECONDS = 2.0
+EMPTY_LIBRARY = "This server's library is empty: a moderator can add sources with /library add."
+
+
+class Engine(Protocol):
+    """What the Discord layer and the command line need from an answer engine."""
+
+    @property
+    def sources(self) -> tuple[Source, ...]: ...
+
+    def passages_of(self, source_id: str) -> list[Passage]: ...
+
+    def answer(self, question: str) -> Answer: ...
+
+    def conflicts(self) -> list[PassageConflict]: ...
+
+
+class EmptyEngine:
+    """The engine of a library with no sources: every question is "not covered"."""
+
+    sources: tuple[Source, ...] = ()
+
+    def passages_of(self, source_id: str) -> list[Passage]:
+        return []
+
+    def answer(self, question: str) -> Answer:
+        problem = question_problem(question)
+        if problem:
+            return Answer(question, Status.INVALID, problem)
+        return Answer(question, Status.NO_MATCH, EMPTY_LIBRARY)
+
+    def conflicts(self) -> list[PassageConflict]:
+        return []
+
+
+def build_engine(sources: Sequence[Source]) -> Engine:
+    return AnswerEngine(sources) if sources else EmptyEngine()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A server's library at one moment and the engine built from exactly those sources."""
+
+    sources: tuple[Source, ...]
+    engine: Engine
+
+
+class LibraryRegistry:
+    """Server id -> snapshot, over a store and the base sources."""
+
+    def __init__(
+        self,
+        store: LibraryStore,
+        base: Sequence[Source],
+        *,
+        build: Callable[[Sequence[Source]], Engine] = build_engine,
+    ) -> None:
+        self.store = store
+        self.base: tuple[Source, ...] = tuple(base)
+        self._build = build
+        self._base_snapshot = Snapshot(self.base, build(self.base))
+        self._snapshots: dict[int, Snapshot] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._seen_version = store.data_version()
+
+    def load_customised(self, should_stop: Callable[[], bool] = lambda: False) -> None:
+        """Build the engine of every server whose library differs from the base (blocking)."""
+        for guild_id in self.store.customised_guilds():
+            if should_stop():
+                return
+            self.rebuild(guild_id)
+
+    def sources_for(self, guild_id: int | None) -> list[Source]:
+        """The server's library as the database has it now."""
+        return server_sources(self.store, self.base, guild_id)
+
+    def snapshot(self, guild_id: int | None) -> Snapshot:
+        if guild_id is None:
+            return self._base_snapshot
+        return self._snapshots.get(guild_id, self._base_snapshot)
+
+    def engine_for(self, guild_id: int | None) -> Engine:
+        return self.snapshot(guild_id).engine
+
+    def rebuild(self, guild_id: int) -> Snapshot:
+        """Build the server's engine from the committed library and swap it in (blocking)."""
+        sources = tuple(self.sources_for(guild_id))
+        if sources == self.base:
+            snapshot = self._base_snapshot
+        else:
+            snapshot = Snapshot(sources, self._build(sources))
+        self._snapshots[guild_id] = snapshot  # one assignment: readers see old or new
+        _log.info("Library of server %s: %d sources.", guild_id, len(sources))
+        return snapshot
+
+    async def follow_other_processes(self, interval: float = EXTERNAL_POLL_SECONDS) -> None:
+        """Forever: pick up changes committed by another process (`python -m bot library`)."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.refresh_external_changes()
+            except Exception:  # a failed refresh must not end the loop; the next one retries
+                _log.exception("Could not reload the library after an outside change")
+
+    async def refresh_external_changes(self) -> list[int]:
+        """Rebuild the servers whose committed library differs from what they answer from.
+
+        Cheap when nothing changed: one `PRAGMA data_version`. Returns the servers rebuilt.
+        """
+        version = await asyncio.to_thread(self.store.data_version)
+        if version == self._seen_version:
+            return []
+        self._seen_version = version
+        guilds = set(await asyncio.to_thread(self.store.customised_guilds)) | set(self._snapshots)
+        rebuilt = []
+        for guild_id in sorted(guilds):
+            async with self._locks.setdefault(guild_id, asyncio.Lock()):
+                if await asyncio.to_thread(self._rebuild_if_stale, guild_id):
+                    rebuilt.append(guild_id)
+        return rebuilt
+
+    def _rebuild_if_stale(self, guild_id: int) -> bool:
+        if tuple(self.sources_for(guild_id)) == self.snapshot(guild_id).sources:
+            return False
+        self.rebuild(guild_id)
+        return True
+
+    async def change(self, guild_id: int, action: Callable[[LibraryStore], T]) -> T:
+        """Run `action` against the store, then rebuild this server's engine; both off the loop.
+
+        Changes to one server run one at a time; other servers' questions are never blocked.
+        """
+        lock = self._locks.setdefault(guild_id, asyncio.Lock())
+        async with lock:
+            result = await asyncio.to_thread(action, self.store)
+            await asyncio.to_thread(self.rebuild, guild_id)
+        return result
+
+
+def server_sources(
+    store: LibraryStore, base: Sequence[Source], guild_id: int | None
+) -> list[Source]:
+    """A server's library as the store has it now (the base set alone for no server)."""
+    if guild_id is None:
+        return list(base)
+    return library_sources(base, store.overrides(guild_id), store.added_sources(guild_id))
+
+
+def open_library(sources_dir: Path, data_dir: Path) -> tuple[SqliteStore, list[Source]]:
+    """The store in `data_dir` and the base sources from `sources_dir`.
+
+    Raises `SourceError` for unusable base sources and `StoreError` for an unusable database.
+    """
+    base = load_sources(sources_dir)
+    return SqliteStore.in_data_dir(data_dir), base
+
+
+def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
+    """`open_library` plus the base engine, built now (blocking)."""
+    store, base = open_library(sources_dir, data_dir)
+    try:
+        return LibraryRegistry(store, base)
+    except BaseException:
+        store.close()
+        raise

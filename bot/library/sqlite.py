@@ -1,0 +1,371 @@
+"""The SQLite store: one database file under DATA_DIR, write-ahead logging, versioned schema.
+
+Every change runs in one `BEGIN IMMEDIATE` transaction that also re-checks what it depends on
+(duplicates, the count limit, free ids), so two changes at once, from two threads or two
+processes, cannot both pass a check that only one of them should. A crash at any moment leaves
+the whole change or none of it (SQLite's journal). The schema version is `PRAGMA user_version`;
+`MIGRATIONS[n]` takes a database from version n to n + 1.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.library.base import (
+    BaseOverride,
+    Change,
+    Draft,
+    DuplicateSourceError,
+    LibraryError,
+    StoreError,
+)
+from bot.library.parsing import content_hash
+from bot.sources import Source
+
+DATABASE_NAME = "crosscheck.sqlite3"
+MIN_ID_LENGTH = 6
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE source (
+        guild_id     INTEGER NOT NULL,
+        id           TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        date         TEXT,
+        label        TEXT,
+        text         TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        origin       TEXT NOT NULL,
+        added_by     TEXT NOT NULL,
+        added_at     TEXT NOT NULL,
+        PRIMARY KEY (guild_id, id),
+        UNIQUE (guild_id, content_hash)
+    );
+    CREATE TABLE base_override (
+        guild_id  INTEGER NOT NULL,
+        source_id TEXT NOT NULL,
+        hidden    INTEGER NOT NULL DEFAULT 0,
+        label     TEXT,
+        PRIMARY KEY (guild_id, source_id)
+    );
+    CREATE TABLE history (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        guild_id  INTEGER NOT NULL,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        summary   TEXT NOT NULL
+    );
+    CREATE INDEX history_by_guild ON history (guild_id, seq);
+    """,
+)
+
+
+class SqliteStore:
+    """`LibraryStore` over one SQLite file; safe to call from several threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._db = _open(self.path)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> SqliteStore:
+        try:
+            Path(data_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"cannot create DATA_DIR {data_dir}: {error.strerror or error}"
+            ) from error
+        return cls(Path(data_dir) / DATABASE_NAME)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def added_sources(self, guild_id: int) -> list[Source]:
+        rows = self._read(
+            "SELECT id, title, date, label, text, content_hash, origin, added_by, added_at "
+            "FROM source WHERE guild_id = ? ORDER BY added_at, id",
+            (guild_id,),
+        )
+        return [
+            Source(
+                id=r[0], title=r[1], date=r[2], path=None, text=r[4], label=r[3],
+                content_hash=r[5], origin=r[6], added_by=r[7], added_at=r[8],
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def overrides(self, guild_id: int) -> dict[str, BaseOverride]:
+        rows = self._read(
+            "SELECT source_id, hidden, label FROM base_override WHERE guild_id = ?", (guild_id,)
+        )
+        return {r[0]: BaseOverride(hidden=bool(r[1]), label=r[2]) for r in rows}
+
+    def customised_guilds(self) -> list[int]:
+        rows = self._read(
+            "SELECT guild_id FROM source UNION SELECT guild_id FROM base_override", ()
+        )
+        return sorted(r[0] for r in rows)
+
+    def data_version(self) -> int:
+        """Changes when another connection (another process) commits; not for our own."""
+        return int(self._read("PRAGMA data_version", ())[0][0])
+
+    def history(self, guild_id: int, limit: int = 10) -> list[Change]:
+        rows = self._read(
+            "SELECT at, actor, action, source_id, summary FROM history WHERE guild_id = ? "
+            "ORDER BY seq DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [Change(*row) for row in rows]
+
+    # --- changing ---------------------------------------------------------------------------
+
+    def add(
+        self,
+        guild_id: int,
+        draft: Draft,
+        actor: str,
+        base: Sequence[Source],
+        max_sources: int,
+    ) -> Source:
+        with self._transaction() as db:
+            return _insert(db, guild_id, draft, actor, base, max_sources)
+
+    def add_many(
+        self,
+        guild_id: int,
+        drafts: Sequence[Draft],
+        actor: str,
+        base: Sequence[Source],
+        max_sources: int,
+    ) -> tuple[list[Source], list[Draft]]:
+        """Add every draft in one transaction, skipping duplicates; returns (added, skipped).
+
+        Any other refusal (the count limit) adds none of them.
+        """
+        added, skipped = [], []
+        with self._transaction() as db:
+            for draft in drafts:
+                try:
+                    added.append(_insert(db, guild_id, draft, actor, base, max_sources))
+                except DuplicateSourceError:
+                    skipped.append(draft)
+        return added, skipped
+
+    def remove(self, guild_id: int, source_id: str, actor: str, base: Sequence[Source]) -> str:
+        with self._transaction() as db:
+            title = _added_title(db, guild_id, source_id)
+            if title is not None:
+                db.execute(
+                    "DELETE FROM source WHERE guild_id = ? AND id = ?", (guild_id, source_id)
+                )
+                summary = f"removed {source_id} “{title}”"
+            else:
+                source = _visible_base(db, guild_id, source_id, base)
+                db.execute(
+                    "INSERT INTO base_override (guild_id, source_id, hidden) VALUES (?, ?, 1) "
+                    "ON CONFLICT (guild_id, source_id) DO UPDATE SET hidden = 1",
+                    (guild_id, source_id),
+                )
+                summary = f"removed {source_id} “{source.title}” (a base source, hidden here)"
+            _log_change(db, guild_id, actor, "remove", source_id, summary)
+        return summary
+
+    def set_label(
+        self, guild_id: int, source_id: str, label: str, actor: str, base: Sequence[Source]
+    ) -> str:
+        with self._transaction() as db:
+            title = _added_title(db, guild_id, source_id)
+            if title is not None:
+                db.execute(
+                    "UPDATE source SET label = ? WHERE guild_id = ? AND id = ?",
+                    (label, guild_id, source_id),
+                )
+            else:
+                title = _visible_base(db, guild_id, source_id, base).title
+                db.execute(
+                    "INSERT INTO base_override (guild_id, source_id, label) VALUES (?, ?, ?) "
+                    "ON CONFLICT (guild_id, source_id) DO UPDATE SET label = excluded.label",
+                    (guild_id, source_id, label),
+                )
+            summary = f"labelled {source_id} “{title}” {label}"
+            _log_change(db, guild_id, actor, "label", source_id, summary)
+        return summary
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Open (creating if absent) and migrate the database, or raise `StoreError` in one line."""
+    try:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open the library database {path}: {error}") from error
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"the library database {path} has schema version {version}, newer than this "
+                f"Crosscheck knows ({len(MIGRATIONS)}); upgrade Crosscheck or restore a backup"
+            )
+        (check,) = db.execute("PRAGMA quick_check").fetchone()
+        if check != "ok":
+            raise StoreError(f"the library database {path} is damaged ({check}); restore a backup")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        _migrate(db)
+    except sqlite3.Error as error:
+        db.close()
+        raise StoreError(f"cannot use the library database {path}: {error}") from error
+    except StoreError:
+        db.close()
+        raise
+    return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Apply the missing migrations, each in its own transaction that re-reads the version, so
+    two processes starting on a new database at once do not both create the tables."""
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version < len(MIGRATIONS):
+                for statement in _statements(MIGRATIONS[version]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        if version >= len(MIGRATIONS):
+            return
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script's statements (`executescript` would commit on its own)."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _insert(
+    db: sqlite3.Connection,
+    guild_id: int,
+    draft: Draft,
+    actor: str,
+    base: Sequence[Source],
+    max_sources: int,
+) -> Source:
+    """Check and insert one draft inside the caller's transaction."""
+    hidden = _hidden_ids(db, guild_id)
+    for source in base:
+        if source.id not in hidden and _hash_of(source) == draft.content_hash:
+            raise DuplicateSourceError(
+                f"This text is already a source: {source.id} “{source.title}”."
+            )
+    existing = db.execute(
+        "SELECT id, title FROM source WHERE guild_id = ? AND content_hash = ?",
+        (guild_id, draft.content_hash),
+    ).fetchone()
+    if existing:
+        raise DuplicateSourceError(f"This text is already a source: {existing[0]} “{existing[1]}”.")
+    (count,) = db.execute("SELECT COUNT(*) FROM source WHERE guild_id = ?", (guild_id,)).fetchone()
+    if count >= max_sources:
+        raise LibraryError(
+            f"This server already has {count} added sources, the most it may have "
+            f"(MAX_SOURCES_PER_SERVER); remove one first."
+        )
+    taken = {s.id for s in base} | {
+        r[0] for r in db.execute("SELECT id FROM source WHERE guild_id = ?", (guild_id,))
+    }
+    source_id = _free_id(draft.content_hash, taken)
+    added_at = _now()
+    db.execute(
+        "INSERT INTO source (guild_id, id, title, date, label, text, content_hash, "
+        "origin, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id, source_id, draft.title, draft.date, draft.label, draft.text,
+            draft.content_hash, draft.origin, actor, added_at,
+        ),
+    )  # fmt: skip
+    _log_change(db, guild_id, actor, "add", source_id, f"added “{draft.title}”")
+    return Source(
+        id=source_id, title=draft.title, date=draft.date, path=None, text=draft.text,
+        label=draft.label, added_by=actor, added_at=added_at,
+        content_hash=draft.content_hash, origin=draft.origin,
+    )  # fmt: skip
+
+
+def _added_title(db: sqlite3.Connection, guild_id: int, source_id: str) -> str | None:
+    row = db.execute(
+        "SELECT title FROM source WHERE guild_id = ? AND id = ?", (guild_id, source_id)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _hidden_ids(db: sqlite3.Connection, guild_id: int) -> set[str]:
+    rows = db.execute(
+        "SELECT source_id FROM base_override WHERE guild_id = ? AND hidden = 1", (guild_id,)
+    )
+    return {r[0] for r in rows}
+
+
+def _visible_base(
+    db: sqlite3.Connection, guild_id: int, source_id: str, base: Sequence[Source]
+) -> Source:
+    source = next((s for s in base if s.id == source_id), None)
+    if source is None or source_id in _hidden_ids(db, guild_id):
+        raise LibraryError(f"There is no source {source_id!r} in this server's library.")
+    return source
+
+
+def _hash_of(source: Source) -> str:
+    return source.content_hash or content_hash(source.text)
+
+
+def _free_id(content_hash: str, taken: set[str]) -> str:
+    """A short id from the text's hash, longer only when a shorter one is already used."""
+    for length in range(MIN_ID_LENGTH, len(content_hash) + 1):
+        candidate = content_hash[:length]
+        if candidate not in taken:
+            return candidate
+    raise DuplicateSourceError("This text is already a source.")  # a full-hash clash is a duplicate
+
+
+def _log_change(
+    db: sqlite3.Connection, guild_id: int, actor: str, action: str, source_id: str, summary: str
+) -> None:
+    db.execute(
+        "INSERT INTO history (guild_id, at, actor, action, source_id, summary) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (guild_id, _now(), actor, action, source_id, summary),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,163 @@
+"""End to end: moderators curate a server's library through the real bot process.
+
+One run of `python -m bot run` against the fake Discord (with attachments served from a local
+URL and a second guild): a member is refused, a moderator adds an article, a member's /ask cites
+it in that server and not in the other, bad files are refused and change nothing, the bot is
+SIGKILLed and restarted on the same DATA_DIR and still cites it, and a remove takes it out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_discord import (
+    MEMBER_PERMISSIONS,
+    MODERATOR_PERMISSIONS,
+    LibraryFakeDiscord,
+    SentMessage,
+)
+from test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, cited_titles, started
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+TITLE = "Quillby harbour council notes"
+ARTICLE = (
+    f"{TITLE}\n\nThe Quillby ferry will stop running on 3 May 2027. "
+    "The council voted seven to two to close the route.\n"
+).encode()
+QUESTION = "When will the Quillby ferry stop running?"
+
+
+async def reply_to(fake: LibraryFakeDiscord, payload: dict[str, Any]) -> SentMessage:
+    inter = await fake.inject(payload)
+    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
+    assert_silent(reply)
+    return reply
+
+
+async def add_file(
+    fake: LibraryFakeDiscord, name: str, data: bytes, *, permissions: int = MODERATOR_PERMISSIONS,
+    **kw: Any,
+) -> SentMessage:  # fmt: skip
+    attachment = fake.attachment(name, data, deliverable=kw.pop("deliverable", True))
+    payload = fake.slash_command_with_file(
+        "library add", attachment, kw.pop("options", None), permissions=permissions, **kw
+    )
+    return await reply_to(fake, payload)
+
+
+async def ask(fake: LibraryFakeDiscord, guild_id: str | None = None) -> SentMessage:
+    kw = {"guild_id": guild_id} if guild_id else {}
+    return await reply_to(
+        fake,
+        fake.slash_command("ask", {"question": QUESTION}, permissions=MEMBER_PERMISSIONS, **kw),
+    )
+
+
+async def library_listing(fake: LibraryFakeDiscord) -> str:
+    reply = await reply_to(fake, fake.slash_command("sources list", permissions=MEMBER_PERMISSIONS))
+    return reply.text()
+
+
+async def test_moderators_curate_a_library_that_survives_a_crash(tmp_path: Path) -> None:
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+            library = next(c for c in fake.global_commands if c["name"] == "library")
+            assert str(library["default_member_permissions"]) == str(1 << 13)  # Manage Messages
+
+            # A member who reaches the command anyway is refused, privately.
+            refused = await add_file(fake, "notes.txt", ARTICLE, permissions=MEMBER_PERMISSIONS)
+            assert refused.ephemeral and "moderators" in refused.text().lower()
+            assert TITLE not in await library_listing(fake)
+
+            added = await add_file(fake, "notes.txt", ARTICLE, options={"label": "official"})
+            assert added.ephemeral and TITLE in added.text(), added.text()
+            source_id = re.search(r"source `(\w+)`", added.text()).group(1)  # type: ignore[union-attr]
+
+            answer = await ask(fake)
+            assert not answer.ephemeral and TITLE in cited_titles(answer)
+            assert "official" in cited_titles(answer)
+            elsewhere = await ask(fake, fake.second_guild_id)
+            assert TITLE not in elsewhere.text()
+
+            # Bad files: a reason each, and the library is unchanged.
+            before = await library_listing(fake)
+            bad = {
+                "photo.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+                "latin.txt": ("Café notes: the pier is closed.".encode("latin-1"), "UTF-8"),
+                "empty.txt": (b"", "empty"),
+                "huge.txt": (b"word " * 220_000, "too large"),
+                "again.md": (ARTICLE, source_id),
+            }
+            for name, (data, reason) in bad.items():
+                reply = await add_file(fake, name, data)
+                assert reply.ephemeral and "Nothing was changed" in reply.text(), reply.text()
+                assert reason in reply.text(), (name, reply.text())
+            lost = await add_file(fake, "lost.txt", b"The pier reopens in June.", deliverable=False)
+            assert "could not deliver" in lost.text()
+            assert await library_listing(fake) == before
+
+            history = await reply_to(
+                fake, fake.slash_command("library history", permissions=MODERATOR_PERMISSIONS)
+            )
+            assert history.ephemeral and TITLE in history.text()
+        finally:
+            await bot.kill()  # SIGKILL: no clean shutdown
+
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot, ready=2)
+            assert TITLE in cited_titles(await ask(fake))
+            shown = await reply_to(fake, fake.slash_command("sources show", {"source": source_id}))
+            assert "Added" in shown.text()
+
+            removed = await reply_to(
+                fake,
+                fake.slash_command(
+                    "library remove", {"source": source_id}, permissions=MODERATOR_PERMISSIONS
+                ),
+            )
+            assert removed.ephemeral and "Removed" in removed.text(), removed.text()
+            assert TITLE not in (await ask(fake)).text()
+        finally:
+            code = await bot.stop(signal.SIGTERM)
+        assert code == 0, bot.output()
+        assert "Traceback" not in bot.output(), bot.output()
+        assert not fake.unknown_routes, fake.describe()
+
+
+async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from test_e2e_bot import SEEDS
+
+    (tmp_path / "notes.txt").write_bytes(ARTICLE)
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+            cli = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "library", "add", "notes.txt",
+                "--guild", fake.guild_id,
+                cwd=tmp_path,
+                env={"PATH": os.environ.get("PATH", ""), "CROSSCHECK_SOURCES": str(SEEDS)},
+            )  # fmt: skip
+            assert await cli.wait() == 0
+            for _ in range(40):  # the bot looks every couple of seconds
+                if TITLE in cited_titles(await ask(fake)):
+                    break
+                await asyncio.sleep(0.25)
+            else:
+                pytest.fail(f"the bot never cited the source added from the shell:\n{bot.output()}")
+            assert TITLE not in (await ask(fake, fake.second_guild_id)).text()
+        finally:
+            code = await bot.stop()
+        assert code == 0 and "Traceback" not in bot.output(), bot.output()

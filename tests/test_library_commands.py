@@ -1,0 +1,161 @@
+"""`/library` handlers and the moderator check, over a real registry on a temporary database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from unittest.mock import AsyncMock, MagicMock
+
+import discord
+import pytest
+from discord import app_commands
+from helpers import MockInteraction, sent_text
+
+from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
+from bot.app.tree import NotModerator
+from bot.library.registry import LibraryRegistry, open_registry
+from bot.settings import Settings
+
+GUILD = 42  # MockInteraction's guild
+ROLE = 777
+ARTICLE = "Harbour notes\nThe Quillby ferry will stop running on 3 May 2027."
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, seeds_dir: Path) -> AsyncIterator[CrosscheckBot]:
+    registry = open_registry(seeds_dir, tmp_path / "data")
+    bot = CrosscheckBot(Settings(moderator_role_id=ROLE), registry)
+    bot.sync_on_start = False
+    await bot.setup_hook()
+    yield bot
+    await bot.close()
+
+
+def moderator(bot: CrosscheckBot) -> MagicMock:
+    return MockInteraction(permissions=discord.Permissions(manage_messages=True), client=bot)
+
+
+def added_titles(bot: CrosscheckBot) -> list[str]:
+    registry: LibraryRegistry = bot.library  # type: ignore[assignment]
+    return [s.title for s in registry.store.added_sources(GUILD)]
+
+
+@pytest.mark.parametrize(
+    ("manage_messages", "roles", "allowed"),
+    [(True, [], True), (False, [ROLE], True), (False, [], False), (False, [123], False)],
+)
+async def test_moderators_are_manage_messages_or_the_role(
+    bot: CrosscheckBot, manage_messages: bool, roles: list[int], allowed: bool
+) -> None:
+    interaction = MockInteraction(
+        permissions=discord.Permissions(manage_messages=manage_messages), client=bot
+    )
+    interaction.user._roles = discord.utils.SnowflakeList(roles)
+    assert is_moderator(interaction) is allowed
+    if not allowed:
+        with pytest.raises(NotModerator):
+            require_moderator(interaction)
+
+
+async def test_members_get_no_autocomplete_for_removal(bot: CrosscheckBot) -> None:
+    cog = bot.get_cog("LibraryCommands")
+    member = MockInteraction(client=bot)
+    member.user._roles = discord.utils.SnowflakeList([])
+    assert await cog._source_autocomplete(member, "") == []  # type: ignore[union-attr]
+    assert await cog._source_autocomplete(moderator(bot), "")  # type: ignore[union-attr]
+
+
+def message(content: str, attachments: list[MagicMock] | None = None) -> MagicMock:
+    msg = MagicMock(spec_set=discord.Message)
+    msg.content = content
+    msg.attachments = attachments or []
+    msg.created_at = dt.datetime(2027, 4, 30, 9, 0, tzinfo=dt.UTC)
+    return msg
+
+
+async def test_add_to_sources_menu_takes_the_message_text_and_date(bot: CrosscheckBot) -> None:
+    cog = bot.get_cog("LibraryCommands")
+    interaction = moderator(bot)
+    await cog.add_message(interaction, message(ARTICLE))  # type: ignore[union-attr]
+    assert "Added **Harbour notes**" in sent_text(interaction.followup.send)
+    [source] = bot.library.store.added_sources(GUILD)  # type: ignore[attr-defined]
+    assert (source.date, source.origin, source.text) == ("2027-04-30", "message", ARTICLE)
+    answer = bot.engine_for(GUILD).answer("When will the Quillby ferry stop running?")
+    assert answer.citations and answer.citations[0].source.id == source.id
+
+
+async def test_a_long_first_line_is_shortened_into_the_title(bot: CrosscheckBot) -> None:
+    cog = bot.get_cog("LibraryCommands")
+    text = "The Quillby ferry will stop running on 3 May 2027, " + "the council said " * 12
+    await cog.add_message(moderator(bot), message(text))  # type: ignore[union-attr]
+    [title] = added_titles(bot)
+    assert title.startswith("The Quillby ferry will stop") and title.endswith("…")
+    assert len(title) <= 100
+
+
+async def test_add_to_sources_menu_prefers_a_text_attachment(bot: CrosscheckBot) -> None:
+    attachment = MagicMock(spec_set=discord.Attachment)
+    attachment.filename, attachment.size, attachment.id = "notes.md", len(ARTICLE), 9
+    attachment.content_type = "text/markdown"
+    attachment.read = AsyncMock(return_value=ARTICLE.encode())
+    interaction = moderator(bot)
+    cog = bot.get_cog("LibraryCommands")
+    await cog.add_message(interaction, message("see attached", [attachment]))  # type: ignore[union-attr]
+    assert added_titles(bot) == ["Harbour notes"]
+
+
+async def test_an_undeliverable_attachment_is_reported(bot: CrosscheckBot) -> None:
+    attachment = MagicMock(spec_set=discord.Attachment)
+    attachment.filename, attachment.size, attachment.id = "notes.txt", 10, 9
+    attachment.content_type = "text/plain"
+    response = MagicMock(status=404, reason="Not Found")
+    attachment.read = AsyncMock(side_effect=discord.NotFound(response, "gone"))
+    interaction = moderator(bot)
+    cog = bot.get_cog("LibraryCommands")
+    await cog.add_message(interaction, message("", [attachment]))  # type: ignore[union-attr]
+    assert "could not deliver notes.txt" in sent_text(interaction.followup.send)
+    assert added_titles(bot) == []
+
+
+@pytest.mark.parametrize(
+    ("date", "text", "added"),
+    [("2027-04-30", ARTICLE, True), ("30/04/2027", ARTICLE, False), ("", "   ", False)],
+)
+async def test_paste_form_adds_or_explains(
+    bot: CrosscheckBot, date: str, text: str, added: bool
+) -> None:
+    from bot.commands.library import PasteModal
+
+    modal = PasteModal(bot.get_cog("LibraryCommands"))  # type: ignore[arg-type]
+    modal.source_title._value, modal.date._value, modal.text._value = "Ferry", date, text
+    interaction = moderator(bot)
+    await modal.on_submit(interaction)
+    reply = sent_text(interaction.followup.send)
+    assert ("Added **Ferry**" in reply) is added
+    assert ("Nothing was changed" in reply) is not added
+    assert added_titles(bot) == (["Ferry"] if added else [])
+
+
+async def test_label_and_remove_an_unknown_source_change_nothing(bot: CrosscheckBot) -> None:
+    cog = bot.get_cog("LibraryCommands")
+    interaction = moderator(bot)
+    choice = app_commands.Choice(name="official", value="official")
+    await cog.label.callback(cog, interaction, "no such source", choice)  # type: ignore[union-attr]
+    assert "No source by that name" in sent_text(interaction.followup.send)
+    assert bot.library.store.history(GUILD) == []  # type: ignore[attr-defined]
+
+
+async def test_members_are_refused_by_every_library_command(bot: CrosscheckBot) -> None:
+    member = MockInteraction(client=bot)
+    member.user._roles = discord.utils.SnowflakeList([])
+    menu = bot.tree.get_command("Add to sources", type=discord.AppCommandType.message)
+    group = bot.tree.get_command("library")
+    assert isinstance(menu, app_commands.ContextMenu) and isinstance(group, app_commands.Group)
+    with pytest.raises(NotModerator):
+        await menu._check_can_run(member)
+    for command in group.commands:
+        assert isinstance(command, app_commands.Command)
+        with pytest.raises(NotModerator):
+            await command._check_can_run(member)
+    assert await group.commands[0]._check_can_run(moderator(bot))  # type: ignore[union-attr]
