@@ -39,6 +39,13 @@ def data_dir() -> Path:
     return Path(os.environ.get("DATA_DIR", "data"))
 
 
+def index_path_for(folder: Path) -> Path:
+    """The saved index of a sources folder: one file per folder under `DATA_DIR/index/`."""
+    resolved = str(Path(folder).resolve())
+    name = hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return data_dir() / "index" / f"{name}.npz"
+
+
 def analysis_fingerprint() -> str:
     """Changes whenever sentence splitting or term analysis would give other results."""
     spans = split_sentences(_PROBE, 0, len(_PROBE))

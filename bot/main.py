@@ -103,7 +103,11 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> AnswerEngine:
-    return AnswerEngine.from_folder(args.sources or DEFAULT_SOURCES_DIR)
+    from bot.corpus import IndexStore
+    from bot.index_file import index_path_for
+
+    folder = args.sources or DEFAULT_SOURCES_DIR
+    return AnswerEngine.from_folder(folder, index_store=IndexStore(index_path_for(folder)))
 
 
 def _fail(message: str) -> int:
