@@ -152,31 +152,32 @@ def index_corpus(
 def _context_presence(
     own: sparse.csr_matrix, source_of: np.ndarray, paragraphs: np.ndarray
 ) -> sparse.csc_matrix:
-    """Terms of the sentences around each passage (same source and paragraph) it lacks."""
+    """Terms of the sentences around each passage (same source and paragraph) it lacks.
+
+    Built one neighbour offset at a time with 32-bit indices, to keep the peak memory small.
+    """
     size = own.shape[0]
-    row_lengths = np.diff(own.indptr)
-    rows, columns = [], []
-    for offset in range(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1):
-        if offset == 0:
-            continue
-        here = np.arange(max(0, -offset), min(size, size - offset))
+    row_lengths = np.diff(own.indptr).astype(np.int32)
+    # Bit 1: the passage holds the term; bit 2: a neighbour does.
+    combined = own.astype(np.int8)
+    combined.data[:] = 1
+    for offset in (o for o in range(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1) if o):
+        here = np.arange(max(0, -offset), min(size, size - offset), dtype=np.int32)
         there = here + offset
         same = (source_of[here] == source_of[there]) & (paragraphs[here] == paragraphs[there])
         here, there = here[same], there[same]
         lengths = row_lengths[there]
-        rows.append(np.repeat(here, lengths))
-        columns.append(own.indices[_ranges(own.indptr[there], lengths)])
-    row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    column = np.concatenate(columns) if columns else np.empty(0, dtype=np.int64)
-    near = sparse.csr_matrix(
-        (np.ones(len(row), dtype=np.int8), (row, column)), shape=own.shape
-    )
-    near.data[:] = 1
-    presence = own.astype(np.int8)
-    presence.data[:] = 1
-    only_near = near - near.multiply(presence)
-    only_near.eliminate_zeros()
-    return only_near.tocsc()
+        columns = own.indices[_ranges(own.indptr[there], lengths)]
+        rows = np.repeat(here, lengths)
+        near = sparse.csr_matrix(
+            (np.full(len(rows), 2, dtype=np.int8), (rows, columns)), shape=own.shape
+        )
+        near.data[:] = 2
+        combined = combined + near
+        combined.data = (combined.data & 1) | np.where(combined.data >= 2, 2, 0).astype(np.int8)
+    combined.data = (combined.data == 2).astype(np.int8)
+    combined.eliminate_zeros()
+    return combined.tocsc()
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -96,6 +96,12 @@ def _sync(args: argparse.Namespace) -> int:
     return sync_commands(settings, args.guild)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from bot.evaluation.bench import run_bench
+
+    return run_bench(args)
+
+
 def _eval(args: argparse.Namespace) -> int:
     from bot.evaluation.cli import run_evaluation
 
@@ -173,7 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     sync.set_defaults(handler=_sync)
 
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
-    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict", "speed"])
+    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict"])
     evaluate.add_argument(
         "--data",
         type=Path,
@@ -182,4 +188,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--grid", action="store_true", help="cranfield: try every BM25 variant")
     evaluate.set_defaults(handler=_eval)
+
+    bench = commands.add_parser("bench", help="measure build, start-up, memory and latency")
+    bench.add_argument("--sources", type=Path, metavar="DIR", help="default: all of Reuters-21578")
+    bench.add_argument(
+        "--questions", type=Path, metavar="FILE", help="one a line (default: 200 AG News titles)"
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--copies", type=int, default=1, help="repeat the sources N times")
+    bench.add_argument("--data", type=Path, default=Path("../shared"), help="shared data folder")
+    bench.set_defaults(handler=_bench)
     return parser

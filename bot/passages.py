@@ -31,7 +31,7 @@ _HARD_LINE_END = re.compile(r"[.!?:;…”’\"')\]。！？]\s*$")
 _SOFT_WRAP_MIN_CHARS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """One sentence (or heading, or bullet) of a source, by its offsets in the source text."""
 

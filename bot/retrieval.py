@@ -48,9 +48,26 @@ _STEMMER = Stemmer.Stemmer("english")
 
 def tokenize(text: str) -> list[str]:
     """Lowercase word and number tokens, apostrophes folded, possessive 's dropped."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    if text.isascii():  # NFKC leaves ASCII alone; of the apostrophes only ` is ASCII
+        text = text.replace("`", "'").lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    tokens = _TOKEN.findall(text)
+    if _CJK.search(text):
+        return _split_cjk_and_apostrophes(tokens)
+    if "'" not in text:
+        return tokens  # the common case: nothing to split
+    return [
+        part
+        for token in tokens
+        for part in (token[:-2] if token.endswith("'s") else token).split("'")
+        if part
+    ]
+
+
+def _split_cjk_and_apostrophes(found: list[str]) -> list[str]:
     tokens: list[str] = []
-    for token in _TOKEN.findall(text):
+    for token in found:
         if token.endswith("'s"):
             token = token[:-2]
         if _CJK.search(token):
@@ -172,7 +189,9 @@ class PassageIndex:
         self._weights = sparse.csc_matrix((weights, counts.indices, counts.indptr), shape=shape)
         # BM25Plus scores `delta` for a term even in passages without it: the same for all.
         self._everywhere = idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
-        self._rows = self._weights.tocsr()  # term presence by passage, for `terms_of`
+        # Term presence by passage (for `terms_of`): the pattern only, one byte an entry.
+        marks = np.ones(len(counts.indices), dtype=np.int8)
+        self._rows = sparse.csc_matrix((marks, counts.indices, counts.indptr), shape=shape).tocsr()
 
     def document_frequency(self, term: str) -> int:
         column = self._columns.get(term)
@@ -212,10 +231,10 @@ class PassageIndex:
 
     def candidates(self, terms: Sequence[str]) -> np.ndarray:
         """Passages that contain at least one of `terms`, ascending."""
-        held = [self.postings(term) for term in set(terms)]
-        if not held:
-            return np.empty(0, dtype=np.int32)
-        return np.unique(np.concatenate(held))
+        held = np.zeros(self.size, dtype=bool)
+        for term in set(terms):
+            held[self.postings(term)] = True
+        return np.flatnonzero(held)
 
     def search(self, terms: Sequence[str], limit: int | None = None) -> list[tuple[int, float]]:
         """(passage id, BM25 score) of passages sharing a term with the query, best first."""

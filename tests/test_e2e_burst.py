@@ -24,7 +24,7 @@ from test_e2e_bot import REPLY_TIMEOUT, BotProcess, started
 from bot.answer_types import Answer, Status
 from bot.client import CrosscheckBot
 from bot.commands import ask as ask_module
-from bot.evaluation.speed import ag_news_titles, reuters_articles
+from bot.evaluation.bench import ag_news_titles, reuters_articles
 from bot.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

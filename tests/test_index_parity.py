@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.evaluation.speed import ag_news_titles, reuters_articles
+from bot.evaluation.bench import ag_news_titles, reuters_articles
 from bot.passages import split_into_passages
 from bot.retrieval import BM25Config, PassageIndex, analyze
 from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
