@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
-from bot.index_file import Arrays, IndexFile
+from bot.index_file import Arrays, IndexFile, compact_ids
 from bot.passages import Passage, split_into_passages
 from bot.retrieval import BM25Config, PassageIndex, analyze
 from bot.sources import Source
 
 log = logging.getLogger(__name__)
 
-# Words found in the sentences around a passage (same paragraph) count as its context.
-CONTEXT_SENTENCES = 2
 # An empty analysis (a sentence of stopwords) is indexed as one empty term, as rank-bm25 was
 # given it, so that lengths and averages stay rank-bm25's.
 EMPTY_TERM = ""
@@ -44,13 +41,13 @@ class SourceAnalysis:
 
 @dataclass(frozen=True)
 class IndexedCorpus:
-    """Everything an engine answers from: passages, BM25 index, and context presence."""
+    """Everything an engine answers from: passages, where each sits, and the BM25 index."""
 
     passages: list[Passage]
     by_source: dict[str, list[Passage]]
     source_of: np.ndarray  # source number (position in the sources given) of each passage
+    block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
     index: PassageIndex
-    context: sparse.csc_matrix  # passage x term: the term is near the passage, not in it
 
 
 def text_hash(text: str) -> str:
@@ -139,54 +136,17 @@ def index_corpus(
     counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
     source_of = np.repeat(np.arange(len(analyses), dtype=np.int32), counts)
     lengths = np.concatenate([a.lengths for a in analyses])
-    store_ids, term_ids = np.unique(
-        np.concatenate([a.term_ids for a in analyses]), return_inverse=True
+    store_ids, term_ids = compact_ids(
+        np.concatenate([a.term_ids for a in analyses]), len(store_terms)
     )
     vocabulary = [store_terms[i] for i in store_ids.tolist()]
-    index = PassageIndex.from_term_ids(vocabulary, term_ids.astype(np.int32), lengths, config)
+    index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
     paragraphs = np.concatenate([a.spans[:, 0] for a in analyses])
-    context = _context_presence(index.presence_by_passage(), source_of, paragraphs)
-    return IndexedCorpus(passages, by_source, source_of, index, context)
-
-
-def _context_presence(
-    own: sparse.csr_matrix, source_of: np.ndarray, paragraphs: np.ndarray
-) -> sparse.csc_matrix:
-    """Terms of the sentences around each passage (same source and paragraph) it lacks.
-
-    Built one neighbour offset at a time with 32-bit indices, to keep the peak memory small.
-    """
-    size = own.shape[0]
-    row_lengths = np.diff(own.indptr).astype(np.int32)
-    # Bit 1: the passage holds the term; bit 2: a neighbour does.
-    combined = own.astype(np.int8)
-    combined.data[:] = 1
-    for offset in (o for o in range(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1) if o):
-        here = np.arange(max(0, -offset), min(size, size - offset), dtype=np.int32)
-        there = here + offset
-        same = (source_of[here] == source_of[there]) & (paragraphs[here] == paragraphs[there])
-        here, there = here[same], there[same]
-        lengths = row_lengths[there]
-        columns = own.indices[_ranges(own.indptr[there], lengths)]
-        rows = np.repeat(here, lengths)
-        near = sparse.csr_matrix(
-            (np.full(len(rows), 2, dtype=np.int8), (rows, columns)), shape=own.shape
-        )
-        near.data[:] = 2
-        combined = combined + near
-        combined.data = (combined.data & 1) | np.where(combined.data >= 2, 2, 0).astype(np.int8)
-    combined.data = (combined.data == 2).astype(np.int8)
-    combined.eliminate_zeros()
-    return combined.tocsc()
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Indices start..start+length for every pair, concatenated (no Python loop)."""
-    total = int(lengths.sum())
-    if not total:
-        return np.empty(0, dtype=np.int64)
-    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return shift + np.arange(total)
+    # Passages of one paragraph are consecutive: number each run of (source, paragraph).
+    starts = np.ones(len(passages), dtype=bool)
+    starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
+    block_of = (np.cumsum(starts) - 1).astype(np.int32)
+    return IndexedCorpus(passages, by_source, source_of, block_of, index)
 
 
 def settle_memory() -> None:

@@ -106,8 +106,8 @@ class IndexFile:
         store_terms: list[str],
     ) -> None:
         """Write atomically; a folder that cannot be written is logged and skipped."""
-        store_ids, term_ids = np.unique(
-            np.concatenate([ids for _, _, ids in analyses]), return_inverse=True
+        store_ids, term_ids = compact_ids(
+            np.concatenate([ids for _, _, ids in analyses]), len(store_terms)
         )
         arrays = {
             "vocabulary": np.array([store_terms[i] for i in store_ids.tolist()], dtype=str),
@@ -133,6 +133,14 @@ class IndexFile:
             log.warning("could not save the index to %s: %s", self.path, error)
             return
         log.info("saved the index to %s", self.path)
+
+
+def compact_ids(ids: np.ndarray, vocabulary_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct ids ascending, each id's position among them): np.unique without sorting."""
+    used = np.zeros(vocabulary_size, dtype=bool)
+    used[ids] = True
+    position = np.cumsum(used, dtype=np.int64) - 1
+    return np.flatnonzero(used), position[ids].astype(np.int32)
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:

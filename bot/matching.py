@@ -14,7 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.corpus import IndexedCorpus
-from bot.retrieval import column_rows
+
+# Words found in the sentences around a passage (same paragraph) count as its context.
+CONTEXT_SENTENCES = 2
+_NEIGHBOURS = [o for o in range(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1) if o]
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Matcher:
     def __init__(self, corpus: IndexedCorpus, context_weight: float) -> None:
         self.index = corpus.index
         self.source_of = corpus.source_of
-        self._context = corpus.context
+        self._block_of = corpus.block_of
         self._context_weight = context_weight
 
     def match(self, weights: dict[str, float]) -> Matches:
@@ -42,7 +45,8 @@ class Matcher:
         postings, values = [], []
         held = []
         for term, weight in weights.items():
-            own, near = self.index.postings(term), self._near(term)
+            own = self.index.postings(term)
+            near = self._near(own)
             postings += [own, near]
             values += [np.full(len(own), weight), np.full(len(near), self._context_weight * weight)]
             held.append(own)
@@ -64,5 +68,17 @@ class Matcher:
             return np.zeros(len(doc_ids), dtype=np.int64)
         return np.bincount(np.concatenate(held), minlength=self.index.size)[doc_ids]
 
-    def _near(self, term: str) -> np.ndarray:
-        return column_rows(self._context, self.index.column(term))
+    def _near(self, own: np.ndarray) -> np.ndarray:
+        """Passages within CONTEXT_SENTENCES of one in `own`, same paragraph, not in `own`.
+
+        Computed per question term (a mask over the passages, no sort): storing every
+        passage's context terms would take more memory than the index itself.
+        """
+        near = np.zeros(self.index.size, dtype=bool)
+        for offset in _NEIGHBOURS:
+            there = own + offset
+            inside = (there >= 0) & (there < self.index.size)
+            here, there = own[inside], there[inside]
+            near[there[self._block_of[there] == self._block_of[here]]] = True
+        near[own] = False
+        return np.flatnonzero(near)

@@ -169,23 +169,27 @@ class PassageIndex:
         self.vocabulary = vocabulary
         self._columns = {term: column for column, term in enumerate(vocabulary)}
         rows = np.repeat(np.arange(self.size, dtype=np.int32), lengths)
-        ones = np.ones(len(term_ids), dtype=np.float64)
+        ones = np.ones(len(term_ids), dtype=np.float32)  # small counts: exact in float32
         shape = (self.size, len(vocabulary))
         counts = sparse.csc_matrix((ones, (rows, term_ids)), shape=shape)  # sums repeats: tf
+        del rows, ones
         counts.sort_indices()
         self._df = np.diff(counts.indptr)
         idf = _idf(config, self.size, self._df)
         doc_len = lengths.astype(np.float64)
-        norm = 1 - config.b + config.b * doc_len[counts.indices] / (doc_len.sum() / self.size)
-        tf, term_idf = counts.data, np.repeat(idf, self._df)
-        k1 = config.k1
+        # rank-bm25's length normalisation, per passage, then spread over its entries.
+        norm = 1 - config.b + config.b * doc_len / (doc_len.sum() / self.size)
+        tf, k1 = counts.data.astype(np.float64), config.k1
         if config.variant == "l":
-            ctd = tf / norm
-            weights = term_idf * tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
-        elif config.variant == "plus":
-            weights = term_idf * (tf * (k1 + 1) / (k1 * norm + tf))
-        else:
-            weights = term_idf * (tf * (k1 + 1) / (tf + k1 * norm))
+            ctd = tf / norm[counts.indices]
+            weights = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
+        else:  # plus and okapi share tf (k1 + 1) / (tf + k1 norm); in place, to save memory
+            denominator = (k1 * norm)[counts.indices]
+            denominator += tf
+            weights = tf * (k1 + 1)
+            weights /= denominator
+            del denominator
+        weights *= np.repeat(idf, self._df)
         self._weights = sparse.csc_matrix((weights, counts.indices, counts.indptr), shape=shape)
         # BM25Plus scores `delta` for a term even in passages without it: the same for all.
         self._everywhere = idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
@@ -208,11 +212,11 @@ class PassageIndex:
 
     def postings(self, term: str) -> np.ndarray:
         """Ids of the passages holding `term`, ascending (a view: do not modify)."""
-        return column_rows(self._weights, self._columns.get(term))
-
-    def presence_by_passage(self) -> sparse.csr_matrix:
-        """Passage x term matrix whose stored entries mark which terms each passage holds."""
-        return self._rows
+        column = self._columns.get(term)
+        if column is None:
+            return np.empty(0, dtype=np.int32)
+        indptr = self._weights.indptr
+        return self._weights.indices[indptr[column] : indptr[column + 1]]
 
     def terms_of(self, passage_id: int) -> frozenset[str]:
         """The analysed terms of one passage (a row of the presence matrix)."""
@@ -247,13 +251,6 @@ class PassageIndex:
             doc_ids, scores = doc_ids[keep], scores[keep]
         order = np.lexsort((doc_ids, -scores))[:limit]
         return list(zip(doc_ids[order].tolist(), scores[order].tolist(), strict=True))
-
-
-def column_rows(matrix: sparse.csc_matrix, column: int | None) -> np.ndarray:
-    """Row ids of a CSC matrix's stored entries in `column` (none for None), as a view."""
-    if column is None:
-        return np.empty(0, dtype=np.int32)
-    return matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]]
 
 
 def _idf(config: BM25Config, size: int, df: np.ndarray) -> np.ndarray:
