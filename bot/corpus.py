@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.index_file import Arrays, IndexFile, compact_ids
-from bot.passages import Passage, split_into_passages
+from bot.passages import Passage, passage_spans
 from bot.retrieval import BM25Config, PassageIndex, analyze
 from bot.sources import Source
 
@@ -65,8 +65,7 @@ class IndexStore:
     def __init__(self, path: Path | None = None) -> None:
         self.file = IndexFile(path) if path is not None else None
         self.analysed = 0
-        self._ids: dict[str, int] = {}
-        self._terms: list[str] = []
+        self._ids: dict[str, int] = {}  # term -> id, ids in order of first sight
         self._analyses: dict[str, SourceAnalysis] = {}
 
     def build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
@@ -77,10 +76,11 @@ class IndexStore:
         analyses = [self._analysis(source, h) for source, h in zip(sources, hashes, strict=True)]
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
-        corpus = index_corpus(sources, analyses, self._terms, config)
+        terms = list(self._ids)  # id -> term (the dict keeps insertion order)
+        corpus = index_corpus(sources, analyses, terms, config)
         if self.file and saved is None:
             arrays = [(a.spans, a.lengths, a.term_ids) for a in analyses]
-            self.file.save(hashes, config, arrays, self._terms)
+            self.file.save(hashes, config, arrays, terms)
         return corpus
 
     def _analysis(self, source: Source, digest: str) -> SourceAnalysis:
@@ -88,33 +88,22 @@ class IndexStore:
         if cached is not None:
             return cached
         self.analysed += 1
-        passages = split_into_passages(source)
-        spans = np.array(
-            [(p.paragraph, p.start, p.end) for p in passages], dtype=np.int64
-        ).reshape(-1, 3)
+        text = source.text
+        found = passage_spans(text)
+        spans = np.array(found, dtype=np.int64).reshape(-1, 3)
+        term_lists = [analyze(text[start:end]) or [EMPTY_TERM] for _, start, end in found]
+        new_id = self._ids.setdefault  # a term seen for the first time gets the next id
         ids = self._ids
-        term_lists = [analyze(p.text) or [EMPTY_TERM] for p in passages]
-        for terms in term_lists:
-            for term in terms:
-                if term not in ids:
-                    ids[term] = len(self._terms)
-                    self._terms.append(term)
-        term_ids = np.fromiter(
-            (ids[t] for terms in term_lists for t in terms),
-            dtype=np.int32,
-            count=sum(map(len, term_lists)),
-        )
+        flat = [new_id(term, len(ids)) for terms in term_lists for term in terms]
+        term_ids = np.array(flat, dtype=np.int32)
         lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
         return SourceAnalysis(spans, lengths, term_ids)
 
     def _adopt(self, hashes: list[str], saved: tuple[list[str], list[Arrays]]) -> None:
         """Take a saved library's analyses into the cache, mapping its terms to ours."""
         vocabulary, analyses = saved
-        for term in vocabulary:
-            if term not in self._ids:
-                self._ids[term] = len(self._terms)
-                self._terms.append(term)
-        remap = np.array([self._ids[t] for t in vocabulary], dtype=np.int32)
+        ids = self._ids
+        remap = np.array([ids.setdefault(t, len(ids)) for t in vocabulary], dtype=np.int32)
         for digest, (spans, lengths, term_ids) in zip(hashes, analyses, strict=True):
             self._analyses[digest] = SourceAnalysis(spans, lengths, remap[term_ids])
 

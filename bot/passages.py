@@ -48,11 +48,19 @@ class Passage:
 
 def split_into_passages(source: Source) -> list[Passage]:
     """Cut a source into sentence-level passages, in reading order."""
-    passages: list[Passage] = []
-    for paragraph, (block_start, block_end) in _blocks(source.text):
-        for start, end in split_sentences(source.text, block_start, block_end):
-            passages.append(Passage(source, len(passages), paragraph, start, end))
-    return passages
+    return [
+        Passage(source, position, paragraph, start, end)
+        for position, (paragraph, start, end) in enumerate(passage_spans(source.text))
+    ]
+
+
+def passage_spans(text: str) -> list[tuple[int, int, int]]:
+    """(paragraph, start, end) of each passage of `text`, in reading order."""
+    return [
+        (paragraph, start, end)
+        for paragraph, (block_start, block_end) in _blocks(text)
+        for start, end in split_sentences(text, block_start, block_end)
+    ]
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
