@@ -75,8 +75,6 @@ class AnswerEngine:
             raise SourceError("there are no sources to answer from")
         self.sources: tuple[Source, ...] = tuple(sources)
         corpus = (index_store or IndexStore()).build(self.sources, BM25)
-        if not corpus.passages:
-            raise SourceError("the sources hold no sentences to quote")
         self._by_source = corpus.by_source
         self.passages: list[Passage] = corpus.passages
         self._index = corpus.index
@@ -186,7 +184,7 @@ class AnswerEngine:
         related = set().union(*(self._frame_of.get(term, ()) for term in terms)) - question_terms
         rare_limit = max(3, self._index.size // 30)
         anchors = set().union(
-            *(self._index.terms_of(c.passage_id) for c in relevant[:MAX_CITATIONS])
+            *(analyze(self.passages[c.passage_id].text) for c in relevant[:MAX_CITATIONS])
         )
         rare = {
             t

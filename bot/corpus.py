@@ -21,7 +21,7 @@ import numpy as np
 from bot.index_file import Arrays, IndexFile, compact_ids
 from bot.passages import Passage, passage_spans
 from bot.retrieval import BM25Config, PassageIndex, analyze
-from bot.sources import Source
+from bot.sources import Source, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,27 @@ def index_corpus(
     store_terms: list[str],
     config: BM25Config,
 ) -> IndexedCorpus:
-    """Passages, BM25 index and context presence for `sources` from their analyses."""
+    """Passages and BM25 index for `sources` from their analyses.
+
+    The index is built before the passage objects: its temporary arrays are freed by the time
+    the long-lived objects are made, which keeps the peak memory down.
+    """
+    counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
+    if not counts.sum():
+        raise SourceError("the sources hold no sentences to quote")
+    store_ids, term_ids = compact_ids(
+        np.concatenate([a.term_ids for a in analyses]), len(store_terms)
+    )
+    vocabulary = [store_terms[i] for i in store_ids.tolist()]
+    lengths = np.concatenate([a.lengths for a in analyses])
+    index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
+    del term_ids, lengths
+    source_of = np.repeat(np.arange(len(analyses), dtype=np.int32), counts)
+    paragraphs = np.concatenate([a.spans[:, 0] for a in analyses])
+    # Passages of one paragraph are consecutive: number each run of (source, paragraph).
+    starts = np.ones(len(source_of), dtype=bool)
+    starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
+    block_of = (np.cumsum(starts) - 1).astype(np.int32)
     by_source: dict[str, list[Passage]] = {}
     for source, analysis in zip(sources, analyses, strict=True):
         by_source[source.id] = [
@@ -122,19 +142,6 @@ def index_corpus(
             for position, (paragraph, start, end) in enumerate(analysis.spans.tolist())
         ]
     passages = [p for ps in by_source.values() for p in ps]
-    counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
-    source_of = np.repeat(np.arange(len(analyses), dtype=np.int32), counts)
-    lengths = np.concatenate([a.lengths for a in analyses])
-    store_ids, term_ids = compact_ids(
-        np.concatenate([a.term_ids for a in analyses]), len(store_terms)
-    )
-    vocabulary = [store_terms[i] for i in store_ids.tolist()]
-    index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
-    paragraphs = np.concatenate([a.spans[:, 0] for a in analyses])
-    # Passages of one paragraph are consecutive: number each run of (source, paragraph).
-    starts = np.ones(len(passages), dtype=bool)
-    starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
-    block_of = (np.cumsum(starts) - 1).astype(np.int32)
     return IndexedCorpus(passages, by_source, source_of, block_of, index)
 
 

@@ -134,8 +134,8 @@ class PassageIndex:
     Scores equal rank-bm25's `get_scores` (same IDF formulas, BM25Okapi's epsilon floor, an
     empty passage counted as one empty term): a passage-by-term matrix holds each term's
     weight in each passage, a query is a vector of term counts, and the scores are their
-    product plus the part BM25Plus gives every passage alike. The matrix's pattern doubles as
-    the term-presence matrix the answer engine reads coverage from.
+    product plus the part BM25Plus gives every passage alike. The matrix's columns double as
+    the postings (which passages hold a term) the answer engine reads coverage from.
     """
 
     def __init__(self, corpus: Sequence[Sequence[str]], config: BM25Config = BM25Config()) -> None:
@@ -193,9 +193,6 @@ class PassageIndex:
         self._weights = sparse.csc_matrix((weights, counts.indices, counts.indptr), shape=shape)
         # BM25Plus scores `delta` for a term even in passages without it: the same for all.
         self._everywhere = idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
-        # Term presence by passage (for `terms_of`): the pattern only, one byte an entry.
-        marks = np.ones(len(counts.indices), dtype=np.int8)
-        self._rows = sparse.csc_matrix((marks, counts.indices, counts.indptr), shape=shape).tocsr()
 
     def document_frequency(self, term: str) -> int:
         column = self._columns.get(term)
@@ -217,12 +214,6 @@ class PassageIndex:
             return np.empty(0, dtype=np.int32)
         indptr = self._weights.indptr
         return self._weights.indices[indptr[column] : indptr[column + 1]]
-
-    def terms_of(self, passage_id: int) -> frozenset[str]:
-        """The analysed terms of one passage (a row of the presence matrix)."""
-        indptr = self._rows.indptr
-        columns = self._rows.indices[indptr[passage_id] : indptr[passage_id + 1]]
-        return frozenset(self.vocabulary[c] for c in columns.tolist()) - {""}
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every passage for the query `terms` (repeats count, as in rank-bm25)."""

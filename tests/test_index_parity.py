@@ -63,9 +63,9 @@ def test_repeated_query_terms_count_twice_as_in_rank_bm25() -> None:
     np.testing.assert_allclose(PassageIndex(corpus).scores(query), reference.get_scores(query))
 
 
-def test_presence_rows_give_each_passages_terms() -> None:
-    index = PassageIndex([["alpha", "beta", "alpha"], [], ["gamma"]])
-    assert index.terms_of(0) == {"alpha", "beta"}
-    assert index.terms_of(1) == set()
-    assert index.postings("alpha").tolist() == [0]
+def test_postings_and_document_frequencies() -> None:
+    index = PassageIndex([["alpha", "beta", "alpha"], [], ["gamma", "alpha"]])
+    assert index.postings("alpha").tolist() == [0, 2]
+    assert index.postings("zeta").tolist() == []
     assert index.document_frequency("gamma") == 1
+    assert index.candidates(["beta", "gamma", "zeta"]).tolist() == [0, 2]

@@ -14,7 +14,7 @@ from bot.answer import AnswerEngine
 from bot.corpus import IndexStore
 from bot.main import main
 from bot.rendering.json_output import answer_to_dict
-from bot.sources import Source, load_sources
+from bot.sources import Source, SourceError, load_sources
 
 QUESTIONS = ["Did Japan ban Tesla?", "Tesla sales in Japan", "Who is Lars Moravy?", "weather"]
 
@@ -112,3 +112,9 @@ def test_the_command_line_saves_the_index_under_data_dir(seeds_dir: Path, capsys
     assert len(saved) == 1
     assert main(["ask", "--sources", str(seeds_dir), "Did Japan ban Tesla?"]) == 0
     assert capsys.readouterr().out == first
+
+
+def test_sources_without_a_sentence_are_refused_with_a_reason(make_sources) -> None:
+    folder = make_sources({"a.txt": "!!! ???\n", "b.md": "--- ***\n"})
+    with pytest.raises(SourceError, match="no sentences"):
+        AnswerEngine.from_folder(folder, index_store=IndexStore())
