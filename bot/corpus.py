@@ -14,6 +14,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -92,10 +93,15 @@ class IndexStore:
         found = passage_spans(text)
         spans = np.array(found, dtype=np.int64).reshape(-1, 3)
         term_lists = [analyze(text[start:end]) or [EMPTY_TERM] for _, start, end in found]
-        new_id = self._ids.setdefault  # a term seen for the first time gets the next id
         ids = self._ids
-        flat = [new_id(term, len(ids)) for terms in term_lists for term in terms]
-        term_ids = np.array(flat, dtype=np.int32)
+        for term in dict.fromkeys(chain.from_iterable(term_lists)):  # in order of first sight
+            if term not in ids:
+                ids[term] = len(ids)
+        term_ids = np.fromiter(
+            map(ids.__getitem__, chain.from_iterable(term_lists)),
+            dtype=np.int32,
+            count=sum(map(len, term_lists)),
+        )
         lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
         return SourceAnalysis(spans, lengths, term_ids)
 
@@ -146,13 +152,13 @@ def index_corpus(
 
 
 def settle_memory() -> None:
-    """Collect once, then move everything alive into the garbage collector's permanent set.
+    """Move everything alive into the garbage collector's permanent generation.
 
     An index is hundreds of thousands of long-lived objects (passages, strings). Left in the
     tracked generations, every full collection walks all of them: 0.4-0.5 s pauses that land
-    inside answers. Frozen objects are never scanned again; they stay alive as long as they
-    are referenced (an engine replaced later is simply not collected by the cycle collector,
-    its reference counts still free it).
+    inside answers. Frozen objects are never scanned again. They are still freed by reference
+    counting when an engine is replaced; only garbage in reference cycles at the moment of
+    freezing would stay (the build makes none worth a full collection first, which costs as
+    much as the pause it avoids).
     """
-    gc.collect()
     gc.freeze()

@@ -27,6 +27,7 @@ _DATELINE = re.compile(
     r"|[ \t]*[A-Z][A-Z .,'’-]{2,40}(?:\([^)\n]{1,40}\))?[ \t]+[—–-][ \t]+",
     re.IGNORECASE,
 )
+_DASH = re.compile(r"[—–-]")
 _HARD_LINE_END = re.compile(r"[.!?:;…”’\"')\]。！？]\s*$")
 _SOFT_WRAP_MIN_CHARS = 60
 
@@ -156,7 +157,7 @@ def _skip_lead(text: str, start: int, end: int) -> int:
     """Skip a bullet or heading marker and a dateline ("2020-03-03 Southfield —")."""
     for pattern in (_BULLET, _DATELINE):
         # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.
-        if pattern is _DATELINE and all(text.find(d, start, end) < 0 for d in "—–-"):
+        if pattern is _DATELINE and not _DASH.search(text, start, end):
             continue
         match = pattern.match(text, start, end)
         if match and match.end() < end:
