@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -60,16 +61,22 @@ class IndexStore:
 
     One store per library (a folder, or a server's sources): pass it to every
     `AnswerEngine(sources, index_store=store)` built for that library. `analysed` counts the
-    sources analysed from text (not from the cache or the saved file).
+    sources analysed from text (not from the cache or the saved file). Builds through one store
+    run one at a time (a lock), so two quick library updates cannot mix their term ids.
     """
 
     def __init__(self, path: Path | None = None) -> None:
         self.file = IndexFile(path) if path is not None else None
         self.analysed = 0
         self._ids: dict[str, int] = {}  # term -> id, ids in order of first sight
+        self._lock = threading.Lock()
         self._analyses: dict[str, SourceAnalysis] = {}
 
     def build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
+        with self._lock:
+            return self._build(sources, config)
+
+    def _build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
         hashes = [text_hash(source.text) for source in sources]
         saved = self.file.load(hashes, config) if self.file else None
         if saved is not None:

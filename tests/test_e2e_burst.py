@@ -112,7 +112,7 @@ async def test_a_burst_of_100_questions_gets_every_first_response_in_time(
     beats = [t for t in fake.heartbeats_at if burst_started - 2 <= t <= burst_ended + 1]
     gaps = [b - a for a, b in zip(beats, beats[1:], strict=False)]
     assert max(gaps, default=0.0) < 2 * HEARTBEAT_MS / 1000, gaps
-    assert "heartbeat blocked" not in output and "behind" not in output, output
+    assert "heartbeat blocked" not in output and "Can't keep up" not in output, output
     print(
         f"first responses: max {max(fake.first_response_s.values()):.2f} s; "
         f"burst answered in {burst_ended - burst_started:.2f} s"
