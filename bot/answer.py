@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.answer_types import Answer, Citation, Status
 from bot.caveat import (
     PassageConflict,
@@ -19,10 +21,12 @@ from bot.caveat import (
     find_disagreements,
     find_single_source_claims,
 )
+from bot.corpus import IndexStore, settle_memory
 from bot.excerpts import excerpt_for
 from bot.lexicon import PREDICATE_FRAMES
-from bot.passages import Passage, split_into_passages
-from bot.retrieval import BM25Config, PassageIndex, analyze, tokenize
+from bot.matching import Matcher, Matches
+from bot.passages import Passage
+from bot.retrieval import BM25Config, analyze, tokenize
 from bot.sources import Source, SourceError, load_sources
 from bot.validation import question_problem, searchable_text
 
@@ -35,9 +39,13 @@ MIN_COVERAGE = 0.5
 MIN_RELATIVE_COVERAGE = 0.6
 # Words found only in the sentences around a passage count this much (passage-level evidence).
 CONTEXT_WEIGHT = 0.5
-CONTEXT_SENTENCES = 2
 # An uncited source's passage about the same entity needs at least this share of the question.
 OTHER_SIDE_COVERAGE = 0.3
+# A question keeps at most this many of its most specific terms (a 2,000-character question
+# costs what a short one does).
+MAX_QUESTION_TERMS = 32
+# Relevant passages ranked one by one in Python; the rest are only counted (see `_relevant`).
+TOP_CANDIDATES = 300
 BM25 = BM25Config()
 
 
@@ -48,33 +56,36 @@ class _Candidate:
     coverage: float
 
 
-class AnswerEngine:
-    """Indexes a set of sources once and answers questions about them."""
+def _candidate(matches: Matches, i: int) -> _Candidate:
+    return _Candidate(int(matches.doc_ids[i]), float(matches.scores[i]), float(matches.coverage[i]))
 
-    def __init__(self, sources: Sequence[Source]) -> None:
+
+class AnswerEngine:
+    """Indexes a set of sources once and answers questions about them.
+
+    `index_store` keeps each source's analysis (and, with a path, a saved file of the whole
+    library) so that rebuilding the engine after a change re-analyses only what changed; pass
+    the same store for every engine of the same library.
+    """
+
+    def __init__(
+        self, sources: Sequence[Source], *, index_store: IndexStore | None = None
+    ) -> None:
         if not sources:
             raise SourceError("there are no sources to answer from")
         self.sources: tuple[Source, ...] = tuple(sources)
-        self._by_source: dict[str, list[Passage]] = {
-            source.id: split_into_passages(source) for source in self.sources
-        }
-        self.passages: list[Passage] = [p for ps in self._by_source.values() for p in ps]
-        if not self.passages:
-            raise SourceError("the sources hold no sentences to quote")
-        self._terms: list[frozenset[str]] = []
-        corpus = []
-        for passage in self.passages:
-            terms = analyze(passage.text)
-            corpus.append(terms)
-            self._terms.append(frozenset(terms))
-        self._context_terms = [self._terms_around(i) for i in range(len(self.passages))]
-        self._index = PassageIndex(corpus, BM25)
+        corpus = (index_store or IndexStore()).build(self.sources, BM25)
+        self._by_source = corpus.by_source
+        self.passages: list[Passage] = corpus.passages
+        self._index = corpus.index
+        self._matcher = Matcher(corpus, CONTEXT_WEIGHT)
         self._frame_of = _frame_terms()
+        settle_memory()
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
 
     @classmethod
-    def from_folder(cls, folder: Path) -> AnswerEngine:
-        return cls(load_sources(folder))
+    def from_folder(cls, folder: Path, *, index_store: IndexStore | None = None) -> AnswerEngine:
+        return cls(load_sources(folder), index_store=index_store)
 
     def passages_of(self, source_id: str) -> list[Passage]:
         return list(self._by_source.get(source_id, []))
@@ -89,11 +100,7 @@ class AnswerEngine:
             return Answer(question, Status.INVALID, problem)
         searchable = searchable_text(question)
         # A one-letter fragment no source has ("… Did J") is noise, not a topic.
-        terms = [
-            term
-            for term in dict.fromkeys(analyze(searchable))
-            if len(term) > 1 or self._index.document_frequency(term)
-        ]
+        terms = self._question_terms(searchable)
         if not terms:
             return Answer(
                 question,
@@ -102,18 +109,13 @@ class AnswerEngine:
                 "Name what you want checked, e.g. a person, a place or an event.",
             )
         weights = {term: self._index.idf(term) for term in terms}
-        ranked = [
-            _Candidate(pid, score, self._coverage(pid, weights))
-            for pid, score in self._index.search(terms)
-        ]
-        best = max((c.coverage for c in ranked), default=0.0)
+        matches = self._matcher.match(weights)
+        best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
             return Answer(question, Status.NO_MATCH, self._no_match_message(searchable))
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
-        relevant = sorted(
-            (c for c in ranked if c.coverage >= floor), key=lambda c: -c.score * c.coverage
-        )
-        relevant += self._other_sides(terms, relevant, ranked)
+        relevant = self._relevant(matches, floor)
+        relevant += self._other_sides(terms, relevant, matches, floor)
         citations = self._cite(relevant)
         sources = {c.source.id for c in citations}
         message = f"{_count(len(citations), 'excerpt')} from {_count(len(sources), 'source')}."
@@ -126,33 +128,44 @@ class AnswerEngine:
             tuple(find_single_source_claims(searchable, citations)),
         )
 
-    def _coverage(self, passage_id: int, weights: dict[str, float]) -> float:
-        """Share of the question's weight found in the passage (its neighbours count half)."""
-        total = sum(weights.values())
-        own, around = self._terms[passage_id], self._context_terms[passage_id]
-        shared = sum(
-            w if term in own else CONTEXT_WEIGHT * w if term in around else 0.0
-            for term, w in weights.items()
-        )
-        return shared / total if total else 0.0
+    def _question_terms(self, searchable: str) -> list[str]:
+        """The question's distinct terms, at most MAX_QUESTION_TERMS of the most specific.
 
-    def _terms_around(self, passage_id: int) -> frozenset[str]:
-        """Terms of the sentences around a passage, within its paragraph (already analysed)."""
-        passage = self.passages[passage_id]
-        lo = max(passage_id - CONTEXT_SENTENCES, 0)
-        hi = min(passage_id + CONTEXT_SENTENCES + 1, len(self.passages))
-        return frozenset().union(
-            *(
-                self._terms[i]
-                for i in range(lo, hi)
-                if i != passage_id
-                and self.passages[i].source is passage.source
-                and self.passages[i].paragraph == passage.paragraph
-            )
-        )
+        A one-letter fragment no source has ("… Did J") is noise, not a topic. A long question
+        keeps its rarest terms (highest IDF, first occurrence on ties), in question order, so
+        the work per question does not grow with its length.
+        """
+        terms = [
+            term
+            for term in dict.fromkeys(analyze(searchable))
+            if len(term) > 1 or self._index.document_frequency(term)
+        ]
+        if len(terms) <= MAX_QUESTION_TERMS:
+            return terms
+        by_specificity = sorted(terms, key=lambda t: self._index.document_frequency(t))
+        kept = set(by_specificity[:MAX_QUESTION_TERMS])
+        return [term for term in terms if term in kept]
+
+    def _relevant(self, matches: Matches, floor: float) -> list[_Candidate]:
+        """Passages covering at least `floor`, by BM25 score x coverage (the first few hundred).
+
+        Ties go to the higher score, then the earlier passage. Only the best TOP_CANDIDATES
+        (and any tied with the last) become Python objects: citations take each source's best
+        passage first, and those are the same as over the whole list whenever the top holds
+        MAX_CITATIONS sources.
+        """
+        keep = np.flatnonzero(matches.coverage >= floor)
+        scores, coverage = matches.scores[keep], matches.coverage[keep]
+        strength = -scores * coverage
+        if len(keep) > TOP_CANDIDATES:
+            cut = np.partition(strength, TOP_CANDIDATES - 1)[TOP_CANDIDATES - 1]
+            top = strength <= cut
+            keep, scores, coverage, strength = keep[top], scores[top], coverage[top], strength[top]
+        order = np.lexsort((matches.doc_ids[keep], -scores, strength))
+        return [_candidate(matches, i) for i in keep[order].tolist()]
 
     def _other_sides(
-        self, terms: list[str], relevant: list[_Candidate], ranked: list[_Candidate]
+        self, terms: list[str], relevant: list[_Candidate], matches: Matches, floor: float
     ) -> list[_Candidate]:
         """Best passages of sources not yet cited that speak of the same event or entity.
 
@@ -164,32 +177,46 @@ class AnswerEngine:
           detail (a rare word, a date, a number) with a passage already found, or
         - covers part of the question and shares two rare words with a passage already found
           (the same entity: "Little America II", "Mount Pleasant").
+        The counts are taken over every match at once (`Matcher.hits`); only the passages that
+        qualify are looked at one by one.
         """
         question_terms = set(terms)
         related = set().union(*(self._frame_of.get(term, ()) for term in terms)) - question_terms
         rare_limit = max(3, self._index.size // 30)
-        anchors = set().union(*(self._terms[c.passage_id] for c in relevant[:MAX_CITATIONS]))
+        anchors = set().union(
+            *(analyze(self.passages[c.passage_id].text) for c in relevant[:MAX_CITATIONS])
+        )
         rare = {
             t
             for t in anchors - set(self._frame_of)
             if self._index.document_frequency(t) <= rare_limit
         }
-        covered = {self.passages[c.passage_id].source.id for c in relevant}
-        best_per_source: dict[str, tuple[tuple[int, int, float], _Candidate]] = {}
-        for candidate in ranked:
-            source_id = self.passages[candidate.passage_id].source.id
-            passage_terms = self._terms[candidate.passage_id]
-            subjects = len(passage_terms & question_terms)
-            if source_id in covered or subjects < min(2, len(question_terms)):
-                continue
-            shared_rare = passage_terms & rare
-            same_event = bool(passage_terms & related and shared_rare - question_terms)
-            same_entity = candidate.coverage >= OTHER_SIDE_COVERAGE and len(shared_rare) >= 2
-            if not (same_event or same_entity):
-                continue
-            rank = (subjects, len(shared_rare), candidate.score)
-            if source_id not in best_per_source or rank > best_per_source[source_id][0]:
-                best_per_source[source_id] = (rank, candidate)
+        relevant_ids = matches.doc_ids[matches.coverage >= floor]
+        covered = np.zeros(len(self.sources), dtype=bool)
+        covered[self._matcher.source_of[relevant_ids]] = True
+        subjects = matches.held
+        shared_rare = self._matcher.hits(rare, matches.doc_ids)
+        same_event = (self._matcher.hits(related, matches.doc_ids) > 0) & (
+            self._matcher.hits(rare - question_terms, matches.doc_ids) > 0
+        )
+        same_entity = (matches.coverage >= OTHER_SIDE_COVERAGE) & (shared_rare >= 2)
+        qualifies = (
+            ~covered[self._matcher.source_of[matches.doc_ids]]
+            & (subjects >= min(2, len(question_terms)))
+            & (same_event | same_entity)
+        )
+        chosen_ids = np.flatnonzero(qualifies)
+        # In ranked order (best score first, then earlier passage), as the ranking was read.
+        chosen_ids = chosen_ids[
+            np.lexsort((matches.doc_ids[chosen_ids], -matches.scores[chosen_ids]))
+        ]
+        best_per_source: dict[int, tuple[tuple[int, int, float], _Candidate]] = {}
+        for i in chosen_ids.tolist():
+            candidate = _candidate(matches, i)
+            source = int(self._matcher.source_of[candidate.passage_id])
+            rank = (int(subjects[i]), int(shared_rare[i]), candidate.score)
+            if source not in best_per_source or rank > best_per_source[source][0]:
+                best_per_source[source] = (rank, candidate)
         chosen = sorted(best_per_source.values(), key=lambda ranked: ranked[0], reverse=True)
         return [candidate for _, candidate in chosen]
 

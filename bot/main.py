@@ -21,7 +21,7 @@ from bot.rendering.json_output import (
     sources_to_list,
 )
 from bot.rendering.terminal import render_answer, render_conflicts, render_sources
-from bot.sources import DEFAULT_SOURCES_DIR, SourceError
+from bot.sources import SourceError
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,12 @@ def _sync(args: argparse.Namespace) -> int:
     return sync_commands(settings, args.guild)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from bot.evaluation.bench import run_bench
+
+    return run_bench(args)
+
+
 def _eval(args: argparse.Namespace) -> int:
     from bot.evaluation.cli import run_evaluation
 
@@ -108,20 +114,29 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> AnswerEngine:
+    from bot.corpus import IndexStore
+    from bot.index_file import index_path_for
+    from bot.library.cli import settings_for
+
     if getattr(args, "guild", None) is not None:
         return _server_engine(args)
-    return AnswerEngine.from_folder(args.sources or DEFAULT_SOURCES_DIR)
+    settings = settings_for(args)
+    store = IndexStore(index_path_for(settings.data_dir, settings.sources_dir))
+    return AnswerEngine.from_folder(settings.sources_dir, index_store=store)
 
 
 def _server_engine(args: argparse.Namespace) -> AnswerEngine:
     """`--guild ID`: that server's library (base set and DATA_DIR as `run` reads them)."""
+    from bot.corpus import IndexStore
+    from bot.index_file import server_index_path
     from bot.library.cli import settings_for
     from bot.library.registry import build_engine, open_library, server_sources
 
     settings = settings_for(args)
     store, base = open_library(settings.sources_dir, settings.data_dir)
     try:
-        return build_engine(server_sources(store, base, args.guild))  # type: ignore[return-value]
+        index = IndexStore(server_index_path(settings.data_dir, args.guild))
+        return build_engine(server_sources(store, base, args.guild), index)  # type: ignore[return-value]
     finally:
         store.close()
 
@@ -194,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     add_library_parser(commands, common)
 
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
-    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict", "speed"])
+    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict"])
     evaluate.add_argument(
         "--data",
         type=Path,
@@ -203,4 +218,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--grid", action="store_true", help="cranfield: try every BM25 variant")
     evaluate.set_defaults(handler=_eval)
+
+    bench = commands.add_parser("bench", help="measure build, start-up, memory and latency")
+    bench.add_argument("--sources", type=Path, metavar="DIR", help="default: all of Reuters-21578")
+    bench.add_argument(
+        "--questions", type=Path, metavar="FILE", help="one a line (default: 200 AG News titles)"
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--copies", type=int, default=1, help="repeat the sources N times")
+    bench.add_argument("--data", type=Path, default=Path("../shared"), help="shared data folder")
+    bench.set_defaults(handler=_bench)
     return parser

@@ -27,11 +27,12 @@ _DATELINE = re.compile(
     r"|[ \t]*[A-Z][A-Z .,'’-]{2,40}(?:\([^)\n]{1,40}\))?[ \t]+[—–-][ \t]+",
     re.IGNORECASE,
 )
+_DASH = re.compile(r"[—–-]")
 _HARD_LINE_END = re.compile(r"[.!?:;…”’\"')\]。！？]\s*$")
 _SOFT_WRAP_MIN_CHARS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """One sentence (or heading, or bullet) of a source, by its offsets in the source text."""
 
@@ -48,11 +49,19 @@ class Passage:
 
 def split_into_passages(source: Source) -> list[Passage]:
     """Cut a source into sentence-level passages, in reading order."""
-    passages: list[Passage] = []
-    for paragraph, (block_start, block_end) in _blocks(source.text):
-        for start, end in split_sentences(source.text, block_start, block_end):
-            passages.append(Passage(source, len(passages), paragraph, start, end))
-    return passages
+    return [
+        Passage(source, position, paragraph, start, end)
+        for position, (paragraph, start, end) in enumerate(passage_spans(source.text))
+    ]
+
+
+def passage_spans(text: str) -> list[tuple[int, int, int]]:
+    """(paragraph, start, end) of each passage of `text`, in reading order."""
+    return [
+        (paragraph, start, end)
+        for paragraph, (block_start, block_end) in _blocks(text)
+        for start, end in split_sentences(text, block_start, block_end)
+    ]
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -72,8 +81,11 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
-    following = text[match.end() : end].lstrip("“‘\"'([")
-    if not following or following[0].islower() or following[0] in ",;:":
+    # The first character after the marks and any opening quotes (no slice of the whole rest).
+    following = match.end()
+    while following < end and text[following] in "“‘\"'([":
+        following += 1
+    if following >= end or text[following].islower() or text[following] in ",;:":
         return False
     marks = match.group().rstrip()
     if marks[0] in "。！？":
@@ -115,7 +127,7 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
                 current = None
             paragraph += 1
             continue
-        if current is not None and _is_soft_wrap(text[current[0] : current[1]], body):
+        if current is not None and _is_soft_wrap(_last_line(text, *current), body):
             current = (current[0], line_end)
             continue
         if current is not None:
@@ -124,6 +136,12 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     if current is not None:
         blocks.append((paragraph, current))
     return blocks
+
+
+def _last_line(text: str, start: int, end: int) -> str:
+    """The block's text after its last newline (all a soft-wrap decision looks at)."""
+    cut = text.rfind("\n", start, end)
+    return text[start if cut < 0 else cut + 1 : end]
 
 
 def _is_soft_wrap(previous: str, line: str) -> bool:
@@ -138,6 +156,9 @@ def _is_soft_wrap(previous: str, line: str) -> bool:
 def _skip_lead(text: str, start: int, end: int) -> int:
     """Skip a bullet or heading marker and a dateline ("2020-03-03 Southfield —")."""
     for pattern in (_BULLET, _DATELINE):
+        # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.
+        if pattern is _DATELINE and not _DASH.search(text, start, end):
+            continue
         match = pattern.match(text, start, end)
         if match and match.end() < end:
             start = match.end()

@@ -2,7 +2,8 @@
 
 `analyze` turns text into index terms (lowercase, stopwords out, irregular forms lemmatised by
 simplemma, then Snowball-stemmed by PyStemmer), so "ban"/"banned"/"bans", "sell"/"sold" and
-"Teslas"/"Tesla's" meet. `PassageIndex` scores term lists with rank-bm25.
+"Teslas"/"Tesla's" meet. `PassageIndex` scores term lists with BM25 as a sparse-matrix
+product, equal to rank-bm25's scores (rank-bm25 stays the reference the tests compare with).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +20,7 @@ import numpy as np
 import simplemma
 import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+from scipy import sparse
 
 from bot.text_cleanup import without_zero_width
 
@@ -47,9 +50,27 @@ _STEMMER = Stemmer.Stemmer("english")
 
 def tokenize(text: str) -> list[str]:
     """Lowercase word and number tokens, apostrophes folded, possessive 's dropped."""
-    text = unicodedata.normalize("NFKC", without_zero_width(text)).translate(_APOSTROPHES).lower()
+    if text.isascii():  # NFKC leaves ASCII alone; of the apostrophes only ` is ASCII
+        text = text.replace("`", "'").lower()
+    else:
+        text = without_zero_width(text)
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    tokens = _TOKEN.findall(text)
+    if _CJK.search(text):
+        return _split_cjk_and_apostrophes(tokens)
+    if "'" not in text:
+        return tokens  # the common case: nothing to split
+    return [
+        part
+        for token in tokens
+        for part in (token[:-2] if token.endswith("'s") else token).split("'")
+        if part
+    ]
+
+
+def _split_cjk_and_apostrophes(found: list[str]) -> list[str]:
     tokens: list[str] = []
-    for token in _TOKEN.findall(text):
+    for token in found:
         if token.endswith("'s"):
             token = token[:-2]
         if _CJK.search(token):
@@ -90,11 +111,12 @@ BM25_VARIANTS = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
 
 @dataclass(frozen=True)
 class BM25Config:
-    """Which rank-bm25 scorer to use and its parameters.
+    """Which BM25 variant to use and its parameters (rank-bm25's names and formulas).
 
     The defaults are the bot's: BM25Plus scored best on Cranfield (README) and, unlike
-    BM25Okapi, gives "tesla" a positive weight in sources that all mention Tesla. rank-bm25
-    adds `delta` to every passage alike, so it does not change the ranking.
+    BM25Okapi, gives "tesla" a positive weight in sources that all mention Tesla. BM25Plus
+    adds `delta` times each query term's IDF to every passage alike, so it does not change the
+    ranking.
     """
 
     variant: str = "plus"
@@ -103,46 +125,134 @@ class BM25Config:
     delta: float = 1.0
 
     def build(self, corpus: Sequence[list[str]]) -> BM25Okapi | BM25Plus | BM25L:
+        """The rank-bm25 scorer itself: the reference `PassageIndex` is checked against."""
         if self.variant == "okapi":
             return BM25Okapi(corpus, k1=self.k1, b=self.b)
         return BM25_VARIANTS[self.variant](corpus, k1=self.k1, b=self.b, delta=self.delta)
 
 
 class PassageIndex:
-    """BM25 over analysed passages, with document frequencies for relevance decisions."""
+    """Exact BM25 over analysed passages, scored as one sparse-matrix product.
 
-    def __init__(self, corpus: Sequence[list[str]], config: BM25Config = BM25Config()) -> None:
+    Scores equal rank-bm25's `get_scores` (same IDF formulas, BM25Okapi's epsilon floor, an
+    empty passage counted as one empty term): a passage-by-term matrix holds each term's
+    weight in each passage, a query is a vector of term counts, and the scores are their
+    product plus the part BM25Plus gives every passage alike. The matrix's columns double as
+    the postings (which passages hold a term) the answer engine reads coverage from.
+    """
+
+    def __init__(self, corpus: Sequence[Sequence[str]], config: BM25Config = BM25Config()) -> None:
         if not corpus:
             raise ValueError("cannot index an empty corpus")
-        self.size = len(corpus)
-        # rank-bm25 divides by the average length: an all-empty corpus would divide by zero.
-        self._bm25 = config.build([terms or [""] for terms in corpus])
-        self._postings: dict[str, list[int]] = {}
-        for doc_id, terms in enumerate(corpus):
-            for term in set(terms):
-                self._postings.setdefault(term, []).append(doc_id)
+        columns: dict[str, int] = {}
+        # rank-bm25 divides by the average length: an empty passage counts as one empty term.
+        term_ids = [columns.setdefault(t, len(columns)) for ts in corpus for t in (ts or ("",))]
+        lengths = np.fromiter((len(ts) or 1 for ts in corpus), dtype=np.int64, count=len(corpus))
+        self._build(list(columns), np.asarray(term_ids, dtype=np.int32), lengths, config)
+
+    @classmethod
+    def from_term_ids(
+        cls,
+        vocabulary: list[str],
+        term_ids: np.ndarray,
+        lengths: np.ndarray,
+        config: BM25Config = BM25Config(),
+    ) -> PassageIndex:
+        """An index from passages given as runs of `lengths` ids into `vocabulary` (no empties)."""
+        if len(lengths) == 0:
+            raise ValueError("cannot index an empty corpus")
+        index = cls.__new__(cls)
+        index._build(vocabulary, term_ids, lengths, config)
+        return index
+
+    def _build(
+        self, vocabulary: list[str], term_ids: np.ndarray, lengths: np.ndarray, config: BM25Config
+    ) -> None:
+        self.size = len(lengths)
+        self.vocabulary = vocabulary
+        self._columns = {term: column for column, term in enumerate(vocabulary)}
+        rows = np.repeat(np.arange(self.size, dtype=np.int32), lengths)
+        ones = np.ones(len(term_ids), dtype=np.float32)  # small counts: exact in float32
+        shape = (self.size, len(vocabulary))
+        counts = sparse.csc_matrix((ones, (rows, term_ids)), shape=shape)  # sums repeats: tf
+        del rows, ones
+        counts.sort_indices()
+        self._df = np.diff(counts.indptr)
+        idf = _idf(config, self.size, self._df)
+        doc_len = lengths.astype(np.float64)
+        # rank-bm25's length normalisation, per passage, then spread over its entries.
+        norm = 1 - config.b + config.b * doc_len / (doc_len.sum() / self.size)
+        tf, k1 = counts.data.astype(np.float64), config.k1
+        if config.variant == "l":
+            ctd = tf / norm[counts.indices]
+            weights = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
+        else:  # plus and okapi share tf (k1 + 1) / (tf + k1 norm); in place, to save memory
+            denominator = (k1 * norm)[counts.indices]
+            denominator += tf
+            weights = tf * (k1 + 1)
+            weights /= denominator
+            del denominator
+        weights *= np.repeat(idf, self._df)
+        self._weights = sparse.csc_matrix((weights, counts.indices, counts.indptr), shape=shape)
+        # BM25Plus scores `delta` for a term even in passages without it: the same for all.
+        self._everywhere = idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
 
     def document_frequency(self, term: str) -> int:
-        return len(self._postings.get(term, ()))
+        column = self._columns.get(term)
+        return 0 if column is None else int(self._df[column])
 
     def idf(self, term: str) -> float:
         """A never-negative IDF (Lucene's), for weighing terms: unseen terms weigh the most."""
         df = self.document_frequency(term)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
-    def candidates(self, terms: Sequence[str]) -> list[int]:
-        """Passages that contain at least one of `terms`, in index order."""
-        found: set[int] = set()
+    def column(self, term: str) -> int | None:
+        """The term's column in the index's matrices, or None when no passage holds it."""
+        return self._columns.get(term)
+
+    def postings(self, term: str) -> np.ndarray:
+        """Ids of the passages holding `term`, ascending (a view: do not modify)."""
+        column = self._columns.get(term)
+        if column is None:
+            return np.empty(0, dtype=np.int32)
+        indptr = self._weights.indptr
+        return self._weights.indices[indptr[column] : indptr[column + 1]]
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every passage for the query `terms` (repeats count, as in rank-bm25)."""
+        found = Counter(self._columns[t] for t in terms if t in self._columns)
+        if not found:
+            return np.zeros(self.size)
+        columns = np.fromiter(found, dtype=np.int64, count=len(found))
+        counts = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+        return self._weights[:, columns] @ counts + float(self._everywhere[columns] @ counts)
+
+    def candidates(self, terms: Sequence[str]) -> np.ndarray:
+        """Passages that contain at least one of `terms`, ascending."""
+        held = np.zeros(self.size, dtype=bool)
         for term in set(terms):
-            found.update(self._postings.get(term, ()))
-        return sorted(found)
+            held[self.postings(term)] = True
+        return np.flatnonzero(held)
 
     def search(self, terms: Sequence[str], limit: int | None = None) -> list[tuple[int, float]]:
         """(passage id, BM25 score) of passages sharing a term with the query, best first."""
         doc_ids = self.candidates(terms)
-        if not doc_ids:
+        if not len(doc_ids):
             return []
-        scores = np.asarray(self._bm25.get_batch_scores(list(terms), doc_ids), dtype=float)
-        order = sorted(range(len(doc_ids)), key=lambda i: (-scores[i], doc_ids[i]))
-        ranked = [(doc_ids[i], float(scores[i])) for i in order]
-        return ranked[:limit] if limit is not None else ranked
+        scores = self.scores(terms)[doc_ids]
+        if limit is not None and limit < len(doc_ids):
+            keep = scores >= np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            doc_ids, scores = doc_ids[keep], scores[keep]
+        order = np.lexsort((doc_ids, -scores))[:limit]
+        return list(zip(doc_ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def _idf(config: BM25Config, size: int, df: np.ndarray) -> np.ndarray:
+    """rank-bm25's IDF for each term, from its document frequency."""
+    if config.variant == "plus":
+        return np.log((size + 1) / df)
+    if config.variant == "l":
+        return math.log(size + 1) - np.log(df + 0.5)
+    idf = np.log(size - df + 0.5) - np.log(df + 0.5)
+    # BM25Okapi floors negative IDFs at epsilon (0.25) times the average IDF.
+    return np.where(idf < 0, 0.25 * (sum(idf.tolist()) / len(idf)), idf)

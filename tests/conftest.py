@@ -39,3 +39,9 @@ def make_sources(tmp_path: Path) -> SourceFolderFactory:
         return folder
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the bot saves (DATA_DIR: the saved index) goes to a throwaway folder, not ./data."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path_factory.mktemp("data")))

@@ -122,13 +122,15 @@ async def test_slow_answer_defers_publicly_then_follows_up(slow_engine: threadin
     interaction.delete_original_response.assert_not_called()
 
 
-async def test_slow_no_match_replaces_the_public_placeholder_with_a_private_note(
+async def test_slow_no_match_turns_the_public_placeholder_into_the_note(
     slow_engine: threading.Event,
 ) -> None:
     interaction = await run_slow_ask(slow_engine, NO_MATCH)
-    interaction.delete_original_response.assert_awaited_once()
-    assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
-    assert "Try X" in sent_text(interaction.followup.send)
+    interaction.delete_original_response.assert_not_called()
+    interaction.followup.send.assert_not_called()
+    edit = interaction.edit_original_response.await_args.kwargs
+    assert "Try X" in edit["content"]
+    assert edit["allowed_mentions"].to_dict() == discord.AllowedMentions.none().to_dict()
 
 
 async def test_ask_is_rate_limited_per_user(real_bot: CrosscheckBot) -> None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from bot.answer import AnswerEngine
 from bot.answer_types import Answer, Status
-from bot.evaluation.speed import reuters_articles
+from bot.evaluation.bench import reuters_articles
 from bot.evaluation.wikicontradict import load_rows
 from bot.sources import Source
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import discord
 from discord import app_commands
@@ -16,8 +17,9 @@ from bot.rendering.embed import answer_embeds, notice_text
 _log = logging.getLogger(__name__)
 
 # How long to wait for the engine before acknowledging the interaction. Discord allows 3 s
-# from when it sent the interaction; this leaves room for network latency and the reply itself.
-ANSWER_GRACE_SECONDS = 1.5
+# from when it sent the interaction; an answer usually takes milliseconds, and this short grace
+# keeps every first response well under a second even when a burst of questions queues up.
+ANSWER_GRACE_SECONDS = 0.4
 
 
 class Ask(commands.Cog):
@@ -25,6 +27,13 @@ class Ask(commands.Cog):
 
     def __init__(self, bot: CrosscheckBot) -> None:
         self.bot = bot
+        # One worker answers questions in arrival order. Answering holds the GIL (pure Python
+        # around numpy): more threads would take turns with each other and starve the event
+        # loop of its turns (late first responses, late heartbeats); one leaves it every other.
+        self._answers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
+
+    async def cog_unload(self) -> None:
+        self._answers.shutdown(wait=False, cancel_futures=True)
 
     @app_commands.command(name="ask")
     @app_commands.describe(question="What you want checked, e.g. “Did Japan ban Tesla?”")
@@ -39,13 +48,12 @@ class Ask(commands.Cog):
         )
         _log.debug("/ask question: %r", question)
         # Whether the reply is public (an answer) or ephemeral (no match, invalid) depends on
-        # the answer, and a deferral fixes that choice. So start the engine first and give it a
-        # short grace period: on the usual small corpus it answers in milliseconds and we send
-        # exactly one reply, public or ephemeral. Only when it is slower do we defer publicly,
-        # and then swap the public "thinking…" placeholder for an ephemeral note if the answer
-        # turns out to be a no-match.
-        job = asyncio.ensure_future(
-            asyncio.to_thread(self.bot.engine_for(interaction.guild_id).answer, question)
+        # the answer, and a deferral fixes that choice. So start the engine first (off the
+        # event loop) and give it a short grace period: it usually answers in milliseconds and
+        # we send exactly one reply, public or ephemeral. Only when it is slower do we defer
+        # publicly; the answer, or the short "not covered" note, then fills that public reply.
+        job = asyncio.get_running_loop().run_in_executor(
+            self._answers, self.bot.engine_for(interaction.guild_id).answer, question
         )
         done, _ = await asyncio.wait({job}, timeout=ANSWER_GRACE_SECONDS)
         if done:
@@ -69,14 +77,19 @@ async def _respond(interaction: discord.Interaction, answer: Answer) -> None:
 
 
 async def _follow_up(interaction: discord.Interaction, answer: Answer) -> None:
-    """Reply after a public deferral: fill the placeholder, or delete it and reply privately."""
+    """Reply after a public deferral: the answer, or the note, fills the public placeholder.
+
+    Discord documents that the first follow-up after a deferral edits the deferred response
+    and keeps its visibility, and that a message cannot become ephemeral later. So a slow
+    "not covered" is not made private (a deleted placeholder plus an ephemeral follow-up is
+    undocumented behaviour): the placeholder is edited into the short public note.
+    """
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
     if answer.status is Status.ANSWERED:
         await interaction.followup.send(embeds=answer_embeds(answer), allowed_mentions=NO_MENTIONS)
         return
-    await interaction.delete_original_response()
-    await interaction.followup.send(
-        notice_text(answer), ephemeral=True, allowed_mentions=NO_MENTIONS
+    await interaction.edit_original_response(
+        content=notice_text(answer), allowed_mentions=NO_MENTIONS
     )
 
 

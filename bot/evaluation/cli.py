@@ -19,10 +19,6 @@ def run_evaluation(args: argparse.Namespace) -> int:
         return _seeds(args.sources or DEFAULT_SOURCES_DIR, data / "eval" / "seeds-dev.jsonl")
     if args.suite == "cranfield":
         return _cranfield(data / "data" / "cranfield", args.grid)
-    if args.suite == "speed":
-        from bot.evaluation.speed import run_speed
-
-        return run_speed(data)
     from bot.evaluation.wikicontradict import run_wikicontradict
 
     return run_wikicontradict(data / "data" / "wikicontradict")

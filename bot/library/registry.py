@@ -18,6 +18,8 @@ from typing import Protocol, TypeVar
 from bot.answer import AnswerEngine
 from bot.answer_types import Answer, Status
 from bot.caveat import PassageConflict
+from bot.corpus import IndexStore
+from bot.index_file import index_path_for, server_index_path
 from bot.library.base import LibraryStore, library_sources
 from bot.library.sqlite import SqliteStore
 from bot.passages import Passage
@@ -63,8 +65,9 @@ class EmptyEngine:
         return []
 
 
-def build_engine(sources: Sequence[Source]) -> Engine:
-    return AnswerEngine(sources) if sources else EmptyEngine()
+def build_engine(sources: Sequence[Source], index_store: IndexStore | None = None) -> Engine:
+    """The engine of a library; `index_store` keeps its analyses (and saved file) between builds."""
+    return AnswerEngine(sources, index_store=index_store) if sources else EmptyEngine()
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,15 @@ class LibraryRegistry:
         store: LibraryStore,
         base: Sequence[Source],
         *,
-        build: Callable[[Sequence[Source]], Engine] = build_engine,
+        data_dir: Path | None = None,
+        base_index: IndexStore | None = None,
     ) -> None:
+        """`data_dir`, when given, keeps each server's saved index under `data_dir/index/`."""
         self.store = store
         self.base: tuple[Source, ...] = tuple(base)
-        self._build = build
-        self._base_snapshot = Snapshot(self.base, build(self.base))
+        self._data_dir = data_dir
+        self._indexes: dict[int, IndexStore] = {}
+        self._base_snapshot = Snapshot(self.base, build_engine(self.base, base_index))
         self._snapshots: dict[int, Snapshot] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._seen_version = store.data_version()
@@ -118,10 +124,17 @@ class LibraryRegistry:
         if sources == self.base:
             snapshot = self._base_snapshot
         else:
-            snapshot = Snapshot(sources, self._build(sources))
+            snapshot = Snapshot(sources, build_engine(sources, self._index_for(guild_id)))
         self._snapshots[guild_id] = snapshot  # one assignment: readers see old or new
         _log.info("Library of server %s: %d sources.", guild_id, len(sources))
         return snapshot
+
+    def _index_for(self, guild_id: int) -> IndexStore:
+        """The server's own index store: a rebuild re-analyses only the sources that changed."""
+        if guild_id not in self._indexes:
+            path = server_index_path(self._data_dir, guild_id) if self._data_dir else None
+            self._indexes[guild_id] = IndexStore(path)
+        return self._indexes[guild_id]
 
     async def follow_other_processes(self, interval: float = EXTERNAL_POLL_SECONDS) -> None:
         """Forever: pick up changes committed by another process (`python -m bot library`)."""
@@ -189,7 +202,8 @@ def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
     """`open_library` plus the base engine, built now (blocking)."""
     store, base = open_library(sources_dir, data_dir)
     try:
-        return LibraryRegistry(store, base)
+        base_index = IndexStore(index_path_for(data_dir, sources_dir))
+        return LibraryRegistry(store, base, data_dir=data_dir, base_index=base_index)
     except BaseException:
         store.close()
         raise

@@ -1,0 +1,171 @@
+"""Sources -> passages -> analysed terms -> index, with each source's analysis cached.
+
+Analysing text (splitting sentences, lemmatising, stemming) is what building an engine costs.
+It depends only on a source's text, so `IndexStore` keeps each source's analysis by the hash of
+its text: an engine for a library that differs by one source re-analyses only that source, and
+the rest is numpy work. `IndexStore` can also save the whole library's analysis to a `.npz`
+file and load it at the next start instead of analysing again (see `bot.index_file`).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+from bot.index_file import Arrays, IndexFile, compact_ids
+from bot.passages import Passage, passage_spans
+from bot.retrieval import BM25Config, PassageIndex, analyze
+from bot.sources import Source, SourceError
+
+log = logging.getLogger(__name__)
+
+# An empty analysis (a sentence of stopwords) is indexed as one empty term, as rank-bm25 was
+# given it, so that lengths and averages stay rank-bm25's.
+EMPTY_TERM = ""
+
+
+@dataclass(frozen=True)
+class SourceAnalysis:
+    """One source's passages (paragraph, start, end) and their terms as store vocabulary ids."""
+
+    spans: np.ndarray  # (passages, 3) int64
+    lengths: np.ndarray  # terms per passage, int64, each >= 1
+    term_ids: np.ndarray  # int32, the passages' terms one after another
+
+
+@dataclass(frozen=True)
+class IndexedCorpus:
+    """Everything an engine answers from: passages, where each sits, and the BM25 index."""
+
+    passages: list[Passage]
+    by_source: dict[str, list[Passage]]
+    source_of: np.ndarray  # source number (position in the sources given) of each passage
+    block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
+    index: PassageIndex
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class IndexStore:
+    """Analyses by source text hash, plus an optional saved file for a whole library.
+
+    One store per library (a folder, or a server's sources): pass it to every
+    `AnswerEngine(sources, index_store=store)` built for that library. `analysed` counts the
+    sources analysed from text (not from the cache or the saved file). Builds through one store
+    run one at a time (a lock), so two quick library updates cannot mix their term ids.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.file = IndexFile(path) if path is not None else None
+        self.analysed = 0
+        self._ids: dict[str, int] = {}  # term -> id, ids in order of first sight
+        self._lock = threading.Lock()
+        self._analyses: dict[str, SourceAnalysis] = {}
+
+    def build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
+        with self._lock:
+            return self._build(sources, config)
+
+    def _build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
+        hashes = [text_hash(source.text) for source in sources]
+        saved = self.file.load(hashes, config) if self.file else None
+        if saved is not None:
+            self._adopt(hashes, saved)
+        analyses = [self._analysis(source, h) for source, h in zip(sources, hashes, strict=True)]
+        # Keep only this library's sources: a removed source's analysis is not kept forever.
+        self._analyses = dict(zip(hashes, analyses, strict=True))
+        terms = list(self._ids)  # id -> term (the dict keeps insertion order)
+        corpus = index_corpus(sources, analyses, terms, config)
+        if self.file and saved is None:
+            arrays = [(a.spans, a.lengths, a.term_ids) for a in analyses]
+            self.file.save(hashes, config, arrays, terms)
+        return corpus
+
+    def _analysis(self, source: Source, digest: str) -> SourceAnalysis:
+        cached = self._analyses.get(digest)
+        if cached is not None:
+            return cached
+        self.analysed += 1
+        text = source.text
+        found = passage_spans(text)
+        spans = np.array(found, dtype=np.int64).reshape(-1, 3)
+        term_lists = [analyze(text[start:end]) or [EMPTY_TERM] for _, start, end in found]
+        ids = self._ids
+        for term in dict.fromkeys(chain.from_iterable(term_lists)):  # in order of first sight
+            if term not in ids:
+                ids[term] = len(ids)
+        term_ids = np.fromiter(
+            map(ids.__getitem__, chain.from_iterable(term_lists)),
+            dtype=np.int32,
+            count=sum(map(len, term_lists)),
+        )
+        lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
+        return SourceAnalysis(spans, lengths, term_ids)
+
+    def _adopt(self, hashes: list[str], saved: tuple[list[str], list[Arrays]]) -> None:
+        """Take a saved library's analyses into the cache, mapping its terms to ours."""
+        vocabulary, analyses = saved
+        ids = self._ids
+        remap = np.array([ids.setdefault(t, len(ids)) for t in vocabulary], dtype=np.int32)
+        for digest, (spans, lengths, term_ids) in zip(hashes, analyses, strict=True):
+            self._analyses[digest] = SourceAnalysis(spans, lengths, remap[term_ids])
+
+
+def index_corpus(
+    sources: Sequence[Source],
+    analyses: Sequence[SourceAnalysis],
+    store_terms: list[str],
+    config: BM25Config,
+) -> IndexedCorpus:
+    """Passages and BM25 index for `sources` from their analyses.
+
+    The index is built before the passage objects: its temporary arrays are freed by the time
+    the long-lived objects are made, which keeps the peak memory down.
+    """
+    counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
+    if not counts.sum():
+        raise SourceError("the sources hold no sentences to quote")
+    store_ids, term_ids = compact_ids(
+        np.concatenate([a.term_ids for a in analyses]), len(store_terms)
+    )
+    vocabulary = [store_terms[i] for i in store_ids.tolist()]
+    lengths = np.concatenate([a.lengths for a in analyses])
+    index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
+    del term_ids, lengths
+    source_of = np.repeat(np.arange(len(analyses), dtype=np.int32), counts)
+    paragraphs = np.concatenate([a.spans[:, 0] for a in analyses])
+    # Passages of one paragraph are consecutive: number each run of (source, paragraph).
+    starts = np.ones(len(source_of), dtype=bool)
+    starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
+    block_of = (np.cumsum(starts) - 1).astype(np.int32)
+    by_source: dict[str, list[Passage]] = {}
+    for source, analysis in zip(sources, analyses, strict=True):
+        by_source[source.id] = [
+            Passage(source, position, paragraph, start, end)
+            for position, (paragraph, start, end) in enumerate(analysis.spans.tolist())
+        ]
+    passages = [p for ps in by_source.values() for p in ps]
+    return IndexedCorpus(passages, by_source, source_of, block_of, index)
+
+
+def settle_memory() -> None:
+    """Move everything alive into the garbage collector's permanent generation.
+
+    An index is hundreds of thousands of long-lived objects (passages, strings). Left in the
+    tracked generations, every full collection walks all of them: 0.4-0.5 s pauses that land
+    inside answers. Frozen objects are never scanned again. They are still freed by reference
+    counting when an engine is replaced; only garbage in reference cycles at the moment of
+    freezing would stay (the build makes none worth a full collection first, which costs as
+    much as the pause it avoids).
+    """
+    gc.freeze()

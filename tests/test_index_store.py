@@ -1,0 +1,120 @@
+"""Saved index and per-source analysis cache: reused when valid, rebuilt when not, never trusted."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.answer import AnswerEngine
+from bot.corpus import IndexStore
+from bot.main import main
+from bot.rendering.json_output import answer_to_dict
+from bot.sources import Source, SourceError, load_sources
+
+QUESTIONS = ["Did Japan ban Tesla?", "Tesla sales in Japan", "Who is Lars Moravy?", "weather"]
+
+
+def _answers(engine: AnswerEngine) -> list[dict]:
+    return [answer_to_dict(engine.answer(q)) for q in QUESTIONS]
+
+
+@pytest.fixture
+def sources(seeds_dir: Path) -> list[Source]:
+    return load_sources(seeds_dir)
+
+
+@pytest.fixture
+def saved(tmp_path: Path, sources: list[Source]) -> Path:
+    path = tmp_path / "index" / "seeds.npz"
+    store = IndexStore(path)
+    AnswerEngine(sources, index_store=store)
+    assert store.analysed == len(sources) and path.is_file()
+    return path
+
+
+def test_a_saved_index_is_loaded_instead_of_analysing_and_answers_the_same(
+    saved: Path, sources: list[Source], engine: AnswerEngine
+) -> None:
+    store = IndexStore(saved)
+    loaded = AnswerEngine(sources, index_store=store)
+    assert store.analysed == 0
+    assert _answers(loaded) == _answers(engine)
+
+
+def _rebuilt(path: Path, sources: list[Source], caplog: pytest.LogCaptureFixture) -> IndexStore:
+    store = IndexStore(path)
+    with caplog.at_level(logging.WARNING, logger="bot.index_file"):
+        AnswerEngine(sources, index_store=store)
+    assert store.analysed == len(sources)
+    assert [r.getMessage() for r in caplog.records if "rebuilding" in r.getMessage()]
+    return store
+
+
+def test_a_truncated_file_is_rebuilt(saved: Path, sources, caplog, engine) -> None:
+    saved.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
+    store = _rebuilt(saved, sources, caplog)
+    assert _answers(AnswerEngine(sources, index_store=store)) == _answers(engine)
+    again = IndexStore(saved)
+    AnswerEngine(sources, index_store=again)
+    assert again.analysed == 0
+
+
+def test_flipped_bytes_are_rebuilt(saved: Path, sources, caplog) -> None:
+    data = bytearray(saved.read_bytes())
+    for i in range(len(data) // 3, len(data) // 3 + 64):
+        data[i] ^= 0xFF
+    saved.write_bytes(bytes(data))
+    _rebuilt(saved, sources, caplog)
+
+
+def test_arrays_changed_behind_the_checksum_are_rebuilt(saved: Path, sources, caplog) -> None:
+    with np.load(saved, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["term_ids"] = arrays["term_ids"][::-1].copy()  # same length, other terms
+    with saved.open("wb") as out:
+        np.savez(out, **arrays)
+    _rebuilt(saved, sources, caplog)
+
+
+def test_a_file_for_other_sources_is_stale(saved: Path, sources, caplog) -> None:
+    changed = [*sources[:-1], replace(sources[-1], text="Tesla left Japan.")]
+    _rebuilt(saved, changed, caplog)
+
+
+def test_adding_or_removing_a_source_analyses_only_that_source(sources) -> None:
+    store = IndexStore()
+    AnswerEngine(sources[:-1], index_store=store)
+    assert store.analysed == len(sources) - 1
+    grown = AnswerEngine(sources, index_store=store)
+    assert store.analysed == len(sources)
+    shrunk = AnswerEngine(sources[1:], index_store=store)
+    assert store.analysed == len(sources)
+    assert _answers(grown) == _answers(AnswerEngine(sources))
+    assert _answers(shrunk) == _answers(AnswerEngine(sources[1:]))
+
+
+def test_a_folder_that_cannot_be_written_is_skipped(tmp_path: Path, sources, engine) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    loaded = AnswerEngine(sources, index_store=IndexStore(blocker / "index.npz"))
+    assert _answers(loaded) == _answers(engine)
+
+
+def test_the_command_line_saves_the_index_under_data_dir(seeds_dir: Path, capsys) -> None:
+    assert main(["ask", "--sources", str(seeds_dir), "Did Japan ban Tesla?"]) == 0
+    first = capsys.readouterr().out
+    saved = list((Path(os.environ["DATA_DIR"]) / "index").glob("*.npz"))
+    assert len(saved) == 1
+    assert main(["ask", "--sources", str(seeds_dir), "Did Japan ban Tesla?"]) == 0
+    assert capsys.readouterr().out == first
+
+
+def test_sources_without_a_sentence_are_refused_with_a_reason(make_sources) -> None:
+    folder = make_sources({"a.txt": "!!! ???\n", "b.md": "--- ***\n"})
+    with pytest.raises(SourceError, match="no sentences"):
+        AnswerEngine.from_folder(folder, index_store=IndexStore())
