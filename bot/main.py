@@ -169,7 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     sync.set_defaults(handler=_sync)
 
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
-    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict", "speed"])
+    evaluate.add_argument(
+        "suite", choices=["seeds", "claims", "cranfield", "wikicontradict", "speed"]
+    )
     evaluate.add_argument(
         "--data",
         type=Path,
@@ -177,5 +179,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the shared data folder (default: ../shared)",
     )
     evaluate.add_argument("--grid", action="store_true", help="cranfield: try every BM25 variant")
+    evaluate.add_argument(
+        "--questions",
+        type=Path,
+        metavar="FILE",
+        help="seeds/claims: score this question file (shared/eval format) instead",
+    )
     evaluate.set_defaults(handler=_eval)
     return parser
