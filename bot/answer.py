@@ -22,7 +22,17 @@ from bot.caveat import (
 from bot.excerpts import excerpt_for
 from bot.lexicon import PREDICATE_FRAMES
 from bot.passages import Passage, split_into_passages
-from bot.retrieval import BM25Config, PassageIndex, analyze, tokenize
+from bot.relevance import (
+    MIN_NAME_SHARE,
+    Query,
+    SourceFacts,
+    build_query,
+    name_terms,
+    number_value,
+    predicate_frames,
+    surface_words,
+)
+from bot.retrieval import BM25Config, PassageIndex, analyze, term_of
 from bot.sources import Source, SourceError, load_sources
 from bot.validation import question_problem, searchable_text
 
@@ -70,6 +80,7 @@ class AnswerEngine:
         self._context_terms = [self._terms_around(i) for i in range(len(self.passages))]
         self._index = PassageIndex(corpus, BM25)
         self._frame_of = _frame_terms()
+        self._source_facts: SourceFacts | None = None
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
 
     @classmethod
@@ -88,12 +99,8 @@ class AnswerEngine:
         if problem:
             return Answer(question, Status.INVALID, problem)
         searchable = searchable_text(question)
-        # A one-letter fragment no source has ("… Did J") is noise, not a topic.
-        terms = [
-            term
-            for term in dict.fromkeys(analyze(searchable))
-            if len(term) > 1 or self._index.document_frequency(term)
-        ]
+        query = build_query(searchable, self._facts())
+        terms = query.terms
         if not terms:
             return Answer(
                 question,
@@ -101,14 +108,13 @@ class AnswerEngine:
                 "The question has only common words, nothing specific to look up. "
                 "Name what you want checked, e.g. a person, a place or an event.",
             )
-        weights = {term: self._index.idf(term) for term in terms}
         ranked = [
-            _Candidate(pid, score, self._coverage(pid, weights))
+            _Candidate(pid, score, self._coverage(pid, query))
             for pid, score in self._index.search(terms)
         ]
         best = max((c.coverage for c in ranked), default=0.0)
         if best < MIN_COVERAGE:
-            return Answer(question, Status.NO_MATCH, self._no_match_message(searchable))
+            return Answer(question, Status.NO_MATCH, self._no_match_message(searchable, query))
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = sorted(
             (c for c in ranked if c.coverage >= floor), key=lambda c: -c.score * c.coverage
@@ -126,15 +132,49 @@ class AnswerEngine:
             tuple(find_single_source_claims(searchable, citations)),
         )
 
-    def _coverage(self, passage_id: int, weights: dict[str, float]) -> float:
-        """Share of the question's weight found in the passage (its neighbours count half)."""
-        total = sum(weights.values())
+    def _coverage(self, passage_id: int, query: Query) -> float:
+        """Share of the question's weight found in the passage (its neighbours count half).
+
+        Zero when the passage and its neighbours lack a term the question cannot do without
+        (a name, the predicate's family, a qualifying year: `bot.relevance`).
+        """
         own, around = self._terms[passage_id], self._context_terms[passage_id]
+        if any(group.isdisjoint(own) and group.isdisjoint(around) for group in query.required):
+            return 0.0
+        if any(group.isdisjoint(own) for group in query.required_own):
+            return 0.0
+        names = sum(query.names.values())
+        named = sum(
+            w
+            for name, w in query.names.items()
+            if not (query.matches[name].isdisjoint(own) and query.matches[name].isdisjoint(around))
+        )
+        if names and named < MIN_NAME_SHARE * names:
+            return 0.0
+        total = sum(query.weights.values())
         shared = sum(
-            w if term in own else CONTEXT_WEIGHT * w if term in around else 0.0
-            for term, w in weights.items()
+            w
+            if not query.matches[term].isdisjoint(own)
+            else CONTEXT_WEIGHT * w
+            if not query.matches[term].isdisjoint(around)
+            else 0.0
+            for term, w in query.weights.items()
         )
         return shared / total if total else 0.0
+
+    def _facts(self) -> SourceFacts:
+        """Facts about the sources that question analysis needs, computed once."""
+        if self._source_facts is None:
+            vocabulary = set().union(*self._terms)
+            numbers = {t: v for t in vocabulary if (v := number_value(t)) is not None}
+            self._source_facts = SourceFacts(
+                document_frequency=self._index.document_frequency,
+                idf=self._index.idf,
+                names=name_terms(p.text for p in self.passages),
+                numbers=numbers,
+                frame_of=predicate_frames(),
+            )
+        return self._source_facts
 
     def _terms_around(self, passage_id: int) -> frozenset[str]:
         """Terms of the sentences around a passage, within its paragraph (already analysed)."""
@@ -229,18 +269,22 @@ class AnswerEngine:
                 break
         return citations
 
-    def _no_match_message(self, question: str) -> str:
+    def _no_match_message(self, question: str, query: Query) -> str:
         unknown = [
-            word
-            for word in tokenize(question)
+            written
+            for word, written in surface_words(question).items()
             if len(word) > 1
-            and any(self._index.document_frequency(term) == 0 for term in analyze(word))
+            and (term := term_of(word))
+            and term in query.weights
+            and self._index.document_frequency(term) == 0
         ]
         if unknown:
-            words = ", ".join(f"“{w}”" for w in dict.fromkeys(unknown))
+            return _not_mentioned(unknown)
+        if len(query.required_words) > 1:
+            words = _quoted(query.required_words)
             return (
-                f"The sources don't cover this: none of them mentions {words}. "
-                "Try the words the sources would use, or see /sources list."
+                f"The sources don't cover this: no passage speaks of {words} together. "
+                "Try rephrasing, or see /sources list."
             )
         return (
             "The sources don't cover this: no passage speaks to enough of the question. "
@@ -254,6 +298,17 @@ def _frame_terms() -> dict[str, frozenset[str]]:
         term for words in PREDICATE_FRAMES.values() for w in words for term in analyze(w)
     )
     return {term: family for term in family}
+
+
+def _not_mentioned(words: list[str]) -> str:
+    return (
+        f"The sources don't cover this: none of them mentions {_quoted(words)}. "
+        "Try the words the sources would use, or see /sources list."
+    )
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"“{w}”" for w in dict.fromkeys(words))
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,8 +1,9 @@
 """Text analysis and BM25 ranking: pure, deterministic, no I/O.
 
 `analyze` turns text into index terms (lowercase, stopwords out, irregular forms lemmatised by
-simplemma, then Snowball-stemmed by PyStemmer), so "ban"/"banned"/"bans", "sell"/"sold" and
-"Teslas"/"Tesla's" meet. `PassageIndex` scores term lists with rank-bm25.
+simplemma, nouns made from verbs taken back to the verb by `bot.wordforms`, then Snowball-stemmed
+by PyStemmer), so "ban"/"banned"/"bans", "sell"/"sold", "driver"/"drives" and "Teslas"/"Tesla's"
+meet. `PassageIndex` scores term lists with rank-bm25.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 import simplemma
 import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+
+from bot.wordforms import base_verb
 
 # NLTK's English stopword list (a superset of Snowball's), plus words that only frame a question.
 STOPWORDS = frozenset(
@@ -37,7 +40,10 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
+_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)(?![^\W\d_])|\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*",
+    re.UNICODE,
+)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _STEMMER = Stemmer.Stemmer("english")
@@ -62,18 +68,52 @@ def analyze(text: str) -> list[str]:
     return [term for token in tokenize(text) if (term := _term(token))]
 
 
+def term_of(token: str) -> str | None:
+    """The index term of one token from `tokenize` (None for a stopword)."""
+    return _term(token)
+
+
 def plain_tokens(text: str) -> list[str]:
     """The baseline analysis: lowercase whitespace tokens, nothing else."""
     return text.lower().split()
+
+
+# Number words and ordinals are the numbers they name: "second" meets "number two" and "2nd".
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, words in enumerate(
+        (
+            "zero",
+            "one first",
+            "two second",
+            "three third",
+            "four fourth",
+            "five fifth",
+            "six sixth",
+            "seven seventh",
+            "eight eighth",
+            "nine ninth",
+            "ten tenth",
+            "eleven eleventh",
+            "twelve twelfth",
+        )
+    )
+    for word in words.split()
+}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
 @lru_cache(maxsize=200_000)
 def _term(token: str) -> str | None:
     if token in STOPWORDS:
         return None
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    if ordinal := _ORDINAL_DIGITS.match(token):
+        return ordinal.group(1)
     if token.isdigit() or not token.isascii():
         return token
-    lemma = simplemma.lemmatize(token, lang="en").lower()
+    lemma = base_verb(token) or simplemma.lemmatize(token, lang="en").lower()
     return _STEMMER.stemWord(lemma)
 
 

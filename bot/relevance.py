@@ -1,0 +1,204 @@
+"""What a question asks about, as weighted terms and the terms a passage cannot do without.
+
+Built once per question from its tokens and a few facts about the sources (which terms they use,
+which they write as names, which numbers they hold). Rules, all of English rather than of a topic:
+
+- words that only frame the claim (`bot.framing`) are left out: "last week" vetoes nothing;
+- each remaining word weighs its IDF; an adjective or adverb and nothing else (*biggest*) weighs
+  half, since it qualifies what the question is about rather than naming it;
+- names the sources know (words they write capitalised; not acronyms, which a source may spell
+  out) must be in the passage or the sentences around it, at least 40% of their weight:
+  "Toyota bought Tesla" is not answered by a passage about Tesla alone;
+- a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
+  weighs like any word no source uses, the most, and the no_match message names it;
+- a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
+  frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
+  not a purchase;
+- a year that qualifies a noun ("the 2012 race", "2019 edition") must be in the passage itself: a
+  question about one edition is not answered by another's;
+- a number marked approximate ("about 1,400") is met by one within 10% (1,378).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.framing import framing_positions
+from bot.lexicon import PREDICATE_FRAMES
+from bot.retrieval import STOPWORDS, analyze, term_of, tokenize
+from bot.wordforms import is_modifier, word_classes
+
+MODIFIER_WEIGHT = 0.5
+MIN_NAME_SHARE = 0.4
+APPROXIMATE_TOLERANCE = 0.10
+_APPROXIMATORS = frozenset(
+    "about around roughly nearly almost approximately some over under circa like".split()
+)
+_DETERMINERS = frozenset(
+    "the a an this that these those his her its their our my your any no every each".split()
+)
+# What a demonym adds to its place name, as Snowball stems show it: Japan-es(e), India-n.
+_DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
+
+
+@dataclass
+class Query:
+    """A question's terms with weights, what meets each one, and what a passage must hold."""
+
+    terms: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    # term -> passage terms that meet it (itself, its predicate family, near numbers)
+    matches: dict[str, frozenset[str]] = field(default_factory=dict)
+    # each group: the passage (or its neighbours) must hold at least one of these terms
+    required: list[frozenset[str]] = field(default_factory=list)
+    # each group: the passage itself must hold one (the claim's predicate, not a neighbour's)
+    required_own: list[frozenset[str]] = field(default_factory=list)
+    required_words: list[str] = field(default_factory=list)
+    unknown_names: list[str] = field(default_factory=list)
+    # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
+    names: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the question analysis needs to know about the indexed sources."""
+
+    document_frequency: Callable[[str], int]
+    idf: Callable[[str], float]
+    names: Collection[str]
+    numbers: Mapping[str, float]
+    frame_of: Mapping[str, frozenset[str]]
+
+
+def build_query(text: str, facts: SourceFacts) -> Query:
+    tokens = tokenize(text)
+    framing = framing_positions(tokens)
+    surface = surface_words(text)
+    query = Query()
+    approximate = False
+    for i, token in enumerate(tokens):
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if i in framing:
+            continue
+        if token in _APPROXIMATORS:
+            approximate = True
+        term = term_of(token)
+        if not term or term in query.weights:
+            continue
+        known = facts.document_frequency(term) > 0
+        if len(term) == 1 and not known:
+            continue  # a one-letter fragment no source has ("… Did J") is noise, not a topic
+        if not known and _is_name(token, surface, i):
+            query.unknown_names.append(surface.get(token, token))
+        weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)
+        query.terms.append(term)
+        query.weights[term] = weight
+        query.matches[term] = frozenset({term})
+        if term in facts.frame_of:
+            # the claim's predicate ("banned") must be in the passage itself; a noun after a
+            # determiner ("in response to the ban") may be in the sentences around it
+            query.matches[term] = facts.frame_of[term]
+            noun = before in _DETERMINERS
+            (query.required if noun else query.required_own).append(facts.frame_of[term])
+            query.required_words.append(token)
+        elif term in facts.names:
+            query.matches[term] = _name_forms(term, facts.names)
+            query.names[term] = weight
+            query.required_words.append(surface.get(token, token))
+        elif _YEAR.match(term) and after and after not in STOPWORDS and not _NUMBER.match(after):
+            query.required_own.append(frozenset({term}))
+            query.required_words.append(token)
+        elif _NUMBER.match(term) and approximate and not _YEAR.match(term):
+            query.matches[term] = _near(term, facts.numbers)
+        approximate = approximate and token in _APPROXIMATORS
+    return query
+
+
+def predicate_frames() -> dict[str, frozenset[str]]:
+    """Analysed term -> the analysed terms of every `PREDICATE_FRAMES` frame it belongs to."""
+    frames = [
+        frozenset(term for word in words for term in analyze(word))
+        for words in PREDICATE_FRAMES.values()
+    ]
+    own: dict[str, frozenset[str]] = {}
+    for frame in frames:
+        for term in frame:
+            own[term] = own.get(term, frozenset()) | frame
+    return own
+
+
+def name_terms(texts: Iterable[str]) -> frozenset[str]:
+    """Terms the texts write capitalised (not first in a sentence) at least 3 times in 4."""
+    capitalised: dict[str, int] = {}
+    lowercase: dict[str, int] = {}
+    for text in texts:
+        starts = {0} | {m.end() for m in re.finditer(r"[.!?:;]['\"”’)]*\s+|\n", text)}
+        words = [m for m in _WORD.finditer(text) if m.group()[0].isalpha()]
+        if sum(m.group()[0].isupper() for m in words) * 2 > len(words):
+            continue  # a heading or title in title case says nothing about names
+        for match in words:
+            word = match.group()
+            if match.start() in starts or word[:2].isupper():
+                continue  # sentence-initial, or an acronym (EV = "electric vehicle")
+            term = term_of(word.lower().replace("’", "'").removesuffix("'s"))
+            if not term:
+                continue
+            counts = capitalised if word[0].isupper() else lowercase
+            counts[term] = counts.get(term, 0) + 1
+    return frozenset(
+        term for term, n in capitalised.items() if n >= 3 * lowercase.get(term, 0) and n > 0
+    )
+
+
+def _name_forms(name: str, names: Collection[str]) -> frozenset[str]:
+    """A name with the names that differ from it by a demonym suffix (Japan, Japanese)."""
+    forms = {name}
+    for other in names:
+        short, long = sorted((name, other), key=len)
+        if len(short) >= 4 and long.startswith(short) and long[len(short) :] in _DEMONYM:
+            forms.add(other)
+    return frozenset(forms)
+
+
+def number_value(term: str) -> float | None:
+    if not _NUMBER.match(term):
+        return None
+    try:
+        return float(term.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _near(term: str, numbers: Mapping[str, float]) -> frozenset[str]:
+    value = number_value(term)
+    if value is None:
+        return frozenset({term})
+    tolerance = abs(value) * APPROXIMATE_TOLERANCE
+    return frozenset({term} | {t for t, v in numbers.items() if abs(v - value) <= tolerance})
+
+
+def surface_words(text: str) -> dict[str, str]:
+    """Lowercase token -> how the question wrote it (the first time)."""
+    words: dict[str, str] = {}
+    for match in _WORD.finditer(text):
+        words.setdefault(match.group().lower().replace("’", "'").removesuffix("'s"), match.group())
+    return words
+
+
+def _is_name(token: str, surface: Mapping[str, str], position: int) -> bool:
+    """A word the sources lack that reads as a name: capitalised, or no dictionary word."""
+    if _NUMBER.match(token):
+        return False
+    if not token.isalpha() or not token.isascii():
+        return True
+    written = surface.get(token, token)
+    inner_capital = any(ch.isupper() for ch in written[1:])
+    if inner_capital or (written[0].isupper() and position > 0):
+        return True
+    return not word_classes(token)
