@@ -147,7 +147,9 @@ class AnswerEngine:
         named = sum(
             w
             for name, w in query.names.items()
-            if not (query.matches[name].isdisjoint(own) and query.matches[name].isdisjoint(around))
+            if not (
+                query.name_forms[name].isdisjoint(own) and query.name_forms[name].isdisjoint(around)
+            )
         )
         if names and named < MIN_NAME_SHARE * names:
             return 0.0

@@ -7,7 +7,8 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - each remaining word weighs its IDF; an adjective or adverb and nothing else (*biggest*) weighs
   half, since it qualifies what the question is about rather than naming it;
 - names the sources know (words they write capitalised; not acronyms, which a source may spell
-  out) must be in the passage or the sentences around it, at least 40% of their weight:
+  out; consecutive ones are one name, met by any part) must be in the passage or the sentences
+  around it, at least 40% of their weight:
   "Toyota bought Tesla" is not answered by a passage about Tesla alone;
 - a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
   weighs like any word no source uses, the most, and the no_match message names it;
@@ -62,6 +63,7 @@ class Query:
     unknown_names: list[str] = field(default_factory=list)
     # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
     names: dict[str, float] = field(default_factory=dict)
+    name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     surface = surface_words(text)
     query = Query()
     approximate = False
+    run_head, previous_name = "", -2
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -109,8 +112,12 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.required_words.append(token)
         elif term in facts.names:
             query.matches[term] = _name_forms(term, facts.names)
-            query.names[term] = weight
+            # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
+            head = run_head if previous_name == i - 1 else term
+            query.names[head] = max(query.names.get(head, 0.0), weight)
+            query.name_forms[head] = query.name_forms.get(head, frozenset()) | query.matches[term]
             query.required_words.append(surface.get(token, token))
+            run_head, previous_name = head, i
         elif _YEAR.match(term) and after and after not in STOPWORDS and not _NUMBER.match(after):
             query.required_own.append(frozenset({term}))
             query.required_words.append(token)

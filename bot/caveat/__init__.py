@@ -21,6 +21,7 @@ from functools import lru_cache
 from bot.answer_types import Citation, Contradiction
 from bot.caveat.clauses import clauses_of
 from bot.caveat.detectors import Finding, best_finding
+from bot.caveat.focus import asked_by, detectors_for, focused_finding
 from bot.caveat.tokens import content_keys, key_of, names_in
 from bot.caveat.wording import (
     PassageConflict,
@@ -61,18 +62,30 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
         At most `MAX_CONTRADICTIONS`, strongest first, at most one per pair of citations.
     """
     focus = content_keys(question)
+    asked = asked_by(question)
+    kinds = detectors_for(asked, question)
     clauses = {
         c.n: clauses_of(c.source.text[c.start : c.end], f"[{c.n}]", c.source.id) for c in citations
     }
-    findings: list[Finding] = []
+    best_per_pair: dict[frozenset[str], Finding] = {}
     for first, second in itertools.combinations(citations, 2):
         if first.source.id == second.source.id:
             continue
-        best = best_finding(clauses[first.n], clauses[second.n], focus)
-        if best is not None:
-            findings.append(best)
-    findings.sort(key=lambda f: -f.score)
+        a, b = clauses[first.n], clauses[second.n]
+        # a disagreement on the very thing asked comes before any other between the two
+        finding = focused_finding(asked, question, a, b) or best_finding(a, b, focus, kinds)
+        pair = frozenset((first.source.id, second.source.id))
+        if finding is not None and (
+            pair not in best_per_pair or _rank(finding) > _rank(best_per_pair[pair])
+        ):
+            best_per_pair[pair] = finding
+    findings = sorted(best_per_pair.values(), key=lambda f: -_rank(f))
     return [to_contradiction(f) for f in findings[:MAX_CONTRADICTIONS]]
+
+
+def _rank(finding: Finding) -> float:
+    """Findings on what was asked (name, event, focused date) rank above the general ones."""
+    return finding.score + (10.0 if finding.kind in ("name", "event") else 0.0)
 
 
 def find_single_source_claims(question: str, citations: Sequence[Citation]) -> list[str]:

@@ -25,13 +25,18 @@ class Finding:
 
 
 def best_finding(
-    first: list[Clause], second: list[Clause], focus: frozenset[str]
+    first: list[Clause],
+    second: list[Clause],
+    focus: frozenset[str],
+    kinds: frozenset[str] = frozenset({"date", "number", "polarity", "antonym"}),
 ) -> Finding | None:
+    """The strongest finding of the `kinds` asked for between two excerpts' clauses."""
+    detectors = [d for kind, d in _DETECTORS.items() if kind in kinds]
     best: Finding | None = None
     for a, b in itertools.product(first, second):
         if a.hedged or b.hedged or not _about_the_question(a, b, focus):
             continue
-        for detector in (_date_conflict, _number_conflict, _polarity_conflict, _antonym_conflict):
+        for detector in detectors:
             finding = detector(a, b, focus)
             if finding is not None and (best is None or finding.score > best.score):
                 best = finding
@@ -52,7 +57,7 @@ def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
     return bool(shared & focus) and len((a.keys | b.keys) & focus) >= min(2, len(focus))
 
 
-def _alignment(a: Clause, b: Clause, focus: frozenset[str]) -> float:
+def alignment(a: Clause, b: Clause, focus: frozenset[str]) -> float:
     """How strongly two clauses speak of the same thing; words of the question count twice."""
     shared = a.keys & b.keys
     return len(shared) + len(shared & focus)
@@ -66,8 +71,15 @@ def _date_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | Non
     subject = (a.keys & b.keys) - set(lex.DATE_EVENTS)
     if not subject:
         return None
-    score = 2.0 + _alignment(a, b, focus)
+    score = 2.0 + alignment(a, b, focus)
     return Finding("date", score, a, b, (x.start, x.end), (y.start, y.end))
+
+
+def other_times(a: Clause, b: Clause) -> bool:
+    """Both clauses are dated and no date of one overlaps a date of the other."""
+    return bool(a.dates and b.dates) and not any(
+        x.low <= y.high and y.low <= x.high for x in a.dates for y in b.dates
+    )
 
 
 def _same_event(x: Date, y: Date) -> bool:
@@ -79,6 +91,8 @@ def _same_event(x: Date, y: Date) -> bool:
 
 
 def _number_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
+    if other_times(a, b):
+        return None  # figures of two editions, years or seasons are not two answers to one
     pairs = [(x, y) for x in a.quantities for y in b.quantities if _same_measure(x, y)]
     if not pairs or any(x.low <= y.high and y.low <= x.high for x, y in pairs):
         return None
@@ -86,7 +100,7 @@ def _number_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | N
     if not (a.keys & b.keys) - heads:
         return None
     x, y = min(pairs, key=lambda p: _distance(p[0], p[1]))
-    score = 2.0 + _alignment(a, b, focus)
+    score = 2.0 + alignment(a, b, focus)
     return Finding("number", score, a, b, (x.start, x.end), (y.start, y.end))
 
 
@@ -125,7 +139,7 @@ def _polarity_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding |
             continue
         token = next(t for t in neg.tokens if t.negated and t.key in collide)
         other = next(t for t in pos.tokens if t.key == token.key)
-        score = 1.0 + _alignment(a, b, focus)
+        score = 1.0 + alignment(a, b, focus)
         return Finding(
             "polarity", score, neg, pos, (token.start, token.end), (other.start, other.end)
         )
@@ -152,9 +166,17 @@ def _antonym_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | 
             shared = (a.keys & b.keys) - {x.key, y.key}
             if len(shared) < 2:
                 continue
-            score = 1.0 + _alignment(a, b, focus)
+            score = 1.0 + alignment(a, b, focus)
             return Finding(
                 "antonym", score, a, b, (x.start, x.end), (y.start, y.end), f"{x.text}/{y.text}"
             )
     return None
 
+
+
+_DETECTORS = {
+    "date": _date_conflict,
+    "number": _number_conflict,
+    "polarity": _polarity_conflict,
+    "antonym": _antonym_conflict,
+}

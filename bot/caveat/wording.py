@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lemminflect import getAllLemmas
+
 from bot.answer_types import Contradiction, Side
 from bot.caveat.detectors import Finding
 from bot.caveat.tokens import tokenize
@@ -49,16 +51,35 @@ def _number_of(label: str) -> int:
 
 
 def explain(finding: Finding) -> str:
+    """Both answers in plain words, each with its [n] and the words around it quoted."""
     a, b = finding.first, finding.second
     first = _snippet(a.text, finding.first_span)
     second = _snippet(b.text, finding.second_span)
-    if finding.kind == "number":
-        return f"{a.label} and {b.label} give different figures: “{first}” vs “{second}”."
-    if finding.kind == "date":
-        return f"{a.label} and {b.label} give different dates: “{first}” vs “{second}”."
+    said_a = a.text[slice(*finding.first_span)]
+    said_b = b.text[slice(*finding.second_span)]
+    if finding.kind in ("number", "date"):
+        return f"{a.label} says {said_a} (“{first}”); {b.label} says {said_b} (“{second}”)."
+    if finding.kind == "name":
+        return f"{a.label} names {said_a} (“{first}”); {b.label} names {said_b} (“{second}”)."
+    if finding.kind == "event":
+        word, agent, actor, own = finding.detail.split("|")
+        account = f"{actor}'s own account" if own else f"an account of what {actor} did"
+        return (
+            f"{a.label} reports a “{_lemma(word)}” by {agent} (“{first}”); {b.label} reports no "
+            f"“{_lemma(word)}”, only {account}: “{second}”."
+        )
     if finding.kind == "polarity":
         return f"{a.label} says “{first}”, while {b.label} says “{second}”."
     return f"{a.label} says “{first}”, but {b.label} says “{second}”."
+
+
+def _lemma(word: str) -> str:
+    """The dictionary form to name a predicate by: its noun if it has one (*banned* -> *ban*)."""
+    lemmas = getAllLemmas(word.lower())
+    for pos in ("NOUN", "VERB"):
+        if pos in lemmas:
+            return lemmas[pos][0]
+    return word.lower()
 
 
 def _snippet(text: str, span: tuple[int, int]) -> str:
