@@ -34,6 +34,7 @@ from bot.relevance import (
 )
 from bot.retrieval import BM25Config, PassageIndex, analyze, term_of
 from bot.sources import Source, SourceError, load_sources
+from bot.tables import column_names, is_table_row, subject_of
 from bot.validation import question_problem, searchable_text
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class AnswerEngine:
             corpus.append(terms)
             self._terms.append(frozenset(terms))
         self._context_terms = [self._terms_around(i) for i in range(len(self.passages))]
+        self._column_terms = [_column_terms(p) for p in self.passages]
         self._index = PassageIndex(corpus, BM25)
         self._frame_of = _frame_terms()
         self._source_facts: SourceFacts | None = None
@@ -138,7 +140,8 @@ class AnswerEngine:
         Zero when the passage and its neighbours lack a term the question cannot do without
         (a name, the predicate's family, a qualifying year: `bot.relevance`).
         """
-        own, around = self._terms[passage_id], self._context_terms[passage_id]
+        own = self._terms[passage_id] | self._column_terms[passage_id]
+        around = self._context_terms[passage_id]
         if any(group.isdisjoint(own) and group.isdisjoint(around) for group in query.required):
             return 0.0
         if any(group.isdisjoint(own) for group in query.required_own):
@@ -183,6 +186,10 @@ class AnswerEngine:
         passage = self.passages[passage_id]
         lo = max(passage_id - CONTEXT_SENTENCES, 0)
         hi = min(passage_id + CONTEXT_SENTENCES + 1, len(self.passages))
+        if is_table_row(passage.text):
+            # the rows around a row are about other things; the line titling the table is not
+            subject = subject_of(passage.source.text, passage.start)
+            return frozenset(analyze(subject)) if subject else frozenset()
         return frozenset().union(
             *(
                 self._terms[i]
@@ -292,6 +299,12 @@ class AnswerEngine:
             "The sources don't cover this: no passage speaks to enough of the question. "
             "Try rephrasing, or see /sources list."
         )
+
+
+def _column_terms(passage: Passage) -> frozenset[str]:
+    """For a table row, the terms of its table's column names: part of what the row says."""
+    columns = column_names(passage.source.text, passage.start)
+    return frozenset(analyze(" ".join(columns))) if columns else frozenset()
 
 
 def _frame_terms() -> dict[str, frozenset[str]]:

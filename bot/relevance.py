@@ -17,6 +17,7 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   not a purchase;
 - a year that qualifies a noun ("the 2012 race", "2019 edition") must be in the passage itself: a
   question about one edition is not answered by another's;
+- "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
 - a number marked approximate ("about 1,400") is met by one within 10% (1,378).
 """
 
@@ -32,6 +33,20 @@ from bot.retrieval import STOPWORDS, analyze, term_of, tokenize
 from bot.wordforms import is_modifier, word_classes
 
 MODIFIER_WEIGHT = 0.5
+# The noun that names what "how + adjective" asks for ("how long" -> length).
+MEASURE_NOUNS = {
+    "long": "length",
+    "tall": "height",
+    "high": "height",
+    "wide": "width",
+    "deep": "depth",
+    "far": "distance",
+    "big": "size",
+    "large": "size",
+    "heavy": "weight",
+    "old": "age",
+    "many": "number",
+}
 MIN_NAME_SHARE = 0.4
 APPROXIMATE_TOLERANCE = 0.10
 _APPROXIMATORS = frozenset(
@@ -88,6 +103,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if i in framing:
+            if before == "how" and token in MEASURE_NOUNS:
+                _add_measure(query, MEASURE_NOUNS[token], facts)  # "how long" asks a length
             continue
         if token in _APPROXIMATORS:
             approximate = True
@@ -125,6 +142,15 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
     return query
+
+
+def _add_measure(query: Query, noun: str, facts: SourceFacts) -> None:
+    """The measure "how + adjective" asks for, weighed like a word of the question."""
+    term = term_of(noun)
+    if term and term not in query.weights and facts.document_frequency(term):
+        query.terms.append(term)
+        query.weights[term] = facts.idf(term)
+        query.matches[term] = frozenset({term})
 
 
 def predicate_frames() -> dict[str, frozenset[str]]:

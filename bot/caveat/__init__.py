@@ -32,6 +32,7 @@ from bot.caveat.wording import (
 )
 from bot.lexicon import PREDICATE_FRAMES
 from bot.passages import Passage
+from bot.tables import column_names, subject_of
 
 __all__ = [
     "MAX_CONTRADICTIONS",
@@ -65,7 +66,14 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
     asked = asked_by(question)
     kinds = detectors_for(asked, question)
     clauses = {
-        c.n: clauses_of(c.source.text[c.start : c.end], f"[{c.n}]", c.source.id) for c in citations
+        c.n: clauses_of(
+            c.source.text[c.start : c.end],
+            f"[{c.n}]",
+            c.source.id,
+            column_names(c.source.text, c.start),
+            subject_of(c.source.text, c.start),
+        )
+        for c in citations
     }
     best_per_pair: dict[frozenset[str], Finding] = {}
     for first, second in itertools.combinations(citations, 2):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import caveat_lexicon as lex
-from bot.caveat.quantities import Date, Quantity, dates_in, quantities_in
+from bot.caveat.quantities import Date, Quantity, dates_in, number_value, quantities_in
 from bot.caveat.tokens import Token, is_content, tokenize
 from bot.passages import split_sentences
+from bot.tables import cells, is_table_row
 
 _NEGATION_SCOPE = 8
 _CLAUSE_BREAK = re.compile(
@@ -21,6 +22,7 @@ _CLAUSE_BREAK = re.compile(
 _SCOPE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
 
 _STOP_HEAD = Token("", "", "", -1, -1)
+
 
 @dataclass(frozen=True)
 class Clause:
@@ -39,17 +41,81 @@ class Clause:
     dates: tuple[Date, ...]
 
 
+def clauses_of(
+    text: str,
+    label: str,
+    group: str,
+    columns: list[str] | None = None,
+    subject: str | None = None,
+) -> list[Clause]:
+    """Split an excerpt into sentences and clauses and analyse each.
 
-def clauses_of(text: str, label: str, group: str) -> list[Clause]:
-    """Split an excerpt into sentences and clauses and analyse each."""
+    A table row is one clause whose figures belong to their columns: `columns` names them (the
+    table's header), or a two-field row names its figure by its own first field; `subject` (the
+    line that titles the table) tells what the row is about when the row does not say it.
+    """
     clauses: list[Clause] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        for start, end in split_sentences(text, offset, offset + len(line.rstrip("\r\n"))):
+        row = line.rstrip("\r\n")
+        if is_table_row(row):
+            if row.strip():
+                clauses.append(_table_row(row, label, group, columns, subject))
+            offset += len(line)
+            continue
+        for start, end in split_sentences(text, offset, offset + len(row)):
             for cstart, cend in _clause_spans(text, start, end):
                 clauses.append(_analyse(text[cstart:cend], label, group))
         offset += len(line)
     return clauses
+
+
+def _table_row(
+    row: str, label: str, group: str, columns: list[str] | None, subject: str | None
+) -> Clause:
+    """A row of fields: each figure and date is read within its field and named by its column."""
+    clause = _analyse(row, label, group)
+    if subject:
+        about = [t for t in tokenize(subject) if is_content(t)]
+        clause = replace(
+            clause,
+            keys=clause.keys | {t.key for t in about},
+            names=clause.names | {t.key for t in about if t.text[:1].isupper()},
+        )
+    spans = cells(row)
+    names = columns if columns and len(columns) == len(spans) else None
+    if names is None and len(spans) == 2:
+        names = [row[slice(*spans[0])], ""]
+    if names is None:
+        return clause
+    quantities: list[Quantity] = []
+    dates: list[Date] = []
+    for (start, end), column in zip(spans, names, strict=True):
+        field = row[start:end]
+        tokens = tokenize(field)
+        column_key = " ".join(t.key for t in tokenize(column) if is_content(t))
+        event = next(
+            (lex.DATE_EVENTS[t.lower] for t in tokenize(column) if t.lower in lex.DATE_EVENTS), None
+        )
+        for date in dates_in(field, tokens):
+            dates.append(
+                replace(
+                    date, start=date.start + start, end=date.end + start, event=event or date.event
+                )
+            )
+        found = quantities_in(field, tokens, dates_in(field, tokens))
+        if not found and len(tokens) == 1 and (value := number_value(tokens[0])) is not None:
+            found = (Quantity(value, value, "#" + column_key, frozenset(), 0, len(field)),)
+        for quantity in found:
+            quantities.append(
+                replace(
+                    quantity,
+                    start=quantity.start + start,
+                    end=quantity.end + start,
+                    column=column_key,
+                )
+            )
+    return replace(clause, quantities=tuple(quantities), dates=tuple(dates))
 
 
 def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -164,4 +230,3 @@ def _is_hedged(tokens: tuple[Token, ...]) -> bool:
     if any(t.lower in lex.HEDGE_WORDS and t.text != "May" for t in tokens):
         return True
     return any(starts_phrase(lowers, i, lex.HEDGE_PHRASES) for i in range(len(lowers)))
-

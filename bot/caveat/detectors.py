@@ -126,6 +126,8 @@ def _midpoint(q: Quantity) -> float | None:
 def _same_measure(x: Quantity, y: Quantity) -> bool:
     """Same unit or counted thing, and the same denominator ("90% of imported EVs" is not "2%
     of all cars")."""
+    if x.column and y.column and x.column != y.column:
+        return False  # a table's "Spans" column is not its "Length" column
     return x.unit == y.unit and x.of_keys == y.of_keys
 
 

@@ -35,6 +35,7 @@ class Quantity:
     of_keys: frozenset[str]
     start: int
     end: int
+    column: str = ""  # a table's column (or an infobox line's name) the figure belongs to
 
 
 @dataclass(frozen=True)
