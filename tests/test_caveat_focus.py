@@ -154,3 +154,20 @@ def test_up_to_and_zero_figures_never_raise() -> None:
             ]
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "disagree"),
+    [
+        ("1.4 km", "1,410 m", False),  # 1.4 is rounded: 1.35 to 1.45 km
+        ("1.4 km", "1,600 m", True),
+        ("2 miles", "3.2 km", False),  # 3.22 km
+        ("5 miles", "3.2 km", True),
+    ],
+)
+def test_lengths_in_other_units_are_compared_on_one_scale(first, second, disagree) -> None:
+    found = find_disagreements(
+        "How long is the Carrow tunnel?",
+        _cite([f"The Carrow tunnel is {first} long.", f"The Carrow tunnel is {second} long."]),
+    )
+    assert bool(found) is disagree

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot import caveat_lexicon as lex
 from bot.caveat.tokens import Token, is_content
+from bot.caveat.units import to_base
 
 _APPROXIMATE_TOLERANCE = 0.05
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
@@ -170,15 +171,25 @@ def number_value(token: Token) -> float | None:
         return None
 
 
+def _half_last_digit(number: str) -> float:
+    """Half a unit of the last decimal written ("1.4" -> 0.05); 0 for whole numbers, whose
+    trailing zeros may or may not be exact."""
+    match = re.fullmatch(r"[\d,]*\.(\d+)", number)
+    return 0.5 * 10 ** -len(match.group(1)) if match else 0.0
+
+
 def _read_quantity(
     text: str, tokens: tuple[Token, ...], i: int, value: float
 ) -> tuple[Quantity | None, int]:
     """Read a number at `tokens[i]` with its qualifier, range, multiplier and unit or head noun."""
     lowers = [t.lower for t in tokens]
-    low = high = value
+    # "1.4" says its precision: anything from 1.35 to 1.45 was rounded to it
+    half = _half_last_digit(tokens[i].text)
+    low, high = value - half, value + half
     j = i + 1
     if j < len(tokens) and lowers[j] in lex.MULTIPLIERS:
-        low = high = value * lex.MULTIPLIERS[lowers[j]]
+        scale = lex.MULTIPLIERS[lowers[j]]
+        low, high = low * scale, high * scale
         j += 1
     # A range "0.2-0.3", "1.5 to 3.8", "between 1.5 and 3.8".
     if j < len(tokens):
@@ -206,6 +217,7 @@ def _read_quantity(
     if not unit:
         return None, j
     low, high = _widen(lowers[max(0, i - 2) : i], low, high)
+    low, high, unit = to_base(low, high, unit)
     quantity = Quantity(low, high, unit, _of_keys(tokens, j), tokens[i].start, tokens[j - 1].end)
     return quantity, j
 
