@@ -18,6 +18,8 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - a year that qualifies a noun ("the 2012 race", "2019 edition") must be in the passage itself: a
   question about one edition is not answered by another's;
 - "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
+- sentences before the question itself only set the scene: their words weigh less and
+  require nothing;
 - a number marked approximate ("about 1,400") is met by one within 10% (1,378).
 """
 
@@ -29,10 +31,13 @@ from dataclasses import dataclass, field
 
 from bot.framing import framing_positions
 from bot.lexicon import PREDICATE_FRAMES
-from bot.retrieval import STOPWORDS, analyze, term_of, tokenize
+from bot.retrieval import STOPWORDS, analyze, fold_latin, term_of, tokenize
 from bot.wordforms import is_modifier, word_classes
 
 MODIFIER_WEIGHT = 0.5
+# Words of sentences before the question itself ("X, also called Y, is a politician. Was Y born
+# in 1967?") set the scene: they weigh this much and require nothing.
+PREAMBLE_WEIGHT = 0.3
 # The noun that names what "how + adjective" asks for ("how long" -> length).
 MEASURE_NOUNS = {
     "long": "length",
@@ -93,7 +98,9 @@ class SourceFacts:
 
 
 def build_query(text: str, facts: SourceFacts) -> Query:
-    tokens = tokenize(text)
+    preamble, asked = _split_preamble(text)
+    tokens = tokenize(preamble) + tokenize(asked)
+    scene = len(tokens) - len(tokenize(asked))  # tokens before this index set the scene
     framing = framing_positions(tokens)
     surface = surface_words(text)
     query = Query()
@@ -118,9 +125,11 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.unknown_names.append(surface.get(token, token))
         weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)
         query.terms.append(term)
-        query.weights[term] = weight
+        query.weights[term] = weight * (PREAMBLE_WEIGHT if i < scene else 1.0)
         query.matches[term] = frozenset({term})
-        if term in facts.frame_of:
+        if i < scene:
+            pass  # a scene-setting sentence requires nothing of a passage
+        elif term in facts.frame_of:
             # the claim's predicate ("banned") must be in the passage itself; a noun after a
             # determiner ("in response to the ban") may be in the sentences around it
             query.matches[term] = facts.frame_of[term]
@@ -142,6 +151,17 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
     return query
+
+
+def _split_preamble(text: str) -> tuple[str, str]:
+    """(sentences before the question, the question): a question mark ends the last one."""
+    text = text.strip()
+    if not text.endswith("?"):
+        return "", text
+    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"“'‘])", text)]
+    if not starts:
+        return "", text
+    return text[: starts[-1]], text[starts[-1] :]
 
 
 def _add_measure(query: Query, noun: str, facts: SourceFacts) -> None:
@@ -220,7 +240,8 @@ def surface_words(text: str) -> dict[str, str]:
     """Lowercase token -> how the question wrote it (the first time)."""
     words: dict[str, str] = {}
     for match in _WORD.finditer(text):
-        words.setdefault(match.group().lower().replace("’", "'").removesuffix("'s"), match.group())
+        word = fold_latin(match.group().lower().replace("’", "'").removesuffix("'s"))
+        words.setdefault(word, match.group())
     return words
 
 

@@ -51,7 +51,7 @@ _STEMMER = Stemmer.Stemmer("english")
 
 def tokenize(text: str) -> list[str]:
     """Lowercase word and number tokens, apostrophes folded, possessive 's dropped."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = fold_latin(unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower())
     tokens: list[str] = []
     for token in _TOKEN.findall(text):
         if token.endswith("'s"):
@@ -61,6 +61,22 @@ def tokenize(text: str) -> list[str]:
         else:
             tokens.extend(part for part in token.split("'") if part)
     return tokens
+
+
+def fold_latin(text: str) -> str:
+    """Latin letters without their accents ("Muḥammad" meets "Muhammad"); other scripts, whose
+    marks can change the letter (Japanese kana), are left as they are."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if not ("\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"):
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base or ch
 
 
 def analyze(text: str) -> list[str]:

@@ -112,3 +112,17 @@ def test_framing_classes_and_time_phrases() -> None:
     framed = {tokens[i] for i in framing_positions(tokens)}
     assert {"heard", "three", "days", "ago", "lol", "many", "now"} <= framed
     assert not {"mayor", "quit", "times"} & framed
+
+
+def test_accented_latin_letters_meet_plain_ones_and_kana_keep_their_marks() -> None:
+    assert analyze("Muḥammad of Zürich") == analyze("Muhammad of Zurich")
+    assert tokenize("ガス") == ["ガス"]  # the voicing mark makes another letter
+
+
+def test_a_scene_setting_sentence_does_not_veto_the_question(engine) -> None:
+    answer = engine.answer(
+        "Ruth Okonkwo, a former schoolteacher from Velmar, became mayor. "
+        "Did the Aldwin ferry company stop its night service?"
+    )
+    assert answer.status is Status.ANSWERED, answer.message
+    assert "stopped its night service" in _cited(answer)
