@@ -5,7 +5,8 @@ A chat message wraps its claim in words that say how the writer came by it or fe
 the claim to be checked, so they must not count against a passage. Each class below is a closed
 class (or a productive pattern) of English, not a list of topic words:
 
-- interjections and chat particles (*lol*, *wow*, *omg*, *tbh*);
+- interjections and chat particles (*lol*, *wow*, *omg*, *tbh*), indefinite pronouns and the
+  way a message calls its readers (*everyone*, *y'all*);
 - discourse markers, evidential and hedging adverbs (*apparently*, *basically*, *allegedly*);
 - verbs of reporting, perceiving and believing (*heard*, *said*, *think*, *seems*);
 - deictic time: expressions that place the report in time relative to now (*yesterday*,
@@ -27,6 +28,11 @@ INTERJECTIONS = frozenset(
     ooh oh ah aha yay yeah yea yep yup nope nah ok okay k wtf wth smh tbh imo imho fyi btw
     idk ikr iirc afaik lmk pls plz thx ty bruh bro dude guys folks yo hey hi hello oops
     damn dang gosh jeez meh welp rip fr ngl istg""".split()
+)
+# Indefinite pronouns, also how a chat message calls its readers ("@everyone").
+INDEFINITE_PRONOUNS = frozenset(
+    """everyone everybody someone somebody anyone anybody nobody everything nothing y'all
+    yall""".split()
 )
 
 DISCOURSE_AND_HEDGES = frozenset(
@@ -74,7 +80,7 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
     framing: set[int] = set()
     single = (
         INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME
-    ) | LIGHT_VERBS
+    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS)
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""

@@ -171,3 +171,31 @@ def test_lengths_in_other_units_are_compared_on_one_scale(first, second, disagre
         _cite([f"The Carrow tunnel is {first} long.", f"The Carrow tunnel is {second} long."]),
     )
     assert bool(found) is disagree
+
+
+def test_a_ban_and_an_end_of_production_are_two_events_not_two_dates() -> None:
+    found = find_disagreements(
+        "When did Norland ban Aquila drones?",
+        _cite(
+            [
+                "Norland has imposed a ban on all Aquila drones from 3 May 2024.",
+                "Aquila has announced that production of the Falcon drone for Norland will cease "
+                "on 9 May 2024.",
+            ]
+        ),
+    )
+    assert found == []
+
+
+def test_a_shouted_claim_with_emoji_is_still_a_yes_no_claim() -> None:
+    assert asked_by("Norland BANNED Aquila!!! 🚁🚫") is Asked.YES_NO
+    found = find_disagreements(
+        "Norland BANNED Aquila!!! 🚁🚫",
+        _cite(
+            [
+                "Norland has imposed a ban on all Aquila drones from 3 May 2024.",
+                "Aquila has announced that production of the Falcon drone for Norland will end.",
+            ]
+        ),
+    )
+    assert [c.kind for c in found] == ["event"]

@@ -126,3 +126,8 @@ def test_a_scene_setting_sentence_does_not_veto_the_question(engine) -> None:
     )
     assert answer.status is Status.ANSWERED, answer.message
     assert "stopped its night service" in _cited(answer)
+
+
+def test_a_mention_of_everyone_is_no_word_of_the_claim(engine) -> None:
+    answer = engine.answer("@everyone the Aldwin ferry STOPPED the night service!!! ⛴️")
+    assert answer.status is Status.ANSWERED, answer.message

@@ -31,6 +31,7 @@ from bot.caveat.detectors import Finding, alignment, other_times
 from bot.caveat.quantities import Date
 from bot.caveat.tokens import Token, is_content, key_of, tokenize
 from bot.lexicon import PREDICATE_FRAMES
+from bot.wordforms import word_classes
 
 
 class Asked(StrEnum):
@@ -62,7 +63,7 @@ _NEAR_ANSWER = 12
 
 def asked_by(question: str) -> Asked:
     """What the question's last sentence asks for (a preamble before it only sets the scene)."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if tokenize(s)]
     last = sentences[-1] if sentences else question
     words = [t.lower for t in tokenize(last)]
     if not words:
@@ -138,12 +139,18 @@ def _best(first, second, question, detector) -> Finding | None:
 def _question_parts(question: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names, other content keys) of the question: what it is about and what it asks of it."""
     tokens = tokenize(question)
-    content = [t for t in tokens if is_content(t) and t.lower not in _WH]
+    content = [t for t in tokens if is_content(t) and t.lower not in _WH and not _shouted(t)]
     names = frozenset(t.key for t in content[1:] if t.text[0].isupper()) | frozenset(
         t.key for t in content[:1] if t.text[0].isupper() and t.lower not in _AUXILIARIES
     )
+    content += [t for t in tokens if _shouted(t)]
     others = frozenset(t.key for t in content) - names - _asking_keys()
     return names, others
+
+
+def _shouted(token: Token) -> bool:
+    """A dictionary word in capitals ("BANNED") is emphasis, not a name."""
+    return len(token.text) > 1 and token.text.isupper() and bool(word_classes(token.lower))
 
 
 @lru_cache(maxsize=1)
