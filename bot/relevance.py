@@ -19,7 +19,8 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   question about one edition is not answered by another's;
 - "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
 - sentences before the question itself only set the scene: their words weigh less and
-  require nothing;
+  require nothing; in a yes/no question or a claim, a figure or date is the value asserted and
+  weighs half, since the source that disagrees gives another;
 - a number marked approximate ("about 1,400") is met by one within 10% (1,378).
 """
 
@@ -29,6 +30,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.caveat.focus import Asked, asked_by
 from bot.framing import framing_positions
 from bot.lexicon import PREDICATE_FRAMES
 from bot.retrieval import STOPWORDS, analyze, fold_latin, term_of, tokenize
@@ -38,6 +40,13 @@ MODIFIER_WEIGHT = 0.5
 # Words of sentences before the question itself ("X, also called Y, is a politician. Was Y born
 # in 1967?") set the scene: they weigh this much and require nothing.
 PREAMBLE_WEIGHT = 0.3
+# In a yes/no question or a claim, a figure or date is the value asserted ("born on 8 December
+# 1967?"): the source that gives another value is the one to find, so it weighs half.
+VALUE_WEIGHT = 0.5
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
 # The noun that names what "how + adjective" asks for ("how long" -> length).
 MEASURE_NOUNS = {
     "long": "length",
@@ -99,10 +108,15 @@ class SourceFacts:
 
 def build_query(text: str, facts: SourceFacts) -> Query:
     preamble, asked = _split_preamble(text)
-    tokens = tokenize(preamble) + tokenize(asked)
-    scene = len(tokens) - len(tokenize(asked))  # tokens before this index set the scene
-    framing = framing_positions(tokens)
+    # the question first, so a word it shares with the preamble counts as the question's
+    question_tokens, scene_tokens = tokenize(asked), tokenize(preamble)
+    tokens = question_tokens + scene_tokens
+    scene = len(question_tokens)  # tokens from this index on only set the scene
+    framing = framing_positions(question_tokens) | {
+        scene + i for i in framing_positions(scene_tokens)
+    }
     surface = surface_words(text)
+    claim = asked_by(asked) is Asked.YES_NO
     query = Query()
     approximate = False
     run_head, previous_name = "", -2
@@ -125,9 +139,13 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.unknown_names.append(surface.get(token, token))
         weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)
         query.terms.append(term)
-        query.weights[term] = weight * (PREAMBLE_WEIGHT if i < scene else 1.0)
+        if i >= scene:
+            weight *= PREAMBLE_WEIGHT
+        elif claim and (_NUMBER.match(term) or token in _MONTHS):
+            weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
+        query.weights[term] = weight
         query.matches[term] = frozenset({term})
-        if i < scene:
+        if i >= scene:
             pass  # a scene-setting sentence requires nothing of a passage
         elif term in facts.frame_of:
             # the claim's predicate ("banned") must be in the passage itself; a noun after a

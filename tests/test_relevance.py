@@ -131,3 +131,8 @@ def test_a_scene_setting_sentence_does_not_veto_the_question(engine) -> None:
 def test_a_mention_of_everyone_is_no_word_of_the_claim(engine) -> None:
     answer = engine.answer("@everyone the Aldwin ferry STOPPED the night service!!! ⛴️")
     assert answer.status is Status.ANSWERED, answer.message
+
+
+def test_a_claimed_figure_no_source_gives_does_not_hide_the_source_that_gives_another(engine):
+    answer = engine.answer("Did 30,000 or 31,500 visitors come to the 2019 festival?")
+    assert "12,400 visitors" in _cited(answer)
