@@ -47,6 +47,8 @@ MIN_RELATIVE_COVERAGE = 0.6
 # Words found only in the sentences around a passage count this much (passage-level evidence).
 CONTEXT_WEIGHT = 0.5
 CONTEXT_SENTENCES = 2
+# A line this long is not hard-wrapped: its line break ends a paragraph.
+UNWRAPPED_LINE = 120
 # An uncited source's passage about the same entity needs at least this share of the question.
 OTHER_SIDE_COVERAGE = 0.3
 BM25 = BM25Config()
@@ -196,7 +198,7 @@ class AnswerEngine:
                 for i in range(lo, hi)
                 if i != passage_id
                 and self.passages[i].source is passage.source
-                and self.passages[i].paragraph == passage.paragraph
+                and _same_paragraph(passage, self.passages[i])
             )
         )
 
@@ -289,8 +291,8 @@ class AnswerEngine:
         ]
         if unknown:
             return _not_mentioned(unknown)
-        if len(query.required_words) > 1:
-            words = _quoted(query.required_words)
+        if len(query.words) > 1:
+            words = _quoted(list(query.words.values()))
             return (
                 f"The sources don't cover this: no passage speaks of {words} together. "
                 "Try rephrasing, or see /sources list."
@@ -299,6 +301,20 @@ class AnswerEngine:
             "The sources don't cover this: no passage speaks to enough of the question. "
             "Try rephrasing, or see /sources list."
         )
+
+
+def _same_paragraph(a: Passage, b: Passage) -> bool:
+    """Same paragraph. A line break between them ends a paragraph too when the line before it
+    is longer than hard-wrapped text ever is: such a text puts one paragraph on a line."""
+    if a.paragraph != b.paragraph:
+        return False
+    text = a.source.text
+    lo, hi = min(a.end, b.end), max(a.start, b.start)
+    newline = text.find("\n", lo, hi)
+    if newline < 0:
+        return True
+    line_start = text.rfind("\n", 0, newline) + 1
+    return newline - line_start <= UNWRAPPED_LINE
 
 
 def _column_terms(passage: Passage) -> frozenset[str]:

@@ -40,7 +40,7 @@ DISCOURSE_AND_HEDGES = frozenset(
     basically literally honestly seriously totally definitely probably possibly maybe
     perhaps surely certainly truly indeed anyway anyways anyhow kinda sorta somehow like
     well true false right wrong correct rumor rumour rumors rumours news real officially
-    essentially practically virtually pretty quite rather fairly""".split()
+    essentially practically virtually pretty quite rather fairly wait""".split()
 )
 
 REPORTING_VERBS = frozenset(

@@ -88,7 +88,8 @@ class Query:
     required: list[frozenset[str]] = field(default_factory=list)
     # each group: the passage itself must hold one (the claim's predicate, not a neighbour's)
     required_own: list[frozenset[str]] = field(default_factory=list)
-    required_words: list[str] = field(default_factory=list)
+    # term -> how the question's own sentence writes it (for messages)
+    words: dict[str, str] = field(default_factory=dict)
     unknown_names: list[str] = field(default_factory=list)
     # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
     names: dict[str, float] = field(default_factory=dict)
@@ -145,6 +146,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
         query.weights[term] = weight
         query.matches[term] = frozenset({term})
+        if i < scene:
+            query.words[term] = surface.get(token, token)
         if i >= scene:
             pass  # a scene-setting sentence requires nothing of a passage
         elif term in facts.frame_of:
@@ -153,19 +156,16 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.matches[term] = facts.frame_of[term]
             noun = before in _DETERMINERS
             (query.required if noun else query.required_own).append(facts.frame_of[term])
-            query.required_words.append(token)
         elif term in facts.names:
             query.matches[term] = _name_forms(term, facts.names)
             # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
             head = run_head if previous_name == i - 1 else term
             query.names[head] = max(query.names.get(head, 0.0), weight)
             query.name_forms[head] = query.name_forms.get(head, frozenset()) | query.matches[term]
-            query.required_words.append(surface.get(token, token))
             run_head, previous_name = head, i
-        elif _YEAR.match(term) and after and after not in STOPWORDS and not _NUMBER.match(after):
+        elif _YEAR.match(token) and after and after not in STOPWORDS and not _NUMBER.match(after):
             query.required_own.append(frozenset({term}))
-            query.required_words.append(token)
-        elif _NUMBER.match(term) and approximate and not _YEAR.match(term):
+        elif _NUMBER.match(term) and approximate and not _YEAR.match(token):
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
     return query
@@ -215,8 +215,8 @@ def name_terms(texts: Iterable[str]) -> frozenset[str]:
             continue  # a heading or title in title case says nothing about names
         for match in words:
             word = match.group()
-            if match.start() in starts or word[:2].isupper():
-                continue  # sentence-initial, or an acronym (EV = "electric vehicle")
+            if match.start() in starts or word[:2].isupper() or word.lower() in _MONTHS:
+                continue  # sentence-initial, an acronym (EV = "electric vehicle"), a month
             term = term_of(word.lower().replace("’", "'").removesuffix("'s"))
             if not term:
                 continue

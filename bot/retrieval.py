@@ -116,6 +116,7 @@ _NUMBER_WORDS = {
     )
     for word in words.split()
 }
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
@@ -127,6 +128,8 @@ def _term(token: str) -> str | None:
         return _NUMBER_WORDS[token]
     if ordinal := _ORDINAL_DIGITS.match(token):
         return ordinal.group(1)
+    if _THOUSANDS.fullmatch(token):
+        return token.replace(",", "")  # "1,378" meets "1378"
     if token.isdigit() or not token.isascii():
         return token
     lemma = base_verb(token) or simplemma.lemmatize(token, lang="en").lower()

@@ -136,3 +136,16 @@ def test_a_mention_of_everyone_is_no_word_of_the_claim(engine) -> None:
 def test_a_claimed_figure_no_source_gives_does_not_hide_the_source_that_gives_another(engine):
     answer = engine.answer("Did 30,000 or 31,500 visitors come to the 2019 festival?")
     assert "12,400 visitors" in _cited(answer)
+
+
+def test_a_long_unwrapped_line_is_a_paragraph_of_its_own(make_sources) -> None:
+    text = (
+        "The Brackwater Co-op, founded by local farmers in 1952 and still run by its members, "
+        "sells apples, pears and cider at the Saturday market in the town.\n"
+        "The town council banned the sale of fireworks in the old square after a fire in the "
+        "bakery, citing the safety of the narrow streets around it.\n"
+    )
+    engine = AnswerEngine.from_folder(make_sources({"001-town.txt": text}))
+    answer = engine.answer("The council banned Brackwater")
+    assert answer.status is Status.NO_MATCH
+    assert "“Brackwater”" in answer.message and "“banned”" in answer.message
