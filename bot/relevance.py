@@ -121,6 +121,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     query = Query()
     approximate = False
     run_head, previous_name = "", -2
+    predicates: list[frozenset[str]] = []
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -155,7 +156,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             # determiner ("in response to the ban") may be in the sentences around it
             query.matches[term] = facts.frame_of[term]
             noun = before in _DETERMINERS
-            (query.required if noun else query.required_own).append(facts.frame_of[term])
+            (query.required if noun else predicates).append(facts.frame_of[term])
         elif term in facts.names:
             query.matches[term] = _name_forms(term, facts.names)
             # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
@@ -168,6 +169,9 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         elif _NUMBER.match(term) and approximate and not _YEAR.match(token):
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
+    if predicates:
+        # one predicate to a claim: "Japan's ban started" is met by a sentence with the ban alone
+        query.required_own.append(frozenset().union(*predicates))
     return query
 
 

@@ -199,3 +199,17 @@ def test_a_shouted_claim_with_emoji_is_still_a_yes_no_claim() -> None:
         ),
     )
     assert [c.kind for c in found] == ["event"]
+
+
+def test_the_start_of_a_ban_is_still_about_the_ban_and_adverbs_report_nothing() -> None:
+    found = find_disagreements(
+        "Norland's ban on Aquila drones started in May",
+        _cite(
+            [
+                "Norland, increasingly wary of foreign drones, has imposed a ban on Aquila drones.",
+                "Aquila has announced that production of the Falcon drone for Norland will end.",
+            ]
+        ),
+    )
+    assert [c.kind for c in found] == ["event"]
+    assert "“ban” by Norland" in found[0].explanation

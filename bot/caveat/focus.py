@@ -31,7 +31,7 @@ from bot.caveat.detectors import Finding, alignment, other_times
 from bot.caveat.quantities import Date
 from bot.caveat.tokens import Token, is_content, key_of, tokenize
 from bot.lexicon import PREDICATE_FRAMES
-from bot.wordforms import word_classes
+from bot.wordforms import is_modifier, word_classes
 
 
 class Asked(StrEnum):
@@ -239,21 +239,27 @@ def _other_event(question: str, first: list[Clause], second: list[Clause]) -> Fi
     """`first` reports the question's predicate (a ban) by one actor; `second` never does, and
     reports instead another kind of event about the same subject (an end, a sale) by another."""
     names, _ = _question_parts(question)
-    asked = {t.key for t in tokenize(question)} & set(_frame_of())
+    # a prohibition is imposed by one party on another: the contrast with an account of the
+    # other party's own doing ("the ban started": the event is the ban, "started" its aspect)
+    asked = {t.key for t in tokenize(question)} & _prohibition()
     if not asked or not names:
         return None
-    frame = frozenset().union(*(_frame_of()[k] for k in asked))
+    frame = _prohibition()
     if any(frame & c.keys for c in second):
         return None  # the other source speaks of the same kind of event: no contrast here
     reports = [
-        (c, t) for c in first if not c.hedged for t in c.tokens if t.key in frame and not t.negated
+        (c, t)
+        for c in first
+        if not c.hedged
+        for t in c.tokens
+        if t.key in frame and not t.negated and not is_modifier(t.lower)
     ]
     others = [
         (c, t)
         for c in second
         if not c.hedged and c.keys & names
         for t in c.tokens
-        if t.key in _all_frames() and not t.negated
+        if t.key in _all_frames() and not t.negated and not is_modifier(t.lower)
     ]
     best: Finding | None = None
     for clause, word in reports:
@@ -311,6 +317,11 @@ def _frame_of() -> dict[str, frozenset[str]]:
         for key in frame:
             own[key] = own.get(key, frozenset()) | frame
     return own
+
+
+@lru_cache(maxsize=1)
+def _prohibition() -> frozenset[str]:
+    return frozenset(key_of(w) for w in PREDICATE_FRAMES["prohibition"])
 
 
 @lru_cache(maxsize=1)
