@@ -187,29 +187,23 @@ def test_a_ban_and_an_end_of_production_are_two_events_not_two_dates() -> None:
     assert found == []
 
 
-def test_a_shouted_claim_with_emoji_is_still_a_yes_no_claim() -> None:
-    assert asked_by("Norland BANNED Aquila!!! 🚁🚫") is Asked.YES_NO
-    found = find_disagreements(
-        "Norland BANNED Aquila!!! 🚁🚫",
-        _cite(
-            [
-                "Norland has imposed a ban on all Aquila drones from 3 May 2024.",
-                "Aquila has announced that production of the Falcon drone for Norland will end.",
-            ]
-        ),
-    )
-    assert [c.kind for c in found] == ["event"]
+_FALCON_ENDS = "Aquila has announced that production of the Falcon drone for Norland will end."
 
 
-def test_the_start_of_a_ban_is_still_about_the_ban_and_adverbs_report_nothing() -> None:
-    found = find_disagreements(
-        "Norland's ban on Aquila drones started in May",
-        _cite(
-            [
-                "Norland, increasingly wary of foreign drones, has imposed a ban on Aquila drones.",
-                "Aquila has announced that production of the Falcon drone for Norland will end.",
-            ]
+@pytest.mark.parametrize(
+    ("claim", "ban"),
+    [
+        # shouted, with emoji after the claim: still a yes/no claim
+        ("Norland BANNED Aquila!!! 🚁🚫", "Norland has imposed a ban on all Aquila drones."),
+        # the start of a ban is about the ban; an adverb ("increasingly") reports no event
+        (
+            "Norland's ban on Aquila drones started in May",
+            "Norland, increasingly wary of foreign drones, has imposed a ban on Aquila drones.",
         ),
-    )
+    ],
+)
+def test_claims_about_a_ban_meet_the_other_partys_own_account(claim, ban) -> None:
+    assert asked_by(claim) is Asked.YES_NO
+    found = find_disagreements(claim, _cite([ban, _FALCON_ENDS]))
     assert [c.kind for c in found] == ["event"]
     assert "“ban” by Norland" in found[0].explanation
