@@ -13,8 +13,8 @@ class (or a productive pattern) of English, not a list of topic words:
   *anymore*, *last week*, *three days ago*, *next month*);
 - the future and modal periphrases of chat (*gonna*, *going to*) and light verbs, whose
   meaning is in the words around them (*came*, *got*, *happened*);
-- the measure a question asks for: *how* + adjective or adverb (*how many*, *how long*) and
-  *which*/*what* + a unit of time (*in which year*).
+- the measure a question asks for: *how* + adjective or adverb (*how many*, *how long*),
+  *which*/*what* + a unit of time (*in which year*), "what is the *name* of".
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ _NUMBER_WORDS = frozenset(
     "a an one two three four five six seven eight nine ten several many few couple".split()
 )
 
+_NAMING = frozenset("name names called".split())
 _QUANTIFIERS = frozenset("many much few little".split())
 _WH = frozenset("which what whose".split())
 CHAT_FUTURE = frozenset("gonna wanna gotta".split())
@@ -86,6 +87,8 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in single or (token == "going" and after == "to"):
             framing.add(i)
+        elif token in _NAMING and _WH & set(tokens[max(0, i - 4) : i]):
+            framing.add(i)  # "what is the name of…": the answer is a name, not about names
         elif before == "how" and (token in _QUANTIFIERS or word_classes(token) & {"ADJ", "ADV"}):
             framing.add(i)  # "how many", "how long ago": the measure asked for
         elif token in TIME_UNITS and (before in _WH or i - 2 in framing and before == "and"):

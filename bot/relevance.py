@@ -163,6 +163,10 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             head = run_head if previous_name == i - 1 else term
             query.names[head] = max(query.names.get(head, 0.0), weight)
             query.name_forms[head] = query.name_forms.get(head, frozenset()) | query.matches[term]
+            if head != term:  # the name weighs once, however many words it has
+                query.weights[head] = query.names[head]
+                query.matches[head] = query.name_forms[head]
+                query.weights[term] = 0.0
             run_head, previous_name = head, i
         elif _YEAR.match(token) and after and after not in STOPWORDS and not _NUMBER.match(after):
             query.required_own.append(frozenset({term}))
