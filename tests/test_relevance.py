@@ -153,10 +153,10 @@ def test_a_long_unwrapped_line_is_a_paragraph_of_its_own(make_sources) -> None:
 
 def test_a_name_of_several_words_weighs_once_and_is_met_by_its_surname(make_sources) -> None:
     text = (
-        "Gregor Anton Vasko's brother, Milan Vasko, ran the mill until 1931.\n\n"
-        "Records from the parish of Gregor Anton Vasko describe the mill and the river.\n\n"
+        "Gregor Anton Lukas Vasko's brother, Milan Vasko, ran the mill until 1931.\n\n"
+        "Records from the parish of Gregor Anton Lukas Vasko describe the mill and the river.\n\n"
         "Vasko was buried beside his brother, Emil Vasko, near the chapel.\n"
     )
     engine = AnswerEngine.from_folder(make_sources({"001-vasko.txt": text}))
-    answer = engine.answer("What is the name of Gregor Anton Vasko's brother?")
+    answer = engine.answer("What is the name of Gregor Anton Lukas Vasko's brother?")
     assert "Emil Vasko" in _cited(answer) and "Milan Vasko" in _cited(answer)
