@@ -207,3 +207,16 @@ def test_claims_about_a_ban_meet_the_other_partys_own_account(claim, ban) -> Non
     found = find_disagreements(claim, _cite([ban, _FALCON_ENDS]))
     assert [c.kind for c in found] == ["event"]
     assert "“ban” by Norland" in found[0].explanation
+
+
+def test_a_place_near_the_topic_is_no_answer_to_who() -> None:
+    found = find_disagreements(
+        "Who makes the batteries of the Carrow tram?",
+        _cite(
+            [
+                "The batteries of the Carrow tram are made by Velden Works.",
+                "The Carrow tram batteries are shipped from Ostmark every spring.",
+            ]
+        ),
+    )
+    assert found == []

@@ -57,6 +57,8 @@ _MEASURES = frozenset(
 _NAMING = frozenset("name names called title".split())
 _DATE_NOUNS = frozenset("year month date day decade century".split())
 _AGENT_MARKER = "by"
+_COPULA = frozenset("was were is are".split())
+_AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
 _NEAR = 6
 _NEAR_ANSWER = 12
 
@@ -201,10 +203,23 @@ def _answer_names(
     for run in runs:
         distance = min((min(abs(i - j) for i in run) for j in topic), default=_NEAR_ANSWER + 1)
         keys = frozenset(tokens[i].key for i in run) - names
-        if distance <= _NEAR_ANSWER and keys:
+        if distance <= _NEAR_ANSWER and keys and _answers(clause, run, topic):
             found.append((distance, (tokens[run[0]].start, tokens[run[-1]].end), keys))
     found.sort(key=lambda item: item[0])
     return [(span, keys) for _, span, keys in found]
+
+
+def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
+    """Whether a name stands where English puts who did or is something: after "by" or a copula
+    ("given by Gregory Corso", "the manager was Maxi Curran"), right after or in apposition to
+    the topic word ("his father, Paul Seadlund"), or as the subject before a copula."""
+    tokens = clause.tokens
+    first, last = run[0], run[-1]
+    before = tokens[first - 1] if first > 0 else None
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    if before is not None and (before.lower in _AGENT_OR_COPULA or first - 1 in topic):
+        return True
+    return after is not None and after.lower in _COPULA
 
 
 # --- when ----------------------------------------------------------------------------------
