@@ -28,6 +28,7 @@ from bot.relevance import (
     SourceFacts,
     build_query,
     name_terms,
+    names_by_prefix,
     number_value,
     predicate_frames,
     surface_words,
@@ -174,12 +175,14 @@ class AnswerEngine:
         if self._source_facts is None:
             vocabulary = set().union(*self._terms)
             numbers = {t: v for t in vocabulary if (v := number_value(t)) is not None}
+            names = name_terms(p.text for p in self.passages)
             self._source_facts = SourceFacts(
                 document_frequency=self._index.document_frequency,
                 idf=self._index.idf,
-                names=name_terms(p.text for p in self.passages),
+                names=names,
                 numbers=numbers,
                 frame_of=predicate_frames(),
+                names_by_prefix=names_by_prefix(names),
             )
         return self._source_facts
 

@@ -105,6 +105,15 @@ class SourceFacts:
     names: Collection[str]
     numbers: Mapping[str, float]
     frame_of: Mapping[str, frozenset[str]]
+    # names by their first four letters, where a demonym shares them (Japan, Japanese)
+    names_by_prefix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def names_by_prefix(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for name in names:
+        index.setdefault(name[:4], []).append(name)
+    return {prefix: tuple(group) for prefix, group in index.items()}
 
 
 def build_query(text: str, facts: SourceFacts) -> Query:
@@ -158,7 +167,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             noun = before in _DETERMINERS
             (query.required if noun else predicates).append(facts.frame_of[term])
         elif term in facts.names:
-            query.matches[term] = _name_forms(term, facts.names)
+            query.matches[term] = _name_forms(term, facts.names_by_prefix.get(term[:4], ()))
             # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
             head = run_head if previous_name == i - 1 else term
             query.names[head] = max(query.names.get(head, 0.0), weight)
@@ -223,16 +232,22 @@ def name_terms(texts: Iterable[str]) -> frozenset[str]:
             continue  # a heading or title in title case says nothing about names
         for match in words:
             word = match.group()
-            if match.start() in starts or word[:2].isupper() or word.lower() in _MONTHS:
-                continue  # sentence-initial, an acronym (EV = "electric vehicle"), a month
-            term = term_of(word.lower().replace("’", "'").removesuffix("'s"))
-            if not term:
-                continue
-            counts = capitalised if word[0].isupper() else lowercase
-            counts[term] = counts.get(term, 0) + 1
-    return frozenset(
-        term for term, n in capitalised.items() if n >= 3 * lowercase.get(term, 0) and n > 0
-    )
+            if word[0].isupper():
+                if match.start() in starts or word[:2].isupper():
+                    continue  # sentence-initial, or an acronym (EV = "electric vehicle")
+                counts = capitalised
+            else:
+                counts = lowercase
+            lower = word.lower()
+            counts[lower] = counts.get(lower, 0) + 1
+    by_term: dict[str, list[int]] = {}
+    for word in capitalised.keys() | lowercase.keys():
+        term = term_of(word.replace("’", "'").removesuffix("'s"))
+        if term and word not in _MONTHS:
+            tally = by_term.setdefault(term, [0, 0])
+            tally[0] += capitalised.get(word, 0)
+            tally[1] += lowercase.get(word, 0)
+    return frozenset(term for term, (up, down) in by_term.items() if up > 0 and up >= 3 * down)
 
 
 def _name_forms(name: str, names: Collection[str]) -> frozenset[str]:

@@ -25,6 +25,7 @@ _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("er", ("e", "")),  # driver -> drive, seller -> sell
 )
 _MIN_BASE = 3
+_SUFFIXES = tuple(suffix for suffix, _ in _DERIVATIONS)
 
 
 @lru_cache(maxsize=100_000)
@@ -36,6 +37,8 @@ def word_classes(word: str) -> frozenset[str]:
 @lru_cache(maxsize=100_000)
 def base_verb(word: str) -> str | None:
     """The verb a noun-only `word` (or its plural) is derived from, or None."""
+    if not word.rstrip("s").endswith(_SUFFIXES):
+        return None  # most words: no derivational suffix, no dictionary look-up
     lemmas = getAllLemmas(word)
     if set(lemmas) != {"NOUN"}:
         return None
