@@ -22,6 +22,7 @@ production announced by the banned party itself).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 
@@ -123,7 +124,12 @@ def focused_finding(
     return None
 
 
-def _best(first, second, question, detector) -> Finding | None:
+def _best(
+    first: list[Clause],
+    second: list[Clause],
+    question: str,
+    detector: Callable[[str, Clause, Clause], Finding | None],
+) -> Finding | None:
     best: Finding | None = None
     for a in first:
         for b in second:

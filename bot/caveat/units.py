@@ -8,6 +8,7 @@ and percentages are left as they are: exchange rates change, and a share is no p
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 # The lexicon's canonical units, as pint names them.
 _PINT_NAMES = {
@@ -55,7 +56,8 @@ def _scale(unit: str) -> tuple[float, str] | None:
 
 
 @lru_cache(maxsize=1)
-def _registry():  # noqa: ANN202 - pint's registry type is generic and private
+def _registry() -> Any:
+    """pint's unit registry, loaded on the first figure with a unit (it takes a moment)."""
     import pint
 
     return pint.UnitRegistry()
