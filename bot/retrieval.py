@@ -132,7 +132,10 @@ def _term(token: str) -> str | None:
         return token.replace(",", "")  # "1,378" meets "1378"
     if token.isdigit() or not token.isascii():
         return token
-    lemma = base_verb(token) or simplemma.lemmatize(token, lang="en").lower()
+    verb = base_verb(token)
+    if verb in STOPWORDS:
+        verb = None  # "owner" -> "own", a stopword ("their own"): keep the noun
+    lemma = verb or simplemma.lemmatize(token, lang="en").lower()
     return _STEMMER.stemWord(lemma)
 
 

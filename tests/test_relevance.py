@@ -160,3 +160,8 @@ def test_a_name_of_several_words_weighs_once_and_is_met_by_its_surname(make_sour
     engine = AnswerEngine.from_folder(make_sources({"001-vasko.txt": text}))
     answer = engine.answer("What is the name of Gregor Anton Lukas Vasko's brother?")
     assert "Emil Vasko" in _cited(answer) and "Milan Vasko" in _cited(answer)
+
+
+def test_a_derived_verb_that_is_a_stopword_keeps_the_noun() -> None:
+    # "own" is a stopword ("their own"), so "owners" must not become it and vanish from passages
+    assert analyze("owners") == analyze("owner") != []
