@@ -10,7 +10,6 @@ Nothing here decides who is right: a `Contradiction` quotes both sides verbatim 
 collision with a template filled in from those quotes. Pure and deterministic, no I/O.
 """
 
-
 from __future__ import annotations
 
 import itertools
@@ -19,7 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.answer_types import Citation, Contradiction
-from bot.caveat.clauses import clauses_of
+from bot.caveat.clauses import Clause, clauses_of
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import asked_by, detectors_for, focused_finding
 from bot.caveat.tokens import content_keys, key_of, names_in
@@ -66,14 +65,7 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
     asked = asked_by(question)
     kinds = detectors_for(asked, question)
     clauses = {
-        c.n: clauses_of(
-            c.source.text[c.start : c.end],
-            f"[{c.n}]",
-            c.source.id,
-            column_names(c.source.text, c.start),
-            subject_of(c.source.text, c.start),
-        )
-        for c in citations
+        c.n: _clauses_at(c.source.text, c.start, c.end, f"[{c.n}]", c.source.id) for c in citations
     }
     best_per_pair: dict[frozenset[str], Finding] = {}
     for first, second in itertools.combinations(citations, 2):
@@ -89,6 +81,13 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
             best_per_pair[pair] = finding
     findings = sorted(best_per_pair.values(), key=lambda f: -_rank(f))
     return [to_contradiction(f) for f in findings[:MAX_CONTRADICTIONS]]
+
+
+def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list[Clause]:
+    """Clauses of `text[start:end]`, a table row read with its columns and title."""
+    return clauses_of(
+        text[start:end], label, group, column_names(text, start), subject_of(text, start)
+    )
 
 
 def _rank(finding: Finding) -> float:
@@ -143,7 +142,9 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
     are paired only when they share at least two content words (an inverted index keeps this
     near-linear on a few hundred passages). Returns one conflict per passage pair, strongest first.
     """
-    analysed = [clauses_of(p.text, p.source.id, p.source.id) for p in passages]
+    analysed = [
+        _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id) for p in passages
+    ]
     postings: dict[str, list[int]] = {}
     for index, clauses in enumerate(analysed):
         for key in set().union(*(c.keys for c in clauses)) if clauses else ():
@@ -166,4 +167,3 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
             )
     conflicts.sort(key=lambda pair: -pair[0])
     return [conflict for _, conflict in conflicts]
-
