@@ -49,9 +49,7 @@ def base_verb(word: str) -> str | None:
         stem = noun[: -len(suffix)]
         for ending in endings:
             candidate = stem + ending
-            if len(candidate) >= _MIN_BASE and candidate in getAllLemmas(candidate).get(
-                "VERB", ()
-            ):
+            if len(candidate) >= _MIN_BASE and candidate in getAllLemmas(candidate).get("VERB", ()):
                 return candidate
         return None
     return None

@@ -175,7 +175,6 @@ def _antonym_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | 
     return None
 
 
-
 _DETECTORS = {
     "date": _date_conflict,
     "number": _number_conflict,

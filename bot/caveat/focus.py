@@ -322,7 +322,7 @@ def _bare(name: str) -> str:
 
 
 def _own(question: str, word: Token, actor: Token) -> str:
-    """"own" when the other actor is what the question's predicate applies to (its object)."""
+    """ "own" when the other actor is what the question's predicate applies to (its object)."""
     tokens = tokenize(question)
     frames = _frame_of()
     position = next((i for i, t in enumerate(tokens) if t.key in frames), None)

@@ -49,7 +49,6 @@ class Date:
     end: int
 
 
-
 def dates_in(text: str, tokens: tuple[Token, ...]) -> tuple[Date, ...]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, int, int]] = []
@@ -248,4 +247,3 @@ def _widen(qualifier: list[str], low: float, high: float) -> tuple[float, float]
     if any(tuple(qualifier[-len(p) :]) == p for p in lex.OPEN_BELOW):
         return -math.inf, high
     return low, high
-

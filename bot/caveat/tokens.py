@@ -27,8 +27,6 @@ class Token:
     negated: bool = False
 
 
-
-
 def tokenize(text: str) -> tuple[Token, ...]:
     tokens = []
     for match in _TOKEN.finditer(text):
@@ -68,4 +66,3 @@ def is_content(token: Token) -> bool:
         and len(token.lower) > 1
         and token.lower not in lex.HEDGE_WORDS
     )
-
