@@ -15,7 +15,8 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
   frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
   not a purchase;
-- a year that qualifies a noun ("the 2012 race", "2019 edition") must be in the passage itself: a
+- a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
+  not "14th Street", a name) must be in the passage itself: a
   question about one edition is not answered by another's;
 - "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
 - sentences before the question itself only set the scene: their words weigh less and
@@ -72,6 +73,7 @@ _DETERMINERS = frozenset(
 # What a demonym adds to its place name, as Snowball stems show it: Japan-es(e), India-n.
 _DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 
@@ -177,8 +179,10 @@ def build_query(text: str, facts: SourceFacts) -> Query:
                 query.matches[head] = query.name_forms[head]
                 query.weights[term] = 0.0
             run_head, previous_name = head, i
-        elif _YEAR.match(token) and after and after not in STOPWORDS and not _NUMBER.match(after):
-            query.required_own.append(frozenset({term}))
+        elif _qualifies(after) and (
+            _YEAR.match(token) or (_ORDINAL.match(token) and surface.get(after, after).islower())
+        ):
+            query.required_own.append(frozenset({term}))  # "the 2019 race", "the 5th season"
         elif _NUMBER.match(term) and approximate and not _YEAR.match(token):
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
@@ -186,6 +190,11 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         # one predicate to a claim: "Japan's ban started" is met by a sentence with the ban alone
         query.required_own.append(frozenset().union(*predicates))
     return query
+
+
+def _qualifies(after: str) -> bool:
+    """Whether a number is followed by the noun it qualifies (not a function word, a number)."""
+    return bool(after) and after not in STOPWORDS and not _NUMBER.match(after)
 
 
 def _split_preamble(text: str) -> tuple[str, str]:

@@ -165,3 +165,19 @@ def test_a_name_of_several_words_weighs_once_and_is_met_by_its_surname(make_sour
 def test_a_derived_verb_that_is_a_stopword_keeps_the_noun() -> None:
     # "own" is a stopword ("their own"), so "owners" must not become it and vanish from passages
     assert analyze("owners") == analyze("owner") != []
+
+
+def test_an_ordinal_edition_keeps_other_editions_out_but_a_numbered_street_is_a_name(
+    make_sources,
+) -> None:
+    text = (
+        "The 4th season of the Carrow quiz drew 2,100 viewers.\n\n"
+        "The 5th season of the Carrow quiz drew 3,900 viewers.\n\n"
+        "The Carrow quiz is filmed at the Fourteenth Street studio of Ardley Television.\n"
+    )
+    engine = AnswerEngine.from_folder(make_sources({"001-quiz.txt": text}))
+    cited = _cited(engine.answer("How many viewers did the 4th season of the Carrow quiz draw?"))
+    assert "2,100" in cited and "3,900" not in cited
+    # "14th Street" is a name: its ordinal is no edition a passage must repeat
+    answer = engine.answer("Is the Carrow quiz filmed at the 14th Street studio?")
+    assert "Fourteenth Street studio" in _cited(answer)
