@@ -220,3 +220,16 @@ def test_a_place_near_the_topic_is_no_answer_to_who() -> None:
         ),
     )
     assert found == []
+
+
+def test_a_day_and_month_take_the_year_the_excerpt_last_gave() -> None:
+    found = find_disagreements(
+        "When did the Carrow garrison surrender?",
+        _cite(
+            [
+                "The siege began in March 1812. On 25 April the Carrow garrison surrendered.",
+                "The Carrow garrison surrendered on 2 June 1812.",
+            ]
+        ),
+    )
+    assert len(found) == 1 and "25 April" in found[0].explanation

@@ -21,7 +21,8 @@ from bot.answer_types import Citation, Contradiction
 from bot.caveat.clauses import Clause, clauses_of
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import asked_by, detectors_for, focused_finding
-from bot.caveat.tokens import content_keys, key_of, names_in
+from bot.caveat.quantities import dates_in
+from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
 from bot.caveat.wording import (
     PassageConflict,
     question_order,
@@ -86,8 +87,20 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
 def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list[Clause]:
     """Clauses of `text[start:end]`, a table row read with its columns and title."""
     return clauses_of(
-        text[start:end], label, group, column_names(text, start), subject_of(text, start)
+        text[start:end],
+        label,
+        group,
+        column_names(text, start),
+        subject_of(text, start),
+        _year_before(text, start),
     )
+
+
+def _year_before(text: str, start: int) -> int | None:
+    """The year of the last full date in the paragraph before `start`."""
+    before = text[text.rfind("\n\n", 0, start) + 1 : start]
+    dates = dates_in(before, tokenize(before))
+    return dates[-1].low // 10000 if dates else None
 
 
 def _rank(finding: Finding) -> float:

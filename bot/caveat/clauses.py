@@ -47,12 +47,14 @@ def clauses_of(
     group: str,
     columns: list[str] | None = None,
     subject: str | None = None,
+    year: int | None = None,
 ) -> list[Clause]:
     """Split an excerpt into sentences and clauses and analyse each.
 
     A table row is one clause whose figures belong to their columns: `columns` names them (the
     table's header), or a two-field row names its figure by its own first field; `subject` (the
-    line that titles the table) tells what the row is about when the row does not say it.
+    line that titles the table) tells what the row is about when the row does not say it;
+    `year` is the year the text last gave before the excerpt, for "on 25 February".
     """
     clauses: list[Clause] = []
     offset = 0
@@ -65,7 +67,8 @@ def clauses_of(
             continue
         for start, end in split_sentences(text, offset, offset + len(row)):
             for cstart, cend in _clause_spans(text, start, end):
-                clauses.append(_analyse(text[cstart:cend], label, group))
+                clauses.append(_analyse(text[cstart:cend], label, group, year))
+                year = next((d.low // 10000 for d in reversed(clauses[-1].dates)), year)
         offset += len(line)
     return clauses
 
@@ -138,13 +141,13 @@ def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _analyse(text: str, label: str, group: str) -> Clause:
+def _analyse(text: str, label: str, group: str, year: int | None = None) -> Clause:
     tokens = _negate(text, tokenize(text))
     content = [t for t in tokens if is_content(t)]
     keys = frozenset(t.key for t in content)
     negated = _negated_heads(tokens)
     asserted = frozenset(t.key for t in tokens if not t.negated and t.key)
-    dates = dates_in(text, tokens)
+    dates = dates_in(text, tokens, year)
     return Clause(
         label=label,
         group=group,

@@ -22,6 +22,10 @@ _DATE_PATTERNS = (
     re.compile(r"\b(?:(?P<q>early|mid|late)[\s-]+)?(?P<decade>1\d{2}|20\d)0s\b", re.IGNORECASE),
     re.compile(rf"(?<![\w.,$€£¥-]){_YEAR}(?![\w%]|[.,]\d)"),
 )
+_DAY_MONTH_PATTERNS = (
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<m>{_MONTH})\b\.?\s+{_DAY}\b(?!\s*,?\s*\d)", re.IGNORECASE),
+)
 _LIFESPAN = re.compile(r"\(\s*[^()]*?\b(1\d{3}|20\d{2})\s*[–—-]\s*[^()]*?\b(1\d{3}|20\d{2})\b")
 _PREPOSITIONS_BEFORE_YEAR = frozenset(
     ["in", "on", "since", "from", "until", "till", "by", "of", "to", "between", "and", "c", "circa"]
@@ -49,7 +53,9 @@ class Date:
     end: int
 
 
-def dates_in(text: str, tokens: tuple[Token, ...]) -> tuple[Date, ...]:
+def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> tuple[Date, ...]:
+    """Dates in a clause. A day and month with no year ("On 25 February") take `year`, the
+    year the text last gave, as a reader does; without one they are no date."""
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, int, int]] = []
     for pattern in _DATE_PATTERNS:
@@ -61,6 +67,14 @@ def dates_in(text: str, tokens: tuple[Token, ...]) -> tuple[Date, ...]:
             if bounds is not None:
                 taken.append(span)
                 found.append((span[0], span[1], *bounds))
+    for pattern in _DAY_MONTH_PATTERNS if year is not None else ():
+        for match in pattern.finditer(text):
+            span = match.span()
+            day, month = int(match.group("d")), lex.MONTHS[match.group("m").lower()]
+            if any(s < span[1] and span[0] < e for s, e in taken) or not 1 <= day <= 31:
+                continue
+            taken.append(span)
+            found.append((span[0], span[1], *([(year * 100 + month) * 100 + day] * 2)))
     lifespan = _lifespan_events(text)
     dates = []
     for start, end, low, high in sorted(found):
