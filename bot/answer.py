@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +26,19 @@ from bot.excerpts import excerpt_for
 from bot.lexicon import PREDICATE_FRAMES
 from bot.matching import Matcher, Matches
 from bot.passages import Passage
-from bot.retrieval import BM25Config, analyze, tokenize
+from bot.relevance import (
+    Query,
+    SourceFacts,
+    build_query,
+    name_terms,
+    names_by_prefix,
+    number_value,
+    predicate_frames,
+    surface_words,
+)
+from bot.retrieval import BM25Config, analyze, term_of
 from bot.sources import Source, SourceError, load_sources
+from bot.tables import table_rows
 from bot.validation import question_problem, searchable_text
 
 log = logging.getLogger(__name__)
@@ -78,8 +89,9 @@ class AnswerEngine:
         self._by_source = corpus.by_source
         self.passages: list[Passage] = corpus.passages
         self._index = corpus.index
-        self._matcher = Matcher(corpus, CONTEXT_WEIGHT)
+        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(self.passages))
         self._frame_of = _frame_terms()
+        self._facts = self._source_facts()
         settle_memory()
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
 
@@ -99,8 +111,8 @@ class AnswerEngine:
         if problem:
             return Answer(question, Status.INVALID, problem)
         searchable = searchable_text(question)
-        # A one-letter fragment no source has ("… Did J") is noise, not a topic.
-        terms = self._question_terms(searchable)
+        query = self.query_for(searchable)
+        terms = query.terms
         if not terms:
             return Answer(
                 question,
@@ -108,11 +120,10 @@ class AnswerEngine:
                 "The question has only common words, nothing specific to look up. "
                 "Name what you want checked, e.g. a person, a place or an event.",
             )
-        weights = {term: self._index.idf(term) for term in terms}
-        matches = self._matcher.match(weights)
+        matches = self._matcher.match(query)
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
-            return Answer(question, Status.NO_MATCH, self._no_match_message(searchable))
+            return Answer(question, Status.NO_MATCH, self._no_match_message(searchable, query))
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)
         relevant += self._other_sides(terms, relevant, matches, floor)
@@ -128,23 +139,36 @@ class AnswerEngine:
             tuple(find_single_source_claims(searchable, citations)),
         )
 
-    def _question_terms(self, searchable: str) -> list[str]:
-        """The question's distinct terms, at most MAX_QUESTION_TERMS of the most specific.
+    def query_for(self, question: str) -> Query:
+        """What the engine looks up for `question`: at most MAX_QUESTION_TERMS terms.
 
-        A one-letter fragment no source has ("… Did J") is noise, not a topic. A long question
-        keeps its rarest terms (highest IDF, first occurrence on ties), in question order, so
-        the work per question does not grow with its length.
+        A long question keeps its rarest terms (lowest document frequency, first occurrence on
+        ties), in question order, so the work per question does not grow with its length.
         """
-        terms = [
-            term
-            for term in dict.fromkeys(analyze(searchable))
-            if len(term) > 1 or self._index.document_frequency(term)
-        ]
-        if len(terms) <= MAX_QUESTION_TERMS:
-            return terms
-        by_specificity = sorted(terms, key=lambda t: self._index.document_frequency(t))
+        query = build_query(question, self._facts)
+        if len(query.terms) <= MAX_QUESTION_TERMS:
+            return query
+        by_specificity = sorted(query.terms, key=self._index.document_frequency)
         kept = set(by_specificity[:MAX_QUESTION_TERMS])
-        return [term for term in terms if term in kept]
+        return replace(
+            query,
+            terms=[term for term in query.terms if term in kept],
+            weights={t: w for t, w in query.weights.items() if t in kept},
+            matches={t: m for t, m in query.matches.items() if t in kept},
+        )
+
+    def _source_facts(self) -> SourceFacts:
+        """Facts about the sources that question analysis needs, computed once at build."""
+        numbers = {t: v for t in self._index.vocabulary if (v := number_value(t)) is not None}
+        names = name_terms(p.text for p in self.passages)
+        return SourceFacts(
+            document_frequency=self._index.document_frequency,
+            idf=self._index.idf,
+            names=names,
+            numbers=numbers,
+            frame_of=predicate_frames(),
+            names_by_prefix=names_by_prefix(names),
+        )
 
     def _relevant(self, matches: Matches, floor: float) -> list[_Candidate]:
         """Passages covering at least `floor`, by BM25 score x coverage (the first few hundred).
@@ -256,18 +280,22 @@ class AnswerEngine:
                 break
         return citations
 
-    def _no_match_message(self, question: str) -> str:
+    def _no_match_message(self, question: str, query: Query) -> str:
         unknown = [
-            word
-            for word in tokenize(question)
+            written
+            for word, written in surface_words(question).items()
             if len(word) > 1
-            and any(self._index.document_frequency(term) == 0 for term in analyze(word))
+            and (term := term_of(word))
+            and term in query.weights
+            and self._index.document_frequency(term) == 0
         ]
         if unknown:
-            words = ", ".join(f"“{w}”" for w in dict.fromkeys(unknown))
+            return _not_mentioned(unknown)
+        if len(query.words) > 1:
+            words = _quoted(list(query.words.values()))
             return (
-                f"The sources don't cover this: none of them mentions {words}. "
-                "Try the words the sources would use, or see /sources list."
+                f"The sources don't cover this: no passage speaks of {words} together. "
+                "Try rephrasing, or see /sources list."
             )
         return (
             "The sources don't cover this: no passage speaks to enough of the question. "
@@ -281,6 +309,21 @@ def _frame_terms() -> dict[str, frozenset[str]]:
         term for words in PREDICATE_FRAMES.values() for w in words for term in analyze(w)
     )
     return {term: family for term in family}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _not_mentioned(words: list[str]) -> str:
+    return (
+        f"The sources don't cover this: none of them mentions {_quoted(words)}. "
+        "Try the words the sources would use, or see /sources list."
+    )
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"“{w}”" for w in dict.fromkeys(words))
 
 
 def _count(number: int, noun: str) -> str:

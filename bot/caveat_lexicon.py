@@ -306,12 +306,14 @@ DATE_EVENTS = {
     "signed": "signing",
     "defeat": "defeat",
     "defeated": "defeat",
-    # The end of something: a ban taking effect and a product ceasing are dated the same way.
+    # A ban is imposed by someone on something; an ending is something ceasing: two events.
+    "ban": "prohibition",
+    "banned": "prohibition",
+    "prohibit": "prohibition",
+    "prohibited": "prohibition",
     "cease": "ending",
     "end": "ending",
     "ended": "ending",
-    "ban": "ending",
-    "banned": "ending",
     "halt": "ending",
     "halted": "ending",
     "stop": "ending",

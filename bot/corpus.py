@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 # An empty analysis (a sentence of stopwords) is indexed as one empty term, as rank-bm25 was
 # given it, so that lengths and averages stay rank-bm25's.
 EMPTY_TERM = ""
+# A line this long is not hard-wrapped: its line break ends a paragraph.
+UNWRAPPED_LINE = 120
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def index_corpus(
     # Passages of one paragraph are consecutive: number each run of (source, paragraph).
     starts = np.ones(len(source_of), dtype=bool)
     starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
+    starts[1:] |= _unwrapped_breaks(sources, analyses)
     block_of = (np.cumsum(starts) - 1).astype(np.int32)
     by_source: dict[str, list[Passage]] = {}
     for source, analysis in zip(sources, analyses, strict=True):
@@ -156,6 +159,27 @@ def index_corpus(
         ]
     passages = [p for ps in by_source.values() for p in ps]
     return IndexedCorpus(passages, by_source, source_of, block_of, index)
+
+
+def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalysis]) -> np.ndarray:
+    """For each pair of consecutive passages: does a line break between them end a paragraph?
+
+    It does when the line before it is longer than hard-wrapped text ever is: a text with such
+    lines puts one paragraph on a line, with no blank line between paragraphs.
+    """
+    breaks: list[bool] = []
+    for source, analysis in zip(sources, analyses, strict=True):
+        text = source.text
+        spans = analysis.spans.tolist()
+        breaks.append(False)  # the first passage of a source starts a block anyway
+        for (_, _, end), (_, start, _) in zip(spans, spans[1:], strict=False):
+            newline = text.find("\n", end, start)
+            if newline < 0:
+                breaks.append(False)
+                continue
+            line_start = text.rfind("\n", 0, newline) + 1
+            breaks.append(newline - line_start > UNWRAPPED_LINE)
+    return np.array(breaks[1:], dtype=bool)
 
 
 def settle_memory() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.passages import Passage
+from bot.tables import is_table_row
 
 MAX_EXCERPT_CHARS = 500
 
@@ -49,12 +50,16 @@ def excerpt_for(passages: Sequence[Passage], position: int) -> Excerpt:
 def needs_previous(passage: Passage) -> bool:
     """Whether the passage leans on the sentence before it ("This confirms…")."""
     text = passage.text
+    if is_table_row(text):
+        return False  # a row of a table stands on its own
     return bool(_NEEDS_PREVIOUS.match(text)) or text[:1].islower()
 
 
 def needs_next(passage: Passage) -> bool:
     """Whether the passage only announces what follows: a colon, a heading, a question line."""
     text = passage.text.rstrip()
+    if is_table_row(text):
+        return False
     return text.endswith((":", "?")) or not _SENTENCE_END.search(text)
 
 

@@ -209,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     add_library_parser(commands, common)
 
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
-    evaluate.add_argument("suite", choices=["seeds", "cranfield", "wikicontradict"])
+    evaluate.add_argument("suite", choices=["seeds", "claims", "cranfield", "wikicontradict"])
     evaluate.add_argument(
         "--data",
         type=Path,
@@ -217,6 +217,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the shared data folder (default: ../shared)",
     )
     evaluate.add_argument("--grid", action="store_true", help="cranfield: try every BM25 variant")
+    evaluate.add_argument(
+        "--questions",
+        type=Path,
+        metavar="FILE",
+        help="seeds/claims: score this question file (shared/eval format) instead",
+    )
     evaluate.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="measure build, start-up, memory and latency")

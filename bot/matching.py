@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.corpus import IndexedCorpus
+from bot.relevance import MIN_NAME_SHARE, Query
+from bot.tables import TableRows
 
 # Words found in the sentences around a passage (same paragraph) count as its context.
 CONTEXT_SENTENCES = 2
@@ -26,39 +28,57 @@ class Matches:
 
     doc_ids: np.ndarray
     scores: np.ndarray  # BM25 (rank-bm25's score)
-    coverage: np.ndarray  # share of the question's weight in the passage (context counts less)
+    coverage: np.ndarray  # share of the question's weight (context counts less); 0 when vetoed
     held: np.ndarray  # how many question terms the passage itself holds
 
 
 class Matcher:
-    """Scores and coverage of passages for weighted question terms."""
+    """Scores and coverage of passages for a question (`bot.relevance.Query`), in numpy.
 
-    def __init__(self, corpus: IndexedCorpus, context_weight: float) -> None:
+    A passage *holds* a group of terms (a question term and the words that meet it) when one of
+    them is among its own terms, or, for a table row, among its table's column names. The group
+    is *near* when a sentence around it (same paragraph, `CONTEXT_SENTENCES` either side) holds
+    one; a table row's context is the line titling its table instead.
+    """
+
+    def __init__(self, corpus: IndexedCorpus, context_weight: float, rows: TableRows) -> None:
         self.index = corpus.index
         self.source_of = corpus.source_of
         self._block_of = corpus.block_of
         self._context_weight = context_weight
+        self._rows = rows
 
-    def match(self, weights: dict[str, float]) -> Matches:
-        """Coverage is summed term by term in question order, exactly as a loop would."""
+    def match(self, query: Query) -> Matches:
+        """Coverage as `bot.relevance` defines it, for every passage holding a question term."""
         size = self.index.size
-        postings, values = [], []
-        held = []
-        for term, weight in weights.items():
-            own = self.index.postings(term)
-            near = self._near(own)
-            postings += [own, near]
-            values += [np.full(len(own), weight), np.full(len(near), self._context_weight * weight)]
-            held.append(own)
+        held = [self.index.postings(term) for term in query.terms]
         if not held:
             empty = np.empty(0)
             return Matches(np.empty(0, dtype=np.int64), empty, empty, empty)
         count = np.bincount(np.concatenate(held), minlength=size)
         doc_ids = np.flatnonzero(count)
-        total = sum(weights.values())
-        shared = np.bincount(np.concatenate(postings), np.concatenate(values), minlength=size)
-        coverage = shared[doc_ids] / total if total else np.zeros(len(doc_ids))
-        scores = self.index.scores(list(weights))[doc_ids]
+        presence = _Presence(self, doc_ids)
+        shared = np.zeros(len(doc_ids))
+        for term, weight in query.weights.items():
+            own, near = presence.of(query.matches.get(term, frozenset((term,))))
+            shared += np.where(own, weight, np.where(near, self._context_weight * weight, 0.0))
+        total = sum(query.weights.values())
+        coverage = shared / total if total else np.zeros(len(doc_ids))
+        keep = np.ones(len(doc_ids), dtype=bool)
+        for group in query.required:
+            own, near = presence.of(group)
+            keep &= own | near
+        for group in query.required_own:
+            keep &= presence.of(group)[0]
+        names = sum(query.names.values())
+        if names:
+            named = np.zeros(len(doc_ids))
+            for name, weight in query.names.items():
+                own, near = presence.of(query.name_forms[name])
+                named += np.where(own | near, weight, 0.0)
+            keep &= named >= MIN_NAME_SHARE * names
+        coverage = np.where(keep, coverage, 0.0)
+        scores = self.index.scores(query.terms)[doc_ids]
         return Matches(doc_ids, scores, coverage, count[doc_ids])
 
     def hits(self, terms: Iterable[str], doc_ids: np.ndarray) -> np.ndarray:
@@ -68,17 +88,53 @@ class Matcher:
             return np.zeros(len(doc_ids), dtype=np.int64)
         return np.bincount(np.concatenate(held), minlength=self.index.size)[doc_ids]
 
-    def _near(self, own: np.ndarray) -> np.ndarray:
-        """Passages within CONTEXT_SENTENCES of one in `own`, same paragraph, not in `own`.
 
-        Computed per question term (a mask over the passages, no sort): storing every
-        passage's context terms would take more memory than the index itself.
-        """
-        near = np.zeros(self.index.size, dtype=bool)
+
+class _Presence:
+    """Which of `doc_ids` hold a group of terms, and which have it near; cached per group."""
+
+    def __init__(self, matcher: Matcher, doc_ids: np.ndarray) -> None:
+        self._matcher = matcher
+        self._doc_ids = doc_ids
+        self._cache: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
+        size = matcher.index.size
+        block_of = matcher._block_of
+        # For each offset: the neighbour's id and whether it is in the same paragraph.
+        self._neighbours = []
         for offset in _NEIGHBOURS:
-            there = own + offset
-            inside = (there >= 0) & (there < self.index.size)
-            here, there = own[inside], there[inside]
-            near[there[self._block_of[there] == self._block_of[here]]] = True
-        near[own] = False
-        return np.flatnonzero(near)
+            there = doc_ids + offset
+            inside = (there >= 0) & (there < size)
+            there = np.clip(there, 0, size - 1)
+            same = inside & (block_of[there] == block_of[doc_ids])
+            self._neighbours.append((there, same))
+        self._is_row = matcher._rows.is_row[doc_ids]
+
+    def of(self, group: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(holds, has near) for each of `doc_ids`."""
+        if group not in self._cache:
+            self._cache[group] = self._compute(group)
+        return self._cache[group]
+
+    def _compute(self, group: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        matcher, doc_ids = self._matcher, self._doc_ids
+        rows = matcher._rows
+        mark = np.zeros(matcher.index.size, dtype=bool)
+        for term in group:
+            mark[matcher.index.postings(term)] = True
+        own = mark[doc_ids]
+        near = np.zeros(len(doc_ids), dtype=bool)
+        for there, same in self._neighbours:
+            near |= same & mark[there]
+        if rows.columns or rows.subjects:
+            own = own | _marked(len(mark), rows.columns, group)[doc_ids]
+            titled = _marked(len(mark), rows.subjects, group)[doc_ids]
+            near = np.where(self._is_row, titled, near)
+        return own, near & ~own
+
+
+def _marked(size: int, postings: dict[str, np.ndarray], group: frozenset[str]) -> np.ndarray:
+    mark = np.zeros(size, dtype=bool)
+    for term in group:
+        if term in postings:
+            mark[postings[term]] = True
+    return mark

@@ -1,9 +1,10 @@
 """Text analysis and BM25 ranking: pure, deterministic, no I/O.
 
 `analyze` turns text into index terms (lowercase, stopwords out, irregular forms lemmatised by
-simplemma, then Snowball-stemmed by PyStemmer), so "ban"/"banned"/"bans", "sell"/"sold" and
-"Teslas"/"Tesla's" meet. `PassageIndex` scores term lists with BM25 as a sparse-matrix
-product, equal to rank-bm25's scores (rank-bm25 stays the reference the tests compare with).
+simplemma, nouns made from verbs taken back to the verb by `bot.wordforms`, then Snowball-stemmed
+by PyStemmer), so "ban"/"banned"/"bans", "sell"/"sold", "driver"/"drives" and "Teslas"/"Tesla's"
+meet. `PassageIndex` scores term lists with BM25 as a sparse-matrix product, equal to
+rank-bm25's scores (rank-bm25 stays the reference the tests compare with).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 from scipy import sparse
 
 from bot.text_cleanup import without_zero_width
+from bot.wordforms import base_verb
 
 # NLTK's English stopword list (a superset of Snowball's), plus words that only frame a question.
 STOPWORDS = frozenset(
@@ -42,7 +44,10 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
+_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)(?![^\W\d_])|\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*",
+    re.UNICODE,
+)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _STEMMER = Stemmer.Stemmer("english")
@@ -55,6 +60,7 @@ def tokenize(text: str) -> list[str]:
     else:
         text = without_zero_width(text)
         text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+        text = fold_latin(text)
     tokens = _TOKEN.findall(text)
     if _CJK.search(text):
         return _split_cjk_and_apostrophes(tokens)
@@ -80,9 +86,30 @@ def _split_cjk_and_apostrophes(found: list[str]) -> list[str]:
     return tokens
 
 
+def fold_latin(text: str) -> str:
+    """Latin letters without their accents ("Muḥammad" meets "Muhammad"); other scripts, whose
+    marks can change the letter (Japanese kana), are left as they are."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if not ("\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"):
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base or ch
+
+
 def analyze(text: str) -> list[str]:
     """Index terms of `text`: tokens without stopwords, lemmatised and stemmed."""
     return [term for token in tokenize(text) if (term := _term(token))]
+
+
+def term_of(token: str) -> str | None:
+    """The index term of one token from `tokenize` (None for a stopword)."""
+    return _term(token)
 
 
 def plain_tokens(text: str) -> list[str]:
@@ -90,13 +117,48 @@ def plain_tokens(text: str) -> list[str]:
     return text.lower().split()
 
 
+# Number words and ordinals are the numbers they name: "second" meets "number two" and "2nd".
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, words in enumerate(
+        (
+            "zero",
+            "one first",
+            "two second",
+            "three third",
+            "four fourth",
+            "five fifth",
+            "six sixth",
+            "seven seventh",
+            "eight eighth",
+            "nine ninth",
+            "ten tenth",
+            "eleven eleventh",
+            "twelve twelfth",
+        )
+    )
+    for word in words.split()
+}
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
 @lru_cache(maxsize=200_000)
 def _term(token: str) -> str | None:
     if token in STOPWORDS:
         return None
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    if ordinal := _ORDINAL_DIGITS.match(token):
+        return ordinal.group(1)
+    if _THOUSANDS.fullmatch(token):
+        return token.replace(",", "")  # "1,378" meets "1378"
     if token.isdigit() or not token.isascii():
         return token
-    lemma = simplemma.lemmatize(token, lang="en").lower()
+    verb = base_verb(token)
+    if verb in STOPWORDS:
+        verb = None  # "owner" -> "own", a stopword ("their own"): keep the noun
+    lemma = verb or simplemma.lemmatize(token, lang="en").lower()
     return _STEMMER.stemWord(lemma)
 
 

@@ -93,8 +93,9 @@ def test_questions_the_sources_do_not_cover_are_no_match(engine: AnswerEngine, q
 
 def test_no_match_names_the_words_no_source_mentions(engine: AnswerEngine) -> None:
     answer = engine.answer("What's the weather in Tokyo tomorrow?")
-    assert "“weather”" in answer.message and "“tomorrow”" in answer.message
-    assert "Tokyo" not in answer.message
+    assert "“weather”" in answer.message
+    # "tomorrow" only places the question in time: it is not what no source mentions
+    assert "Tokyo" not in answer.message and "tomorrow" not in answer.message
 
 
 def test_a_question_of_only_common_words_is_no_match_with_a_hint(engine: AnswerEngine) -> None:

@@ -93,7 +93,9 @@ def test_seed_ban_versus_production_ending_is_flagged(seeds):
     ]
     found = find_disagreements("Did Japan ban Tesla?", citations)
     assert [sorted(side.n for side in c.sides) for c in found] == [[1, 2]]
-    assert "March 25, 2025" in found[0].explanation and "March 31, 2025" in found[0].explanation
+    # not "different dates": a government ban against Tesla's own account of ending production
+    explanation = found[0].explanation
+    assert "“ban” by Japan" in explanation and "Tesla's own account" in explanation
     assert_sides_are_verbatim(found, citations)
 
 

@@ -45,7 +45,7 @@ def test_a_padded_question_still_cites_the_passage_that_answers(make_sources) ->
 def test_the_terms_looked_up_stop_growing_with_the_question(make_sources) -> None:
     engine = _engine(make_sources)
     half, full = _padded("Did Japan ban Tesla?", 1000), _padded("Did Japan ban Tesla?", 2000)
-    kept_half, kept_full = engine._question_terms(half), engine._question_terms(full)
+    kept_half, kept_full = engine.query_for(half).terms, engine.query_for(full).terms
     assert len(set(analyze(full))) > 2 * len(kept_full)
     assert len(kept_full) == len(kept_half)
     assert {"japan", "tesla", "ban"} <= set(kept_full)

@@ -22,8 +22,9 @@ def test_stopwords_and_question_words_are_removed() -> None:
     assert analyze("What did they say about it, and why?") == ["say"]
 
 
-def test_numbers_keep_their_separators() -> None:
-    assert analyze("just 1,378 units, 90% of 2019") == ["1,378", "unit", "90", "2019"]
+def test_numbers_stay_whole_and_thousands_separators_do_not_matter() -> None:
+    assert analyze("just 1,378 units, 90% of 2019") == ["1378", "unit", "90", "2019"]
+    assert analyze("1378") == analyze("1,378") and analyze("2.5") == ["2.5"]
 
 
 def test_cjk_text_is_indexed_as_bigrams() -> None:

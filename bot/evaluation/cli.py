@@ -9,14 +9,21 @@ from pathlib import Path
 from bot.answer import BM25, AnswerEngine
 from bot.sources import DEFAULT_SOURCES_DIR
 
+# Question sets in the shared/eval format, scored the same way (status, citations, caveat).
+QUESTION_FILES = {"seeds": "seeds-dev.jsonl", "claims": "claims-dev.jsonl"}
+
 
 def run_evaluation(args: argparse.Namespace) -> int:
     data: Path = args.data
     if not data.is_dir():
         print(f"error: data folder not found: {data} (pass --data)", file=sys.stderr)
         return 2
-    if args.suite == "seeds":
-        return _seeds(args.sources or DEFAULT_SOURCES_DIR, data / "eval" / "seeds-dev.jsonl")
+    if args.suite in QUESTION_FILES:
+        questions = getattr(args, "questions", None) or data / "eval" / QUESTION_FILES[args.suite]
+        if not questions.is_file():
+            print(f"error: question file not found: {questions}", file=sys.stderr)
+            return 2
+        return _seeds(args.sources or DEFAULT_SOURCES_DIR, questions)
     if args.suite == "cranfield":
         return _cranfield(data / "data" / "cranfield", args.grid)
     from bot.evaluation.wikicontradict import run_wikicontradict
@@ -25,9 +32,14 @@ def run_evaluation(args: argparse.Namespace) -> int:
 
 
 def _seeds(sources: Path, questions_path: Path) -> int:
-    from bot.evaluation.seeds_dev import load_questions, score, summarise
+    from bot.evaluation.seeds_dev import QuestionFileError, load_questions, score, summarise
 
-    results = score(AnswerEngine.from_folder(sources), load_questions(questions_path))
+    try:
+        questions = load_questions(questions_path)
+    except QuestionFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    results = score(AnswerEngine.from_folder(sources), questions)
     for result in results:
         mark = "ok  " if result.passed else "FAIL"
         print(f"{mark} {result.id}  {result.question.strip()[:60]!r}  {result.detail}")

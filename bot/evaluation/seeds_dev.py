@@ -29,8 +29,25 @@ class QuestionResult:
         return self.status_ok and self.citations_ok is not False and self.caveat_ok is not False
 
 
+class QuestionFileError(ValueError):
+    """A question file that is not in the shared/eval format; the message says where."""
+
+
 def load_questions(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    """One question object a line; each needs `id`, `question` and `expect`."""
+    questions = []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            question = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise QuestionFileError(f"{path.name} line {number}: not JSON ({error.msg})") from None
+        if not isinstance(question, dict) or not {"id", "question", "expect"} <= question.keys():
+            raise QuestionFileError(f"{path.name} line {number}: needs id, question and expect")
+        questions.append(question)
+    return questions
 
 
 def score(engine: AnswerEngine, questions: Iterable[dict[str, Any]]) -> list[QuestionResult]:

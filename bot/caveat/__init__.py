@@ -1,0 +1,182 @@
+"""Caveats: where cited excerpts of different sources disagree about what was asked.
+
+After de Marneffe, Rafferty and Manning, "Finding Contradictions in Text" (ACL 2008): first align
+two clauses on the same statement (shared content words, and for an answer, the words of the
+question), then look for a mismatch on the aligned part: one side negates it (polarity), the two
+use incompatible words (antonym), or they give different numbers or dates for the same thing.
+Hedged or attributed clauses ("analysts estimate", "might", "reportedly") never carry a caveat.
+
+Nothing here decides who is right: a `Contradiction` quotes both sides verbatim and explains the
+collision with a template filled in from those quotes. Pure and deterministic, no I/O.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+
+from bot.answer_types import Citation, Contradiction
+from bot.caveat.clauses import Clause, clauses_of
+from bot.caveat.detectors import Finding, best_finding
+from bot.caveat.focus import asked_by, detectors_for, focused_finding
+from bot.caveat.quantities import dates_in
+from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
+from bot.caveat.wording import (
+    PassageConflict,
+    question_order,
+    surface_word,
+    to_contradiction,
+    to_passage_conflict,
+)
+from bot.lexicon import PREDICATE_FRAMES
+from bot.passages import Passage
+from bot.tables import column_names, subject_of
+
+__all__ = [
+    "MAX_CONTRADICTIONS",
+    "PassageConflict",
+    "find_conflicts_across",
+    "find_disagreements",
+    "find_single_source_claims",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_CONTRADICTIONS = 3
+
+
+def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Contradiction]:
+    """Contradictions between cited excerpts of different sources about what `question` asks.
+
+    Parameters
+    ----------
+    question
+        The user's question; its content words decide which statements are "about what was asked".
+    citations
+        The numbered excerpts of an answer. Excerpts of the same source are never compared.
+
+    Returns
+    -------
+    list[Contradiction]
+        At most `MAX_CONTRADICTIONS`, strongest first, at most one per pair of citations.
+    """
+    focus = content_keys(question)
+    asked = asked_by(question)
+    kinds = detectors_for(asked, question)
+    clauses = {
+        c.n: _clauses_at(c.source.text, c.start, c.end, f"[{c.n}]", c.source.id) for c in citations
+    }
+    best_per_pair: dict[frozenset[str], Finding] = {}
+    for first, second in itertools.combinations(citations, 2):
+        if first.source.id == second.source.id:
+            continue
+        a, b = clauses[first.n], clauses[second.n]
+        # a disagreement on the very thing asked comes before any other between the two
+        finding = focused_finding(asked, question, a, b) or best_finding(a, b, focus, kinds)
+        pair = frozenset((first.source.id, second.source.id))
+        if finding is not None and (
+            pair not in best_per_pair or _rank(finding) > _rank(best_per_pair[pair])
+        ):
+            best_per_pair[pair] = finding
+    findings = sorted(best_per_pair.values(), key=lambda f: -_rank(f))
+    return [to_contradiction(f) for f in findings[:MAX_CONTRADICTIONS]]
+
+
+def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list[Clause]:
+    """Clauses of `text[start:end]`, a table row read with its columns and title."""
+    return clauses_of(
+        text[start:end],
+        label,
+        group,
+        column_names(text, start),
+        subject_of(text, start),
+        _year_before(text, start),
+    )
+
+
+def _year_before(text: str, start: int) -> int | None:
+    """The year of the last full date in the paragraph before `start`."""
+    before = text[text.rfind("\n\n", 0, start) + 1 : start]
+    dates = dates_in(before, tokenize(before))
+    return dates[-1].low // 10000 if dates else None
+
+
+def _rank(finding: Finding) -> float:
+    """Findings on what was asked (name, event, focused date) rank above the general ones."""
+    return finding.score + (10.0 if finding.kind in ("name", "event") else 0.0)
+
+
+def find_single_source_claims(question: str, citations: Sequence[Citation]) -> list[str]:
+    """Notes for a claim of the question that only one of the cited sources bears out.
+
+    When the other cited sources cover the same subject (share a word of the question) but none
+    mentions, say, a ban, the note reads "Only [2] mentions “ban”." The claim is the question's
+    predicate: only words of the predicate families in `bot.lexicon` (ban, sell, cease, expand…)
+    are considered. One note at most, for the question's first such word.
+    """
+    by_source: dict[str, list[Citation]] = {}
+    for citation in citations:
+        by_source.setdefault(citation.source.id, []).append(citation)
+    focus = content_keys(question)
+    if len(by_source) < 2 or not focus:
+        return []
+    keys = {sid: content_keys(" ".join(c.excerpt for c in cs)) for sid, cs in by_source.items()}
+    covering = [sid for sid, k in keys.items() if k & focus]
+    claims = (focus - names_in(question)) & _predicate_keys()
+    for key in sorted(claims, key=lambda k: question_order(question, k)):
+        holders = [sid for sid in covering if key in keys[sid]]
+        others = [sid for sid in covering if sid not in holders]
+        if len(holders) == 1 and others and all(keys[sid] & (focus - {key}) for sid in others):
+            numbers = [c.n for c in by_source[holders[0]] if key in content_keys(c.excerpt)]
+            return [_only_note(numbers, surface_word(question, key))]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _predicate_keys() -> frozenset[str]:
+    words = (word for frame in PREDICATE_FRAMES.values() for word in frame)
+    return frozenset(key_of(word) for word in words)
+
+
+def _only_note(numbers: list[int], word: str) -> str:
+    labels = [f"[{n}]" for n in numbers]
+    if len(labels) == 1:
+        return f"Only {labels[0]} mentions “{word}”; the other sources cited do not."
+    listed = ", ".join(labels[:-1]) + " and " + labels[-1]
+    return f"Only {listed}, all from one source, mention “{word}”; the other sources cited do not."
+
+
+def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
+    """Disagreements between passages of different sources across a whole source set.
+
+    No question narrows the subject, so alignment must be stronger than for an answer. Passages
+    are paired only when they share at least two content words (an inverted index keeps this
+    near-linear on a few hundred passages). Returns one conflict per passage pair, strongest first.
+    """
+    analysed = [
+        _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id) for p in passages
+    ]
+    postings: dict[str, list[int]] = {}
+    for index, clauses in enumerate(analysed):
+        for key in set().union(*(c.keys for c in clauses)) if clauses else ():
+            postings.setdefault(key, []).append(index)
+    shared_counts: dict[tuple[int, int], int] = {}
+    for indices in postings.values():
+        if len(indices) > 50:  # a word in most passages aligns nothing
+            continue
+        for i, j in itertools.combinations(indices, 2):
+            if passages[i].source.id != passages[j].source.id:
+                shared_counts[(i, j)] = shared_counts.get((i, j), 0) + 1
+    conflicts: list[tuple[float, PassageConflict]] = []
+    for (i, j), count in sorted(shared_counts.items()):
+        if count < 2:
+            continue
+        finding = best_finding(analysed[i], analysed[j], frozenset())
+        if finding is not None:
+            conflicts.append(
+                (finding.score, to_passage_conflict(finding, passages[i], passages[j]))
+            )
+    conflicts.sort(key=lambda pair: -pair[0])
+    return [conflict for _, conflict in conflicts]

@@ -1,0 +1,183 @@
+"""Comparisons of two aligned clauses: dates, numbers, polarity and antonyms."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot import caveat_lexicon as lex
+from bot.caveat.clauses import Clause
+from bot.caveat.quantities import Date, Quantity
+from bot.caveat.tokens import key_of
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    score: float
+    first: Clause
+    second: Clause
+    first_span: tuple[int, int]
+    second_span: tuple[int, int]
+    detail: str = ""
+
+
+def best_finding(
+    first: list[Clause],
+    second: list[Clause],
+    focus: frozenset[str],
+    kinds: frozenset[str] = frozenset({"date", "number", "polarity", "antonym"}),
+) -> Finding | None:
+    """The strongest finding of the `kinds` asked for between two excerpts' clauses."""
+    detectors = [d for kind, d in _DETECTORS.items() if kind in kinds]
+    best: Finding | None = None
+    for a, b in itertools.product(first, second):
+        if a.hedged or b.hedged or not _about_the_question(a, b, focus):
+            continue
+        for detector in detectors:
+            finding = detector(a, b, focus)
+            if finding is not None and (best is None or finding.score > best.score):
+                best = finding
+    return best
+
+
+def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
+    """Whether two clauses speak of the same thing, and (given a question) of what was asked.
+
+    They must share a name (a capitalised word inside a clause) or three content words; with a
+    question, a shared word must be one of its words, and together they must cover two of them.
+    """
+    shared = a.keys & b.keys
+    if not (shared & (a.names | b.names) or len(shared) >= 3):
+        return False
+    if not focus:
+        return len(shared) >= 2
+    return bool(shared & focus) and len((a.keys | b.keys) & focus) >= min(2, len(focus))
+
+
+def alignment(a: Clause, b: Clause, focus: frozenset[str]) -> float:
+    """How strongly two clauses speak of the same thing; words of the question count twice."""
+    shared = a.keys & b.keys
+    return len(shared) + len(shared & focus)
+
+
+def _date_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
+    pairs = [(x, y) for x in a.dates for y in b.dates if _same_event(x, y)]
+    if not pairs or any(x.low <= y.high and y.low <= x.high for x, y in pairs):
+        return None  # no comparable dates, or they agree on one
+    x, y = pairs[0]
+    subject = (a.keys & b.keys) - set(lex.DATE_EVENTS)
+    if not subject:
+        return None
+    score = 2.0 + alignment(a, b, focus)
+    return Finding("date", score, a, b, (x.start, x.end), (y.start, y.end))
+
+
+def other_times(a: Clause, b: Clause) -> bool:
+    """Both clauses are dated and no date of one overlaps a date of the other."""
+    return bool(a.dates and b.dates) and not any(
+        x.low <= y.high and y.low <= x.high for x in a.dates for y in b.dates
+    )
+
+
+def _same_event(x: Date, y: Date) -> bool:
+    if x.event and y.event:
+        return x.event == y.event
+    if x.event or y.event:
+        return False
+    return bool(x.window & y.window)
+
+
+def _number_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
+    if other_times(a, b):
+        return None  # figures of two editions, years or seasons are not two answers to one
+    pairs = [(x, y) for x in a.quantities for y in b.quantities if _same_measure(x, y)]
+    if not pairs or any(x.low <= y.high and y.low <= x.high for x, y in pairs):
+        return None
+    heads = {x.unit.lstrip("#") for x, _ in pairs}
+    if not (a.keys & b.keys) - heads:
+        return None
+    x, y = min(pairs, key=lambda p: _distance(p[0], p[1]))
+    score = 2.0 + alignment(a, b, focus)
+    return Finding("number", score, a, b, (x.start, x.end), (y.start, y.end))
+
+
+def _distance(x: Quantity, y: Quantity) -> float:
+    """How far apart two figures are, as a log ratio of their midpoints; never raises.
+
+    Open bounds ("up to 5" is -inf..5, "at least 5" is 5..inf), zero and negative values have no
+    log ratio: they are as far apart as can be, so a pair with two plain figures is chosen first.
+    """
+    a, b = _midpoint(x), _midpoint(y)
+    if a is None or b is None or a <= 0 or b <= 0:
+        return math.inf
+    return abs(math.log(a / b))
+
+
+def _midpoint(q: Quantity) -> float | None:
+    if math.isfinite(q.low) and math.isfinite(q.high):
+        return (q.low + q.high) / 2
+    finite = [v for v in (q.low, q.high) if math.isfinite(v)]
+    return finite[0] if finite else None
+
+
+def _same_measure(x: Quantity, y: Quantity) -> bool:
+    """Same unit or counted thing, and the same denominator ("90% of imported EVs" is not "2%
+    of all cars")."""
+    if x.column and y.column and x.column != y.column:
+        return False  # a table's "Spans" column is not its "Length" column
+    return x.unit == y.unit and x.of_keys == y.of_keys
+
+
+def _polarity_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
+    for neg, pos in ((a, b), (b, a)):
+        collide = (neg.negated - neg.asserted) & (pos.asserted - pos.negated) & pos.keys
+        names = collide & (neg.names | pos.names)
+        if len(names) < 2:
+            collide -= names  # "not in Japan" vs "in Japan" is about Japan only with more in common
+        if not collide or len(neg.keys & pos.keys) < 2:
+            continue
+        token = next(t for t in neg.tokens if t.negated and t.key in collide)
+        other = next(t for t in pos.tokens if t.key == token.key)
+        score = 1.0 + alignment(a, b, focus)
+        return Finding(
+            "polarity", score, neg, pos, (token.start, token.end), (other.start, other.end)
+        )
+    return None
+
+
+@lru_cache(maxsize=1)
+def _antonyms() -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for left, right in lex.ANTONYM_PAIRS:
+        pairs.add((key_of(left), key_of(right)))
+        pairs.add((key_of(right), key_of(left)))
+    return frozenset(pairs)
+
+
+def _antonym_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
+    antonyms = _antonyms()
+    for x in a.tokens:
+        if x.negated or x.key in b.asserted:
+            continue
+        for y in b.tokens:
+            if y.negated or (x.key, y.key) not in antonyms or y.key in a.asserted:
+                continue
+            shared = (a.keys & b.keys) - {x.key, y.key}
+            if len(shared) < 2:
+                continue
+            score = 1.0 + alignment(a, b, focus)
+            return Finding(
+                "antonym", score, a, b, (x.start, x.end), (y.start, y.end), f"{x.text}/{y.text}"
+            )
+    return None
+
+
+_DETECTORS = {
+    "date": _date_conflict,
+    "number": _number_conflict,
+    "polarity": _polarity_conflict,
+    "antonym": _antonym_conflict,
+}

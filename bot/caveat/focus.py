@@ -1,0 +1,356 @@
+"""What a question asks, and the disagreements that answer it.
+
+Two statements only disagree when they answer the same question about the same thing. So the
+question is read first (rules of English question syntax):
+
+- *who*/*whom*/*whose*, "what is the name of…" ask for a name;
+- *when*, "in what year", "which month" ask for a date;
+- *how* + adjective (*how many*, *how large*) or "what is the population/length…" ask for an amount;
+- *where* asks for a place;
+- an auxiliary first (*did*, *is*, *can*…) or a plain statement (a chat claim) asks yes or no;
+- anything else: "other".
+
+and only the comparisons that bear on it are made: a date conflict for a *when* question, a
+figure conflict for a *how many* one; a yes/no question compares dates or figures only when it
+names a date or figure itself. Beside the general detectors, three answer a question directly:
+names that differ for *who*, dates that differ for *when* (aligned on the question's predicate,
+not on a fixed list of events), and for yes/no, one source reporting the question's predicate
+(a ban) where the other reports only a different kind of event by a different actor (an end of
+production announced by the banned party itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
+from functools import lru_cache
+
+from bot import caveat_lexicon as lex
+from bot.caveat.clauses import Clause
+from bot.caveat.detectors import Finding, alignment, other_times
+from bot.caveat.quantities import Date
+from bot.caveat.tokens import Token, is_content, key_of, tokenize
+from bot.lexicon import PREDICATE_FRAMES
+from bot.wordforms import is_modifier, word_classes
+
+
+class Asked(StrEnum):
+    WHO = "who"
+    WHEN = "when"
+    AMOUNT = "amount"
+    WHERE = "where"
+    YES_NO = "yes/no"
+    OTHER = "other"
+
+
+_AUXILIARIES = frozenset(
+    """did does do is was are were has have had can could will would should shall may might
+    must isn't wasn't aren't weren't doesn't didn't hasn't haven't can't won't""".split()
+)
+_WH = frozenset("what which who whom whose when where why how".split())
+# Nouns that name a measure: "what is the population of…" asks for an amount.
+_MEASURES = frozenset(
+    """population number size length height width depth area weight mass salinity temperature
+    distance speed cost price age count total amount percentage share rate capacity volume
+    range altitude elevation diameter duration budget revenue salary attendance""".split()
+)
+_NAMING = frozenset("name names called title".split())
+_DATE_NOUNS = frozenset("year month date day decade century".split())
+_AGENT_MARKER = "by"
+_COPULA = frozenset("was were is are".split())
+_AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
+_NEAR = 6
+_NEAR_ANSWER = 12
+
+
+def asked_by(question: str) -> Asked:
+    """What the question's last sentence asks for (a preamble before it only sets the scene)."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if tokenize(s)]
+    last = sentences[-1] if sentences else question
+    words = [t.lower for t in tokenize(last)]
+    if not words:
+        return Asked.OTHER
+    if not last.rstrip().endswith("?") and not set(words) & _WH:
+        return Asked.YES_NO  # a claim stated plainly: is it so?
+    first_wh = next((i for i, w in enumerate(words) if w in _WH), None)
+    if first_wh is None:
+        return Asked.YES_NO if words[0] in _AUXILIARIES else Asked.OTHER
+    wh, rest = words[first_wh], words[first_wh + 1 : first_wh + 5]
+    if words[0] in _AUXILIARIES and first_wh > 2:
+        return Asked.YES_NO  # "Did X say who…": still a yes/no question
+    if wh in ("who", "whom", "whose") or (wh in ("what", "which") and set(rest) & _NAMING):
+        return Asked.WHO
+    if wh == "when" or (wh in ("what", "which") and rest[:1] and rest[0] in _DATE_NOUNS):
+        return Asked.WHEN
+    if wh == "how" and rest[:1] and rest[0] not in ("did", "does", "do", "is", "was", "can"):
+        return Asked.AMOUNT
+    if wh in ("what", "which") and set(rest) & _MEASURES:
+        return Asked.AMOUNT
+    if wh == "where":
+        return Asked.WHERE
+    return Asked.OTHER
+
+
+def detectors_for(asked: Asked, question: str) -> frozenset[str]:
+    """The general comparisons that bear on what is asked."""
+    general = {"polarity", "antonym"}
+    if asked is Asked.WHEN:
+        return frozenset(general | {"date"})
+    if asked is Asked.AMOUNT:
+        return frozenset(general | {"number"})
+    if asked is Asked.YES_NO:
+        tokens = tokenize(question)
+        if any(t.lower in lex.MONTHS or re.fullmatch(r"1\d{3}|20\d\d", t.text) for t in tokens):
+            general.add("date")
+        if any(t.lower[0].isdigit() or t.lower in lex.NUMBER_WORDS for t in tokens):
+            general.add("number")
+        return frozenset(general)
+    if asked in (Asked.WHO, Asked.WHERE):
+        return frozenset(general)
+    return frozenset(general | {"date", "number"})
+
+
+def focused_finding(
+    asked: Asked, question: str, first: list[Clause], second: list[Clause]
+) -> Finding | None:
+    """A disagreement on the very thing asked, between the clauses of two excerpts."""
+    if asked is Asked.WHO:
+        return _best(first, second, question, _name_conflict)
+    if asked is Asked.WHEN:
+        return _best(first, second, question, _asked_date_conflict)
+    if asked is Asked.YES_NO:
+        return _other_event(question, first, second) or _other_event(question, second, first)
+    return None
+
+
+def _best(
+    first: list[Clause],
+    second: list[Clause],
+    question: str,
+    detector: Callable[[str, Clause, Clause], Finding | None],
+) -> Finding | None:
+    best: Finding | None = None
+    for a in first:
+        for b in second:
+            if a.hedged or b.hedged:
+                continue
+            finding = detector(question, a, b)
+            if finding is not None and (best is None or finding.score > best.score):
+                best = finding
+    return best
+
+
+# --- who -----------------------------------------------------------------------------------
+
+
+def _question_parts(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(names, other content keys) of the question: what it is about and what it asks of it."""
+    tokens = tokenize(question)
+    content = [t for t in tokens if is_content(t) and t.lower not in _WH and not _shouted(t)]
+    names = frozenset(t.key for t in content[1:] if t.text[0].isupper()) | frozenset(
+        t.key for t in content[:1] if t.text[0].isupper() and t.lower not in _AUXILIARIES
+    )
+    content += [t for t in tokens if _shouted(t)]
+    others = frozenset(t.key for t in content) - names - _asking_keys()
+    return names, others
+
+
+def _shouted(token: Token) -> bool:
+    """A dictionary word in capitals ("BANNED") is emphasis, not a name."""
+    return len(token.text) > 1 and token.text.isupper() and bool(word_classes(token.lower))
+
+
+@lru_cache(maxsize=1)
+def _asking_keys() -> frozenset[str]:
+    return frozenset(key_of(w) for w in _NAMING | _DATE_NOUNS | {"name", "year", "time"})
+
+
+def _covers(clause: Clause, names: frozenset[str], others: frozenset[str]) -> bool:
+    """The clause speaks of the question's subject (a name of it, or all of it) and its topic."""
+    return bool(clause.keys & names or not names) and bool(_family(others) & clause.keys)
+
+
+def _name_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
+    names, others = _question_parts(question)
+    if not others or not (_covers(a, names, others) and _covers(b, names, others)):
+        return None
+    if names and not (a.keys & b.keys & names):
+        return None
+    if other_times(a, b):
+        return None  # the 2017 manager and the 2019 one are not two answers
+    first, second = _answer_names(a, names, others), _answer_names(b, names, others)
+    if not first or not second:
+        return None
+    if {k for _, keys in first for k in keys} & {k for _, keys in second for k in keys}:
+        return None  # a name in common: they may well agree
+    x, y = first[0][0], second[0][0]
+    score = 2.0 + alignment(a, b, names | others)
+    return Finding("name", score, a, b, x, y)
+
+
+def _answer_names(
+    clause: Clause, names: frozenset[str], others: frozenset[str]
+) -> list[tuple[tuple[int, int], frozenset[str]]]:
+    """Runs of capitalised words near the question's topic that the question does not name."""
+    tokens = clause.tokens
+    topic = [i for i, t in enumerate(tokens) if t.key in _family(others)]
+    runs: list[list[int]] = []
+    for i, token in enumerate(tokens):
+        capital = token.text[:1].isupper() and token.lower not in lex.MONTHS
+        if capital and i > 0 and token.key not in names and is_content(token):
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        elif capital and runs and runs[-1][-1] == i - 1 and token.key in names:
+            runs[-1].append(i)  # "Paul Seadlund": a first name before the family's name
+    found = []
+    for run in runs:
+        distance = min((min(abs(i - j) for i in run) for j in topic), default=_NEAR_ANSWER + 1)
+        keys = frozenset(tokens[i].key for i in run) - names
+        if distance <= _NEAR_ANSWER and keys and _answers(clause, run, topic):
+            found.append((distance, (tokens[run[0]].start, tokens[run[-1]].end), keys))
+    found.sort(key=lambda item: item[0])
+    return [(span, keys) for _, span, keys in found]
+
+
+def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
+    """Whether a name stands where English puts who did or is something: after "by" or a copula
+    ("given by Gregory Corso", "the manager was Maxi Curran"), right after or in apposition to
+    the topic word ("his father, Paul Seadlund"), or as the subject before a copula."""
+    tokens = clause.tokens
+    first, last = run[0], run[-1]
+    before = tokens[first - 1] if first > 0 else None
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    if before is not None and (before.lower in _AGENT_OR_COPULA or first - 1 in topic):
+        return True
+    return after is not None and after.lower in _COPULA
+
+
+# --- when ----------------------------------------------------------------------------------
+
+
+def _asked_date_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
+    names, others = _question_parts(question)
+    if not a.dates or not b.dates or not others:
+        return None
+    if not (a.keys & b.keys & names):
+        return None
+    if not (_covers(a, names, others) and _covers(b, names, others)):
+        return None
+    x, y = _date_near(a, others), _date_near(b, others)
+    if x.low <= y.high and y.low <= x.high:
+        return None
+    if x.event and y.event and x.event != y.event:
+        return None  # a birth and a death are not two answers to one "when"
+    score = 2.0 + alignment(a, b, names | others)
+    return Finding("date", score, a, b, (x.start, x.end), (y.start, y.end))
+
+
+def _date_near(clause: Clause, others: frozenset[str]) -> Date:
+    topic = [t.start for t in clause.tokens if t.key in _family(others)]
+    return min(clause.dates, key=lambda d: min((abs(d.start - p) for p in topic), default=0))
+
+
+# --- yes/no: the predicate asked about against another kind of event -------------------------
+
+
+def _other_event(question: str, first: list[Clause], second: list[Clause]) -> Finding | None:
+    """`first` reports the question's predicate (a ban) by one actor; `second` never does, and
+    reports instead another kind of event about the same subject (an end, a sale) by another."""
+    names, _ = _question_parts(question)
+    # a prohibition is imposed by one party on another: the contrast with an account of the
+    # other party's own doing ("the ban started": the event is the ban, "started" its aspect)
+    asked = {t.key for t in tokenize(question)} & _prohibition()
+    if not asked or not names:
+        return None
+    frame = _prohibition()
+    if any(frame & c.keys for c in second):
+        return None  # the other source speaks of the same kind of event: no contrast here
+    reports = [
+        (c, t)
+        for c in first
+        if not c.hedged
+        for t in c.tokens
+        if t.key in frame and not t.negated and not is_modifier(t.lower)
+    ]
+    others = [
+        (c, t)
+        for c in second
+        if not c.hedged and c.keys & names
+        for t in c.tokens
+        if t.key in _all_frames() and not t.negated and not is_modifier(t.lower)
+    ]
+    best: Finding | None = None
+    for clause, word in reports:
+        agent = _agent(clause, word, names)
+        if agent is None or not (clause.keys & names):
+            continue
+        for other, event in others:
+            actor = _agent(other, event, names)
+            if actor is None or actor.key == agent.key or not (clause.keys & other.keys & names):
+                continue
+            score = 1.5 + alignment(clause, other, names)
+            if best is None or score > best.score:
+                who, by = _bare(agent.text), _bare(actor.text)
+                detail = f"{word.text}|{who}|{by}|{_own(question, word, actor)}"
+                span_a, span_b = (word.start, word.end), (event.start, event.end)
+                best = Finding("event", score, clause, other, span_a, span_b, detail)
+    return best
+
+
+def _agent(clause: Clause, word: Token, names: frozenset[str]) -> Token | None:
+    """Who does it: a name after "by" following the word (a passive), else the clause's first
+    name, its subject in English word order ("Japan has imposed a ban", "Tesla has announced
+    that production will cease"). A capital that only opens the clause is not a name."""
+    tokens = list(clause.tokens)
+    at = tokens.index(word)
+    for i in range(at + 1, min(len(tokens) - 1, at + _NEAR)):
+        if tokens[i].lower == _AGENT_MARKER and tokens[i + 1].text[:1].isupper():
+            return tokens[i + 1]
+    for i, token in enumerate(tokens[:at]):
+        if not token.text[:1].isupper() or not is_content(token) or token.lower in lex.MONTHS:
+            continue
+        if i > 0 or token.key in names:
+            return token
+    return None
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"['’]s$", "", name)
+
+
+def _own(question: str, word: Token, actor: Token) -> str:
+    """ "own" when the other actor is what the question's predicate applies to (its object)."""
+    tokens = tokenize(question)
+    frames = _frame_of()
+    position = next((i for i, t in enumerate(tokens) if t.key in frames), None)
+    after = {t.key for t in tokens[position + 1 :]} if position is not None else set()
+    return "own" if actor.key in after else ""
+
+
+@lru_cache(maxsize=1)
+def _frame_of() -> dict[str, frozenset[str]]:
+    own: dict[str, frozenset[str]] = {}
+    for words in PREDICATE_FRAMES.values():
+        frame = frozenset(key_of(w) for w in words)
+        for key in frame:
+            own[key] = own.get(key, frozenset()) | frame
+    return own
+
+
+@lru_cache(maxsize=1)
+def _prohibition() -> frozenset[str]:
+    return frozenset(key_of(w) for w in PREDICATE_FRAMES["prohibition"])
+
+
+@lru_cache(maxsize=1)
+def _all_frames() -> frozenset[str]:
+    return frozenset(_frame_of())
+
+
+def _family(keys: frozenset[str]) -> frozenset[str]:
+    """Keys with the words of their predicate frames (*enter* with *start*, *begin*…)."""
+    frames = _frame_of()
+    return keys.union(*(frames.get(k, frozenset()) for k in keys))

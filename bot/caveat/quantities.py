@@ -1,0 +1,263 @@
+"""Numbers with their qualifier, range, unit or counted thing, and dates with their event."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot import caveat_lexicon as lex
+from bot.caveat.tokens import Token, is_content
+from bot.caveat.units import to_base
+
+_APPROXIMATE_TOLERANCE = 0.05
+_NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
+_MONTH = "|".join(sorted(lex.MONTHS, key=len, reverse=True))
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<y>1\d{3}|20\d{2})"
+_DATE_PATTERNS = (
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH})\b\.?,?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<m>{_MONTH})\b\.?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<m>{_MONTH})\b\.?,?\s+(?:of\s+)?{_YEAR}\b", re.IGNORECASE),
+    re.compile(r"\b(?:(?P<q>early|mid|late)[\s-]+)?(?P<decade>1\d{2}|20\d)0s\b", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,$€£¥-]){_YEAR}(?![\w%]|[.,]\d)"),
+)
+_DAY_MONTH_PATTERNS = (
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<m>{_MONTH})\b\.?\s+{_DAY}\b(?!\s*,?\s*\d)", re.IGNORECASE),
+)
+_LIFESPAN = re.compile(r"\(\s*[^()]*?\b(1\d{3}|20\d{2})\s*[–—-]\s*[^()]*?\b(1\d{3}|20\d{2})\b")
+_PREPOSITIONS_BEFORE_YEAR = frozenset(
+    ["in", "on", "since", "from", "until", "till", "by", "of", "to", "between", "and", "c", "circa"]
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    low: float
+    high: float
+    unit: str
+    of_keys: frozenset[str]
+    start: int
+    end: int
+    column: str = ""  # a table's column (or an infobox line's name) the figure belongs to
+
+
+@dataclass(frozen=True)
+class Date:
+    low: int
+    high: int
+    event: str | None
+    window: frozenset[str]
+    start: int
+    end: int
+
+
+def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> tuple[Date, ...]:
+    """Dates in a clause. A day and month with no year ("On 25 February") take `year`, the
+    year the text last gave, as a reader does; without one they are no date."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            bounds = _date_bounds(match, text)
+            if bounds is not None:
+                taken.append(span)
+                found.append((span[0], span[1], *bounds))
+    for pattern in _DAY_MONTH_PATTERNS if year is not None else ():
+        for match in pattern.finditer(text):
+            span = match.span()
+            day, month = int(match.group("d")), lex.MONTHS[match.group("m").lower()]
+            if any(s < span[1] and span[0] < e for s, e in taken) or not 1 <= day <= 31:
+                continue
+            taken.append(span)
+            found.append((span[0], span[1], *([(year * 100 + month) * 100 + day] * 2)))
+    lifespan = _lifespan_events(text)
+    dates = []
+    for start, end, low, high in sorted(found):
+        event = lifespan.get(start) or _event_before(tokens, start)
+        dates.append(Date(low, high, event, _window(tokens, start, end), start, end))
+    return tuple(dates)
+
+
+def _date_bounds(match: re.Match[str], text: str) -> tuple[int, int] | None:
+    groups = match.groupdict()
+    if groups.get("decade"):
+        first = int(groups["decade"]) * 10
+        offset = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}.get(
+            (groups.get("q") or "").lower(), (0, 9)
+        )
+        return (first + offset[0]) * 10000 + 101, (first + offset[1]) * 10000 + 1231
+    year = int(groups["y"])
+    if not groups.get("m"):
+        if not _plausible_year(text, match.start()):
+            return None
+        return year * 10000 + 101, year * 10000 + 1231
+    month = lex.MONTHS[groups["m"].lower()]
+    if groups.get("d"):
+        day = int(groups["d"])
+        if not 1 <= day <= 31:
+            return None
+        return (year * 100 + month) * 100 + day, (year * 100 + month) * 100 + day
+    return (year * 100 + month) * 100 + 1, (year * 100 + month) * 100 + 31
+
+
+def _plausible_year(text: str, start: int) -> bool:
+    """A bare four-digit number is a year unless it follows a name ("Office 2013")."""
+    before = text[:start].rstrip()
+    previous = re.search(r"([\w.]+)\W*$", before)
+    if previous is None or before.endswith(("(", ",", "–", "—", "-")):
+        return True
+    word = previous.group(1).rstrip(".")
+    if word.lower() in _PREPOSITIONS_BEFORE_YEAR or word.lower() in lex.MONTHS:
+        return True
+    return not word[:1].isupper()
+
+
+def _lifespan_events(text: str) -> dict[int, str]:
+    """Dates inside "(8 September 1838 – 2 March 1881)": a birth and a death."""
+    events: dict[int, str] = {}
+    for match in _LIFESPAN.finditer(text):
+        inner = match.group()
+        split = re.search(r"\d\s*[–—-]\s*", inner)
+        if split is None:
+            continue
+        events[match.start()] = "birth"
+        # The birth date starts after "(", possibly after words ("born ..."): map both positions.
+        birth_start = re.search(r"\d|" + _MONTH, inner[1:], re.IGNORECASE)
+        if birth_start is not None:
+            events[match.start() + 1 + birth_start.start()] = "birth"
+        death_start = match.start() + split.end()
+        events[death_start] = "death"
+    return events
+
+
+def _event_before(tokens: tuple[Token, ...], start: int) -> str | None:
+    """The event word nearest before a date in its clause ("died on", "was banned ... from")."""
+    before = [t for t in tokens if t.end <= start]
+    for token in reversed(before):
+        event = lex.DATE_EVENTS.get(token.lower) or lex.DATE_EVENTS.get(token.key)
+        if event:
+            return event
+    return None
+
+
+def _window(tokens: tuple[Token, ...], start: int, end: int) -> frozenset[str]:
+    before = [t for t in tokens if t.end <= start][-6:]
+    after = [t for t in tokens if t.start >= end][:3]
+    return frozenset(t.key for t in before + after if is_content(t))
+
+
+def quantities_in(
+    text: str, tokens: tuple[Token, ...], dates: tuple[Date, ...]
+) -> tuple[Quantity, ...]:
+    quantities: list[Quantity] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        value = number_value(token)
+        if value is None or any(d.start <= token.start < d.end for d in dates):
+            i += 1
+            continue
+        quantity, i = _read_quantity(text, tokens, i, value)
+        if quantity is not None:
+            quantities.append(quantity)
+    return tuple(quantities)
+
+
+def number_value(token: Token) -> float | None:
+    if token.lower in lex.NUMBER_WORDS:
+        return float(lex.NUMBER_WORDS[token.lower])
+    if not _NUMERIC.fullmatch(token.text):
+        return None
+    digits = token.text
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")
+    elif "," in digits:
+        digits = digits.replace(",", ".", 1).replace(",", "")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def _half_last_digit(number: str) -> float:
+    """Half a unit of the last decimal written ("1.4" -> 0.05); 0 for whole numbers, whose
+    trailing zeros may or may not be exact."""
+    match = re.fullmatch(r"[\d,]*\.(\d+)", number)
+    return 0.5 * 10 ** -len(match.group(1)) if match else 0.0
+
+
+def _read_quantity(
+    text: str, tokens: tuple[Token, ...], i: int, value: float
+) -> tuple[Quantity | None, int]:
+    """Read a number at `tokens[i]` with its qualifier, range, multiplier and unit or head noun."""
+    lowers = [t.lower for t in tokens]
+    # "1.4" says its precision: anything from 1.35 to 1.45 was rounded to it
+    half = _half_last_digit(tokens[i].text)
+    low, high = value - half, value + half
+    j = i + 1
+    if j < len(tokens) and lowers[j] in lex.MULTIPLIERS:
+        scale = lex.MULTIPLIERS[lowers[j]]
+        low, high = low * scale, high * scale
+        j += 1
+    # A range "0.2-0.3", "1.5 to 3.8", "between 1.5 and 3.8".
+    if j < len(tokens):
+        gap = text[tokens[j - 1].end : tokens[j].start]
+        nxt = number_value(tokens[j])
+        if nxt is not None and re.fullmatch(r"\s*[-–—]\s*", gap) and nxt > value:
+            high = nxt
+            j += 1
+        elif (
+            lowers[j] in ("to", "and")
+            and j + 1 < len(tokens)
+            and (nxt2 := number_value(tokens[j + 1])) is not None
+            and (lowers[j] == "to" or (i > 0 and lowers[i - 1] == "between"))
+        ):
+            high = nxt2
+            j += 2
+    unit = ""
+    if i > 0 and tokens[i - 1].text in lex.CURRENCY_SIGNS:
+        unit = lex.UNITS[tokens[i - 1].text]
+    elif j < len(tokens) and lowers[j] in lex.UNITS and (lowers[j] != "in" or unit):
+        unit = lex.UNITS[lowers[j]]
+        j += 1
+    elif j < len(tokens):
+        unit = _head_noun(tokens, j)
+    if not unit:
+        return None, j
+    low, high = _widen(lowers[max(0, i - 2) : i], low, high)
+    low, high, unit = to_base(low, high, unit)
+    quantity = Quantity(low, high, unit, _of_keys(tokens, j), tokens[i].start, tokens[j - 1].end)
+    return quantity, j
+
+
+def _head_noun(tokens: tuple[Token, ...], j: int) -> str:
+    """The counted thing after a number ("four survivors", "thirteen of the fifteen survivors")."""
+    for token in tokens[j : j + 4]:
+        if number_value(token) is not None:
+            continue
+        if is_content(token):
+            return "#" + token.key
+    return ""
+
+
+def _of_keys(tokens: tuple[Token, ...], j: int) -> frozenset[str]:
+    """The denominator of a share: "90% of imported EVs" -> {import, ev}."""
+    if j < len(tokens) and tokens[j].lower == "of":
+        return frozenset(t.key for t in tokens[j + 1 : j + 4] if is_content(t))
+    return frozenset()
+
+
+def _widen(qualifier: list[str], low: float, high: float) -> tuple[float, float]:
+    """Turn a qualified value into an interval: "about 5", "at least 5", "up to 5"."""
+    if set(qualifier[-1:]) & lex.APPROXIMATE:
+        return low * (1 - _APPROXIMATE_TOLERANCE), high * (1 + _APPROXIMATE_TOLERANCE)
+    if any(tuple(qualifier[-len(p) :]) == p for p in lex.OPEN_ABOVE):
+        return low, math.inf
+    if any(tuple(qualifier[-len(p) :]) == p for p in lex.OPEN_BELOW):
+        return -math.inf, high
+    return low, high

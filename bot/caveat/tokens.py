@@ -1,0 +1,68 @@
+"""Tokens of a caveat clause: words, numbers and signs with their comparison keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot import caveat_lexicon as lex
+from bot.retrieval import analyze
+
+_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?(?!\w)"
+    r"|[^\W\d_](?:\w|['’\-](?=[^\W\d_]))*"
+    r"|[%$€£¥]"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    lower: str
+    key: str
+    start: int
+    end: int
+    negated: bool = False
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        tokens.append(Token(word, lower, key_of(lower), match.start(), match.end()))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=100_000)
+def key_of(lower: str) -> str:
+    """The comparison key of a lowercased token: lemma-stem, stopwords kept as themselves."""
+    lower = lex.DEMONYMS.get(lower, lower)
+    folded = "".join(
+        ch for ch in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(ch)
+    )
+    terms = analyze(folded)
+    return terms[0] if terms else lower
+
+
+def names_in(text: str) -> frozenset[str]:
+    """Keys of capitalised words that do not open the text: the names in it."""
+    tokens = tokenize(text)
+    return frozenset(t.key for t in tokens[1:] if is_content(t) and t.text[0].isupper())
+
+
+def content_keys(text: str) -> frozenset[str]:
+    return frozenset(t.key for t in tokenize(text) if is_content(t))
+
+
+def is_content(token: Token) -> bool:
+    return (
+        token.lower not in lex.STOPWORDS
+        and token.lower not in lex.MONTHS
+        and not token.lower[0].isdigit()
+        and token.lower not in lex.NEGATION_CUES
+        and len(token.lower) > 1
+        and token.lower not in lex.HEDGE_WORDS
+    )

@@ -1,0 +1,99 @@
+"""Words that frame a claim rather than state it, by class of English.
+
+A chat message wraps its claim in words that say how the writer came by it or feels about it:
+"I *heard* Japan banned Tesla *last week*, *apparently*, *lol*". No source needs to use them for
+the claim to be checked, so they must not count against a passage. Each class below is a closed
+class (or a productive pattern) of English, not a list of topic words:
+
+- interjections and chat particles (*lol*, *wow*, *omg*, *tbh*), indefinite pronouns and the
+  way a message calls its readers (*everyone*, *y'all*);
+- discourse markers, evidential and hedging adverbs (*apparently*, *basically*, *allegedly*);
+- verbs of reporting, perceiving and believing (*heard*, *said*, *think*, *seems*);
+- deictic time: expressions that place the report in time relative to now (*yesterday*,
+  *anymore*, *last week*, *three days ago*, *next month*);
+- the future and modal periphrases of chat (*gonna*, *going to*) and light verbs, whose
+  meaning is in the words around them (*came*, *got*, *happened*);
+- the measure a question asks for: *how* + adjective or adverb (*how many*, *how long*),
+  *which*/*what* + a unit of time (*in which year*), "what is the *name* of".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.wordforms import word_classes
+
+INTERJECTIONS = frozenset(
+    """lol lmao lmfao rofl omg omfg wow whoa woah haha hahaha hah heh hehe hmm hm huh ugh
+    ooh oh ah aha yay yeah yea yep yup nope nah ok okay k wtf wth smh tbh imo imho fyi btw
+    idk ikr iirc afaik lmk pls plz thx ty bruh bro dude guys folks yo hey hi hello oops
+    damn dang gosh jeez meh welp rip fr ngl istg""".split()
+)
+# Indefinite pronouns, also how a chat message calls its readers ("@everyone").
+INDEFINITE_PRONOUNS = frozenset(
+    """everyone everybody someone somebody anyone anybody nobody everything nothing y'all
+    yall""".split()
+)
+
+DISCOURSE_AND_HEDGES = frozenset(
+    """apparently reportedly allegedly supposedly seemingly evidently obviously clearly
+    basically literally honestly seriously totally definitely probably possibly maybe
+    perhaps surely certainly truly indeed anyway anyways anyhow kinda sorta somehow like
+    well true false right wrong correct rumor rumour rumors rumours news real officially
+    essentially practically virtually pretty quite rather fairly wait""".split()
+)
+
+REPORTING_VERBS = frozenset(
+    """hear heard hears hearing say says said saying tell tells told telling think thinks
+    thought believe believes believed guess guessed reckon reckons suppose supposed wonder
+    wondering wondered seem seems seemed appear appears appeared know knows knew read
+    see saw seen""".split()
+)
+
+DEICTIC_TIME = frozenset(
+    """yesterday today tonight tomorrow now nowadays currently recently lately soon anymore
+    ago once earlier""".split()
+)
+# "last week", "next month", "this year": a deictic determiner before a unit of time.
+_DEICTIC_DETERMINERS = frozenset("last next this past coming previous few couple".split())
+TIME_UNITS = frozenset(
+    """second seconds minute minutes hour hours day days night nights week weeks weekend
+    weekends month months year years decade decades morning evening afternoon""".split()
+)
+_NUMBER_WORDS = frozenset(
+    "a an one two three four five six seven eight nine ten several many few couple".split()
+)
+
+_NAMING = frozenset("name names called".split())
+_QUANTIFIERS = frozenset("many much few little".split())
+_WH = frozenset("which what whose".split())
+CHAT_FUTURE = frozenset("gonna wanna gotta".split())
+# Light verbs: their meaning is in the words around them ("came to the festival").
+LIGHT_VERBS = frozenset(
+    """come came comes coming go goes went gone get gets got gotten getting take takes took
+    taken taking give gives gave given giving happen happens happened happening become
+    becomes became""".split()
+)
+
+
+def framing_positions(tokens: Sequence[str]) -> set[int]:
+    """Indexes of `tokens` (lowercase, from `retrieval.tokenize`) that only frame the claim."""
+    framing: set[int] = set()
+    single = (
+        INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME
+    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS)
+    for i, token in enumerate(tokens):
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in single or (token == "going" and after == "to"):
+            framing.add(i)
+        elif token in _NAMING and _WH & set(tokens[max(0, i - 4) : i]):
+            framing.add(i)  # "what is the name of…": the answer is a name, not about names
+        elif before == "how" and (token in _QUANTIFIERS or word_classes(token) & {"ADJ", "ADV"}):
+            framing.add(i)  # "how many", "how long ago": the measure asked for
+        elif token in TIME_UNITS and (before in _WH or i - 2 in framing and before == "and"):
+            framing.add(i)  # "in which year and month": the kind of date asked for
+        elif token in TIME_UNITS and (before in _DEICTIC_DETERMINERS or after == "ago"):
+            # "last week", "next month"; "three days ago" also drops its number word
+            framing.update((i - 1, i) if before in _DEICTIC_DETERMINERS | _NUMBER_WORDS else (i,))
+    return framing

@@ -1,0 +1,308 @@
+"""What a question asks about, as weighted terms and the terms a passage cannot do without.
+
+Built once per question from its tokens and a few facts about the sources (which terms they use,
+which they write as names, which numbers they hold). Rules, all of English rather than of a topic:
+
+- words that only frame the claim (`bot.framing`) are left out: "last week" vetoes nothing;
+- each remaining word weighs its IDF; an adjective or adverb and nothing else (*biggest*) weighs
+  half, since it qualifies what the question is about rather than naming it;
+- names the sources know (words they write capitalised; not acronyms, which a source may spell
+  out; consecutive ones are one name, met by any part) must be in the passage or the sentences
+  around it, at least 40% of their weight:
+  "Toyota bought Tesla" is not answered by a passage about Tesla alone;
+- a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
+  weighs like any word no source uses, the most, and the no_match message names it;
+- a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
+  frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
+  not a purchase;
+- a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
+  not "14th Street", a name) must be in the passage itself: a
+  question about one edition is not answered by another's;
+- "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
+- sentences before the question itself only set the scene: their words weigh less and
+  require nothing; in a yes/no question or a claim, a figure or date is the value asserted and
+  weighs half, since the source that disagrees gives another;
+- a number marked approximate ("about 1,400") is met by one within 10% (1,378).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.caveat.focus import Asked, asked_by
+from bot.framing import framing_positions
+from bot.lexicon import PREDICATE_FRAMES
+from bot.retrieval import STOPWORDS, analyze, fold_latin, term_of, tokenize
+from bot.wordforms import is_modifier, word_classes
+
+MODIFIER_WEIGHT = 0.5
+# Words of sentences before the question itself ("X, also called Y, is a politician. Was Y born
+# in 1967?") set the scene: they weigh this much and require nothing.
+PREAMBLE_WEIGHT = 0.3
+# In a yes/no question or a claim, a figure or date is the value asserted ("born on 8 December
+# 1967?"): the source that gives another value is the one to find, so it weighs half.
+VALUE_WEIGHT = 0.5
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+# The noun that names what "how + adjective" asks for ("how long" -> length).
+MEASURE_NOUNS = {
+    "long": "length",
+    "tall": "height",
+    "high": "height",
+    "wide": "width",
+    "deep": "depth",
+    "far": "distance",
+    "big": "size",
+    "large": "size",
+    "heavy": "weight",
+    "old": "age",
+    "many": "number",
+}
+MIN_NAME_SHARE = 0.4
+APPROXIMATE_TOLERANCE = 0.10
+_APPROXIMATORS = frozenset(
+    "about around roughly nearly almost approximately some over under circa like".split()
+)
+_DETERMINERS = frozenset(
+    "the a an this that these those his her its their our my your any no every each".split()
+)
+# What a demonym adds to its place name, as Snowball stems show it: Japan-es(e), India-n.
+_DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
+
+
+@dataclass
+class Query:
+    """A question's terms with weights, what meets each one, and what a passage must hold."""
+
+    terms: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    # term -> passage terms that meet it (itself, its predicate family, near numbers)
+    matches: dict[str, frozenset[str]] = field(default_factory=dict)
+    # each group: the passage (or its neighbours) must hold at least one of these terms
+    required: list[frozenset[str]] = field(default_factory=list)
+    # each group: the passage itself must hold one (the claim's predicate, not a neighbour's)
+    required_own: list[frozenset[str]] = field(default_factory=list)
+    # term -> how the question's own sentence writes it (for messages)
+    words: dict[str, str] = field(default_factory=dict)
+    unknown_names: list[str] = field(default_factory=list)
+    # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
+    names: dict[str, float] = field(default_factory=dict)
+    name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the question analysis needs to know about the indexed sources."""
+
+    document_frequency: Callable[[str], int]
+    idf: Callable[[str], float]
+    names: Collection[str]
+    numbers: Mapping[str, float]
+    frame_of: Mapping[str, frozenset[str]]
+    # names by their first four letters, where a demonym shares them (Japan, Japanese)
+    names_by_prefix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def names_by_prefix(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for name in names:
+        index.setdefault(name[:4], []).append(name)
+    return {prefix: tuple(group) for prefix, group in index.items()}
+
+
+def build_query(text: str, facts: SourceFacts) -> Query:
+    preamble, asked = _split_preamble(text)
+    # the question first, so a word it shares with the preamble counts as the question's
+    question_tokens, scene_tokens = tokenize(asked), tokenize(preamble)
+    tokens = question_tokens + scene_tokens
+    scene = len(question_tokens)  # tokens from this index on only set the scene
+    framing = framing_positions(question_tokens) | {
+        scene + i for i in framing_positions(scene_tokens)
+    }
+    surface = surface_words(text)
+    claim = asked_by(asked) is Asked.YES_NO
+    query = Query()
+    approximate = False
+    run_head, previous_name = "", -2
+    predicates: list[frozenset[str]] = []
+    for i, token in enumerate(tokens):
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if i in framing:
+            if before == "how" and token in MEASURE_NOUNS:
+                _add_measure(query, MEASURE_NOUNS[token], facts)  # "how long" asks a length
+            continue
+        if token in _APPROXIMATORS:
+            approximate = True
+        term = term_of(token)
+        if not term or term in query.weights:
+            continue
+        known = facts.document_frequency(term) > 0
+        if len(term) == 1 and not known:
+            continue  # a one-letter fragment no source has ("… Did J") is noise, not a topic
+        if not known and _is_name(token, surface, i):
+            query.unknown_names.append(surface.get(token, token))
+        weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)
+        query.terms.append(term)
+        if i >= scene:
+            weight *= PREAMBLE_WEIGHT
+        elif claim and (_NUMBER.match(term) or token in _MONTHS):
+            weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
+        query.weights[term] = weight
+        query.matches[term] = frozenset({term})
+        if i < scene:
+            query.words[term] = surface.get(token, token)
+        if i >= scene:
+            pass  # a scene-setting sentence requires nothing of a passage
+        elif term in facts.frame_of:
+            # the claim's predicate ("banned") must be in the passage itself; a noun after a
+            # determiner ("in response to the ban") may be in the sentences around it
+            query.matches[term] = facts.frame_of[term]
+            noun = before in _DETERMINERS
+            (query.required if noun else predicates).append(facts.frame_of[term])
+        elif term in facts.names:
+            query.matches[term] = _name_forms(term, facts.names_by_prefix.get(term[:4], ()))
+            # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
+            head = run_head if previous_name == i - 1 else term
+            query.names[head] = max(query.names.get(head, 0.0), weight)
+            query.name_forms[head] = query.name_forms.get(head, frozenset()) | query.matches[term]
+            if head != term:  # the name weighs once, however many words it has
+                query.weights[head] = query.names[head]
+                query.matches[head] = query.name_forms[head]
+                query.weights[term] = 0.0
+            run_head, previous_name = head, i
+        elif _qualifies(after) and (
+            _YEAR.match(token) or (_ORDINAL.match(token) and surface.get(after, after).islower())
+        ):
+            query.required_own.append(frozenset({term}))  # "the 2019 race", "the 5th season"
+        elif _NUMBER.match(term) and approximate and not _YEAR.match(token):
+            query.matches[term] = _near(term, facts.numbers)
+        approximate = approximate and token in _APPROXIMATORS
+    if predicates:
+        # one predicate to a claim: "Japan's ban started" is met by a sentence with the ban alone
+        query.required_own.append(frozenset().union(*predicates))
+    return query
+
+
+def _qualifies(after: str) -> bool:
+    """Whether a number is followed by the noun it qualifies (not a function word, a number)."""
+    return bool(after) and after not in STOPWORDS and not _NUMBER.match(after)
+
+
+def _split_preamble(text: str) -> tuple[str, str]:
+    """(sentences before the question, the question): a question mark ends the last one."""
+    text = text.strip()
+    if not text.endswith("?"):
+        return "", text
+    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"“'‘])", text)]
+    if not starts:
+        return "", text
+    return text[: starts[-1]], text[starts[-1] :]
+
+
+def _add_measure(query: Query, noun: str, facts: SourceFacts) -> None:
+    """The measure "how + adjective" asks for, weighed like a word of the question."""
+    term = term_of(noun)
+    if term and term not in query.weights and facts.document_frequency(term):
+        query.terms.append(term)
+        query.weights[term] = facts.idf(term)
+        query.matches[term] = frozenset({term})
+
+
+def predicate_frames() -> dict[str, frozenset[str]]:
+    """Analysed term -> the analysed terms of every `PREDICATE_FRAMES` frame it belongs to."""
+    frames = [
+        frozenset(term for word in words for term in analyze(word))
+        for words in PREDICATE_FRAMES.values()
+    ]
+    own: dict[str, frozenset[str]] = {}
+    for frame in frames:
+        for term in frame:
+            own[term] = own.get(term, frozenset()) | frame
+    return own
+
+
+def name_terms(texts: Iterable[str]) -> frozenset[str]:
+    """Terms the texts write capitalised (not first in a sentence) at least 3 times in 4."""
+    capitalised: dict[str, int] = {}
+    lowercase: dict[str, int] = {}
+    for text in texts:
+        starts = {0} | {m.end() for m in re.finditer(r"[.!?:;]['\"”’)]*\s+|\n", text)}
+        words = [m for m in _WORD.finditer(text) if m.group()[0].isalpha()]
+        if sum(m.group()[0].isupper() for m in words) * 2 > len(words):
+            continue  # a heading or title in title case says nothing about names
+        for match in words:
+            word = match.group()
+            if word[0].isupper():
+                if match.start() in starts or word[:2].isupper():
+                    continue  # sentence-initial, or an acronym (EV = "electric vehicle")
+                counts = capitalised
+            else:
+                counts = lowercase
+            lower = word.lower()
+            counts[lower] = counts.get(lower, 0) + 1
+    by_term: dict[str, list[int]] = {}
+    for word in capitalised.keys() | lowercase.keys():
+        term = term_of(word.replace("’", "'").removesuffix("'s"))
+        if term and word not in _MONTHS:
+            tally = by_term.setdefault(term, [0, 0])
+            tally[0] += capitalised.get(word, 0)
+            tally[1] += lowercase.get(word, 0)
+    return frozenset(term for term, (up, down) in by_term.items() if up > 0 and up >= 3 * down)
+
+
+def _name_forms(name: str, names: Collection[str]) -> frozenset[str]:
+    """A name with the names that differ from it by a demonym suffix (Japan, Japanese)."""
+    forms = {name}
+    for other in names:
+        short, long = sorted((name, other), key=len)
+        if len(short) >= 4 and long.startswith(short) and long[len(short) :] in _DEMONYM:
+            forms.add(other)
+    return frozenset(forms)
+
+
+def number_value(term: str) -> float | None:
+    if not _NUMBER.match(term):
+        return None
+    try:
+        return float(term.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _near(term: str, numbers: Mapping[str, float]) -> frozenset[str]:
+    value = number_value(term)
+    if value is None:
+        return frozenset({term})
+    tolerance = abs(value) * APPROXIMATE_TOLERANCE
+    return frozenset({term} | {t for t, v in numbers.items() if abs(v - value) <= tolerance})
+
+
+def surface_words(text: str) -> dict[str, str]:
+    """Lowercase token -> how the question wrote it (the first time)."""
+    words: dict[str, str] = {}
+    for match in _WORD.finditer(text):
+        word = fold_latin(match.group().lower().replace("’", "'").removesuffix("'s"))
+        words.setdefault(word, match.group())
+    return words
+
+
+def _is_name(token: str, surface: Mapping[str, str], position: int) -> bool:
+    """A word the sources lack that reads as a name: capitalised, or no dictionary word."""
+    if _NUMBER.match(token):
+        return False
+    if not token.isalpha() or not token.isascii():
+        return True
+    written = surface.get(token, token)
+    inner_capital = any(ch.isupper() for ch in written[1:])
+    if inner_capital or (written[0].isupper() and position > 0):
+        return True
+    return not word_classes(token)

@@ -1,0 +1,235 @@
+"""Question-focused caveats on small English examples: what is asked, and answers that differ."""
+
+import math
+
+import pytest
+from helpers import make_source
+
+from bot.answer_types import Citation
+from bot.caveat import find_disagreements
+from bot.caveat.detectors import _distance
+from bot.caveat.focus import Asked, asked_by
+from bot.caveat.quantities import Quantity
+
+
+def _cite(texts: list[str]) -> list[Citation]:
+    citations = []
+    for n, text in enumerate(texts, 1):
+        source = make_source(source_id=f"00{n}", text=text)
+        citations.append(Citation(n=n, source=source, start=0, end=len(text), score=1.0))
+    return citations
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Who coached the Rovers in 2011?", Asked.WHO),
+        ("What was the name of the ship's captain?", Asked.WHO),
+        ("In which year did the museum open?", Asked.WHEN),
+        ("When was the bridge finished?", Asked.WHEN),
+        ("How long is the bridge?", Asked.AMOUNT),
+        ("What is the population of Carrow?", Asked.AMOUNT),
+        ("Where was the treaty signed?", Asked.WHERE),
+        ("Did Norland ban the drones?", Asked.YES_NO),
+        ("Norland banned the drones lol", Asked.YES_NO),
+        ("Carrow has a harbour. Is the harbour open in winter?", Asked.YES_NO),
+        ("Why did the ferry stop?", Asked.OTHER),
+    ],
+)
+def test_what_a_question_asks(question, asked) -> None:
+    assert asked_by(question) is asked
+
+
+def test_different_names_for_the_same_role_are_a_caveat_naming_both() -> None:
+    found = find_disagreements(
+        "Who coached the Carrow Rovers in 2011?",
+        _cite(
+            [
+                "In 2011 the Carrow Rovers were coached by Dana Whitfield.",
+                "The Carrow Rovers were coached in 2011 by Tomas Brenner.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert "Dana Whitfield" in found[0].explanation and "Tomas Brenner" in found[0].explanation
+
+
+def test_the_same_name_twice_is_no_caveat() -> None:
+    found = find_disagreements(
+        "Who coached the Carrow Rovers in 2011?",
+        _cite(
+            [
+                "In 2011 the Carrow Rovers were coached by Dana Whitfield.",
+                "Dana Whitfield coached the Carrow Rovers in 2011 and 2012.",
+            ]
+        ),
+    )
+    assert found == []
+
+
+def test_when_dates_differ_on_the_asked_event_even_with_other_verbs() -> None:
+    found = find_disagreements(
+        "When did the Halden Museum open?",
+        _cite(
+            [
+                "The Halden Museum opened in 1921 in the old customs house.",
+                "The Halden Museum began to admit visitors in 1923.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert "says 1921" in found[0].explanation and "says 1923" in found[0].explanation
+
+
+def test_a_yes_no_question_does_not_compare_dates_of_other_events() -> None:
+    found = find_disagreements(
+        "Is the Halden Museum closed?",
+        _cite(
+            [
+                "The Halden Museum closed its east wing on 3 May 2024 for repairs.",
+                "The Halden Museum reopened its cafe on 9 June 2024 after the repairs.",
+            ]
+        ),
+    )
+    assert all(c.kind != "date" for c in found)
+
+
+def test_a_ban_by_an_authority_against_the_subjects_own_account() -> None:
+    found = find_disagreements(
+        "Did Norland ban Aquila drones?",
+        _cite(
+            [
+                "Norland has imposed a ban on all Aquila drones from 3 May 2024.",
+                "Aquila has announced that production of the Falcon model for Norland will end "
+                "on 9 May 2024.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    explanation = found[0].explanation
+    assert "“ban” by Norland" in explanation
+    assert "Aquila's own account" in explanation and "will end" in explanation
+
+
+def test_figures_of_two_editions_are_not_compared() -> None:
+    found = find_disagreements(
+        "How many runners finished the Carrow marathon?",
+        _cite(
+            [
+                "In 2019 the Carrow marathon had 1,200 finishers.",
+                "In 2021 the Carrow marathon had 900 finishers.",
+            ]
+        ),
+    )
+    assert found == []
+
+
+def test_figures_for_the_same_thing_are_said_plainly() -> None:
+    found = find_disagreements(
+        "How long is the Carrow bridge?",
+        _cite(["The Carrow bridge is 1,280 m long.", "The Carrow bridge is 1,410 m long."]),
+    )
+    assert len(found) == 1
+    assert "[1] says 1,280 m" in found[0].explanation
+    assert "[2] says 1,410 m" in found[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [((0, 5), (3, 3)), ((-math.inf, 5), (0, 0)), ((-3, -3), (2, 2)), ((7, math.inf), (1, 1))],
+)
+def test_the_distance_between_figures_never_raises(first, second) -> None:
+    x = Quantity(*first, "m", frozenset(), 0, 1)
+    y = Quantity(*second, "m", frozenset(), 0, 1)
+    assert _distance(x, y) >= 0
+
+
+def test_up_to_and_zero_figures_never_raise() -> None:
+    find_disagreements(
+        "How many boats can the Carrow harbour hold?",
+        _cite(
+            [
+                "The Carrow harbour can hold up to 5 boats, or 0 boats in a storm.",
+                "The Carrow harbour holds 0 boats in winter and at least 12 boats in summer.",
+            ]
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "disagree"),
+    [
+        ("1.4 km", "1,410 m", False),  # 1.4 is rounded: 1.35 to 1.45 km
+        ("1.4 km", "1,600 m", True),
+        ("2 miles", "3.2 km", False),  # 3.22 km
+        ("5 miles", "3.2 km", True),
+    ],
+)
+def test_lengths_in_other_units_are_compared_on_one_scale(first, second, disagree) -> None:
+    found = find_disagreements(
+        "How long is the Carrow tunnel?",
+        _cite([f"The Carrow tunnel is {first} long.", f"The Carrow tunnel is {second} long."]),
+    )
+    assert bool(found) is disagree
+
+
+def test_a_ban_and_an_end_of_production_are_two_events_not_two_dates() -> None:
+    found = find_disagreements(
+        "When did Norland ban Aquila drones?",
+        _cite(
+            [
+                "Norland has imposed a ban on all Aquila drones from 3 May 2024.",
+                "Aquila has announced that production of the Falcon drone for Norland will cease "
+                "on 9 May 2024.",
+            ]
+        ),
+    )
+    assert found == []
+
+
+_FALCON_ENDS = "Aquila has announced that production of the Falcon drone for Norland will end."
+
+
+@pytest.mark.parametrize(
+    ("claim", "ban"),
+    [
+        # shouted, with emoji after the claim: still a yes/no claim
+        ("Norland BANNED Aquila!!! 🚁🚫", "Norland has imposed a ban on all Aquila drones."),
+        # the start of a ban is about the ban; an adverb ("increasingly") reports no event
+        (
+            "Norland's ban on Aquila drones started in May",
+            "Norland, increasingly wary of foreign drones, has imposed a ban on Aquila drones.",
+        ),
+    ],
+)
+def test_claims_about_a_ban_meet_the_other_partys_own_account(claim, ban) -> None:
+    assert asked_by(claim) is Asked.YES_NO
+    found = find_disagreements(claim, _cite([ban, _FALCON_ENDS]))
+    assert [c.kind for c in found] == ["event"]
+    assert "“ban” by Norland" in found[0].explanation
+
+
+def test_a_place_near_the_topic_is_no_answer_to_who() -> None:
+    found = find_disagreements(
+        "Who makes the batteries of the Carrow tram?",
+        _cite(
+            [
+                "The batteries of the Carrow tram are made by Velden Works.",
+                "The Carrow tram batteries are shipped from Ostmark every spring.",
+            ]
+        ),
+    )
+    assert found == []
+
+
+def test_a_day_and_month_take_the_year_the_excerpt_last_gave() -> None:
+    found = find_disagreements(
+        "When did the Carrow garrison surrender?",
+        _cite(
+            [
+                "The siege began in March 1812. On 25 April the Carrow garrison surrendered.",
+                "The Carrow garrison surrendered on 2 June 1812.",
+            ]
+        ),
+    )
+    assert len(found) == 1 and "25 April" in found[0].explanation

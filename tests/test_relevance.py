@@ -1,0 +1,183 @@
+"""Relevance rules on small English examples: framing words, word forms, names, qualifiers."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.answer import AnswerEngine
+from bot.answer_types import Status
+from bot.framing import framing_positions
+from bot.retrieval import analyze, tokenize
+from bot.wordforms import base_verb
+
+HARBOUR = (
+    "Port Aldwin Gazette\n\n"
+    "The Aldwin ferry company stopped its night service to Kessel Island in May. "
+    "The company still runs day crossings, and tickets are sold at the pier.\n\n"
+    "Mayor Ruth Okonkwo said the harbour will get a new lighthouse. "
+    "Each driver of a harbour taxi needs a licence from the port office.\n"
+)
+FESTIVAL = (
+    "Kessel Music Festival\n\n"
+    "The 2019 festival drew 12,400 visitors to the island. "
+    "The 2021 festival was held online because of storms.\n\n"
+    "The Aldwin ferry company was a sponsor of the festival.\n"
+)
+
+
+@pytest.fixture
+def engine(make_sources) -> AnswerEngine:
+    folder: Path = make_sources({"001-harbour.txt": HARBOUR, "002-festival.txt": FESTIVAL})
+    return AnswerEngine.from_folder(folder)
+
+
+def _cited(answer) -> str:
+    return " ".join(c.excerpt for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "lol the Aldwin ferry stopped the night service last week",
+        "I heard the night ferry to Kessel Island isn't running anymore, apparently",
+        "honestly the ferry company stopped night crossings yesterday?!",
+    ],
+)
+def test_words_that_frame_a_claim_do_not_veto_it(engine, claim) -> None:
+    answer = engine.answer(claim)
+    assert answer.status is Status.ANSWERED, answer.message
+    assert "stopped its night service" in _cited(answer)
+
+
+def test_a_paraphrased_predicate_is_met_by_its_frame(engine) -> None:
+    # "pulling" is no word of the sources; "stopped" is the same kind of event (an ending)
+    answer = engine.answer("The ferry company is pulling the night service")
+    assert "stopped its night service" in _cited(answer)
+
+
+def test_a_name_next_to_another_name_is_not_a_claim_about_both(engine) -> None:
+    # both names are in the sources, but no sentence has the sponsor buying anything
+    answer = engine.answer("Okonkwo sold the ferry company")
+    assert answer.status is Status.NO_MATCH
+    assert "together" in answer.message
+
+
+def test_a_name_no_source_knows_is_named_in_the_refusal(engine) -> None:
+    answer = engine.answer("Zorblax is going to buy the island next month")
+    assert answer.status is Status.NO_MATCH
+    assert "Zorblax" in answer.message and "month" not in answer.message
+
+
+def test_a_message_without_a_claim_is_not_covered(engine) -> None:
+    assert engine.answer("lol ok").status is Status.NO_MATCH
+
+
+def test_a_year_that_qualifies_a_noun_keeps_other_editions_out(engine) -> None:
+    answer = engine.answer("How many visitors came to the 2021 festival?")
+    assert "2021 festival" in _cited(answer)
+    assert "12,400" not in _cited(answer)
+
+
+def test_an_approximate_number_meets_a_close_one(engine) -> None:
+    answer = engine.answer("About 12,000 visitors came to the 2019 festival")
+    assert "12,400 visitors" in _cited(answer)
+
+
+def test_a_noun_meets_the_verb_it_is_made_from(engine) -> None:
+    answer = engine.answer("Who licenses harbour taxi drivers?")
+    assert "Each driver of a harbour taxi" in _cited(answer)
+    assert set(analyze("drivers")) == set(analyze("drives"))
+    assert set(analyze("production")) == set(analyze("produced"))
+
+
+@pytest.mark.parametrize(
+    ("noun", "verb"),
+    [("payment", "pay"), ("seller", "sell"), ("creation", "create"), ("marriage", "marry")],
+)
+def test_derivation_takes_a_noun_back_to_its_verb(noun, verb) -> None:
+    assert base_verb(noun) == verb
+
+
+@pytest.mark.parametrize("word", ["number", "million", "banner", "station", "message"])
+def test_derivation_leaves_words_that_are_not_derived_whole(word) -> None:
+    assert base_verb(word) is None
+
+
+def test_ordinals_and_number_words_meet_digits() -> None:
+    assert analyze("second") == analyze("two") == analyze("2nd") == ["2"]
+
+
+def test_framing_classes_and_time_phrases() -> None:
+    tokens = tokenize("I heard the mayor quit three days ago lol, how many times now?")
+    framed = {tokens[i] for i in framing_positions(tokens)}
+    assert {"heard", "three", "days", "ago", "lol", "many", "now"} <= framed
+    assert not {"mayor", "quit", "times"} & framed
+
+
+def test_accented_latin_letters_meet_plain_ones_and_kana_keep_their_marks() -> None:
+    assert analyze("Muḥammad of Zürich") == analyze("Muhammad of Zurich")
+    assert tokenize("ガス") == ["ガス"]  # the voicing mark makes another letter
+
+
+def test_a_scene_setting_sentence_does_not_veto_the_question(engine) -> None:
+    answer = engine.answer(
+        "Ruth Okonkwo, a former schoolteacher from Velmar, became mayor. "
+        "Did the Aldwin ferry company stop its night service?"
+    )
+    assert answer.status is Status.ANSWERED, answer.message
+    assert "stopped its night service" in _cited(answer)
+
+
+def test_a_mention_of_everyone_is_no_word_of_the_claim(engine) -> None:
+    answer = engine.answer("@everyone the Aldwin ferry STOPPED the night service!!! ⛴️")
+    assert answer.status is Status.ANSWERED, answer.message
+
+
+def test_a_claimed_figure_no_source_gives_does_not_hide_the_source_that_gives_another(engine):
+    answer = engine.answer("Did 30,000 or 31,500 visitors come to the 2019 festival?")
+    assert "12,400 visitors" in _cited(answer)
+
+
+def test_a_long_unwrapped_line_is_a_paragraph_of_its_own(make_sources) -> None:
+    text = (
+        "The Brackwater Co-op, founded by local farmers in 1952 and still run by its members, "
+        "sells apples, pears and cider at the Saturday market in the town.\n"
+        "The town council banned the sale of fireworks in the old square after a fire in the "
+        "bakery, citing the safety of the narrow streets around it.\n"
+    )
+    engine = AnswerEngine.from_folder(make_sources({"001-town.txt": text}))
+    answer = engine.answer("The council banned Brackwater")
+    assert answer.status is Status.NO_MATCH
+    assert "“Brackwater”" in answer.message and "“banned”" in answer.message
+
+
+def test_a_name_of_several_words_weighs_once_and_is_met_by_its_surname(make_sources) -> None:
+    text = (
+        "Gregor Anton Lukas Vasko's brother, Milan Vasko, ran the mill until 1931.\n\n"
+        "Records from the parish of Gregor Anton Lukas Vasko describe the mill and the river.\n\n"
+        "Vasko was buried beside his brother, Emil Vasko, near the chapel.\n"
+    )
+    engine = AnswerEngine.from_folder(make_sources({"001-vasko.txt": text}))
+    answer = engine.answer("What is the name of Gregor Anton Lukas Vasko's brother?")
+    assert "Emil Vasko" in _cited(answer) and "Milan Vasko" in _cited(answer)
+
+
+def test_a_derived_verb_that_is_a_stopword_keeps_the_noun() -> None:
+    # "own" is a stopword ("their own"), so "owners" must not become it and vanish from passages
+    assert analyze("owners") == analyze("owner") != []
+
+
+def test_an_ordinal_edition_keeps_other_editions_out_but_a_numbered_street_is_a_name(
+    make_sources,
+) -> None:
+    text = (
+        "The 4th season of the Carrow quiz drew 2,100 viewers.\n\n"
+        "The 5th season of the Carrow quiz drew 3,900 viewers.\n\n"
+        "The Carrow quiz is filmed at the Fourteenth Street studio of Ardley Television.\n"
+    )
+    engine = AnswerEngine.from_folder(make_sources({"001-quiz.txt": text}))
+    cited = _cited(engine.answer("How many viewers did the 4th season of the Carrow quiz draw?"))
+    assert "2,100" in cited and "3,900" not in cited
+    # "14th Street" is a name: its ordinal is no edition a passage must repeat
+    answer = engine.answer("Is the Carrow quiz filmed at the 14th Street studio?")
+    assert "Fourteenth Street studio" in _cited(answer)
