@@ -79,9 +79,7 @@ class AnswerEngine:
     the same store for every engine of the same library.
     """
 
-    def __init__(
-        self, sources: Sequence[Source], *, index_store: IndexStore | None = None
-    ) -> None:
+    def __init__(self, sources: Sequence[Source], *, index_store: IndexStore | None = None) -> None:
         if not sources:
             raise SourceError("there are no sources to answer from")
         self.sources: tuple[Source, ...] = tuple(sources)

@@ -89,7 +89,6 @@ class Matcher:
         return np.bincount(np.concatenate(held), minlength=self.index.size)[doc_ids]
 
 
-
 class _Presence:
     """Which of `doc_ids` hold a group of terms, and which have it near; cached per group."""
 
