@@ -186,9 +186,11 @@ def open_library(sources_dir: Path, data_dir: Path) -> tuple[SqliteStore, list[S
 
 
 def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
-    """`open_library` plus the base engine, built now (blocking)."""
+    """`open_library` plus the base engine, built now (blocking). The bot changes the library,
+    so a database it cannot write is refused here, at start."""
     store, base = open_library(sources_dir, data_dir)
     try:
+        store.check_writable()
         return LibraryRegistry(store, base)
     except BaseException:
         store.close()

@@ -89,6 +89,23 @@ class SqliteStore:
         with self._lock:
             self._db.close()
 
+    def check_writable(self) -> None:
+        """Raise `StoreError` if the database can be read but not written. SQLite opens a file
+        it may not write read-only without a word; a bot would then fail every change."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                (version,) = self._db.execute("PRAGMA user_version").fetchone()
+                self._db.execute(f"PRAGMA user_version = {version}")  # a write that changes nothing
+            except sqlite3.OperationalError as error:
+                raise StoreError(
+                    f"the library database {self.path} is read-only ({error}): make DATA_DIR "
+                    "and the files in it writable by the bot"
+                ) from error
+            finally:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+
     # --- reading ----------------------------------------------------------------------------
 
     def added_sources(self, guild_id: int) -> list[Source]:
@@ -211,14 +228,20 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One change: all of it is committed, or none of it. A database that cannot take the
+        change (disk full, locked too long, made read-only) refuses it as a `LibraryError`."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:  # SQLite may have rolled back already
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as error:
+                raise LibraryError(f"The library database could not save it: {error}.") from error
 
 
 def _open(path: Path) -> sqlite3.Connection:
