@@ -42,15 +42,19 @@ def added_titles(bot: CrosscheckBot) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("manage_messages", "roles", "allowed"),
-    [(True, [], True), (False, [ROLE], True), (False, [], False), (False, [123], False)],
+    ("permissions", "roles", "allowed"),
+    [
+        (discord.Permissions(manage_messages=True), [], True),
+        (discord.Permissions(administrator=True), [], True),  # the Administrator bit alone
+        (discord.Permissions.none(), [ROLE], True),
+        (discord.Permissions.none(), [], False),
+        (discord.Permissions(send_messages=True, manage_channels=True), [123], False),
+    ],
 )
 async def test_moderators_are_manage_messages_or_the_role(
-    bot: CrosscheckBot, manage_messages: bool, roles: list[int], allowed: bool
+    bot: CrosscheckBot, permissions: discord.Permissions, roles: list[int], allowed: bool
 ) -> None:
-    interaction = MockInteraction(
-        permissions=discord.Permissions(manage_messages=manage_messages), client=bot
-    )
+    interaction = MockInteraction(permissions=permissions, client=bot)
     interaction.user._roles = discord.utils.SnowflakeList(roles)
     assert is_moderator(interaction) is allowed
     if not allowed:
