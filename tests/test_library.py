@@ -189,7 +189,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "data").write_text("oops")
-    with pytest.raises(StoreError, match="DATA_DIR"):
+    with pytest.raises(StoreError, match="DATA_DIR .* is a file, not a folder"):
         SqliteStore.in_data_dir(tmp_path / "data")
 
 

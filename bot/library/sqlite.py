@@ -77,6 +77,8 @@ class SqliteStore:
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> SqliteStore:
+        if Path(data_dir).exists() and not Path(data_dir).is_dir():
+            raise StoreError(f"DATA_DIR {data_dir} is a file, not a folder: name a folder")
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True)
         except OSError as error:
