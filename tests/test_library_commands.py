@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -163,3 +164,22 @@ async def test_members_are_refused_by_every_library_command(bot: CrosscheckBot) 
         with pytest.raises(NotModerator):
             await command._check_can_run(member)
     assert await group.commands[0]._check_can_run(moderator(bot))  # type: ignore[union-attr]
+
+
+async def test_history_is_acknowledged_while_the_database_is_busy(bot: CrosscheckBot) -> None:
+    """Discord drops an interaction not acknowledged within 3 s; a long change (another
+    moderator's, or an import from the command line) may hold the database longer."""
+    cog = bot.get_cog("LibraryCommands")
+    interaction = moderator(bot)
+    store = bot.library.store  # type: ignore[attr-defined]
+    with store._lock:  # a change in progress
+        task = asyncio.ensure_future(cog.history.callback(cog, interaction))  # type: ignore[union-attr]
+        for _ in range(100):
+            if interaction.response.defer.called:
+                break
+            await asyncio.sleep(0.02)
+        assert interaction.response.defer.called, "not acknowledged while the database was busy"
+        assert not task.done()
+    await task
+    [embed] = interaction.followup.send.call_args.kwargs["embeds"]
+    assert embed.title and "history" in embed.title.lower()

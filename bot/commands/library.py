@@ -246,6 +246,8 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
     @app_commands.command(name="history")
     async def history(self, interaction: discord.Interaction) -> None:
         """The last changes to this server's library: who, what, when."""
+        # The database may be held by a change in progress for longer than Discord waits.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         changes = await asyncio.to_thread(self.registry.store.history, _guild(interaction), 15)
         await send_reply(interaction, embeds=[history_embed(changes)])
 
