@@ -1,6 +1,7 @@
 """The command line as a user meets it: output, JSON contract, exit codes, no tracebacks."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,18 @@ def test_conflicts_terminal_output_names_titles_and_dates(capsys) -> None:
     out = capsys.readouterr().out
     assert "Japan imposes a blanket ban on Tesla technology (2025-03-25)" in out
     assert "(undated)" in out
+
+
+@pytest.mark.parametrize("command", [["ask", "Did Japan ban Tesla?"], ["sources", "--json"]])
+def test_a_reader_that_stops_early_gets_no_traceback(command: list[str]) -> None:
+    """`python -m bot ask ... | head -1`: the pipe closes before the output is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the bot writes a byte
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *command],
+            stdout=write_end, stderr=subprocess.PIPE, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, done.stderr
