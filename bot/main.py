@@ -22,7 +22,7 @@ from bot.rendering.json_output import (
     sources_to_list,
 )
 from bot.rendering.terminal import render_answer, render_conflicts, render_sources
-from bot.sources import DEFAULT_SOURCES_DIR, SourceError
+from bot.sources import SourceError
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +115,13 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> AnswerEngine:
+    """The sources `run` would answer from: `--sources`, else CROSSCHECK_SOURCES, else the seeds;
+    with `--guild ID`, that server's library."""
     if getattr(args, "guild", None) is not None:
         return _server_engine(args)
-    return AnswerEngine.from_folder(args.sources or DEFAULT_SOURCES_DIR)
+    from bot.library.cli import settings_for
+
+    return AnswerEngine.from_folder(settings_for(args).sources_dir)
 
 
 def _server_engine(args: argparse.Namespace) -> AnswerEngine:

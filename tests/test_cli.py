@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.main import main
+from bot.sources import DEFAULT_SOURCES_DIR
 
 
 def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -144,3 +145,17 @@ def test_a_reader_that_stops_early_gets_no_traceback(command: list[str]) -> None
     finally:
         os.close(write_end)
     assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, done.stderr
+
+
+def test_plain_commands_read_crosscheck_sources_like_run(
+    make_sources, capsys, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = make_sources({"river.txt": "The river flooded the valley in May."})
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("CROSSCHECK_SOURCES", str(folder))
+    assert main(["sources", "--json"]) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == ["river"]
+    assert main(["ask", "--json", "Did the river flood?"]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"][0]["source"]["id"] == "river"
+    assert main(["sources", "--sources", str(DEFAULT_SOURCES_DIR), "--json"]) == 0  # still wins
+    assert len(json.loads(capsys.readouterr().out)) == 3
