@@ -183,3 +183,25 @@ async def test_history_is_acknowledged_while_the_database_is_busy(bot: Crosschec
     await task
     [embed] = interaction.followup.send.call_args.kwargs["embeds"]
     assert embed.title and "history" in embed.title.lower()
+
+
+async def test_an_attachment_the_cdn_never_finishes_is_reported(
+    bot: CrosscheckBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.commands import library
+
+    monkeypatch.setattr(library, "DOWNLOAD_TIMEOUT_SECONDS", 0.05, raising=False)
+    attachment = MagicMock(spec_set=discord.Attachment)
+    attachment.filename, attachment.size, attachment.id = "notes.txt", len(ARTICLE), 9
+    attachment.content_type = "text/plain"
+
+    async def stalled() -> bytes:
+        await asyncio.sleep(5)
+        return ARTICLE.encode()
+
+    attachment.read = stalled
+    interaction = moderator(bot)
+    cog = bot.get_cog("LibraryCommands")
+    await cog.add_message(interaction, message("", [attachment]))  # type: ignore[union-attr]
+    assert "could not deliver notes.txt" in sent_text(interaction.followup.send)
+    assert added_titles(bot) == []
