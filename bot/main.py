@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer ended by SIGPIPE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_stdio()
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return code
+    except BrokenPipeError:  # `... | head -1`: the reader left; nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except SourceError as error:
         return _fail(f"cannot use the sources: {error}")
     except (LibraryError, StoreError, SettingsError) as error:
@@ -114,6 +121,8 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> AnswerEngine:
+    """The sources `run` would answer from: `--sources`, else CROSSCHECK_SOURCES, else the seeds;
+    with `--guild ID`, that server's library. The index is saved under DATA_DIR."""
     from bot.corpus import IndexStore
     from bot.index_file import index_path_for
     from bot.library.cli import settings_for

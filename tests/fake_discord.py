@@ -1725,6 +1725,7 @@ class LibraryFakeDiscord(FakeDiscord):
     ) -> None:
         super().__init__(**kwargs)
         self.second_guild_id = second_guild_id
+        self.second_channel_id = self.snowflake()
         self.identify_close_code = identify_close_code
         self.sync_errors = sync_errors
         self.sync_error_count = 0
@@ -1735,21 +1736,32 @@ class LibraryFakeDiscord(FakeDiscord):
         filename: str,
         data: bytes,
         *,
-        content_type: str = "text/plain; charset=utf-8",
+        content_type: str | None = "text/plain; charset=utf-8",
         deliverable: bool = True,
     ) -> dict[str, Any]:
-        """Register an upload; returns its attachment object (for ``resolved.attachments``)."""
+        """Register an upload; returns its attachment object (for ``resolved.attachments``).
+
+        Like Discord's: a signed CDN URL with ``ex``/``is``/``hm`` query parameters, a separate
+        media-proxy URL, ``ephemeral`` for a slash command's upload, and no ``content_type``
+        when Discord could not tell (``content_type=None``).
+        """
         attachment_id = self.snowflake()
         self.attachments[attachment_id] = (filename, data if deliverable else None)
-        url = f"{self.http_base}{ATTACHMENT_PREFIX}{attachment_id}/{filename}"
-        return {
+        path = f"{ATTACHMENT_PREFIX}{attachment_id}/{filename}"
+        signature = (
+            f"ex={int(time.time()) + 86400:x}&is={int(time.time()):x}&hm={secrets.token_hex(32)}"
+        )
+        attachment: dict[str, Any] = {
             "id": attachment_id,
             "filename": filename,
             "size": len(data),
-            "url": url,
-            "proxy_url": url,
-            "content_type": content_type,
+            "url": f"{self.http_base}{path}?{signature}",
+            "proxy_url": f"{self.http_base}/media{path}?{signature}",
+            "ephemeral": True,
         }
+        if content_type is not None:
+            attachment["content_type"] = content_type
+        return attachment
 
     def slash_command_with_file(
         self,
@@ -1772,17 +1784,86 @@ class LibraryFakeDiscord(FakeDiscord):
     ) -> dict[str, Any]:
         payload = super().interaction(itype, data, **kw)
         if guild_id is not None and "guild_id" in payload:
+            channel_id = self.second_channel_id if guild_id == self.second_guild_id else None
+            channel_id = channel_id or self.snowflake()
             payload["guild_id"] = guild_id
             payload["guild"] = {**payload["guild"], "id": guild_id}
-            payload["channel"] = {**payload["channel"], "guild_id": guild_id}
+            payload["channel_id"] = channel_id
+            payload["channel"] = {**payload["channel"], "id": channel_id, "guild_id": guild_id}
             payload["authorizing_integration_owners"] = {"0": guild_id}
         return payload
+
+    def message_command_with_files(
+        self, name: str, target_content: str, attachments: list[dict[str, Any]], **kw: Any
+    ) -> dict[str, Any]:
+        """A message context-menu interaction whose target message carries ``attachments``."""
+        payload = self.message_command(name, target_content, **kw)
+        data = payload["data"]
+        data["resolved"]["messages"][data["target_id"]]["attachments"] = attachments
+        return payload
+
+    def modal_submit(self, modal: Callback, values: dict[str, str], **kw: Any) -> dict[str, Any]:
+        """The MODAL_SUBMIT (type 5) a client sends for the modal of callback ``modal``.
+
+        ``values`` maps each text input's label to what was typed; inputs left out are sent
+        empty. As Discord does: action rows (or labels) holding text inputs with their
+        ``custom_id`` and ``value``, and a numeric ``id`` on every component.
+        """
+        numbers = itertools.count(1)
+
+        def submitted(component: dict[str, Any], label: str | None) -> dict[str, Any]:
+            return {
+                "type": 4,
+                "id": next(numbers),
+                "custom_id": component["custom_id"],
+                "value": values.get(label or component.get("label", ""), ""),
+            }
+
+        rows = []
+        for row in modal.data["components"]:
+            if row["type"] == 18:  # a label around one component
+                rows.append(
+                    {"type": 18, "id": next(numbers),
+                     "component": submitted(row["component"], row.get("label"))}
+                )  # fmt: skip
+            else:
+                rows.append(
+                    {"type": 1, "id": next(numbers),
+                     "components": [submitted(c, None) for c in row["components"]]}
+                )  # fmt: skip
+        data = {"custom_id": modal.data["custom_id"], "components": rows}
+        return self.interaction(INTERACTION_MODAL_SUBMIT, data, **kw)
+
+    def guild_payload(self, guild_id: str | None = None) -> dict[str, Any]:
+        payload = super().guild_payload()
+        if guild_id is None or guild_id == self.guild_id:
+            return payload
+        channel = {**self.text_channel(), "id": self.second_channel_id, "guild_id": guild_id}
+        payload.update(id=guild_id, name="Other Guild", channels=[channel])
+        payload["roles"] = [{**payload["roles"][0], "id": guild_id}]
+        return payload
+
+    async def _send_dispatch(self, conn: _GatewayConn, event: str, data: Any) -> None:
+        if event == "READY" and self.with_guild:  # READY lists every server, unavailable
+            data = {
+                **data,
+                "guilds": [*data["guilds"], {"id": self.second_guild_id, "unavailable": True}],
+            }
+        await super()._send_dispatch(conn, event, data)
+
+    def _apply_callback(
+        self, state: _Interaction, ctype: int, data: dict[str, Any], files: list[str]
+    ) -> dict[str, Any]:
+        if ctype == CALLBACK_MODAL:
+            _validate_modal(data)
+        return super()._apply_callback(state, ctype, data, files)
 
     async def _route(
         self, request: web.Request, rec: RecordedRequest, files: list[str]
     ) -> web.StreamResponse:
-        if request.path.startswith(ATTACHMENT_PREFIX):
-            attachment_id = request.path[len(ATTACHMENT_PREFIX) :].split("/", 1)[0]
+        path = request.path.removeprefix("/media")
+        if path.startswith(ATTACHMENT_PREFIX):
+            attachment_id = path[len(ATTACHMENT_PREFIX) :].split("/", 1)[0]
             _, data = self.attachments.get(attachment_id, ("", None))
             if data is None or request.method != "GET":
                 raise _HTTPError(404, "404: Not Found", 0)
@@ -1799,6 +1880,44 @@ class LibraryFakeDiscord(FakeDiscord):
             await conn.ws.close(code=self.identify_close_code, message=b"Invalid intent(s).")
             return
         await super()._on_identify(conn, d)
+        if self.with_guild and conn.session is not None:  # the bot is in a second server too
+            await self._send_dispatch(
+                conn, "GUILD_CREATE", self.guild_payload(self.second_guild_id)
+            )
+
+
+def _validate_modal(data: dict[str, Any]) -> None:
+    """Discord's limits on a modal (API docs ``interactions/receiving-and-responding.mdx``,
+    ``components/reference.mdx``): 400 50035 for anything a client could not show."""
+    errors: dict[str, Any] = {}
+    if not 1 <= len(str(data.get("title") or "")) <= 45:
+        errors["title"] = _err("Must be between 1 and 45 in length.")
+    if not 1 <= len(str(data.get("custom_id") or "")) <= 100:
+        errors["custom_id"] = _err("Must be between 1 and 100 in length.")
+    rows = data.get("components") or []
+    if not 1 <= len(rows) <= 5:
+        errors["components"] = _err("Must be between 1 and 5 in length.")
+    for i, row in enumerate(rows):
+        inputs = [row.get("component") or {}] if row.get("type") == 18 else row.get("components")
+        if row.get("type") not in (1, 18) or not inputs or len(inputs) != 1:
+            errors[f"components.{i}"] = _err("A modal row holds exactly one text input.")
+            continue
+        text = inputs[0]
+        label = row.get("label") if row.get("type") == 18 else text.get("label")
+        problems = [
+            text.get("type") != 4 and "type must be 4 (text input)",
+            text.get("style") not in (1, 2) and "style must be 1 or 2",
+            not 1 <= len(str(text.get("custom_id") or "")) <= 100 and "custom_id 1 to 100",
+            not 1 <= len(str(label or "")) <= 45 and "label 1 to 45",
+            len(str(text.get("placeholder") or "")) > 100 and "placeholder at most 100",
+            not 0 <= int(text.get("min_length", 0)) <= 4000 and "min_length 0 to 4000",
+            not 1 <= int(text.get("max_length", 4000)) <= 4000 and "max_length 1 to 4000",
+            len(str(text.get("value") or "")) > 4000 and "value at most 4000",
+        ]
+        if any(problems):
+            errors[f"components.{i}"] = _err("; ".join(p for p in problems if p))
+    if errors:
+        raise _HTTPError(400, "Invalid Form Body", 50035, {"data": errors})
 
 
 # ======================================================================================

@@ -1,6 +1,7 @@
 """The command line as a user meets it: output, JSON contract, exit codes, no tracebacks."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.main import main
+from bot.sources import DEFAULT_SOURCES_DIR
 
 
 def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -128,3 +130,32 @@ def test_conflicts_terminal_output_names_titles_and_dates(capsys) -> None:
     out = capsys.readouterr().out
     assert "Japan imposes a blanket ban on Tesla technology (2025-03-25)" in out
     assert "(undated)" in out
+
+
+@pytest.mark.parametrize("command", [["ask", "Did Japan ban Tesla?"], ["sources", "--json"]])
+def test_a_reader_that_stops_early_gets_no_traceback(command: list[str]) -> None:
+    """`python -m bot ask ... | head -1`: the pipe closes before the output is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the bot writes a byte
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *command],
+            stdout=write_end, stderr=subprocess.PIPE, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, done.stderr
+
+
+def test_plain_commands_read_crosscheck_sources_like_run(
+    make_sources, capsys, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = make_sources({"river.txt": "The river flooded the valley in May."})
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("CROSSCHECK_SOURCES", str(folder))
+    assert main(["sources", "--json"]) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == ["river"]
+    assert main(["ask", "--json", "Did the river flood?"]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"][0]["source"]["id"] == "river"
+    assert main(["sources", "--sources", str(DEFAULT_SOURCES_DIR), "--json"]) == 0  # still wins
+    assert len(json.loads(capsys.readouterr().out)) == 3

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_discord import FLAG_EPHEMERAL, LibraryFakeDiscord
+from fake_discord import FLAG_EPHEMERAL, MODERATOR_PERMISSIONS, LibraryFakeDiscord
 from test_e2e_bot import _LOG_LEVEL, REPLY_TIMEOUT, BotProcess, started
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -22,6 +22,16 @@ def lines_at(output: str, *levels: str) -> list[str]:
         for line in output.splitlines()
         if (m := _LOG_LEVEL.search(line)) and m.group(1) in levels
     ]
+
+
+def unresolved_upload(fake: LibraryFakeDiscord) -> dict:
+    """`/library add` whose file option names an attachment the payload does not resolve."""
+    attachment = fake.attachment("notes.txt", b"The Quillby mill grinds wheat.")
+    payload = fake.slash_command_with_file(
+        "library add", attachment, permissions=MODERATOR_PERMISSIONS
+    )
+    del payload["data"]["resolved"]
+    return payload
 
 
 async def test_malformed_commands_get_a_clear_reply_and_one_warning(tmp_path: Path) -> None:
@@ -36,6 +46,7 @@ async def test_malformed_commands_get_a_clear_reply_and_one_warning(tmp_path: Pa
                 fake.slash_command("ask", {}),  # the required question is missing
                 fake.slash_command("ask", {"question": 42}),  # a number where text belongs
                 fake.slash_command("sources show", {"source": True}),
+                unresolved_upload(fake),
             ]
             for payload in requests:
                 inter = await fake.inject(payload)

@@ -18,6 +18,7 @@ import pytest
 from fake_discord import (
     MEMBER_PERMISSIONS,
     MODERATOR_PERMISSIONS,
+    PERM_ADMINISTRATOR,
     LibraryFakeDiscord,
     SentMessage,
 )
@@ -161,3 +162,83 @@ async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_pat
         finally:
             code = await bot.stop()
         assert code == 0 and "Traceback" not in bot.output(), bot.output()
+
+
+MARKDOWN = (
+    b"# Harbour *update* @everyone\n\n**Breaking**: the Quillby pier will reopen on 9 June 2031 "
+    b"for @everyone and <@1500000000000000001>. See [the notice](https://example.com) `now`.\n"
+)
+ARABIC = "سيتم افتتاح الجسر الجديد في مدينة الرباط عام ٢٠٣٠. يبلغ طول الجسر ثلاثة كيلومترات.\n"
+
+
+async def ask_about(fake: LibraryFakeDiscord, question: str) -> SentMessage:
+    payload = fake.slash_command("ask", {"question": question}, permissions=MEMBER_PERMISSIONS)
+    return await reply_to(fake, payload)
+
+
+async def test_sources_come_by_form_by_message_and_in_any_script(tmp_path: Path) -> None:
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+
+            # /library paste: a modal (checked against Discord's limits), then its submission.
+            paste = await fake.inject(
+                fake.slash_command("library paste", permissions=MODERATOR_PERMISSIONS)
+            )
+            form = await fake.wait_for_callback(paste["id"], timeout=REPLY_TIMEOUT)
+            assert form.type == 9 and form.status == 204, fake.describe()
+            typed = {
+                "Title": "Lighthouse notice",
+                "Date (YYYY-MM-DD)": "2031-06-01",
+                "Text": "The Quillby lighthouse will be repainted red in July 2031.",
+            }
+            submit = fake.modal_submit(form, typed, permissions=MODERATOR_PERMISSIONS)
+            added = await reply_to(fake, submit)
+            assert added.ephemeral and "Lighthouse notice" in added.text(), added.text()
+            answer = await ask_about(fake, "What colour will the Quillby lighthouse be?")
+            assert "Lighthouse notice · 2031-06-01" in cited_titles(answer)
+
+            # "Add to sources" on a message with a Markdown file Discord gave no content type.
+            memo = fake.attachment(
+                "memo.md", b"Museum memo\nThe Quillby museum closes on 2 March 2032.\n",
+                content_type=None,
+            )  # fmt: skip
+            menu = fake.message_command_with_files(
+                "Add to sources", "see the memo", [memo], permissions=MODERATOR_PERMISSIONS
+            )
+            assert "Museum memo" in (await reply_to(fake, menu)).text()
+            answer = await ask_about(fake, "When does the Quillby museum close?")
+            assert "Museum memo" in cited_titles(answer)
+
+            # Markdown and mentions in a source are shown literally and ping nobody.
+            markdown = fake.attachment("harbour.md", MARKDOWN, content_type="text/markdown")
+            await reply_to(
+                fake,
+                fake.slash_command_with_file(
+                    "library add", markdown, permissions=MODERATOR_PERMISSIONS
+                ),
+            )
+            answer = await ask_about(fake, "When will the Quillby pier reopen?")
+            shown = answer.text().replace("@\u200beveryone", "").replace("<@\u200b", "")
+            assert "@everyone" not in shown and "<@1500000000000000001>" not in shown
+            assert "\\*\\*Breaking\\*\\*" in answer.text(), answer.text()
+
+            # Another script, added by an administrator whose permissions carry only that bit.
+            arabic = fake.attachment("rabat.txt", ARABIC.encode())
+            added = await reply_to(
+                fake,
+                fake.slash_command_with_file(
+                    "library add", arabic, permissions=MEMBER_PERMISSIONS | PERM_ADMINISTRATOR
+                ),
+            )
+            assert "Nothing was changed" not in added.text(), added.text()
+            answer = await ask_about(fake, "متى سيتم افتتاح الجسر في الرباط؟")
+            assert "الرباط" in cited_titles(answer), answer.text()
+        finally:
+            code = await bot.stop()
+        assert code == 0 and "Traceback" not in bot.output(), bot.output()
+        downloads = [r for r in fake.requests if "/attachments/" in r.path]
+        assert len(downloads) == 3
+        assert all(r.authorization is None for r in downloads)  # the token never leaves for the CDN
+        assert not fake.unknown_routes and all(c.status == 204 for c in fake.callbacks)

@@ -344,3 +344,25 @@ async def test_message_limits_are_enforced(fake: FakeDiscord, bot: commands.Bot)
 async def test_wait_helpers_time_out(fake: FakeDiscord) -> None:
     with pytest.raises(FakeDiscordTimeout, match="READY #1"):
         await fake.wait_for_ready(1, timeout=0.1)
+
+
+def test_modals_are_held_to_discords_limits() -> None:
+    from fake_discord import _HTTPError, _validate_modal
+
+    def text_input(**extra: object) -> dict:
+        return {"type": 4, "custom_id": "t", "style": 1, "label": "Title", **extra}
+
+    good = {"custom_id": "m", "title": "Add a source", "components": []}
+    good["components"] = [{"type": 1, "components": [text_input()]}]
+    _validate_modal(good)
+    _validate_modal({**good, "components": [{"type": 18, "label": "Title",
+                                             "component": text_input(label=None)}]})  # fmt: skip
+    for bad in (
+        {**good, "title": "x" * 46},
+        {**good, "components": good["components"] * 6},
+        {**good, "components": [{"type": 1, "components": [text_input(label="y" * 46)]}]},
+        {**good, "components": [{"type": 1, "components": [text_input(max_length=4001)]}]},
+        {**good, "components": [{"type": 1, "components": [text_input(), text_input()]}]},
+    ):
+        with pytest.raises(_HTTPError):
+            _validate_modal(bad)

@@ -189,8 +189,43 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "data").write_text("oops")
-    with pytest.raises(StoreError, match="DATA_DIR"):
+    with pytest.raises(StoreError, match="DATA_DIR .* is a file, not a folder"):
         SqliteStore.in_data_dir(tmp_path / "data")
+
+
+def test_a_read_only_database_is_refused_at_start(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    SqliteStore.in_data_dir(tmp_path).close()
+    connect = sqlite3.connect
+
+    def read_only(path: Path, **kwargs: object) -> sqlite3.Connection:
+        # What SQLite does when DATA_DIR or the file is not writable: it opens read-only.
+        return connect(f"file:{path}?mode=ro", uri=True, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    with pytest.raises(StoreError, match="read-only"):
+        open_registry(seeds_dir, tmp_path)
+    store = SqliteStore.in_data_dir(tmp_path)  # reading (list, export, ask --guild) still works
+    assert store.added_sources(GUILD) == []
+    with pytest.raises(LibraryError, match="readonly"):  # and a change says why, changing nothing
+        add(LibraryRegistry(store, []), GUILD)
+
+
+def test_a_change_the_disk_cannot_hold_is_refused_and_changes_nothing(
+    registry: LibraryRegistry,
+) -> None:
+    source_id = add(registry, GUILD)
+    store = registry.store
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]  # type: ignore[attr-defined]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")  # type: ignore[attr-defined]  # disk full
+    big = "The Quillby archive holds many letters. " * 2000
+    with pytest.raises(LibraryError, match="full"):
+        add(registry, GUILD, big)
+    assert [s.id for s in store.added_sources(GUILD)] == [source_id]
+    assert [c.action for c in store.history(GUILD)] == ["add"]
+    store._db.execute("PRAGMA max_page_count = 1073741823")  # type: ignore[attr-defined]
+    assert add(registry, GUILD, big) != source_id  # the store still works afterwards
 
 
 # --- durability and concurrency -------------------------------------------------------------

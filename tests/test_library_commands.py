@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -42,15 +43,19 @@ def added_titles(bot: CrosscheckBot) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("manage_messages", "roles", "allowed"),
-    [(True, [], True), (False, [ROLE], True), (False, [], False), (False, [123], False)],
+    ("permissions", "roles", "allowed"),
+    [
+        (discord.Permissions(manage_messages=True), [], True),
+        (discord.Permissions(administrator=True), [], True),  # the Administrator bit alone
+        (discord.Permissions.none(), [ROLE], True),
+        (discord.Permissions.none(), [], False),
+        (discord.Permissions(send_messages=True, manage_channels=True), [123], False),
+    ],
 )
 async def test_moderators_are_manage_messages_or_the_role(
-    bot: CrosscheckBot, manage_messages: bool, roles: list[int], allowed: bool
+    bot: CrosscheckBot, permissions: discord.Permissions, roles: list[int], allowed: bool
 ) -> None:
-    interaction = MockInteraction(
-        permissions=discord.Permissions(manage_messages=manage_messages), client=bot
-    )
+    interaction = MockInteraction(permissions=permissions, client=bot)
     interaction.user._roles = discord.utils.SnowflakeList(roles)
     assert is_moderator(interaction) is allowed
     if not allowed:
@@ -159,3 +164,44 @@ async def test_members_are_refused_by_every_library_command(bot: CrosscheckBot) 
         with pytest.raises(NotModerator):
             await command._check_can_run(member)
     assert await group.commands[0]._check_can_run(moderator(bot))  # type: ignore[union-attr]
+
+
+async def test_history_is_acknowledged_while_the_database_is_busy(bot: CrosscheckBot) -> None:
+    """Discord drops an interaction not acknowledged within 3 s; a long change (another
+    moderator's, or an import from the command line) may hold the database longer."""
+    cog = bot.get_cog("LibraryCommands")
+    interaction = moderator(bot)
+    store = bot.library.store  # type: ignore[attr-defined]
+    with store._lock:  # a change in progress
+        task = asyncio.ensure_future(cog.history.callback(cog, interaction))  # type: ignore[union-attr]
+        for _ in range(100):
+            if interaction.response.defer.called:
+                break
+            await asyncio.sleep(0.02)
+        assert interaction.response.defer.called, "not acknowledged while the database was busy"
+        assert not task.done()
+    await task
+    [embed] = interaction.followup.send.call_args.kwargs["embeds"]
+    assert embed.title and "history" in embed.title.lower()
+
+
+async def test_an_attachment_the_cdn_never_finishes_is_reported(
+    bot: CrosscheckBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.commands import library
+
+    monkeypatch.setattr(library, "DOWNLOAD_TIMEOUT_SECONDS", 0.05, raising=False)
+    attachment = MagicMock(spec_set=discord.Attachment)
+    attachment.filename, attachment.size, attachment.id = "notes.txt", len(ARTICLE), 9
+    attachment.content_type = "text/plain"
+
+    async def stalled() -> bytes:
+        await asyncio.sleep(5)
+        return ARTICLE.encode()
+
+    attachment.read = stalled
+    interaction = moderator(bot)
+    cog = bot.get_cog("LibraryCommands")
+    await cog.add_message(interaction, message("", [attachment]))  # type: ignore[union-attr]
+    assert "could not deliver notes.txt" in sent_text(interaction.followup.send)
+    assert added_titles(bot) == []

@@ -101,11 +101,18 @@ def question_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown
     return shared.setdefault(interaction.user.id, app_commands.Cooldown(1, seconds))
 
 
+def manages_messages(interaction: discord.Interaction) -> bool:
+    """Whether the member may manage messages in this channel. Discord sends an administrator
+    every permission bit, but a compatible server may send the Administrator bit alone."""
+    permissions = interaction.permissions
+    return permissions.manage_messages or permissions.administrator
+
+
 def is_moderator(interaction: discord.Interaction) -> bool:
     """Manage Messages in this channel, or the role in `MODERATOR_ROLE_ID` when it is set."""
     if interaction.guild_id is None:
         return False
-    if interaction.permissions.manage_messages:
+    if manages_messages(interaction):
         return True
     bot: CrosscheckBot = interaction.client  # type: ignore[assignment]
     role_id = bot.settings.moderator_role_id

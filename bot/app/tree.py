@@ -85,20 +85,27 @@ def _command_name(interaction: discord.Interaction, error: app_commands.AppComma
     return interaction.command.qualified_name if interaction.command else "?"
 
 
-def check_options(command: app_commands.Command, options: list[dict]) -> None:
+def check_options(
+    command: app_commands.Command, options: list[dict], resolved: dict | None = None
+) -> None:
     """Raise `MalformedOptions` unless `options` fit `command`'s parameters.
 
     Discord checks option types client-side only; a stale client or a hand-made request can
-    send a number where text belongs, or leave a required option out. discord.py would pass
-    such a value through to the callback.
+    send a number where text belongs, leave a required option out, or name an upload that
+    `resolved` does not describe. discord.py would pass such a value through to the callback
+    (an unresolved attachment arrives as a bare `discord.Object`).
     """
     parameters = {p.display_name: p for p in command.parameters}
+    attachments = (resolved or {}).get("attachments") or {}
     for option in options:
         parameter = parameters.get(option.get("name", ""))
         if parameter is None:
             raise MalformedOptions(f"unknown option {option.get('name')!r}")
         if option.get("type") != parameter.type.value:
             raise MalformedOptions(f"option {parameter.display_name!r} has the wrong type")
+        is_upload = parameter.type is discord.AppCommandOptionType.attachment
+        if is_upload and str(option.get("value")) not in attachments:
+            raise MalformedOptions(f"option {parameter.display_name!r} names no uploaded file")
     sent = {option.get("name") for option in options}
     missing = [
         p.display_name for p in parameters.values() if p.required and p.display_name not in sent
@@ -119,7 +126,7 @@ class CrosscheckTree(app_commands.CommandTree):
             # Raises CommandNotFound for an unknown command or subcommand (to `on_error`).
             command, options = self._get_app_command_options(data)  # type: ignore[arg-type]
             if isinstance(command, app_commands.Command):
-                check_options(command, list(options))  # type: ignore[arg-type]
+                check_options(command, list(options), data.get("resolved"))  # type: ignore[arg-type]
         return True
 
     async def on_error(

@@ -36,6 +36,8 @@ MENU_NAME = "Add to sources"
 LABEL_CHOICES = [app_commands.Choice(name=label, value=label) for label in LABELS]
 MODERATORS = discord.Permissions(manage_messages=True)
 MAX_MODAL_TEXT = 4000  # Discord's limit for a paragraph text input
+# A CDN that stalls would otherwise hold the moderator's "thinking…" for aiohttp's 5 minutes.
+DOWNLOAD_TIMEOUT_SECONDS = 60.0
 
 
 @app_commands.default_permissions(manage_messages=True)
@@ -132,7 +134,7 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         """The attachment's bytes; refuses before downloading what is too big."""
         check_size(attachment.size, attachment.filename, self.bot.settings.max_source_bytes)
         try:
-            return await attachment.read()
+            return await asyncio.wait_for(attachment.read(), DOWNLOAD_TIMEOUT_SECONDS)
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as error:
             _log.warning("Could not download attachment %s: %s", attachment.id, error)
             raise LibraryError(
@@ -246,6 +248,8 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
     @app_commands.command(name="history")
     async def history(self, interaction: discord.Interaction) -> None:
         """The last changes to this server's library: who, what, when."""
+        # The database may be held by a change in progress for longer than Discord waits.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         changes = await asyncio.to_thread(self.registry.store.history, _guild(interaction), 15)
         await send_reply(interaction, embeds=[history_embed(changes)])
 

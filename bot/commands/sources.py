@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.bot import CrosscheckBot
+from bot.app.bot import CrosscheckBot, manages_messages
 from bot.app.tree import send_reply
 from bot.rendering.embed import source_detail_embed, source_list_embeds
 from bot.sources import Source
@@ -56,10 +56,6 @@ def find_source(sources: Sequence[Source], value: str) -> Source | None:
     return next((s for s in sources if s.title.casefold() == folded), None)
 
 
-def _is_moderator(interaction: discord.Interaction) -> bool:
-    return interaction.permissions.manage_messages
-
-
 class Sources(commands.GroupCog, group_name="sources"):
     """The sources this server's answers quote from."""
 
@@ -73,7 +69,7 @@ class Sources(commands.GroupCog, group_name="sources"):
         engine = self.bot.engine_for(interaction.guild_id)
         counts = {s.id: len(engine.passages_of(s.id)) for s in engine.sources}
         embeds = source_list_embeds(engine.sources, counts)
-        await send_reply(interaction, embeds=embeds, ephemeral=not _is_moderator(interaction))
+        await send_reply(interaction, embeds=embeds, ephemeral=not manages_messages(interaction))
 
     @app_commands.command(name="show")
     @app_commands.describe(source="The source to show; start typing its title")
@@ -88,7 +84,7 @@ class Sources(commands.GroupCog, group_name="sources"):
             )
             return
         embed = source_detail_embed(found, engine.passages_of(found.id))
-        await send_reply(interaction, embeds=[embed], ephemeral=not _is_moderator(interaction))
+        await send_reply(interaction, embeds=[embed], ephemeral=not manages_messages(interaction))
 
     @show.autocomplete("source")
     async def _source_autocomplete(

@@ -199,9 +199,11 @@ def open_library(sources_dir: Path, data_dir: Path) -> tuple[SqliteStore, list[S
 
 
 def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
-    """`open_library` plus the base engine, built now (blocking)."""
+    """`open_library` plus the base engine, built now (blocking). The bot changes the library,
+    so a database it cannot write is refused here, at start."""
     store, base = open_library(sources_dir, data_dir)
     try:
+        store.check_writable()
         base_index = IndexStore(index_path_for(data_dir, sources_dir))
         return LibraryRegistry(store, base, data_dir=data_dir, base_index=base_index)
     except BaseException:

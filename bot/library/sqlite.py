@@ -77,6 +77,8 @@ class SqliteStore:
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> SqliteStore:
+        if Path(data_dir).exists() and not Path(data_dir).is_dir():
+            raise StoreError(f"DATA_DIR {data_dir} is a file, not a folder: name a folder")
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -88,6 +90,23 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def check_writable(self) -> None:
+        """Raise `StoreError` if the database can be read but not written. SQLite opens a file
+        it may not write read-only without a word; a bot would then fail every change."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                (version,) = self._db.execute("PRAGMA user_version").fetchone()
+                self._db.execute(f"PRAGMA user_version = {version}")  # a write that changes nothing
+            except sqlite3.OperationalError as error:
+                raise StoreError(
+                    f"the library database {self.path} is read-only ({error}): make DATA_DIR "
+                    "and the files in it writable by the bot"
+                ) from error
+            finally:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -211,14 +230,20 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One change: all of it is committed, or none of it. A database that cannot take the
+        change (disk full, locked too long, made read-only) refuses it as a `LibraryError`."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:  # SQLite may have rolled back already
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as error:
+                raise LibraryError(f"The library database could not save it: {error}.") from error
 
 
 def _open(path: Path) -> sqlite3.Connection:
