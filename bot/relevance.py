@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from bot.caveat.focus import Asked, asked_by
 from bot.framing import framing_positions
 from bot.lexicon import PREDICATE_FRAMES
-from bot.retrieval import STOPWORDS, analyze, fold_latin, term_of, tokenize
+from bot.retrieval import STOPWORDS, analyze, fold_latin, is_kana_bigram, term_of, tokenize
 from bot.wordforms import is_modifier, word_classes
 
 MODIFIER_WEIGHT = 0.5
@@ -148,6 +148,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         known = facts.document_frequency(term) > 0
         if len(term) == 1 and not known:
             continue  # a one-letter fragment no source has ("… Did J") is noise, not a topic
+        if not known and is_kana_bigram(term):
+            continue  # grammar across a word boundary, not a topic
         if not known and _is_name(token, surface, i):
             query.unknown_names.append(surface.get(token, token))
         weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)

@@ -50,6 +50,7 @@ _TOKEN = re.compile(
 )
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -100,6 +101,13 @@ def _fold_char(ch: str) -> str:
         return ch
     base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     return base or ch
+
+
+def is_kana_bigram(term: str) -> bool:
+    """Whether `term` is a Japanese bigram holding hiragana, the script of particles and
+    endings: unseen in the sources, such a bigram straddles a word boundary ("はい" of
+    "橋はいつ") rather than naming something, as an unseen kanji bigram ("大阪") does."""
+    return len(term) == 2 and bool(_CJK.search(term)) and bool(_HIRAGANA.search(term))
 
 
 def analyze(text: str) -> list[str]:

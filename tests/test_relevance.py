@@ -181,3 +181,24 @@ def test_an_ordinal_edition_keeps_other_editions_out_but_a_numbered_street_is_a_
     # "14th Street" is a name: its ordinal is no edition a passage must repeat
     answer = engine.answer("Is the Carrow quiz filmed at the 14th Street studio?")
     assert "Fourteenth Street studio" in _cited(answer)
+
+
+BRIDGE_JA = "東京湾の新しい橋は二〇三〇年に開通する予定です。\n"
+WEATHER_EN = "The weather in Osaka was mild all week.\n"
+
+
+@pytest.fixture
+def japanese(make_sources) -> AnswerEngine:
+    return AnswerEngine.from_folder(make_sources({"ja.txt": BRIDGE_JA, "en.txt": WEATHER_EN}))
+
+
+def test_a_japanese_question_is_not_vetoed_by_particles_across_word_boundaries(japanese) -> None:
+    # "はい", "しま", "すか": bigrams of grammar the source never writes; not what is asked.
+    answer = japanese.answer("東京湾の橋はいつ開通しますか")
+    assert answer.status is Status.ANSWERED
+    assert answer.citations[0].excerpt == BRIDGE_JA.strip()
+
+
+def test_a_japanese_question_about_names_no_source_has_is_not_covered(japanese) -> None:
+    # "大阪" (Osaka) and "天気" (weather) are kanji words no Japanese source writes.
+    assert japanese.answer("大阪の天気はどうですか").status is Status.NO_MATCH
