@@ -24,7 +24,7 @@ from bot.retrieval import BM25Config, analyze
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: terminal escapes are no longer part of words
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
     "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。"

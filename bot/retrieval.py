@@ -23,7 +23,7 @@ import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 from scipy import sparse
 
-from bot.text_cleanup import without_zero_width
+from bot.text_cleanup import without_escapes, without_zero_width
 from bot.wordforms import base_verb
 
 # NLTK's English stopword list (a superset of Snowball's), plus words that only frame a question.
@@ -56,6 +56,7 @@ _STEMMER = Stemmer.Stemmer("english")
 
 def tokenize(text: str) -> list[str]:
     """Lowercase word and number tokens, apostrophes folded, possessive 's dropped."""
+    text = without_escapes(text)  # "\x1b[31mQuillby" is the word "Quillby"
     if text.isascii():  # NFKC leaves ASCII alone; of the apostrophes only ` is ASCII
         text = text.replace("`", "'").lower()
     else:

@@ -25,6 +25,11 @@ def without_zero_width(text: str) -> str:
     return text.translate(_ZERO_WIDTH)
 
 
+def without_escapes(text: str) -> str:
+    """`text` without terminal escape sequences (ESC `[31m` before a word colours it red)."""
+    return _ANSI_ESCAPE.sub("", text) if "\x1b" in text else text
+
+
 def without_bidi_controls(text: str) -> str:
     """`text` without the invisible controls that reorder right-to-left and left-to-right runs."""
     return text.translate(_BIDI_CONTROLS)
@@ -33,6 +38,6 @@ def without_bidi_controls(text: str) -> str:
 def printable_line(text: str) -> str:
     """`text` as one displayable line: escape sequences, control characters, bidi controls and
     zero-width characters removed, runs of whitespace (line breaks included) made one space."""
-    text = without_zero_width(without_bidi_controls(_ANSI_ESCAPE.sub("", text)))
+    text = without_zero_width(without_bidi_controls(without_escapes(text)))
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     return " ".join(text.split())

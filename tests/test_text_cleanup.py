@@ -6,6 +6,7 @@ import pytest
 
 from bot.answer import AnswerEngine
 from bot.answer_types import Status
+from bot.rendering.terminal import render_answer
 from bot.text_cleanup import printable_line, without_bidi_controls, without_zero_width
 
 
@@ -47,3 +48,20 @@ def test_cleanup_functions() -> None:
         "\x1b[1;31mRed\x1b[0m\x1b]8;;https://x\x07link\x1b]8;;\x07\r\nnext\x00"
     ) == ("Redlink next")
     assert printable_line("東京 — Tōkyō") == "東京 — Tōkyō"
+
+
+def test_a_word_behind_a_terminal_escape_in_a_source_is_found_and_never_shown_raw(
+    make_sources,
+) -> None:
+    folder = make_sources(
+        {
+            "a.txt": "The \x1b[31mQuillby\x1b[0m harbour opened in 1911.\n",
+            "b.txt": "Norway cut taxes on electric cars.\n",
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer("When did Quillby harbour open?")
+    assert answer.status is Status.ANSWERED
+    assert answer.citations[0].source.id == "a"
+    shown = render_answer(answer)
+    assert "Quillby harbour opened in 1911" in shown
+    assert "\x1b" not in shown and "[31m" not in shown

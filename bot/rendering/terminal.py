@@ -10,6 +10,7 @@ from bot.answer_types import Answer, Status
 from bot.caveat import PassageConflict
 from bot.rendering import describe_date, describe_label
 from bot.sources import Source
+from bot.text_cleanup import without_escapes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 WIDTH = 100
@@ -93,5 +94,5 @@ def _wrapped(text: str, indent: str) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    """Drop control characters (and with them any terminal escape sequence) from shown text."""
-    return _CONTROL.sub("", text)
+    """Drop terminal escape sequences whole, then any other control character, from shown text."""
+    return _CONTROL.sub("", without_escapes(text))
