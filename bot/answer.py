@@ -21,6 +21,7 @@ from bot.caveat import (
     find_disagreements,
     find_single_source_claims,
 )
+from bot.caveat.units import load as load_units
 from bot.corpus import IndexStore, settle_memory
 from bot.excerpts import excerpt_for
 from bot.lexicon import PREDICATE_FRAMES
@@ -30,7 +31,6 @@ from bot.relevance import (
     Query,
     SourceFacts,
     build_query,
-    name_terms,
     names_by_prefix,
     number_value,
     predicate_frames,
@@ -89,8 +89,9 @@ class AnswerEngine:
         self._index = corpus.index
         self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(self.passages))
         self._frame_of = _frame_terms()
-        self._facts = self._source_facts()
+        self._facts = self._source_facts(corpus.names)
         settle_memory()
+        load_units()  # once per process, at a build rather than inside someone's answer
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
 
     @classmethod
@@ -155,10 +156,9 @@ class AnswerEngine:
             matches={t: m for t, m in query.matches.items() if t in kept},
         )
 
-    def _source_facts(self) -> SourceFacts:
+    def _source_facts(self, names: frozenset[str]) -> SourceFacts:
         """Facts about the sources that question analysis needs, computed once at build."""
         numbers = {t: v for t in self._index.vocabulary if (v := number_value(t)) is not None}
-        names = name_terms(p.text for p in self.passages)
         return SourceFacts(
             document_frequency=self._index.document_frequency,
             idf=self._index.idf,

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import numpy as np
 
 from bot.index_file import Arrays, IndexFile, compact_ids
 from bot.passages import Passage, passage_spans
+from bot.relevance import name_terms
 from bot.retrieval import BM25Config, PassageIndex, analyze
 from bot.sources import Source, SourceError
 
@@ -52,6 +53,9 @@ class IndexedCorpus:
     source_of: np.ndarray  # source number (position in the sources given) of each passage
     block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
     index: PassageIndex
+    # terms the sources write as names (`bot.relevance.name_terms`): a scan of every passage,
+    # so it is made once per library and saved with the index
+    names: frozenset[str] = frozenset()
 
 
 def text_hash(text: str) -> str:
@@ -82,15 +86,18 @@ class IndexStore:
         hashes = [text_hash(source.text) for source in sources]
         saved = self.file.load(hashes, config) if self.file else None
         if saved is not None:
-            self._adopt(hashes, saved)
+            self._adopt(hashes, saved[:2])
         analyses = [self._analysis(source, h) for source, h in zip(sources, hashes, strict=True)]
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
         terms = list(self._ids)  # id -> term (the dict keeps insertion order)
         corpus = index_corpus(sources, analyses, terms, config)
-        if self.file and saved is None:
+        if saved is not None:
+            return replace(corpus, names=saved[2])
+        corpus = replace(corpus, names=name_terms(p.text for p in corpus.passages))
+        if self.file:
             arrays = [(a.spans, a.lengths, a.term_ids) for a in analyses]
-            self.file.save(hashes, config, arrays, terms)
+            self.file.save(hashes, config, arrays, terms, corpus.names)
         return corpus
 
     def _analysis(self, source: Source, digest: str) -> SourceAnalysis:

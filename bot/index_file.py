@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,14 +24,14 @@ from bot.retrieval import BM25Config, analyze
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: terminal escapes are no longer part of words
+FORMAT_VERSION = 3  # 2: terminal escapes are not part of words; 3: the names are saved
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
     "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。"
 )
 # One source's analysis: spans (paragraph, start, end), terms per passage, term ids.
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
-_ARRAYS = ("vocabulary", "hashes", "passages_per_source", "spans", "lengths", "term_ids")
+_ARRAYS = ("vocabulary", "hashes", "passages_per_source", "spans", "lengths", "term_ids", "names")
 
 
 def index_path_for(data_dir: Path, folder: Path) -> Path:
@@ -66,9 +66,9 @@ class IndexFile:
 
     def load(
         self, hashes: Sequence[str], config: BM25Config
-    ) -> tuple[list[str], list[Arrays]] | None:
-        """(vocabulary, (spans, lengths, term ids) of each source) saved for exactly these
-        sources, or None when the file is missing, stale or broken."""
+    ) -> tuple[list[str], list[Arrays], frozenset[str]] | None:
+        """(vocabulary, (spans, lengths, term ids) of each source, the library's names) saved for
+        exactly these sources, or None when the file is missing, stale or broken."""
         if not self.path.is_file():
             return None
         try:
@@ -96,7 +96,7 @@ class IndexFile:
                 )
             )
         log.info("loaded the saved index %s (%d passages)", self.path, int(counts.sum()))
-        return arrays["vocabulary"].tolist(), analyses
+        return arrays["vocabulary"].tolist(), analyses, frozenset(arrays["names"].tolist())
 
     def save(
         self,
@@ -104,6 +104,7 @@ class IndexFile:
         config: BM25Config,
         analyses: Sequence[Arrays],
         store_terms: list[str],
+        names: Collection[str],
     ) -> None:
         """Write atomically; a folder that cannot be written is logged and skipped."""
         store_ids, term_ids = compact_ids(
@@ -116,6 +117,7 @@ class IndexFile:
             "spans": np.concatenate([s for s, _, _ in analyses]).astype(np.int64),
             "lengths": np.concatenate([n for _, n, _ in analyses]).astype(np.int64),
             "term_ids": term_ids.astype(np.int32),
+            "names": np.array(sorted(names), dtype=str),
         }
         arrays["key"] = np.array(library_key(hashes, config))
         arrays["checksum"] = np.array(_checksum(arrays))

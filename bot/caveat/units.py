@@ -55,9 +55,14 @@ def _scale(unit: str) -> tuple[float, str] | None:
     return float(quantity.magnitude), str(quantity.dimensionality)
 
 
+def load() -> None:
+    """Load the unit registry now (once per process: ~0.3 s), so that no answer waits for it."""
+    _registry()
+
+
 @lru_cache(maxsize=1)
 def _registry() -> Any:
-    """pint's unit registry, loaded on the first figure with a unit (it takes a moment)."""
+    """pint's unit registry (it takes a moment to load: see `load`)."""
     import pint
 
     return pint.UnitRegistry()
