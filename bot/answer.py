@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer_types import Answer, Citation, Status
+from bot.answer_types import Answer, Citation, Status, count_of
 from bot.caveat import (
     PassageConflict,
     find_conflicts_across,
@@ -128,7 +128,7 @@ class AnswerEngine:
         relevant += self._other_sides(terms, relevant, matches, floor)
         citations = self._cite(relevant)
         sources = {c.source.id for c in citations}
-        message = f"{_count(len(citations), 'excerpt')} from {_count(len(sources), 'source')}."
+        message = f"{count_of(len(citations), 'excerpt')} from {count_of(len(sources), 'source')}."
         return Answer(
             question,
             Status.ANSWERED,
@@ -309,10 +309,6 @@ def _frame_terms() -> dict[str, frozenset[str]]:
     return {term: family for term in family}
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _not_mentioned(words: list[str]) -> str:
     return (
         f"The sources don't cover this: none of them mentions {_quoted(words)}. "
@@ -322,7 +318,3 @@ def _not_mentioned(words: list[str]) -> str:
 
 def _quoted(words: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in dict.fromkeys(words))
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -55,3 +55,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     contradictions: tuple[Contradiction, ...] = ()
     notes: tuple[str, ...] = field(default=())
+
+
+def count_of(number: int, noun: str) -> str:
+    """ "1 excerpt", "2 excerpts": a count with its noun, for every message and renderer."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

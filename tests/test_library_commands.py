@@ -205,3 +205,15 @@ async def test_an_attachment_the_cdn_never_finishes_is_reported(
     await cog.add_message(interaction, message("", [attachment]))  # type: ignore[union-attr]
     assert "could not deliver notes.txt" in sent_text(interaction.followup.send)
     assert added_titles(bot) == []
+
+
+async def test_paste_form_is_refused_to_someone_no_longer_a_moderator(bot: CrosscheckBot) -> None:
+    from bot.commands.library import PasteModal
+
+    modal = PasteModal(bot.get_cog("LibraryCommands"))  # type: ignore[arg-type]
+    assert modal.timeout is not None  # a dismissed form is not kept for ever
+    member = MockInteraction(permissions=discord.Permissions.none(), client=bot)
+    member.user._roles = discord.utils.SnowflakeList([])  # the moderator role taken away
+    assert await modal.interaction_check(member) is False
+    assert "Only moderators" in sent_text(member.response.send_message)
+    assert await modal.interaction_check(moderator(bot)) is True

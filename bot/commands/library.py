@@ -21,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
-from bot.app.tree import send_reply
+from bot.app.tree import NotModerator, describe_command_error, send_reply
 from bot.commands.sources import find_source, source_choices
 from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
 from bot.library.parsing import check_size, is_text_file, parse_text, parse_upload
@@ -36,6 +36,7 @@ MENU_NAME = "Add to sources"
 LABEL_CHOICES = [app_commands.Choice(name=label, value=label) for label in LABELS]
 MODERATORS = discord.Permissions(manage_messages=True)
 MAX_MODAL_TEXT = 4000  # Discord's limit for a paragraph text input
+PASTE_FORM_SECONDS = 30 * 60
 # A CDN that stalls would otherwise hold the moderator's "thinking…" for aiohttp's 5 minutes.
 DOWNLOAD_TIMEOUT_SECONDS = 60.0
 
@@ -189,9 +190,6 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         found = await self._find(interaction, source)
         if found is None:
             return
-        if label.value not in LABELS:  # choices are only suggestions to a client
-            await send_reply(interaction, f"Pick one of the labels: {', '.join(LABELS)}.")
-            return
         actor = str(interaction.user.id)
         summary = await self._change(
             interaction,
@@ -268,8 +266,17 @@ class PasteModal(discord.ui.Modal, title="Add a source"):
     )
 
     def __init__(self, cog: LibraryCommands) -> None:
-        super().__init__()
+        # A form left open this long is forgotten (and its submission refused by Discord's
+        # "interaction failed"), rather than kept in memory for ever.
+        super().__init__(timeout=PASTE_FORM_SECONDS)
         self.cog = cog
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """The moderator check again at submission: a role may have been taken away meanwhile."""
+        if is_moderator(interaction):
+            return True
+        await send_reply(interaction, describe_command_error(NotModerator()) or "")
+        return False
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)

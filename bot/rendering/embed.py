@@ -12,7 +12,7 @@ from datetime import datetime
 
 import discord
 
-from bot.answer_types import Answer, Citation, Contradiction
+from bot.answer_types import Answer, Citation, Contradiction, count_of
 from bot.caveat import PassageConflict
 from bot.library.base import Change
 from bot.passages import Passage
@@ -171,7 +171,7 @@ def source_list_embeds(
     """Every source with id, title, date and size, split over embeds as Discord's limits need."""
     lines = [
         f"**{clean(s.id)}** · {source_label(s)} · "
-        f"{passage_counts.get(s.id, 0):,} passages · {len(s.text):,} characters"
+        f"{count_of(passage_counts.get(s.id, 0), 'passage')} · {len(s.text):,} characters"
         for s in sources
     ]
     lines = [trim(line, 400) for line in lines]

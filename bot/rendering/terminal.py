@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from bot.answer_types import Answer, Status
+from bot.answer_types import Answer, Status, count_of
 from bot.caveat import PassageConflict
 from bot.rendering import describe_date, describe_label
 from bot.sources import Source
@@ -67,7 +67,8 @@ def render_sources(sources: Sequence[Source], passage_counts: dict[str, int]) ->
         lines.append(
             f"{source.id}  {_clean(source.title)}  ({describe_date(source)}, "
             + (f"{source.label}, " if source.label else "")
-            + f"{passage_counts.get(source.id, 0)} passages, {len(source.text):,} characters)"
+            + f"{count_of(passage_counts.get(source.id, 0), 'passage')}, "
+            + f"{len(source.text):,} characters)"
         )
     return "\n".join(lines)
 
