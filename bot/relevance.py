@@ -28,6 +28,7 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -75,6 +76,7 @@ _DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
+_SENTENCE_START = re.compile(r"[.!?:;]['\"”’)]*\s+|\n")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 
 
@@ -234,23 +236,21 @@ def predicate_frames() -> dict[str, frozenset[str]]:
 
 def name_terms(texts: Iterable[str]) -> frozenset[str]:
     """Terms the texts write capitalised (not first in a sentence) at least 3 times in 4."""
-    capitalised: dict[str, int] = {}
-    lowercase: dict[str, int] = {}
+    capitalised: Counter[str] = Counter()
+    lowercase: Counter[str] = Counter()
     for text in texts:
-        starts = {0} | {m.end() for m in re.finditer(r"[.!?:;]['\"”’)]*\s+|\n", text)}
-        words = [m for m in _WORD.finditer(text) if m.group()[0].isalpha()]
-        if sum(m.group()[0].isupper() for m in words) * 2 > len(words):
+        found = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+        words = [(start, word) for start, word in found if word[0].isalpha()]
+        upper = [(start, word) for start, word in words if word[0].isupper()]
+        if len(upper) * 2 > len(words):
             continue  # a heading or title in title case says nothing about names
-        for match in words:
-            word = match.group()
-            if word[0].isupper():
-                if match.start() in starts or word[:2].isupper():
-                    continue  # sentence-initial, or an acronym (EV = "electric vehicle")
-                counts = capitalised
-            else:
-                counts = lowercase
-            lower = word.lower()
-            counts[lower] = counts.get(lower, 0) + 1
+        lowercase.update([word.lower() for _, word in words if not word[0].isupper()])
+        if upper:
+            starts = {0} | {m.end() for m in _SENTENCE_START.finditer(text)}
+            # not sentence-initial, nor an acronym (EV = "electric vehicle")
+            capitalised.update(
+                [w.lower() for start, w in upper if start not in starts and not w[:2].isupper()]
+            )
     by_term: dict[str, list[int]] = {}
     for word in capitalised.keys() | lowercase.keys():
         term = term_of(word.replace("’", "'").removesuffix("'s"))
