@@ -11,7 +11,9 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   around it, at least 40% of their weight:
   "Toyota bought Tesla" is not answered by a passage about Tesla alone;
 - a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
-  weighs like any word no source uses, the most, and the no_match message names it;
+  weighs like any word no source uses, the most, and the no_match message names it; it also
+  counts at half weight among the names a passage must hold (never met; half, since it may be
+  another form of a name the sources write: *France*, *French*), unless written as an acronym;
 - a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
   frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
   not a purchase;
@@ -64,6 +66,8 @@ MEASURE_NOUNS = {
     "many": "number",
 }
 MIN_NAME_SHARE = 0.4
+# A name no source writes counts this much of its weight among the names a passage must hold.
+UNKNOWN_NAME_SHARE = 0.5
 APPROXIMATE_TOLERANCE = 0.10
 _APPROXIMATORS = frozenset(
     "about around roughly nearly almost approximately some over under circa like".split()
@@ -152,7 +156,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             continue  # a one-letter fragment no source has ("… Did J") is noise, not a topic
         if not known and is_kana_bigram(term):
             continue  # grammar across a word boundary, not a topic
-        if not known and _is_name(token, surface, i):
+        unknown_name = not known and _is_name(token, surface, i)
+        if unknown_name:
             query.unknown_names.append(surface.get(token, token))
         weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)
         query.terms.append(term)
@@ -162,6 +167,12 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
         query.weights[term] = weight
         query.matches[term] = frozenset({term})
+        if unknown_name and i < scene and _counts_as_missing_name(surface.get(token, token)):
+            # a name no source writes is a subject no passage is about: it counts against the
+            # share of names a passage must hold ("When does the Cybertruck launch in Japan?"),
+            # at half weight, since it may be another form of a name they write (France, French)
+            query.names[term] = weight * UNKNOWN_NAME_SHARE
+            query.name_forms[term] = frozenset({term})
         if i < scene:
             query.words[term] = surface.get(token, token)
         if i >= scene:
@@ -295,6 +306,13 @@ def surface_words(text: str) -> dict[str, str]:
         word = fold_latin(match.group().lower().replace("’", "'").removesuffix("'s"))
         words.setdefault(word, match.group())
     return words
+
+
+def _counts_as_missing_name(written: str) -> bool:
+    """Whether an unknown name counts against a passage: not an acronym (*METI*: a source may
+    spell it out), and in a script with capitals (in Arabic or Chinese, a word no source has
+    may as well be grammar as a name)."""
+    return not written.isupper() and written.lower() != written.upper()
 
 
 def _is_name(token: str, surface: Mapping[str, str], position: int) -> bool:

@@ -68,6 +68,27 @@ def test_a_name_no_source_knows_is_named_in_the_refusal(engine) -> None:
     assert "Zorblax" in answer.message and "month" not in answer.message
 
 
+def test_a_thing_no_source_names_is_not_answered_with_what_is_said_of_its_kind(engine) -> None:
+    # "ferry", "sold" and "pier" are all in the harbour source, but nothing there is the Zephyr
+    answer = engine.answer("Is the Zephyr ferry sold at the pier?")
+    assert answer.status is Status.NO_MATCH
+    assert "Zephyr" in answer.message
+
+
+def test_an_unknown_name_beside_the_claims_own_names_does_not_veto_it(engine) -> None:
+    answer = engine.answer(
+        "Did the Aldwin ferry company stop its night service to Kessel Island, per Bloomberg?"
+    )
+    assert answer.status is Status.ANSWERED
+    assert "stopped its night service" in _cited(answer)
+
+
+def test_an_acronym_no_source_writes_is_not_counted_as_a_missing_name(engine) -> None:
+    # a source may spell an acronym out: "NYT", the only name here, does not veto the claim
+    answer = engine.answer("Did the ferry company stop its night service to the island, NYT?")
+    assert answer.status is Status.ANSWERED
+
+
 def test_a_message_without_a_claim_is_not_covered(engine) -> None:
     assert engine.answer("lol ok").status is Status.NO_MATCH
 
