@@ -7,6 +7,9 @@ class (or a productive pattern) of English, not a list of topic words:
 
 - interjections and chat particles (*lol*, *wow*, *omg*, *tbh*), indefinite pronouns and the
   way a message calls its readers (*everyone*, *y'all*);
+- function words NLTK's stopword list lacks (*every*, *per*, *among*, chat *u*);
+- who passed a claim on, when a message opens with them before a reporting verb ("*my cousin*
+  says…", "*a guy on reddit* said…"); a named reporter ("Musk said…") stays, it is the claim;
 - discourse markers, evidential and hedging adverbs (*apparently*, *basically*, *allegedly*);
 - verbs of reporting, perceiving and believing (*heard*, *said*, *think*, *seems*);
 - deictic time: expressions that place the report in time relative to now (*yesterday*,
@@ -64,6 +67,16 @@ _NUMBER_WORDS = frozenset(
     "a an one two three four five six seven eight nine ten several many few couple".split()
 )
 
+# Prepositions, conjunctions, determiners and chat pronouns NLTK's stopword list lacks: closed
+# classes, never what a claim is about ("every dealer", "per unit", "can u").
+FUNCTION_WORDS = frozenset(
+    """every per amid amidst among amongst upon toward towards despite unless although whereas
+    whilst onto beside unto versus vs etc u ur ya""".split()
+)
+# "my cousin says…", "a guy on reddit said…": who passed the claim on, before a reporting verb.
+_REPORTER_OPENERS = frozenset("my our your a an some this someone somebody people".split())
+_MAX_REPORTER = 5
+
 _NAMING = frozenset("name names called".split())
 _QUANTIFIERS = frozenset("many much few little".split())
 _WH = frozenset("which what whose".split())
@@ -81,7 +94,8 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
     framing: set[int] = set()
     single = (
         INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME
-    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS)
+    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS | FUNCTION_WORDS)
+    framing.update(_reporter(tokens))
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -97,3 +111,13 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
             # "last week", "next month"; "three days ago" also drops its number word
             framing.update((i - 1, i) if before in _DEICTIC_DETERMINERS | _NUMBER_WORDS else (i,))
     return framing
+
+
+def _reporter(tokens: Sequence[str]) -> range:
+    """Positions of a message-initial reporter: "my cousin (says)", "a guy on reddit (said)"."""
+    if not tokens or tokens[0] not in _REPORTER_OPENERS:
+        return range(0)
+    for i, token in enumerate(tokens[1 : _MAX_REPORTER + 1], start=1):
+        if token in REPORTING_VERBS:
+            return range(i)
+    return range(0)

@@ -24,6 +24,10 @@ KNOWN_MISSES = {
     "probe-54": "revenue (001) and 2019 (002) are each in a passage with Tesla",
     "probe-58": "'opening' is met by 'increasingly' (the stem of 'increase')",
     "probe-07": "'hashtag' is the kind of answer asked for and no source writes it",
+    "probe-61": "'leaving' (an ending) is met by Superchargers being dismantled, not by the ban",
+    "probe-64": "'dealer' is in no source; 'shut' is met by Superchargers being dismantled",
+    "probe-68": "the ban (001) never names the Model S, so it is not brought in beside 000",
+    "probe-77": "'open' is met by 'increasingly' (the stem of 'increase'), 'factory' unknown",
 }
 
 

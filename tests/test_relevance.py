@@ -41,6 +41,8 @@ def _cited(answer) -> str:
         "lol the Aldwin ferry stopped the night service last week",
         "I heard the night ferry to Kessel Island isn't running anymore, apparently",
         "honestly the ferry company stopped night crossings yesterday?!",
+        "my neighbour says the ferry company stopped every night service to Kessel Island",
+        "a guy on the forum told me the Aldwin ferry stopped its night service",
     ],
 )
 def test_words_that_frame_a_claim_do_not_veto_it(engine, claim) -> None:
@@ -133,6 +135,21 @@ def test_framing_classes_and_time_phrases() -> None:
     framed = {tokens[i] for i in framing_positions(tokens)}
     assert {"heard", "three", "days", "ago", "lol", "many", "now"} <= framed
     assert not {"mayor", "quit", "times"} & framed
+
+
+def test_a_reporter_opening_a_message_frames_it_but_a_named_one_is_the_claim() -> None:
+    tokens = tokenize("my neighbour on the forum says the mayor quit")
+    framed = {tokens[i] for i in framing_positions(tokens)}
+    assert {"my", "neighbour", "forum", "says"} <= framed and "mayor" not in framed
+    tokens = tokenize("Okonkwo says the mayor quit")
+    assert "okonkwo" not in {tokens[i] for i in framing_positions(tokens)}
+
+
+def test_function_words_the_stopword_list_lacks_are_no_part_of_a_claim() -> None:
+    tokens = tokenize("can u check if every ferry sails per day despite storms")
+    framed = {tokens[i] for i in framing_positions(tokens)}
+    assert {"u", "every", "per", "despite"} <= framed
+    assert not {"ferry", "sails", "storms"} & framed
 
 
 def test_accented_latin_letters_meet_plain_ones_and_kana_keep_their_marks() -> None:
