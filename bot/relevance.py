@@ -13,13 +13,16 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
   weighs like any word no source uses, the most, and the no_match message names it; it also
   counts at half weight among the names a passage must hold (never met; half, since it may be
-  another form of a name the sources write: *France*, *French*), unless written as an acronym;
+  another form of a name the sources write: *France*, *French*) when written capitalised and
+  not as an acronym;
 - a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
   frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
   not a purchase;
 - a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
   not "14th Street", a name) must be in the passage itself: a
   question about one edition is not answered by another's;
+- the noun after *which*/*what* names the kind of answer asked for ("which city", "what
+  hashtag"): a source writes the answer, seldom its kind, so it weighs 0.3;
 - "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
 - sentences before the question itself only set the scene: their words weigh less and
   require nothing; in a yes/no question or a claim, a figure or date is the value asserted and
@@ -47,6 +50,10 @@ PREAMBLE_WEIGHT = 0.3
 # In a yes/no question or a claim, a figure or date is the value asserted ("born on 8 December
 # 1967?"): the source that gives another value is the one to find, so it weighs half.
 VALUE_WEIGHT = 0.5
+# The noun after "which"/"what" names the kind of answer asked for ("which city", "what
+# hashtag"); a source states the answer (Kawasaki) and seldom its kind, so it weighs this much.
+ANSWER_KIND_WEIGHT = 0.3
+_WH_DETERMINERS = frozenset("which what whose".split())
 _MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
@@ -160,6 +167,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         if unknown_name:
             query.unknown_names.append(surface.get(token, token))
         weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)
+        if before in _WH_DETERMINERS and term not in facts.names and _may_be_noun(token):
+            weight *= ANSWER_KIND_WEIGHT  # "which city…?": a source names the city, not "city"
         query.terms.append(term)
         if i >= scene:
             weight *= PREAMBLE_WEIGHT
@@ -167,7 +176,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
         query.weights[term] = weight
         query.matches[term] = frozenset({term})
-        if unknown_name and i < scene and _counts_as_missing_name(surface.get(token, token)):
+        if unknown_name and i < scene and _capitalised_name(surface.get(token, token), i):
             # a name no source writes is a subject no passage is about: it counts against the
             # share of names a passage must hold ("When does the Cybertruck launch in Japan?"),
             # at half weight, since it may be another form of a name they write (France, French)
@@ -308,11 +317,21 @@ def surface_words(text: str) -> dict[str, str]:
     return words
 
 
-def _counts_as_missing_name(written: str) -> bool:
-    """Whether an unknown name counts against a passage: not an acronym (*METI*: a source may
-    spell it out), and in a script with capitals (in Arabic or Chinese, a word no source has
-    may as well be grammar as a name)."""
-    return not written.isupper() and written.lower() != written.upper()
+def _capitalised_name(written: str, position: int) -> bool:
+    """Whether an unknown word is written as a name: capitalised, not first, not an acronym.
+
+    Only such a name counts against a passage: an acronym (*METI*) may be spelt out by a source,
+    a lowercase word no dictionary has may be new (*hashtag*), and a script without capitals
+    (Arabic, Chinese) cannot tell a name from grammar.
+    """
+    inner = any(ch.isupper() for ch in written[1:])
+    return not written.isupper() and (inner or (position > 0 and written[0].isupper()))
+
+
+def _may_be_noun(word: str) -> bool:
+    """A noun in the dictionary, or a word it does not know (*hashtag*)."""
+    classes = word_classes(word)
+    return not classes or "NOUN" in classes
 
 
 def _is_name(token: str, surface: Mapping[str, str], position: int) -> bool:

@@ -91,6 +91,14 @@ def test_an_acronym_no_source_writes_is_not_counted_as_a_missing_name(engine) ->
     assert answer.status is Status.ANSWERED
 
 
+def test_the_kind_of_answer_asked_for_need_not_be_written(engine) -> None:
+    # the source names the harbour, never calls it a "town"
+    answer = engine.answer("Which town will get a new lighthouse?")
+    assert answer.status is Status.ANSWERED
+    assert "new lighthouse" in _cited(answer)
+    assert engine.answer("Which town will get a new stadium?").status is Status.NO_MATCH
+
+
 def test_a_message_without_a_claim_is_not_covered(engine) -> None:
     assert engine.answer("lol ok").status is Status.NO_MATCH
 
