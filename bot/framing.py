@@ -61,7 +61,8 @@ DEICTIC_TIME = frozenset(
 _DEICTIC_DETERMINERS = frozenset("last next this past coming previous few couple".split())
 TIME_UNITS = frozenset(
     """second seconds minute minutes hour hours day days night nights week weeks weekend
-    weekends month months year years decade decades morning evening afternoon""".split()
+    weekends month months year years decade decades morning evening afternoon date dates
+    time""".split()
 )
 _NUMBER_WORDS = frozenset(
     "a an one two three four five six seven eight nine ten several many few couple".split()

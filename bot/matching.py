@@ -30,6 +30,7 @@ class Matches:
     scores: np.ndarray  # BM25 (rank-bm25's score)
     coverage: np.ndarray  # share of the question's weight (context counts less); 0 when vetoed
     held: np.ndarray  # how many question terms the passage itself holds
+    answers: np.ndarray  # whether the passage holds the kind of answer asked (a date for "when")
 
 
 class Matcher:
@@ -54,7 +55,7 @@ class Matcher:
         held = [self.index.postings(term) for term in query.terms]
         if not held:
             empty = np.empty(0)
-            return Matches(np.empty(0, dtype=np.int64), empty, empty, empty)
+            return Matches(np.empty(0, dtype=np.int64), empty, empty, empty, empty)
         count = np.bincount(np.concatenate(held), minlength=size)
         doc_ids = np.flatnonzero(count)
         presence = _Presence(self, doc_ids)
@@ -79,7 +80,8 @@ class Matcher:
             keep &= named >= MIN_NAME_SHARE * names
         coverage = np.where(keep, coverage, 0.0)
         scores = self.index.scores(query.terms)[doc_ids]
-        return Matches(doc_ids, scores, coverage, count[doc_ids])
+        answers = presence.of(query.answer_terms)[0]
+        return Matches(doc_ids, scores, coverage, count[doc_ids], answers)
 
     def hits(self, terms: Iterable[str], doc_ids: np.ndarray) -> np.ndarray:
         """How many of `terms` each passage in `doc_ids` holds."""

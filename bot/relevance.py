@@ -21,6 +21,8 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
   not "14th Street", a name) must be in the passage itself: a
   question about one edition is not answered by another's;
+- an aspectual verb beside a noun naming the event ("when did *the ban* start?") weighs 0.3:
+  the sources date the ban, not its start;
 - the noun after *which*/*what* names the kind of answer asked for ("which city", "what
   hashtag"): a source writes the answer, seldom its kind, so it weighs 0.3;
 - "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
@@ -54,6 +56,12 @@ VALUE_WEIGHT = 0.5
 # hashtag"); a source states the answer (Kawasaki) and seldom its kind, so it weighs this much.
 ANSWER_KIND_WEIGHT = 0.3
 _WH_DETERMINERS = frozenset("which what whose".split())
+# Aspectual verbs, which give an event its phase ("the ban started", "the sale ended"): beside a
+# noun naming the event, such a verb weighs this much; a source dates the event, not its phase.
+ASPECT_WEIGHT = 0.3
+_ASPECT_TERMS = frozenset(
+    term_of(w) for w in "start begin commence continue resume end finish stop cease".split()
+)
 _MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
@@ -106,6 +114,9 @@ class Query:
     # term -> how the question's own sentence writes it (for messages)
     words: dict[str, str] = field(default_factory=dict)
     unknown_names: list[str] = field(default_factory=list)
+    # terms that hold the kind of answer asked for (years and months for "when"): a passage
+    # with one is preferred among those that bear on the question
+    answer_terms: frozenset[str] = frozenset()
     # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
     names: dict[str, float] = field(default_factory=dict)
     name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -122,6 +133,14 @@ class SourceFacts:
     frame_of: Mapping[str, frozenset[str]]
     # names by their first four letters, where a demonym shares them (Japan, Japanese)
     names_by_prefix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the sources' terms that are years or month names
+    dates: frozenset[str] = frozenset()
+
+
+def date_terms(vocabulary: Iterable[str]) -> frozenset[str]:
+    """The terms of `vocabulary` that are years or month names."""
+    months = {term_of(month) for month in _MONTHS}
+    return frozenset(t for t in vocabulary if _YEAR.match(t) or t in months)
 
 
 def names_by_prefix(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -141,11 +160,13 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         scene + i for i in framing_positions(scene_tokens)
     }
     surface = surface_words(text)
-    claim = asked_by(asked) is Asked.YES_NO
-    query = Query()
+    kind = asked_by(asked)
+    claim = kind is Asked.YES_NO
+    query = Query(answer_terms=facts.dates if kind is Asked.WHEN else frozenset())
     approximate = False
     run_head, previous_name = "", -2
     predicates: list[frozenset[str]] = []
+    event_nouns: list[frozenset[str]] = []  # predicates named by a noun ("the ban")
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -192,6 +213,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.matches[term] = facts.frame_of[term]
             noun = before in _DETERMINERS
             (query.required if noun else predicates).append(facts.frame_of[term])
+            if noun:
+                event_nouns.append(facts.frame_of[term])
         elif term in facts.names:
             query.matches[term] = _name_forms(term, facts.names_by_prefix.get(term[:4], ()))
             # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
@@ -210,9 +233,15 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         elif _NUMBER.match(term) and approximate and not _YEAR.match(token):
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
+    if event_nouns:
+        # "when did the ban start?": the verb only gives the event named its phase
+        for term in query.terms:
+            if term in _ASPECT_TERMS and term in query.weights:
+                query.weights[term] *= ASPECT_WEIGHT
     if predicates:
-        # one predicate to a claim: "Japan's ban started" is met by a sentence with the ban alone
-        query.required_own.append(frozenset().union(*predicates))
+        # one predicate to a claim: "Japan's ban started" and "when did the ban start?" are
+        # met by a sentence with the ban alone (the event named; "started" is its aspect)
+        query.required_own.append(frozenset().union(*predicates, *event_nouns))
     return query
 
 

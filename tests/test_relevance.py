@@ -31,6 +31,11 @@ def engine(make_sources) -> AnswerEngine:
     return AnswerEngine.from_folder(folder)
 
 
+def _answer_over(make_sources, text: str, question: str):
+    """The answer to `question` from one source holding `text`."""
+    return AnswerEngine.from_folder(make_sources({"001-text.txt": text})).answer(question)
+
+
 def _cited(answer) -> str:
     return " ".join(c.excerpt for c in answer.citations)
 
@@ -191,8 +196,7 @@ def test_a_long_unwrapped_line_is_a_paragraph_of_its_own(make_sources) -> None:
         "The town council banned the sale of fireworks in the old square after a fire in the "
         "bakery, citing the safety of the narrow streets around it.\n"
     )
-    engine = AnswerEngine.from_folder(make_sources({"001-town.txt": text}))
-    answer = engine.answer("The council banned Brackwater")
+    answer = _answer_over(make_sources, text, "The council banned Brackwater")
     assert answer.status is Status.NO_MATCH
     assert "“Brackwater”" in answer.message and "“banned”" in answer.message
 
@@ -248,3 +252,34 @@ def test_a_japanese_question_is_not_vetoed_by_particles_across_word_boundaries(j
 def test_a_japanese_question_about_names_no_source_has_is_not_covered(japanese) -> None:
     # "大阪" (Osaka) and "天気" (weather) are kanji words no Japanese source writes.
     assert japanese.answer("大阪の天気はどうですか").status is Status.NO_MATCH
+
+
+COUNCIL = (
+    "Riverside Council Bulletin\n\n"
+    "The council imposed a ban on night fishing along the canal. Critics say the rule hurts "
+    "local families and the anglers' club. The ban took effect on 4 June 2021.\n\n"
+    "Anglers may still fish by day with a permit from the council office.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When did the ban start?", "What date did the ban start?", "When did the ban begin?"],
+)
+def test_the_phase_of_a_named_event_is_answered_by_its_date(make_sources, question) -> None:
+    # no sentence says the ban "started": it is dated, and the dated sentence comes first
+    engine = AnswerEngine.from_folder(make_sources({"001-council.txt": COUNCIL}))
+    answer = engine.answer(question)
+    assert answer.status is Status.ANSWERED, answer.message
+    assert "4 June 2021" in answer.citations[0].excerpt
+
+
+def test_a_when_question_prefers_the_passage_that_gives_a_date(make_sources) -> None:
+    text = (
+        "Kessel Ferry News\n\n"
+        "The ferry to Kessel opened a night route.\n\n"
+        "After long talks with the fishermen, the harbour board and the port office, "
+        "the ferry to Kessel opened its night route on 2 May 2022.\n"
+    )
+    answer = _answer_over(make_sources, text, "When did the ferry to Kessel open the night route?")
+    assert "2 May 2022" in answer.citations[0].excerpt
