@@ -93,6 +93,7 @@ class AnswerEngine:
         self._index = corpus.index
         self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(self.passages))
         self._frame_of = _frame_terms()
+        self._dates = date_terms(self._index.vocabulary)
         self._facts = self._source_facts(corpus.names)
         settle_memory()
         load_units()  # once per process, at a build rather than inside someone's answer
@@ -170,7 +171,7 @@ class AnswerEngine:
             numbers=numbers,
             frame_of=predicate_frames(),
             names_by_prefix=names_by_prefix(names),
-            dates=date_terms(self._index.vocabulary),
+            dates=self._dates,
         )
 
     def _relevant(self, matches: Matches, floor: float) -> list[_Candidate]:
@@ -223,8 +224,10 @@ class AnswerEngine:
         covered[self._matcher.source_of[relevant_ids]] = True
         subjects = matches.held
         shared_rare = self._matcher.hits(rare, matches.doc_ids)
+        # a date or figure the question names itself is a detail too: both passages give it
+        words = {t for t in question_terms if number_value(t) is None and t not in self._dates}
         same_event = (self._matcher.hits(related, matches.doc_ids) > 0) & (
-            self._matcher.hits(rare - question_terms, matches.doc_ids) > 0
+            self._matcher.hits(rare - words, matches.doc_ids) > 0
         )
         same_entity = (matches.coverage >= OTHER_SIDE_COVERAGE) & (shared_rare >= 2)
         qualifies = (

@@ -283,3 +283,18 @@ def test_a_when_question_prefers_the_passage_that_gives_a_date(make_sources) -> 
     )
     answer = _answer_over(make_sources, text, "When did the ferry to Kessel open the night route?")
     assert "2 May 2022" in answer.citations[0].excerpt
+
+
+def test_a_date_the_claim_names_still_brings_in_the_other_partys_account(make_sources) -> None:
+    # both sources give 2024: the same detail ties the end of production to the ban's story
+    folder = make_sources(
+        {
+            "001-ban.txt": "Norland Gazette\n\nNorland has imposed a ban on all Aquila drones "
+            "from 3 May 2024. Officials cited privacy.\n",
+            "002-aquila.txt": "Aquila News\n\nAquila has announced that production of the "
+            "Falcon drone for Norland will cease on 9 May 2024.\n",
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer("Norland banned Aquila drones in May 2024")
+    assert {c.source.id for c in answer.citations} == {"001", "002"}
+    assert [c.kind for c in answer.contradictions] == ["event"]
