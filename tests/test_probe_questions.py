@@ -26,6 +26,7 @@ KNOWN_MISSES = {
     "probe-61": "'leaving' (an ending) is met by Superchargers being dismantled, not by the ban",
     "probe-64": "'dealer' is in no source; 'shut' is met by Superchargers being dismantled",
     "probe-68": "the ban (001) never names the Model S, so it is not brought in beside 000",
+    "probe-79": "'come into force' is an idiom: 'force' is in no source",
     "probe-77": "'open' is met by 'increasingly' (the stem of 'increase'), 'factory' unknown",
 }
 
