@@ -15,7 +15,8 @@ class (or a productive pattern) of English, not a list of topic words:
 - deictic time: expressions that place the report in time relative to now (*yesterday*,
   *anymore*, *last week*, *three days ago*, *next month*);
 - the future and modal periphrases of chat (*gonna*, *going to*) and light verbs, whose
-  meaning is in the words around them (*came*, *got*, *happened*);
+  meaning is in the words around them (*came*, *got*, *happened*, "is *done* selling");
+- nouns that only quantify what follows them (*a lot of*, *tons of*);
 - the measure a question asks for: *how* + adjective or adverb (*how many*, *how long*),
   *which*/*what* + a unit of time (*in which year*), "what is the *name* of".
 """
@@ -86,8 +87,10 @@ CHAT_FUTURE = frozenset("gonna wanna gotta".split())
 LIGHT_VERBS = frozenset(
     """come came comes coming go goes went gone get gets got gotten getting take takes took
     taken taking give gives gave given giving happen happens happened happening become
-    becomes became""".split()
+    becomes became done""".split()
 )
+# Nouns that quantify what follows them ("a lot of", "tons of"): a quantity word, not a topic.
+_QUANTITY_NOUNS = frozenset("lot lots bunch ton tons loads plenty heaps".split())
 
 
 def framing_positions(tokens: Sequence[str]) -> set[int]:
@@ -102,6 +105,8 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in single or (token == "going" and after == "to"):
             framing.add(i)
+        elif token in _QUANTITY_NOUNS and after == "of":
+            framing.add(i)  # "a lot of batteries": how many, not what
         elif token in _NAMING and _WH & set(tokens[max(0, i - 4) : i]):
             framing.add(i)  # "what is the name of…": the answer is a name, not about names
         elif before == "how" and (token in _QUANTIFIERS or word_classes(token) & {"ADJ", "ADV"}):

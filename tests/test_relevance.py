@@ -158,6 +158,13 @@ def test_a_reporter_opening_a_message_frames_it_but_a_named_one_is_the_claim() -
     assert "okonkwo" not in {tokens[i] for i in framing_positions(tokens)}
 
 
+def test_quantity_nouns_and_done_frame_a_claim() -> None:
+    tokens = tokenize("the ferry company is done selling lots of night tickets")
+    framed = {tokens[i] for i in framing_positions(tokens)}
+    assert {"done", "lots"} <= framed
+    assert not {"ferry", "selling", "night", "tickets"} & framed
+
+
 def test_function_words_the_stopword_list_lacks_are_no_part_of_a_claim() -> None:
     tokens = tokenize("can u check if every ferry sails per day despite storms")
     framed = {tokens[i] for i in framing_positions(tokens)}
