@@ -32,6 +32,7 @@ from bot.relevance import (
     SourceFacts,
     build_query,
     date_terms,
+    figure_terms,
     names_by_prefix,
     number_value,
     predicate_frames,
@@ -172,6 +173,7 @@ class AnswerEngine:
             frame_of=predicate_frames(),
             names_by_prefix=names_by_prefix(names),
             dates=self._dates,
+            figures=figure_terms(numbers),
         )
 
     def _relevant(self, matches: Matches, floor: float) -> list[_Candidate]:
@@ -286,6 +288,12 @@ class AnswerEngine:
                 break
         return citations
 
+    def _covered_without_figures(self, query: Query) -> bool:
+        """Whether a passage would bear on the question if it did not have to give a figure."""
+        required = [group for group in query.required if group is not self._facts.figures]
+        coverage = self._matcher.match(replace(query, required=required)).coverage
+        return float(coverage.max(initial=0.0)) >= MIN_COVERAGE
+
     def _no_match_message(self, question: str, query: Query) -> str:
         unknown = [
             written
@@ -297,6 +305,12 @@ class AnswerEngine:
         ]
         if unknown:
             return _not_mentioned(unknown)
+        if self._facts.figures in query.required and self._covered_without_figures(query):
+            return (
+                f"The sources don't give this figure: they speak of "
+                f"{_quoted(list(query.words.values()))}, but give no number for it. "
+                "Try rephrasing, or see /sources list."
+            )
         if len(query.words) > 1:
             words = _quoted(list(query.words.values()))
             return (

@@ -20,6 +20,8 @@ from bot.tables import TableRows
 # Words found in the sentences around a passage (same paragraph) count as its context.
 CONTEXT_SENTENCES = 2
 _NEIGHBOURS = [o for o in range(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1) if o]
+# A group of more terms than this (every figure of the sources) has its passages kept.
+LARGE_GROUP = 256
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,19 @@ class Matcher:
         self._block_of = corpus.block_of
         self._context_weight = context_weight
         self._rows = rows
+        self._large_groups: dict[frozenset[str], np.ndarray] = {}  # built once per engine
+
+    def marks(self, group: frozenset[str]) -> np.ndarray:
+        """Which passages hold a term of `group`; kept for a large group (every figure)."""
+        cached = self._large_groups.get(group) if len(group) > LARGE_GROUP else None
+        if cached is not None:
+            return cached
+        mark = np.zeros(self.index.size, dtype=bool)
+        for term in group:
+            mark[self.index.postings(term)] = True
+        if len(group) > LARGE_GROUP:
+            self._large_groups[group] = mark
+        return mark
 
     def match(self, query: Query) -> Matches:
         """Coverage as `bot.relevance` defines it, for every passage holding a question term."""
@@ -119,9 +134,7 @@ class _Presence:
     def _compute(self, group: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         matcher, doc_ids = self._matcher, self._doc_ids
         rows = matcher._rows
-        mark = np.zeros(matcher.index.size, dtype=bool)
-        for term in group:
-            mark[matcher.index.postings(term)] = True
+        mark = matcher.marks(group)
         own = mark[doc_ids]
         near = np.zeros(len(doc_ids), dtype=bool)
         for there, same in self._neighbours:

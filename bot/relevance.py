@@ -25,6 +25,7 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   the sources date the ban, not its start;
 - the noun after *which*/*what* names the kind of answer asked for ("which city", "what
   hashtag"): a source writes the answer, seldom its kind, so it weighs 0.3;
+- "how many/much" is answered by a figure: the passage or its neighbours must give one;
 - "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
 - sentences before the question itself only set the scene: their words weigh less and
   require nothing; in a yes/no question or a claim, a figure or date is the value asserted and
@@ -56,6 +57,11 @@ VALUE_WEIGHT = 0.5
 # hashtag"); a source states the answer (Kawasaki) and seldom its kind, so it weighs this much.
 ANSWER_KIND_WEIGHT = 0.3
 _WH_DETERMINERS = frozenset("which what whose".split())
+_COUNTING = frozenset("many much".split())
+# Figures written as words beyond the number words the analyser turns into digits.
+MAGNITUDES = frozenset(
+    term_of(w) for w in "hundreds thousands millions billions trillions dozens".split()
+)
 # Aspectual verbs, which give an event its phase ("the ban started", "the sale ended"): beside a
 # noun naming the event, such a verb weighs this much; a source dates the event, not its phase.
 ASPECT_WEIGHT = 0.3
@@ -135,12 +141,19 @@ class SourceFacts:
     names_by_prefix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # the sources' terms that are years or month names
     dates: frozenset[str] = frozenset()
+    # the sources' terms that give a figure (numbers, "billions"): one set, built once
+    figures: frozenset[str] = frozenset()
 
 
 def date_terms(vocabulary: Iterable[str]) -> frozenset[str]:
     """The terms of `vocabulary` that are years or month names."""
     months = {term_of(month) for month in _MONTHS}
     return frozenset(t for t in vocabulary if _YEAR.match(t) or t in months)
+
+
+def figure_terms(numbers: Iterable[str]) -> frozenset[str]:
+    """Number terms with the words for magnitudes ("billions"): what gives a figure."""
+    return frozenset(numbers) | MAGNITUDES
 
 
 def names_by_prefix(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -173,6 +186,9 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         if i in framing:
             if before == "how" and token in MEASURE_NOUNS:
                 _add_measure(query, MEASURE_NOUNS[token], facts)  # "how long" asks a length
+            if before == "how" and token in _COUNTING and kind is Asked.AMOUNT and i < scene:
+                # "how many…?" is answered by a figure: the passage or its neighbours give one
+                query.required.append(facts.figures)
             continue
         if token in _APPROXIMATORS:
             approximate = True

@@ -19,7 +19,6 @@ KNOWN_MISSES = {
     "probe-32": "'reason'/'worried' are written 'concerns'/'risk': synonyms",
     "probe-44": "'killing' a model is slang for ending it, in no predicate frame",
     "probe-47": "Toyota beside Japan holds the names; 'share' is met by 'Tesla shares'",
-    "probe-51": "the sources speak of Superchargers in Japan, never of how many",
     "probe-54": "revenue (001) and 2019 (002) are each in a passage with Tesla",
     "probe-58": "'opening' is met by 'increasingly' (the stem of 'increase')",
     "probe-07": "'posted' is in another paragraph than the trending hashtag (49% of the weight)",

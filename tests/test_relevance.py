@@ -104,6 +104,23 @@ def test_the_kind_of_answer_asked_for_need_not_be_written(engine) -> None:
     assert engine.answer("Which town will get a new stadium?").status is Status.NO_MATCH
 
 
+def test_how_many_is_answered_only_by_a_passage_that_gives_a_figure(engine) -> None:
+    answer = engine.answer("How many tickets are sold at the pier?")
+    assert answer.status is Status.NO_MATCH
+    assert "no number" in answer.message
+    answer = engine.answer("How many visitors did the 2019 festival draw?")
+    assert answer.status is Status.ANSWERED and "12,400" in _cited(answer)
+    # "how many" inside a yes/no question asks no figure
+    answer = engine.answer("Are tickets sold at the pier, and does anyone know how many?")
+    assert answer.status is Status.ANSWERED
+
+
+def test_a_figure_in_words_answers_how_much(make_sources) -> None:
+    text = "Port Notes\n\nThe storm cost the harbour millions in lost fares.\n"
+    answer = _answer_over(make_sources, text, "How much did the storm cost the harbour?")
+    assert answer.status is Status.ANSWERED
+
+
 def test_a_message_without_a_claim_is_not_covered(engine) -> None:
     assert engine.answer("lol ok").status is Status.NO_MATCH
 
