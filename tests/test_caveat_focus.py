@@ -246,3 +246,20 @@ def test_a_day_and_month_take_the_year_the_excerpt_last_gave() -> None:
         ),
     )
     assert len(found) == 1 and "25 April" in found[0].explanation
+
+
+_NO_LONGER = "Night tickets for the Kessel ferry are no longer sold at the pier."
+_STILL = "The Kessel ferry company sells night tickets at the pier."
+
+
+def test_a_denial_is_a_caveat_on_the_claim_it_denies() -> None:
+    found = find_disagreements(
+        "The Kessel ferry sells night tickets at the pier", _cite([_NO_LONGER, _STILL])
+    )
+    assert [c.kind for c in found] == ["polarity"]
+
+
+@pytest.mark.parametrize("preposition", ["in", "during", "since"])
+def test_a_denial_about_another_time_is_no_caveat_on_a_claim_about_a_year(preposition) -> None:
+    claim = f"The Kessel ferry sold 900 night tickets at the pier {preposition} 2019"
+    assert find_disagreements(claim, _cite([_NO_LONGER, _STILL])) == []
