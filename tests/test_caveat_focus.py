@@ -263,3 +263,14 @@ def test_a_denial_is_a_caveat_on_the_claim_it_denies() -> None:
 def test_a_denial_about_another_time_is_no_caveat_on_a_claim_about_a_year(preposition) -> None:
     claim = f"The Kessel ferry sold 900 night tickets at the pier {preposition} 2019"
     assert find_disagreements(claim, _cite([_NO_LONGER, _STILL])) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Did Norland ban Aquila?", "Was Aquila banned in Norland?", "aquila got banned from norland"],
+)
+def test_the_other_partys_own_account_whether_asked_actively_or_passively(question) -> None:
+    ban = "Norland has imposed a ban on all Aquila drones."
+    found = find_disagreements(question, _cite([ban, _FALCON_ENDS]))
+    assert [c.kind for c in found] == ["event"]
+    assert "Aquila's own account" in found[0].explanation

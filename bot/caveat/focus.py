@@ -58,6 +58,7 @@ _MEASURES = frozenset(
 _NAMING = frozenset("name names called title".split())
 _DATE_NOUNS = frozenset("year month date day decade century".split())
 _AGENT_MARKER = "by"
+_PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got gotten".split())
 _COPULA = frozenset("was were is are".split())
 _AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
 _NEAR = 6
@@ -356,8 +357,17 @@ def _own(question: str, word: Token, actor: Token) -> str:
     tokens = tokenize(question)
     frames = _frame_of()
     position = next((i for i, t in enumerate(tokens) if t.key in frames), None)
-    after = {t.key for t in tokens[position + 1 :]} if position is not None else set()
-    return "own" if actor.key in after else ""
+    if position is None:
+        return ""
+    before = tokens[:position]
+    if any(t.lower in _PASSIVE_AUXILIARIES for t in before) and not tokens[
+        position
+    ].lower.endswith("ing"):
+        # a passive ("Tesla got banned", "was Tesla banned?"): it applies to its subject
+        applies_to = {t.key for t in before}
+    else:
+        applies_to = {t.key for t in tokens[position + 1 :]}
+    return "own" if actor.key in applies_to else ""
 
 
 @lru_cache(maxsize=1)
