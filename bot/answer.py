@@ -31,6 +31,8 @@ from bot.relevance import (
     Query,
     SourceFacts,
     build_query,
+    date_terms,
+    figure_terms,
     names_by_prefix,
     number_value,
     predicate_frames,
@@ -55,6 +57,9 @@ OTHER_SIDE_COVERAGE = 0.3
 # A question keeps at most this many of its most specific terms (a 2,000-character question
 # costs what a short one does).
 MAX_QUESTION_TERMS = 32
+# A passage that holds the kind of answer asked for (a date for "when") ranks as if its
+# BM25 x coverage were this much higher.
+ANSWER_PREFERENCE = 2.0
 # Relevant passages ranked one by one in Python; the rest are only counted (see `_relevant`).
 TOP_CANDIDATES = 300
 BM25 = BM25Config()
@@ -89,6 +94,7 @@ class AnswerEngine:
         self._index = corpus.index
         self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(self.passages))
         self._frame_of = _frame_terms()
+        self._dates = date_terms(self._index.vocabulary)
         self._facts = self._source_facts(corpus.names)
         settle_memory()
         load_units()  # once per process, at a build rather than inside someone's answer
@@ -166,6 +172,8 @@ class AnswerEngine:
             numbers=numbers,
             frame_of=predicate_frames(),
             names_by_prefix=names_by_prefix(names),
+            dates=self._dates,
+            figures=figure_terms(numbers),
         )
 
     def _relevant(self, matches: Matches, floor: float) -> list[_Candidate]:
@@ -178,7 +186,7 @@ class AnswerEngine:
         """
         keep = np.flatnonzero(matches.coverage >= floor)
         scores, coverage = matches.scores[keep], matches.coverage[keep]
-        strength = -scores * coverage
+        strength = -scores * coverage * np.where(matches.answers[keep], ANSWER_PREFERENCE, 1.0)
         if len(keep) > TOP_CANDIDATES:
             cut = np.partition(strength, TOP_CANDIDATES - 1)[TOP_CANDIDATES - 1]
             top = strength <= cut
@@ -218,8 +226,10 @@ class AnswerEngine:
         covered[self._matcher.source_of[relevant_ids]] = True
         subjects = matches.held
         shared_rare = self._matcher.hits(rare, matches.doc_ids)
+        # a date or figure the question names itself is a detail too: both passages give it
+        words = {t for t in question_terms if number_value(t) is None and t not in self._dates}
         same_event = (self._matcher.hits(related, matches.doc_ids) > 0) & (
-            self._matcher.hits(rare - question_terms, matches.doc_ids) > 0
+            self._matcher.hits(rare - words, matches.doc_ids) > 0
         )
         same_entity = (matches.coverage >= OTHER_SIDE_COVERAGE) & (shared_rare >= 2)
         qualifies = (
@@ -278,6 +288,12 @@ class AnswerEngine:
                 break
         return citations
 
+    def _covered_without_figures(self, query: Query) -> bool:
+        """Whether a passage would bear on the question if it did not have to give a figure."""
+        required = [group for group in query.required if group is not self._facts.figures]
+        coverage = self._matcher.match(replace(query, required=required)).coverage
+        return float(coverage.max(initial=0.0)) >= MIN_COVERAGE
+
     def _no_match_message(self, question: str, query: Query) -> str:
         unknown = [
             written
@@ -289,6 +305,12 @@ class AnswerEngine:
         ]
         if unknown:
             return _not_mentioned(unknown)
+        if self._facts.figures in query.required and self._covered_without_figures(query):
+            return (
+                f"The sources don't give this figure: they speak of "
+                f"{_quoted(list(query.words.values()))}, but give no number for it. "
+                "Try rephrasing, or see /sources list."
+            )
         if len(query.words) > 1:
             words = _quoted(list(query.words.values()))
             return (

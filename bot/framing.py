@@ -7,12 +7,16 @@ class (or a productive pattern) of English, not a list of topic words:
 
 - interjections and chat particles (*lol*, *wow*, *omg*, *tbh*), indefinite pronouns and the
   way a message calls its readers (*everyone*, *y'all*);
+- function words NLTK's stopword list lacks (*every*, *per*, *among*, chat *u*);
+- who passed a claim on, when a message opens with them before a reporting verb ("*my cousin*
+  says…", "*a guy on reddit* said…"); a named reporter ("Musk said…") stays, it is the claim;
 - discourse markers, evidential and hedging adverbs (*apparently*, *basically*, *allegedly*);
 - verbs of reporting, perceiving and believing (*heard*, *said*, *think*, *seems*);
 - deictic time: expressions that place the report in time relative to now (*yesterday*,
   *anymore*, *last week*, *three days ago*, *next month*);
 - the future and modal periphrases of chat (*gonna*, *going to*) and light verbs, whose
-  meaning is in the words around them (*came*, *got*, *happened*);
+  meaning is in the words around them (*came*, *got*, *happened*, "is *done* selling");
+- nouns that only quantify what follows them (*a lot of*, *tons of*);
 - the measure a question asks for: *how* + adjective or adverb (*how many*, *how long*),
   *which*/*what* + a unit of time (*in which year*), "what is the *name* of".
 """
@@ -58,11 +62,22 @@ DEICTIC_TIME = frozenset(
 _DEICTIC_DETERMINERS = frozenset("last next this past coming previous few couple".split())
 TIME_UNITS = frozenset(
     """second seconds minute minutes hour hours day days night nights week weeks weekend
-    weekends month months year years decade decades morning evening afternoon""".split()
+    weekends month months year years decade decades morning evening afternoon date dates
+    time""".split()
 )
 _NUMBER_WORDS = frozenset(
     "a an one two three four five six seven eight nine ten several many few couple".split()
 )
+
+# Prepositions, conjunctions, determiners and chat pronouns NLTK's stopword list lacks: closed
+# classes, never what a claim is about ("every dealer", "per unit", "can u").
+FUNCTION_WORDS = frozenset(
+    """every per amid amidst among amongst upon toward towards despite unless although whereas
+    whilst onto beside unto versus vs etc u ur ya""".split()
+)
+# "my cousin says…", "a guy on reddit said…": who passed the claim on, before a reporting verb.
+_REPORTER_OPENERS = frozenset("my our your a an some this someone somebody people".split())
+_MAX_REPORTER = 5
 
 _NAMING = frozenset("name names called".split())
 _QUANTIFIERS = frozenset("many much few little".split())
@@ -72,8 +87,10 @@ CHAT_FUTURE = frozenset("gonna wanna gotta".split())
 LIGHT_VERBS = frozenset(
     """come came comes coming go goes went gone get gets got gotten getting take takes took
     taken taking give gives gave given giving happen happens happened happening become
-    becomes became""".split()
+    becomes became done""".split()
 )
+# Nouns that quantify what follows them ("a lot of", "tons of"): a quantity word, not a topic.
+_QUANTITY_NOUNS = frozenset("lot lots bunch ton tons loads plenty heaps".split())
 
 
 def framing_positions(tokens: Sequence[str]) -> set[int]:
@@ -81,12 +98,15 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
     framing: set[int] = set()
     single = (
         INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME
-    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS)
+    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS | FUNCTION_WORDS)
+    framing.update(_reporter(tokens))
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in single or (token == "going" and after == "to"):
             framing.add(i)
+        elif token in _QUANTITY_NOUNS and after == "of":
+            framing.add(i)  # "a lot of batteries": how many, not what
         elif token in _NAMING and _WH & set(tokens[max(0, i - 4) : i]):
             framing.add(i)  # "what is the name of…": the answer is a name, not about names
         elif before == "how" and (token in _QUANTIFIERS or word_classes(token) & {"ADJ", "ADV"}):
@@ -97,3 +117,13 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
             # "last week", "next month"; "three days ago" also drops its number word
             framing.update((i - 1, i) if before in _DEICTIC_DETERMINERS | _NUMBER_WORDS else (i,))
     return framing
+
+
+def _reporter(tokens: Sequence[str]) -> range:
+    """Positions of a message-initial reporter: "my cousin (says)", "a guy on reddit (said)"."""
+    if not tokens or tokens[0] not in _REPORTER_OPENERS:
+        return range(0)
+    for i, token in enumerate(tokens[1 : _MAX_REPORTER + 1], start=1):
+        if token in REPORTING_VERBS:
+            return range(i)
+    return range(0)

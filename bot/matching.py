@@ -20,6 +20,8 @@ from bot.tables import TableRows
 # Words found in the sentences around a passage (same paragraph) count as its context.
 CONTEXT_SENTENCES = 2
 _NEIGHBOURS = [o for o in range(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1) if o]
+# A group of more terms than this (every figure of the sources) has its passages kept.
+LARGE_GROUP = 256
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Matches:
     scores: np.ndarray  # BM25 (rank-bm25's score)
     coverage: np.ndarray  # share of the question's weight (context counts less); 0 when vetoed
     held: np.ndarray  # how many question terms the passage itself holds
+    answers: np.ndarray  # whether the passage holds the kind of answer asked (a date for "when")
 
 
 class Matcher:
@@ -47,6 +50,19 @@ class Matcher:
         self._block_of = corpus.block_of
         self._context_weight = context_weight
         self._rows = rows
+        self._large_groups: dict[frozenset[str], np.ndarray] = {}  # built once per engine
+
+    def marks(self, group: frozenset[str]) -> np.ndarray:
+        """Which passages hold a term of `group`; kept for a large group (every figure)."""
+        cached = self._large_groups.get(group) if len(group) > LARGE_GROUP else None
+        if cached is not None:
+            return cached
+        mark = np.zeros(self.index.size, dtype=bool)
+        for term in group:
+            mark[self.index.postings(term)] = True
+        if len(group) > LARGE_GROUP:
+            self._large_groups[group] = mark
+        return mark
 
     def match(self, query: Query) -> Matches:
         """Coverage as `bot.relevance` defines it, for every passage holding a question term."""
@@ -54,7 +70,7 @@ class Matcher:
         held = [self.index.postings(term) for term in query.terms]
         if not held:
             empty = np.empty(0)
-            return Matches(np.empty(0, dtype=np.int64), empty, empty, empty)
+            return Matches(np.empty(0, dtype=np.int64), empty, empty, empty, empty)
         count = np.bincount(np.concatenate(held), minlength=size)
         doc_ids = np.flatnonzero(count)
         presence = _Presence(self, doc_ids)
@@ -79,7 +95,8 @@ class Matcher:
             keep &= named >= MIN_NAME_SHARE * names
         coverage = np.where(keep, coverage, 0.0)
         scores = self.index.scores(query.terms)[doc_ids]
-        return Matches(doc_ids, scores, coverage, count[doc_ids])
+        answers = presence.of(query.answer_terms)[0]
+        return Matches(doc_ids, scores, coverage, count[doc_ids], answers)
 
     def hits(self, terms: Iterable[str], doc_ids: np.ndarray) -> np.ndarray:
         """How many of `terms` each passage in `doc_ids` holds."""
@@ -117,9 +134,7 @@ class _Presence:
     def _compute(self, group: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         matcher, doc_ids = self._matcher, self._doc_ids
         rows = matcher._rows
-        mark = np.zeros(matcher.index.size, dtype=bool)
-        for term in group:
-            mark[matcher.index.postings(term)] = True
+        mark = matcher.marks(group)
         own = mark[doc_ids]
         near = np.zeros(len(doc_ids), dtype=bool)
         for there, same in self._neighbours:

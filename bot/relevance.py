@@ -11,13 +11,21 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   around it, at least 40% of their weight:
   "Toyota bought Tesla" is not answered by a passage about Tesla alone;
 - a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
-  weighs like any word no source uses, the most, and the no_match message names it;
+  weighs like any word no source uses, the most, and the no_match message names it; it also
+  counts at half weight among the names a passage must hold (never met; half, since it may be
+  another form of a name the sources write: *France*, *French*) when written capitalised and
+  not as an acronym;
 - a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
   frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
   not a purchase;
 - a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
   not "14th Street", a name) must be in the passage itself: a
   question about one edition is not answered by another's;
+- an aspectual verb beside a noun naming the event ("when did *the ban* start?") weighs 0.3:
+  the sources date the ban, not its start;
+- the noun after *which*/*what* names the kind of answer asked for ("which city", "what
+  hashtag"): a source writes the answer, seldom its kind, so it weighs 0.3;
+- "how many/much" is answered by a figure: the passage or its neighbours must give one;
 - "how + adjective" asks for a measure: *how long* looks for *length* too (a table's column);
 - sentences before the question itself only set the scene: their words weigh less and
   require nothing; in a yes/no question or a claim, a figure or date is the value asserted and
@@ -45,6 +53,21 @@ PREAMBLE_WEIGHT = 0.3
 # In a yes/no question or a claim, a figure or date is the value asserted ("born on 8 December
 # 1967?"): the source that gives another value is the one to find, so it weighs half.
 VALUE_WEIGHT = 0.5
+# The noun after "which"/"what" names the kind of answer asked for ("which city", "what
+# hashtag"); a source states the answer (Kawasaki) and seldom its kind, so it weighs this much.
+ANSWER_KIND_WEIGHT = 0.3
+_WH_DETERMINERS = frozenset("which what whose".split())
+_COUNTING = frozenset("many much".split())
+# Figures written as words beyond the number words the analyser turns into digits.
+MAGNITUDES = frozenset(
+    term_of(w) for w in "hundreds thousands millions billions trillions dozens".split()
+)
+# Aspectual verbs, which give an event its phase ("the ban started", "the sale ended"): beside a
+# noun naming the event, such a verb weighs this much; a source dates the event, not its phase.
+ASPECT_WEIGHT = 0.3
+_ASPECT_TERMS = frozenset(
+    term_of(w) for w in "start begin commence continue resume end finish stop cease".split()
+)
 _MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
@@ -64,6 +87,8 @@ MEASURE_NOUNS = {
     "many": "number",
 }
 MIN_NAME_SHARE = 0.4
+# A name no source writes counts this much of its weight among the names a passage must hold.
+UNKNOWN_NAME_SHARE = 0.5
 APPROXIMATE_TOLERANCE = 0.10
 _APPROXIMATORS = frozenset(
     "about around roughly nearly almost approximately some over under circa like".split()
@@ -95,6 +120,9 @@ class Query:
     # term -> how the question's own sentence writes it (for messages)
     words: dict[str, str] = field(default_factory=dict)
     unknown_names: list[str] = field(default_factory=list)
+    # terms that hold the kind of answer asked for (years and months for "when"): a passage
+    # with one is preferred among those that bear on the question
+    answer_terms: frozenset[str] = frozenset()
     # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
     names: dict[str, float] = field(default_factory=dict)
     name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -111,6 +139,21 @@ class SourceFacts:
     frame_of: Mapping[str, frozenset[str]]
     # names by their first four letters, where a demonym shares them (Japan, Japanese)
     names_by_prefix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the sources' terms that are years or month names
+    dates: frozenset[str] = frozenset()
+    # the sources' terms that give a figure (numbers, "billions"): one set, built once
+    figures: frozenset[str] = frozenset()
+
+
+def date_terms(vocabulary: Iterable[str]) -> frozenset[str]:
+    """The terms of `vocabulary` that are years or month names."""
+    months = {term_of(month) for month in _MONTHS}
+    return frozenset(t for t in vocabulary if _YEAR.match(t) or t in months)
+
+
+def figure_terms(numbers: Iterable[str]) -> frozenset[str]:
+    """Number terms with the words for magnitudes ("billions"): what gives a figure."""
+    return frozenset(numbers) | MAGNITUDES
 
 
 def names_by_prefix(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -130,17 +173,22 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         scene + i for i in framing_positions(scene_tokens)
     }
     surface = surface_words(text)
-    claim = asked_by(asked) is Asked.YES_NO
-    query = Query()
+    kind = asked_by(asked)
+    claim = kind is Asked.YES_NO
+    query = Query(answer_terms=facts.dates if kind is Asked.WHEN else frozenset())
     approximate = False
     run_head, previous_name = "", -2
     predicates: list[frozenset[str]] = []
+    event_nouns: list[frozenset[str]] = []  # predicates named by a noun ("the ban")
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if i in framing:
             if before == "how" and token in MEASURE_NOUNS:
                 _add_measure(query, MEASURE_NOUNS[token], facts)  # "how long" asks a length
+            if before == "how" and token in _COUNTING and kind is Asked.AMOUNT and i < scene:
+                # "how many…?" is answered by a figure: the passage or its neighbours give one
+                query.required.append(facts.figures)
             continue
         if token in _APPROXIMATORS:
             approximate = True
@@ -152,9 +200,12 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             continue  # a one-letter fragment no source has ("… Did J") is noise, not a topic
         if not known and is_kana_bigram(term):
             continue  # grammar across a word boundary, not a topic
-        if not known and _is_name(token, surface, i):
+        unknown_name = not known and _is_name(token, surface, i)
+        if unknown_name:
             query.unknown_names.append(surface.get(token, token))
         weight = facts.idf(term) * (MODIFIER_WEIGHT if is_modifier(token) else 1.0)
+        if before in _WH_DETERMINERS and term not in facts.names and _may_be_noun(token):
+            weight *= ANSWER_KIND_WEIGHT  # "which city…?": a source names the city, not "city"
         query.terms.append(term)
         if i >= scene:
             weight *= PREAMBLE_WEIGHT
@@ -162,6 +213,12 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
         query.weights[term] = weight
         query.matches[term] = frozenset({term})
+        if unknown_name and i < scene and _capitalised_name(surface.get(token, token), i):
+            # a name no source writes is a subject no passage is about: it counts against the
+            # share of names a passage must hold ("When does the Cybertruck launch in Japan?"),
+            # at half weight, since it may be another form of a name they write (France, French)
+            query.names[term] = weight * UNKNOWN_NAME_SHARE
+            query.name_forms[term] = frozenset({term})
         if i < scene:
             query.words[term] = surface.get(token, token)
         if i >= scene:
@@ -172,6 +229,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.matches[term] = facts.frame_of[term]
             noun = before in _DETERMINERS
             (query.required if noun else predicates).append(facts.frame_of[term])
+            if noun:
+                event_nouns.append(facts.frame_of[term])
         elif term in facts.names:
             query.matches[term] = _name_forms(term, facts.names_by_prefix.get(term[:4], ()))
             # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
@@ -190,9 +249,15 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         elif _NUMBER.match(term) and approximate and not _YEAR.match(token):
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
+    if event_nouns:
+        # "when did the ban start?": the verb only gives the event named its phase
+        for term in query.terms:
+            if term in _ASPECT_TERMS and term in query.weights:
+                query.weights[term] *= ASPECT_WEIGHT
     if predicates:
-        # one predicate to a claim: "Japan's ban started" is met by a sentence with the ban alone
-        query.required_own.append(frozenset().union(*predicates))
+        # one predicate to a claim: "Japan's ban started" and "when did the ban start?" are
+        # met by a sentence with the ban alone (the event named; "started" is its aspect)
+        query.required_own.append(frozenset().union(*predicates, *event_nouns))
     return query
 
 
@@ -295,6 +360,23 @@ def surface_words(text: str) -> dict[str, str]:
         word = fold_latin(match.group().lower().replace("’", "'").removesuffix("'s"))
         words.setdefault(word, match.group())
     return words
+
+
+def _capitalised_name(written: str, position: int) -> bool:
+    """Whether an unknown word is written as a name: capitalised, not first, not an acronym.
+
+    Only such a name counts against a passage: an acronym (*METI*) may be spelt out by a source,
+    a lowercase word no dictionary has may be new (*hashtag*), and a script without capitals
+    (Arabic, Chinese) cannot tell a name from grammar.
+    """
+    inner = any(ch.isupper() for ch in written[1:])
+    return not written.isupper() and (inner or (position > 0 and written[0].isupper()))
+
+
+def _may_be_noun(word: str) -> bool:
+    """A noun in the dictionary, or a word it does not know (*hashtag*)."""
+    classes = word_classes(word)
+    return not classes or "NOUN" in classes
 
 
 def _is_name(token: str, surface: Mapping[str, str], position: int) -> bool:

@@ -195,6 +195,8 @@ _FALCON_ENDS = "Aquila has announced that production of the Falcon drone for Nor
     [
         # shouted, with emoji after the claim: still a yes/no claim
         ("Norland BANNED Aquila!!! 🚁🚫", "Norland has imposed a ban on all Aquila drones."),
+        # all lowercase, as chat is: the excerpts write the names
+        ("norland banned aquila drones lol", "Norland has imposed a ban on all Aquila drones."),
         # the start of a ban is about the ban; an adverb ("increasingly") reports no event
         (
             "Norland's ban on Aquila drones started in May",
@@ -207,6 +209,17 @@ def test_claims_about_a_ban_meet_the_other_partys_own_account(claim, ban) -> Non
     found = find_disagreements(claim, _cite([ban, _FALCON_ENDS]))
     assert [c.kind for c in found] == ["event"]
     assert "“ban” by Norland" in found[0].explanation
+
+
+def test_the_agent_of_a_ban_is_read_in_the_sentence_of_the_ban() -> None:
+    # the splitter keeps "Corp." with what follows; the agent is not the earlier "Baltic"
+    ban = (
+        "The move deepens a feud between the Baltic state and Aquila Corp. Citing safety, "
+        "Norlandic officials have banned Aquila drones."
+    )
+    found = find_disagreements("Did Norland ban Aquila drones?", _cite([ban, _FALCON_ENDS]))
+    assert [c.kind for c in found] == ["event"]
+    assert "“ban” by Norlandic officials" in found[0].explanation
 
 
 def test_a_place_near_the_topic_is_no_answer_to_who() -> None:
@@ -233,3 +246,31 @@ def test_a_day_and_month_take_the_year_the_excerpt_last_gave() -> None:
         ),
     )
     assert len(found) == 1 and "25 April" in found[0].explanation
+
+
+_NO_LONGER = "Night tickets for the Kessel ferry are no longer sold at the pier."
+_STILL = "The Kessel ferry company sells night tickets at the pier."
+
+
+def test_a_denial_is_a_caveat_on_the_claim_it_denies() -> None:
+    found = find_disagreements(
+        "The Kessel ferry sells night tickets at the pier", _cite([_NO_LONGER, _STILL])
+    )
+    assert [c.kind for c in found] == ["polarity"]
+
+
+@pytest.mark.parametrize("preposition", ["in", "during", "since"])
+def test_a_denial_about_another_time_is_no_caveat_on_a_claim_about_a_year(preposition) -> None:
+    claim = f"The Kessel ferry sold 900 night tickets at the pier {preposition} 2019"
+    assert find_disagreements(claim, _cite([_NO_LONGER, _STILL])) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Did Norland ban Aquila?", "Was Aquila banned in Norland?", "aquila got banned from norland"],
+)
+def test_the_other_partys_own_account_whether_asked_actively_or_passively(question) -> None:
+    ban = "Norland has imposed a ban on all Aquila drones."
+    found = find_disagreements(question, _cite([ban, _FALCON_ENDS]))
+    assert [c.kind for c in found] == ["event"]
+    assert "Aquila's own account" in found[0].explanation

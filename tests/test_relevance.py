@@ -31,6 +31,11 @@ def engine(make_sources) -> AnswerEngine:
     return AnswerEngine.from_folder(folder)
 
 
+def _answer_over(make_sources, text: str, question: str):
+    """The answer to `question` from one source holding `text`."""
+    return AnswerEngine.from_folder(make_sources({"001-text.txt": text})).answer(question)
+
+
 def _cited(answer) -> str:
     return " ".join(c.excerpt for c in answer.citations)
 
@@ -41,6 +46,8 @@ def _cited(answer) -> str:
         "lol the Aldwin ferry stopped the night service last week",
         "I heard the night ferry to Kessel Island isn't running anymore, apparently",
         "honestly the ferry company stopped night crossings yesterday?!",
+        "my neighbour says the ferry company stopped every night service to Kessel Island",
+        "a guy on the forum told me the Aldwin ferry stopped its night service",
     ],
 )
 def test_words_that_frame_a_claim_do_not_veto_it(engine, claim) -> None:
@@ -66,6 +73,52 @@ def test_a_name_no_source_knows_is_named_in_the_refusal(engine) -> None:
     answer = engine.answer("Zorblax is going to buy the island next month")
     assert answer.status is Status.NO_MATCH
     assert "Zorblax" in answer.message and "month" not in answer.message
+
+
+def test_a_thing_no_source_names_is_not_answered_with_what_is_said_of_its_kind(engine) -> None:
+    # "ferry", "sold" and "pier" are all in the harbour source, but nothing there is the Zephyr
+    answer = engine.answer("Is the Zephyr ferry sold at the pier?")
+    assert answer.status is Status.NO_MATCH
+    assert "Zephyr" in answer.message
+
+
+def test_an_unknown_name_beside_the_claims_own_names_does_not_veto_it(engine) -> None:
+    answer = engine.answer(
+        "Did the Aldwin ferry company stop its night service to Kessel Island, per Bloomberg?"
+    )
+    assert answer.status is Status.ANSWERED
+    assert "stopped its night service" in _cited(answer)
+
+
+def test_an_acronym_no_source_writes_is_not_counted_as_a_missing_name(engine) -> None:
+    # a source may spell an acronym out: "NYT", the only name here, does not veto the claim
+    answer = engine.answer("Did the ferry company stop its night service to the island, NYT?")
+    assert answer.status is Status.ANSWERED
+
+
+def test_the_kind_of_answer_asked_for_need_not_be_written(engine) -> None:
+    # the source names the harbour, never calls it a "town"
+    answer = engine.answer("Which town will get a new lighthouse?")
+    assert answer.status is Status.ANSWERED
+    assert "new lighthouse" in _cited(answer)
+    assert engine.answer("Which town will get a new stadium?").status is Status.NO_MATCH
+
+
+def test_how_many_is_answered_only_by_a_passage_that_gives_a_figure(engine) -> None:
+    answer = engine.answer("How many tickets are sold at the pier?")
+    assert answer.status is Status.NO_MATCH
+    assert "no number" in answer.message
+    answer = engine.answer("How many visitors did the 2019 festival draw?")
+    assert answer.status is Status.ANSWERED and "12,400" in _cited(answer)
+    # "how many" inside a yes/no question asks no figure
+    answer = engine.answer("Are tickets sold at the pier, and does anyone know how many?")
+    assert answer.status is Status.ANSWERED
+
+
+def test_a_figure_in_words_answers_how_much(make_sources) -> None:
+    text = "Port Notes\n\nThe storm cost the harbour millions in lost fares.\n"
+    answer = _answer_over(make_sources, text, "How much did the storm cost the harbour?")
+    assert answer.status is Status.ANSWERED
 
 
 def test_a_message_without_a_claim_is_not_covered(engine) -> None:
@@ -114,6 +167,28 @@ def test_framing_classes_and_time_phrases() -> None:
     assert not {"mayor", "quit", "times"} & framed
 
 
+def test_a_reporter_opening_a_message_frames_it_but_a_named_one_is_the_claim() -> None:
+    tokens = tokenize("my neighbour on the forum says the mayor quit")
+    framed = {tokens[i] for i in framing_positions(tokens)}
+    assert {"my", "neighbour", "forum", "says"} <= framed and "mayor" not in framed
+    tokens = tokenize("Okonkwo says the mayor quit")
+    assert "okonkwo" not in {tokens[i] for i in framing_positions(tokens)}
+
+
+def test_quantity_nouns_and_done_frame_a_claim() -> None:
+    tokens = tokenize("the ferry company is done selling lots of night tickets")
+    framed = {tokens[i] for i in framing_positions(tokens)}
+    assert {"done", "lots"} <= framed
+    assert not {"ferry", "selling", "night", "tickets"} & framed
+
+
+def test_function_words_the_stopword_list_lacks_are_no_part_of_a_claim() -> None:
+    tokens = tokenize("can u check if every ferry sails per day despite storms")
+    framed = {tokens[i] for i in framing_positions(tokens)}
+    assert {"u", "every", "per", "despite"} <= framed
+    assert not {"ferry", "sails", "storms"} & framed
+
+
 def test_accented_latin_letters_meet_plain_ones_and_kana_keep_their_marks() -> None:
     assert analyze("Muḥammad of Zürich") == analyze("Muhammad of Zurich")
     assert tokenize("ガス") == ["ガス"]  # the voicing mark makes another letter
@@ -145,8 +220,7 @@ def test_a_long_unwrapped_line_is_a_paragraph_of_its_own(make_sources) -> None:
         "The town council banned the sale of fireworks in the old square after a fire in the "
         "bakery, citing the safety of the narrow streets around it.\n"
     )
-    engine = AnswerEngine.from_folder(make_sources({"001-town.txt": text}))
-    answer = engine.answer("The council banned Brackwater")
+    answer = _answer_over(make_sources, text, "The council banned Brackwater")
     assert answer.status is Status.NO_MATCH
     assert "“Brackwater”" in answer.message and "“banned”" in answer.message
 
@@ -202,3 +276,49 @@ def test_a_japanese_question_is_not_vetoed_by_particles_across_word_boundaries(j
 def test_a_japanese_question_about_names_no_source_has_is_not_covered(japanese) -> None:
     # "大阪" (Osaka) and "天気" (weather) are kanji words no Japanese source writes.
     assert japanese.answer("大阪の天気はどうですか").status is Status.NO_MATCH
+
+
+COUNCIL = (
+    "Riverside Council Bulletin\n\n"
+    "The council imposed a ban on night fishing along the canal. Critics say the rule hurts "
+    "local families and the anglers' club. The ban took effect on 4 June 2021.\n\n"
+    "Anglers may still fish by day with a permit from the council office.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When did the ban start?", "What date did the ban start?", "When did the ban begin?"],
+)
+def test_the_phase_of_a_named_event_is_answered_by_its_date(make_sources, question) -> None:
+    # no sentence says the ban "started": it is dated, and the dated sentence comes first
+    engine = AnswerEngine.from_folder(make_sources({"001-council.txt": COUNCIL}))
+    answer = engine.answer(question)
+    assert answer.status is Status.ANSWERED, answer.message
+    assert "4 June 2021" in answer.citations[0].excerpt
+
+
+def test_a_when_question_prefers_the_passage_that_gives_a_date(make_sources) -> None:
+    text = (
+        "Kessel Ferry News\n\n"
+        "The ferry to Kessel opened a night route.\n\n"
+        "After long talks with the fishermen, the harbour board and the port office, "
+        "the ferry to Kessel opened its night route on 2 May 2022.\n"
+    )
+    answer = _answer_over(make_sources, text, "When did the ferry to Kessel open the night route?")
+    assert "2 May 2022" in answer.citations[0].excerpt
+
+
+def test_a_date_the_claim_names_still_brings_in_the_other_partys_account(make_sources) -> None:
+    # both sources give 2024: the same detail ties the end of production to the ban's story
+    folder = make_sources(
+        {
+            "001-ban.txt": "Norland Gazette\n\nNorland has imposed a ban on all Aquila drones "
+            "from 3 May 2024. Officials cited privacy.\n",
+            "002-aquila.txt": "Aquila News\n\nAquila has announced that production of the "
+            "Falcon drone for Norland will cease on 9 May 2024.\n",
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer("Norland banned Aquila drones in May 2024")
+    assert {c.source.id for c in answer.citations} == {"001", "002"}
+    assert [c.kind for c in answer.contradictions] == ["event"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -45,6 +46,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_CONTRADICTIONS = 3
+_YEAR = re.compile(r"(1[0-9]|20)\d\d")
+# Comparisons that say nothing of when: they bear on a question that names a year only when
+# one of the two excerpts speaks of that year.
+_UNDATED_KINDS = frozenset({"polarity", "antonym"})
+_TIME_PREPOSITIONS = frozenset("in during since until before after by".split())
 
 
 def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Contradiction]:
@@ -63,6 +69,7 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
         At most `MAX_CONTRADICTIONS`, strongest first, at most one per pair of citations.
     """
     focus = content_keys(question)
+    years = _years_asked_about(question)
     asked = asked_by(question)
     kinds = detectors_for(asked, question)
     clauses = {
@@ -75,6 +82,8 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
         a, b = clauses[first.n], clauses[second.n]
         # a disagreement on the very thing asked comes before any other between the two
         finding = focused_finding(asked, question, a, b) or best_finding(a, b, focus, kinds)
+        if finding and finding.kind in _UNDATED_KINDS and _of_other_years(years, a + b):
+            finding = None  # "sold 1,378 cars in 2019" vs two statements about other years
         pair = frozenset((first.source.id, second.source.id))
         if finding is not None and (
             pair not in best_per_pair or _rank(finding) > _rank(best_per_pair[pair])
@@ -82,6 +91,21 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
             best_per_pair[pair] = finding
     findings = sorted(best_per_pair.values(), key=lambda f: -_rank(f))
     return [to_contradiction(f) for f in findings[:MAX_CONTRADICTIONS]]
+
+
+def _years_asked_about(question: str) -> frozenset[str]:
+    """Years that qualify the question's time ("in 2019"), not part of a name (Office 2013)."""
+    tokens = tokenize(question)
+    return frozenset(
+        t.key
+        for before, t in zip(tokens, tokens[1:], strict=False)
+        if _YEAR.fullmatch(t.key) and before.lower in _TIME_PREPOSITIONS
+    )
+
+
+def _of_other_years(years: frozenset[str], clauses: list[Clause]) -> bool:
+    """Whether the question names a year and neither excerpt speaks of it."""
+    return bool(years) and not any(years & c.keys for c in clauses)
 
 
 def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list[Clause]:

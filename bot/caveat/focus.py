@@ -58,6 +58,7 @@ _MEASURES = frozenset(
 _NAMING = frozenset("name names called title".split())
 _DATE_NOUNS = frozenset("year month date day decade century".split())
 _AGENT_MARKER = "by"
+_PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got gotten".split())
 _COPULA = frozenset("was were is are".split())
 _AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
 _NEAR = 6
@@ -144,13 +145,20 @@ def _best(
 # --- who -----------------------------------------------------------------------------------
 
 
-def _question_parts(question: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(names, other content keys) of the question: what it is about and what it asks of it."""
+def _question_parts(
+    question: str, known_names: frozenset[str] = frozenset()
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(names, other content keys) of the question: what it is about and what it asks of it.
+
+    A word the excerpts write as a name (`known_names`) is one however the question writes it:
+    chat is often all lowercase ("japan banned tesla").
+    """
     tokens = tokenize(question)
     content = [t for t in tokens if is_content(t) and t.lower not in _WH and not _shouted(t)]
     names = frozenset(t.key for t in content[1:] if t.text[0].isupper()) | frozenset(
         t.key for t in content[:1] if t.text[0].isupper() and t.lower not in _AUXILIARIES
     )
+    names |= frozenset(t.key for t in content if t.key in known_names)
     content += [t for t in tokens if _shouted(t)]
     others = frozenset(t.key for t in content) - names - _asking_keys()
     return names, others
@@ -259,7 +267,7 @@ def _date_near(clause: Clause, others: frozenset[str]) -> Date:
 def _other_event(question: str, first: list[Clause], second: list[Clause]) -> Finding | None:
     """`first` reports the question's predicate (a ban) by one actor; `second` never does, and
     reports instead another kind of event about the same subject (an end, a sale) by another."""
-    names, _ = _question_parts(question)
+    names, _ = _question_parts(question, frozenset().union(*(c.names for c in first + second)))
     # a prohibition is imposed by one party on another: the contrast with an account of the
     # other party's own doing ("the ban started": the event is the ban, "started" its aspect)
     asked = {t.key for t in tokenize(question)} & _prohibition()
@@ -293,7 +301,7 @@ def _other_event(question: str, first: list[Clause], second: list[Clause]) -> Fi
                 continue
             score = 1.5 + alignment(clause, other, names)
             if best is None or score > best.score:
-                who, by = _bare(agent.text), _bare(actor.text)
+                who, by = _with_head(clause, agent), _bare(actor.text)
                 detail = f"{word.text}|{who}|{by}|{_own(question, word, actor)}"
                 span_a, span_b = (word.start, word.end), (event.start, event.end)
                 best = Finding("event", score, clause, other, span_a, span_b, detail)
@@ -303,18 +311,41 @@ def _other_event(question: str, first: list[Clause], second: list[Clause]) -> Fi
 def _agent(clause: Clause, word: Token, names: frozenset[str]) -> Token | None:
     """Who does it: a name after "by" following the word (a passive), else the clause's first
     name, its subject in English word order ("Japan has imposed a ban", "Tesla has announced
-    that production will cease"). A capital that only opens the clause is not a name."""
+    that production will cease"). A capital that only opens the clause (or the sentence of the
+    word) is not a name."""
     tokens = list(clause.tokens)
     at = tokens.index(word)
     for i in range(at + 1, min(len(tokens) - 1, at + _NEAR)):
         if tokens[i].lower == _AGENT_MARKER and tokens[i + 1].text[:1].isupper():
             return tokens[i + 1]
-    for i, token in enumerate(tokens[:at]):
+    # the sentence of the word: a period before a capital ends one, even after an abbreviation
+    # kept whole ("…SpaceX, and X Corp. Citing concerns…, Japanese officials have banned")
+    opens = [m.end() for m in _SENTENCE_END.finditer(clause.text, 0, word.start)]
+    first = next((i for i, t in enumerate(tokens) if opens and t.start >= opens[-1]), 0)
+    for i, token in enumerate(tokens[first:at], start=first):
         if not token.text[:1].isupper() or not is_content(token) or token.lower in lex.MONTHS:
             continue
-        if i > 0 or token.key in names:
+        if i > first or token.key in names:
             return token
     return None
+
+
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
+
+
+def _with_head(clause: Clause, name: Token) -> str:
+    """A name with the noun it modifies, when it modifies one ("Japanese officials")."""
+    tokens = list(clause.tokens)
+    at = tokens.index(name)
+    after = tokens[at + 1] if at + 1 < len(tokens) else None
+    if (
+        after is not None
+        and after.text.islower()
+        and is_content(after)
+        and word_classes(after.lower) == {"NOUN"}
+    ):
+        return f"{name.text} {after.text}"
+    return _bare(name.text)
 
 
 def _bare(name: str) -> str:
@@ -326,8 +357,17 @@ def _own(question: str, word: Token, actor: Token) -> str:
     tokens = tokenize(question)
     frames = _frame_of()
     position = next((i for i, t in enumerate(tokens) if t.key in frames), None)
-    after = {t.key for t in tokens[position + 1 :]} if position is not None else set()
-    return "own" if actor.key in after else ""
+    if position is None:
+        return ""
+    before = tokens[:position]
+    if any(t.lower in _PASSIVE_AUXILIARIES for t in before) and not tokens[
+        position
+    ].lower.endswith("ing"):
+        # a passive ("Tesla got banned", "was Tesla banned?"): it applies to its subject
+        applies_to = {t.key for t in before}
+    else:
+        applies_to = {t.key for t in tokens[position + 1 :]}
+    return "own" if actor.key in applies_to else ""
 
 
 @lru_cache(maxsize=1)
