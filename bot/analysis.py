@@ -144,7 +144,11 @@ def analyse_texts(
     vocabulary, rest, rest_tally = worker.result(texts[split:])
     ids = analyser.ids
     renumber = np.array([ids.setdefault(term, len(ids)) for term in vocabulary], dtype=np.int32)
-    analyses += [SourceAnalysis(a.spans, a.lengths, renumber[a.term_ids]) for a in rest]
+    rest.reverse()
+    while rest:  # the worker's arrays go as ours are made
+        analysis = rest.pop()
+        term_ids = renumber[analysis.term_ids]
+        analyses.append(SourceAnalysis(analysis.spans, analysis.lengths, term_ids))
     return analyses, (tally[0] + rest_tally[0], tally[1] + rest_tally[1])
 
 
@@ -198,12 +202,18 @@ class _Worker:
             log.warning("could not start an analysis worker (%s): analysing here", error)
 
     def result(self, texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
-        if self._process is not None:
-            output, _ = self._process.communicate()
-            if self._process.returncode == 0:
-                return pickle.loads(output)  # noqa: S301 - our own child's output
+        if self._process is not None and self._process.stdout is not None:
+            problem = None
+            try:  # read as it comes: never the whole pickle and its objects at once
+                result = pickle.load(self._process.stdout)  # noqa: S301 - our own child's output
+            except Exception as error:  # noqa: BLE001 - a broken worker is replaced, not trusted
+                result, problem = None, f"{type(error).__name__}"
+            code = self._process.wait()
+            self._process.stdout.close()
+            if result is not None and code == 0:
+                return result
             log.warning(
-                "the analysis worker failed (exit %s): analysing here", self._process.returncode
+                "the analysis worker failed (%s): analysing here", problem or f"exit {code}"
             )
         return analyse_alone(texts)
 
