@@ -9,11 +9,12 @@ file and load it at the next start instead of analysing again (see `bot.index_fi
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -88,6 +89,7 @@ class IndexStore:
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
         new, tally = analyse_texts(texts, self._analyser, self._parallel_min_chars)
+        release_freed_memory()
         self.analysed += len(pending)
         found = dict(zip(pending, new, strict=True))
         analyses = [found.get(i) or self._analyses[h] for i, h in enumerate(hashes)]
@@ -138,6 +140,7 @@ def index_corpus(
     lengths = np.concatenate([a.lengths for a in analyses])
     index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
     del term_ids, lengths
+    release_freed_memory()
     source_of = np.repeat(np.arange(len(analyses), dtype=np.int32), counts)
     paragraphs = np.concatenate([a.spans[:, 0] for a in analyses])
     # Passages of one paragraph are consecutive: number each run of (source, paragraph).
@@ -176,6 +179,28 @@ def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalys
     return np.array(breaks[1:], dtype=bool)
 
 
+def release_freed_memory() -> None:
+    """Give the memory a build step freed back to the system.
+
+    glibc keeps freed heap pages for reuse, and once a large numpy temporary is freed it raises
+    its threshold for serving arrays from their own mappings: without this, a build's
+    temporaries (the matrix's coordinates, the analysis's token lists) stayed in the process's
+    resident memory for good, 45 MiB at 160k passages. No-op without glibc's `malloc_trim`.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
 def settle_memory() -> None:
     """Move everything alive into the garbage collector's permanent generation.
 
@@ -184,6 +209,7 @@ def settle_memory() -> None:
     inside answers. Frozen objects are never scanned again. They are still freed by reference
     counting when an engine is replaced; only garbage in reference cycles at the moment of
     freezing would stay (the build makes none worth a full collection first, which costs as
-    much as the pause it avoids).
+    much as the pause it avoids). The memory the build freed goes back to the system first.
     """
+    release_freed_memory()
     gc.freeze()

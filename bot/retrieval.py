@@ -263,9 +263,11 @@ class PassageIndex:
         else:  # plus and okapi share tf (k1 + 1) / (tf + k1 norm); in place, to save memory
             denominator = (k1 * norm)[counts.indices]
             denominator += tf
-            weights = tf * (k1 + 1)
+            weights = tf  # tf is used up: the weights take its array
+            weights *= k1 + 1
             weights /= denominator
             del denominator
+        del tf
         weights *= np.repeat(idf, self._df)
         self._weights = sparse.csc_matrix((weights, counts.indices, counts.indptr), shape=shape)
         # BM25Plus scores `delta` for a term even in passages without it: the same for all.
