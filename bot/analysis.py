@@ -169,10 +169,18 @@ def _worker_start(texts: Sequence[str], parallel_min_chars: int) -> int:
     """Where the worker's share of `texts` starts (`len(texts)`: no worker)."""
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     total = int(sizes.sum())
-    if len(texts) < 2 or total < parallel_min_chars or len(os.sched_getaffinity(0)) < 2:
+    if len(texts) < 2 or total < parallel_min_chars or _cores() < 2:
         return len(texts)
     split = int(np.searchsorted(np.cumsum(sizes), CALLER_SHARE * total)) + 1
     return min(split, len(texts) - 1)
+
+
+def _cores() -> int:
+    """Cores this process may run on (all of the machine's where that is not known)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 class _Worker:
