@@ -153,6 +153,7 @@ def analyse_texts(
 
 
 def passage_texts(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> Iterator[str]:
+    """The text of each passage, source after source (what the names tally reads)."""
     for text, analysis in zip(texts, analyses, strict=True):
         for _, start, end in analysis.spans.tolist():
             yield text[start:end]
