@@ -9,39 +9,34 @@ file and load it at the next start instead of analysing again (see `bot.index_fi
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
+from bot.analysis import (
+    PARALLEL_MIN_CHARS,
+    Analyser,
+    SourceAnalysis,
+    analyse_texts,
+    passage_texts,
+)
 from bot.index_file import Arrays, IndexFile, compact_ids
-from bot.passages import Passage, passage_spans
-from bot.relevance import name_terms
-from bot.retrieval import BM25Config, PassageIndex, analyze
+from bot.passages import Passage
+from bot.relevance import name_tally, names_of
+from bot.retrieval import BM25Config, PassageIndex
 from bot.sources import Source, SourceError
 
 log = logging.getLogger(__name__)
 
-# An empty analysis (a sentence of stopwords) is indexed as one empty term, as rank-bm25 was
-# given it, so that lengths and averages stay rank-bm25's.
-EMPTY_TERM = ""
 # A line this long is not hard-wrapped: its line break ends a paragraph.
 UNWRAPPED_LINE = 120
-
-
-@dataclass(frozen=True)
-class SourceAnalysis:
-    """One source's passages (paragraph, start, end) and their terms as store vocabulary ids."""
-
-    spans: np.ndarray  # (passages, 3) int64
-    lengths: np.ndarray  # terms per passage, int64, each >= 1
-    term_ids: np.ndarray  # int32, the passages' terms one after another
 
 
 @dataclass(frozen=True)
@@ -71,12 +66,16 @@ class IndexStore:
     run one at a time (a lock), so two quick library updates cannot mix their term ids.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, *, parallel_min_chars: int = PARALLEL_MIN_CHARS
+    ) -> None:
         self.file = IndexFile(path) if path is not None else None
         self.analysed = 0
         self._ids: dict[str, int] = {}  # term -> id, ids in order of first sight
+        self._analyser = Analyser(self._ids)
         self._lock = threading.Lock()
         self._analyses: dict[str, SourceAnalysis] = {}
+        self._parallel_min_chars = parallel_min_chars
 
     def build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
         with self._lock:
@@ -87,39 +86,29 @@ class IndexStore:
         saved = self.file.load(hashes, config) if self.file else None
         if saved is not None:
             self._adopt(hashes, saved[:2])
-        analyses = [self._analysis(source, h) for source, h in zip(sources, hashes, strict=True)]
+        pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
+        texts = [sources[i].text for i in pending]
+        new, tally = analyse_texts(texts, self._analyser, self._parallel_min_chars)
+        release_freed_memory()
+        self.analysed += len(pending)
+        found = dict(zip(pending, new, strict=True))
+        analyses = [found.get(i) or self._analyses[h] for i, h in enumerate(hashes)]
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
         terms = list(self._ids)  # id -> term (the dict keeps insertion order)
         corpus = index_corpus(sources, analyses, terms, config)
         if saved is not None:
             return replace(corpus, names=saved[2])
-        corpus = replace(corpus, names=name_terms(p.text for p in corpus.passages))
+        # The names tally of the sources analysed just now, plus that of the cached ones.
+        cached = [i for i in range(len(sources)) if i not in found]
+        texts = [sources[i].text for i in cached]
+        more = name_tally(passage_texts(texts, [analyses[i] for i in cached]))
+        names = names_of((tally[0] + more[0], tally[1] + more[1]))
+        corpus = replace(corpus, names=names)
         if self.file:
             arrays = [(a.spans, a.lengths, a.term_ids) for a in analyses]
             self.file.save(hashes, config, arrays, terms, corpus.names)
         return corpus
-
-    def _analysis(self, source: Source, digest: str) -> SourceAnalysis:
-        cached = self._analyses.get(digest)
-        if cached is not None:
-            return cached
-        self.analysed += 1
-        text = source.text
-        found = passage_spans(text)
-        spans = np.array(found, dtype=np.int64).reshape(-1, 3)
-        term_lists = [analyze(text[start:end]) or [EMPTY_TERM] for _, start, end in found]
-        ids = self._ids
-        for term in dict.fromkeys(chain.from_iterable(term_lists)):  # in order of first sight
-            if term not in ids:
-                ids[term] = len(ids)
-        term_ids = np.fromiter(
-            map(ids.__getitem__, chain.from_iterable(term_lists)),
-            dtype=np.int32,
-            count=sum(map(len, term_lists)),
-        )
-        lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
-        return SourceAnalysis(spans, lengths, term_ids)
 
     def _adopt(self, hashes: list[str], saved: tuple[list[str], list[Arrays]]) -> None:
         """Take a saved library's analyses into the cache, mapping its terms to ours."""
@@ -151,6 +140,7 @@ def index_corpus(
     lengths = np.concatenate([a.lengths for a in analyses])
     index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
     del term_ids, lengths
+    release_freed_memory()
     source_of = np.repeat(np.arange(len(analyses), dtype=np.int32), counts)
     paragraphs = np.concatenate([a.spans[:, 0] for a in analyses])
     # Passages of one paragraph are consecutive: number each run of (source, paragraph).
@@ -189,6 +179,28 @@ def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalys
     return np.array(breaks[1:], dtype=bool)
 
 
+def release_freed_memory() -> None:
+    """Give the memory a build step freed back to the system.
+
+    glibc keeps freed heap pages for reuse, and once a large numpy temporary is freed it raises
+    its threshold for serving arrays from their own mappings: without this, a build's
+    temporaries (the matrix's coordinates, the analysis's token lists) stayed in the process's
+    resident memory for good, 45 MiB at 160k passages. No-op without glibc's `malloc_trim`.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
 def settle_memory() -> None:
     """Move everything alive into the garbage collector's permanent generation.
 
@@ -197,6 +209,7 @@ def settle_memory() -> None:
     inside answers. Frozen objects are never scanned again. They are still freed by reference
     counting when an engine is replaced; only garbage in reference cycles at the moment of
     freezing would stay (the build makes none worth a full collection first, which costs as
-    much as the pause it avoids).
+    much as the pause it avoids). The memory the build freed goes back to the system first.
     """
+    release_freed_memory()
     gc.freeze()

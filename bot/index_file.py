@@ -114,9 +114,9 @@ class IndexFile:
             "vocabulary": np.array([store_terms[i] for i in store_ids.tolist()], dtype=str),
             "hashes": np.array(list(hashes), dtype=str),
             "passages_per_source": np.array([len(s) for s, _, _ in analyses], dtype=np.int64),
-            "spans": np.concatenate([s for s, _, _ in analyses]).astype(np.int64),
-            "lengths": np.concatenate([n for _, n, _ in analyses]).astype(np.int64),
-            "term_ids": term_ids.astype(np.int32),
+            "spans": np.concatenate([s for s, _, _ in analyses]).astype(np.int64, copy=False),
+            "lengths": np.concatenate([n for _, n, _ in analyses]).astype(np.int64, copy=False),
+            "term_ids": term_ids,
             "names": np.array(sorted(names), dtype=str),
         }
         arrays["key"] = np.array(library_key(hashes, config))
@@ -141,8 +141,8 @@ def compact_ids(ids: np.ndarray, vocabulary_size: int) -> tuple[np.ndarray, np.n
     """(the distinct ids ascending, each id's position among them): np.unique without sorting."""
     used = np.zeros(vocabulary_size, dtype=bool)
     used[ids] = True
-    position = np.cumsum(used, dtype=np.int64) - 1
-    return np.flatnonzero(used), position[ids].astype(np.int32)
+    position = np.cumsum(used, dtype=np.int32) - 1  # int32 all along: no int64 copy of `ids`
+    return np.flatnonzero(used), position[ids]
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:
@@ -150,7 +150,7 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
     for name in _ARRAYS:
         array = np.ascontiguousarray(arrays[name])
         digest.update(f"{name}:{array.dtype.str}:{array.shape}".encode())
-        digest.update(array.tobytes())
+        digest.update(array)  # its buffer: the bytes `tobytes` would copy
     return digest.hexdigest()
 
 

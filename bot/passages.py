@@ -28,7 +28,8 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 _DASH = re.compile(r"[—–-]")
-_HARD_LINE_END = re.compile(r"[.!?:;…”’\"')\]。！？]\s*$")
+# A line ending (before any whitespace) in one of these ends its sentence.
+_HARD_LINE_ENDS = frozenset(".!?:;…”’\"')]。！？")
 _SOFT_WRAP_MIN_CHARS = 60
 
 
@@ -118,10 +119,10 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     current: tuple[int, int] | None = None
     offset = 0
     for line in text.splitlines(keepends=True):
-        line_start, line_end = offset, offset + len(line.rstrip("\r\n"))
+        body = line.rstrip("\r\n")  # text[line_start:line_end]
+        line_start, line_end = offset, offset + len(body)
         offset += len(line)
-        body = text[line_start:line_end]
-        if not body.strip():
+        if not body or body.isspace():
             if current is not None:
                 blocks.append((paragraph, current))
                 current = None
@@ -146,7 +147,7 @@ def _last_line(text: str, start: int, end: int) -> str:
 
 def _is_soft_wrap(previous: str, line: str) -> bool:
     """Whether `line` continues the sentence of `previous` (hard-wrapped prose)."""
-    if _BULLET.match(line) or _HARD_LINE_END.search(previous):
+    if previous.rstrip()[-1:] in _HARD_LINE_ENDS or _BULLET.match(line):
         return False
     first = line.lstrip()[:1]
     last_line = previous.rsplit("\n", 1)[-1]

@@ -103,6 +103,11 @@ _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
 _SENTENCE_START = re.compile(r"[.!?:;]['\"”’)]*\s+|\n")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
+# `_WORD`'s words in ASCII text; a capitalised non-acronym (a capital, then a small letter), and
+# such words at the start of a sentence.
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+_ASCII_NAME = re.compile(r"[A-Z][a-z][A-Za-z]*(?:'[A-Za-z]+)*")
+_ASCII_SENTENCE_NAME = re.compile(rf"(?:{_SENTENCE_START.pattern})({_ASCII_NAME.pattern})")
 
 
 @dataclass
@@ -301,21 +306,36 @@ def predicate_frames() -> dict[str, frozenset[str]]:
 
 def name_terms(texts: Iterable[str]) -> frozenset[str]:
     """Terms the texts write capitalised (not first in a sentence) at least 3 times in 4."""
+    return names_of(name_tally(texts))
+
+
+# How often each word is written capitalised (not first in a sentence) and in lowercase.
+NameTally = tuple[Counter[str], Counter[str]]
+
+
+def name_tally(texts: Iterable[str]) -> NameTally:
+    """The counts `names_of` decides from; tallies of parts of a library add up (`Counter +`)."""
     capitalised: Counter[str] = Counter()
     lowercase: Counter[str] = Counter()
+    # ASCII texts are tallied by whole lists of words (`_tally_ascii_words`): every word, with
+    # the capitalised and the sentence-initial ones taken back at the end.
+    words: Counter[str] = Counter()
+    upper: Counter[str] = Counter()
+    initial: Counter[str] = Counter()
     for text in texts:
-        found = [(m.start(), m.group()) for m in _WORD.finditer(text)]
-        words = [(start, word) for start, word in found if word[0].isalpha()]
-        upper = [(start, word) for start, word in words if word[0].isupper()]
-        if len(upper) * 2 > len(words):
-            continue  # a heading or title in title case says nothing about names
-        lowercase.update([word.lower() for _, word in words if not word[0].isupper()])
-        if upper:
-            starts = {0} | {m.end() for m in _SENTENCE_START.finditer(text)}
-            # not sentence-initial, nor an acronym (EV = "electric vehicle")
-            capitalised.update(
-                [w.lower() for start, w in upper if start not in starts and not w[:2].isupper()]
-            )
+        if text.isascii():
+            _tally_ascii_words(text, words, upper, capitalised, initial)
+        else:
+            _tally_words(text, capitalised, lowercase)
+    words.subtract(upper)
+    capitalised.subtract(initial)
+    lowercase.update(words)
+    return +capitalised, +lowercase  # without the words taken back to 0
+
+
+def names_of(tally: NameTally) -> frozenset[str]:
+    """Terms written capitalised at least 3 times in 4 (months are not names)."""
+    capitalised, lowercase = tally
     by_term: dict[str, list[int]] = {}
     for word in capitalised.keys() | lowercase.keys():
         term = term_of(word.replace("’", "'").removesuffix("'s"))
@@ -324,6 +344,50 @@ def name_terms(texts: Iterable[str]) -> frozenset[str]:
             tally[0] += capitalised.get(word, 0)
             tally[1] += lowercase.get(word, 0)
     return frozenset(term for term, (up, down) in by_term.items() if up > 0 and up >= 3 * down)
+
+
+def _tally_words(text: str, capitalised: Counter[str], lowercase: Counter[str]) -> None:
+    """Count one text's capitalised words (not first in a sentence) and lowercase words."""
+    found = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+    words = [(start, word) for start, word in found if word[0].isalpha()]
+    upper = [(start, word) for start, word in words if word[0].isupper()]
+    if len(upper) * 2 > len(words):
+        return  # a heading or title in title case says nothing about names
+    lowercase.update([word.lower() for _, word in words if not word[0].isupper()])
+    if upper:
+        starts = {0} | {m.end() for m in _SENTENCE_START.finditer(text)}
+        # not sentence-initial, nor an acronym (EV = "electric vehicle")
+        capitalised.update(
+            [w.lower() for start, w in upper if start not in starts and not w[:2].isupper()]
+        )
+
+
+def _tally_ascii_words(
+    text: str,
+    words: Counter[str],
+    upper: Counter[str],
+    capitalised: Counter[str],
+    initial: Counter[str],
+) -> None:
+    """`_tally_words` for ASCII text, with no offsets and few calls per word: counts every word
+    in `words`, the capitalised ones in `upper`, the capitalised non-acronyms in `capitalised`
+    and those of them first in a sentence in `initial` (all lowercased)."""
+    found = _ASCII_WORD.findall(text)
+    capitals = [word for word in found if word[0] < "a"]  # A-Z sort before a-z
+    if len(capitals) * 2 > len(found):
+        return  # a heading or title in title case
+    words.update(_lowercase_words(found))
+    if capitals:
+        upper.update(_lowercase_words(capitals))
+        capitalised.update(_lowercase_words([w for w in capitals if w[1:2].islower()]))
+        firsts = _ASCII_SENTENCE_NAME.findall(text)
+        if first := _ASCII_NAME.match(text):
+            firsts.append(first.group())
+        initial.update(_lowercase_words(firsts))
+
+
+def _lowercase_words(words: list[str]) -> list[str]:
+    return " ".join(words).lower().split()  # words hold no spaces: one join lowercases all
 
 
 def _name_forms(name: str, names: Collection[str]) -> frozenset[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answer import AnswerEngine
+from bot.answer import BM25, AnswerEngine
 from bot.corpus import IndexStore
 from bot.main import main
 from bot.rendering.json_output import answer_to_dict
@@ -118,3 +118,37 @@ def test_sources_without_a_sentence_are_refused_with_a_reason(make_sources) -> N
     folder = make_sources({"a.txt": "!!! ???\n", "b.md": "--- ***\n"})
     with pytest.raises(SourceError, match="no sentences"):
         AnswerEngine.from_folder(folder, index_store=IndexStore())
+
+
+def _built(sources: list[Source], store: IndexStore) -> tuple:
+    corpus = store.build(sources, BM25)
+    weights = corpus.index._weights
+    spans = [(p.source.id, p.start, p.end) for p in corpus.passages]
+    arrays = (weights.data.tolist(), weights.indices.tolist(), weights.indptr.tolist())
+    return spans, corpus.index.vocabulary, arrays, sorted(corpus.names), corpus.block_of.tolist()
+
+
+@pytest.fixture
+def library(sources: list[Source]) -> list[Source]:
+    """The seeds plus sources with passages of stopwords only, whose empty term is numbered
+    where first seen: a worker must not change the numbering."""
+    extra = ["It is so.\n\nKestrel Motors banned the Quillby sedan.", "And so it was. Then it was."]
+    made = [replace(sources[0], id=f"extra-{i}", text=text) for i, text in enumerate(extra)]
+    return [*sources[:3], made[0], *sources[3:], made[1]]
+
+
+def test_a_worker_process_gives_the_index_one_process_gives(library: list[Source]) -> None:
+    alone = _built(library, IndexStore())
+    shared = IndexStore(parallel_min_chars=0)  # any library is shared with a worker
+    assert _built(library, shared) == alone
+    assert shared.analysed == len(library)
+
+
+def test_a_worker_that_cannot_start_leaves_the_work_to_this_process(
+    library: list[Source], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    alone = _built(library, IndexStore())
+    monkeypatch.setattr("sys.executable", "/nonexistent/python")
+    with caplog.at_level(logging.WARNING, logger="bot.analysis"):
+        assert _built(library, IndexStore(parallel_min_chars=0)) == alone
+    assert any("analysing here" in r.getMessage() for r in caplog.records)

@@ -1,0 +1,241 @@
+"""A source's text analysed: its passages and their terms as ids into a growing vocabulary.
+
+This is what building an engine costs (splitting sentences, lemmatising, stemming, and the scan
+for names), so it is made cheap three ways: each distinct token is analysed once, after which a
+source's tokens become term ids by a dictionary look-up made in C; the names tally reads whole
+word lists (`bot.relevance.name_tally`); and a large batch of sources is shared with one worker
+process, on another core. The worker numbers its terms on its own; they are renumbered into the
+caller's vocabulary in order of first sight, so the result is the one a single process gives.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+from bot.passages import passage_spans
+from bot.relevance import NameTally, name_tally
+from bot.retrieval import analyze, term_of, tokenize
+
+log = logging.getLogger(__name__)
+
+# An empty analysis (a sentence of stopwords) is indexed as one empty term, as rank-bm25 was
+# given it, so that lengths and averages stay rank-bm25's.
+EMPTY_TERM = ""
+
+
+@dataclass(frozen=True)
+class SourceAnalysis:
+    """One source's passages (paragraph, start, end) and their terms as store vocabulary ids."""
+
+    spans: np.ndarray  # (passages, 3) int64
+    lengths: np.ndarray  # terms per passage, int64, each >= 1
+    term_ids: np.ndarray  # int32, the passages' terms one after another
+
+
+class Analyser:
+    """Source text -> `SourceAnalysis`, numbering terms in `ids` (term -> id) in order of first
+    sight. Each distinct token is analysed once (`_TokenIds`): after that, a source's tokens
+    become term ids by one dictionary look-up each, made in C."""
+
+    def __init__(self, ids: dict[str, int]) -> None:
+        self.ids = ids
+        self._token_ids = _TokenIds(ids)
+
+    def analyse(self, text: str) -> SourceAnalysis:
+        found = passage_spans(text)
+        spans = np.array(found, dtype=np.int64).reshape(-1, 3)
+        tokens = [tokenize(text[start:end]) for _, start, end in found]
+        known = len(self.ids)
+        ids = np.fromiter(
+            map(self._token_ids.__getitem__, chain.from_iterable(tokens)),
+            dtype=np.int32,
+            count=sum(map(len, tokens)),
+        )
+        kept = ids >= 0
+        ends = np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
+        kept_before = np.concatenate(([0], np.cumsum(kept)))
+        starts = kept_before[np.concatenate(([0], ends[:-1]))]
+        lengths = kept_before[ends] - starts
+        term_ids = ids[kept]
+        empty = lengths == 0
+        if empty.any():
+            if EMPTY_TERM not in self.ids:
+                # The empty term is numbered where first seen, among this source's new terms.
+                self._forget_terms_from(known)
+                return self._with_empty_passages(text, spans)
+            term_ids = np.insert(term_ids, starts[empty], self.ids[EMPTY_TERM])
+            lengths[empty] = 1
+        return SourceAnalysis(spans, lengths, term_ids)
+
+    def _with_empty_passages(self, text: str, spans: np.ndarray) -> SourceAnalysis:
+        """The term by term analysis `analyse` saves work over (for the first empty passage)."""
+        term_lists = [analyze(text[start:end]) or [EMPTY_TERM] for _, start, end in spans.tolist()]
+        ids = self.ids
+        term_ids = np.fromiter(
+            (ids.setdefault(term, len(ids)) for term in chain.from_iterable(term_lists)),
+            dtype=np.int32,
+            count=sum(map(len, term_lists)),
+        )
+        lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
+        return SourceAnalysis(spans, lengths, term_ids)
+
+    def _forget_terms_from(self, first: int) -> None:
+        """Take back the ids from `first` on (and the tokens that led to them)."""
+        for term in list(self.ids)[first:]:
+            del self.ids[term]
+        token_ids = self._token_ids
+        for token in [token for token, found in token_ids.items() if found >= first]:
+            del token_ids[token]
+
+
+class _TokenIds(dict[str, int]):
+    """Token -> id of its term in `ids`, or -1 for a stopword; a token is analysed (`term_of`)
+    the first time it is looked up."""
+
+    def __init__(self, ids: dict[str, int]) -> None:
+        super().__init__()
+        self._ids = ids
+
+    def __missing__(self, token: str) -> int:
+        term = term_of(token)
+        ids = self._ids
+        found = ids.setdefault(term, len(ids)) if term else -1
+        self[token] = found
+        return found
+
+
+# Below this many characters to analyse, one process does it all: starting a worker (a fresh
+# interpreter that imports the analysis and loads its dictionaries) costs about 1.5 s.
+PARALLEL_MIN_CHARS = 4_000_000
+# The caller's process keeps this share of the characters: the worker starts late.
+CALLER_SHARE = 0.55
+
+
+def analyse_texts(
+    texts: Sequence[str], analyser: Analyser, parallel_min_chars: int = PARALLEL_MIN_CHARS
+) -> tuple[list[SourceAnalysis], NameTally]:
+    """Each text's analysis, in order, and the names tally of all their passages.
+
+    With at least `parallel_min_chars` characters and two cores, the last texts go to a worker
+    process (`_Worker`) while this process analyses the first ones.
+    """
+    split = _worker_start(texts, parallel_min_chars)
+    worker = _Worker(texts[split:]) if split < len(texts) else None
+    try:
+        analyses = [analyser.analyse(text) for text in texts[:split]]
+        tally = name_tally(passage_texts(texts[:split], analyses))
+    except BaseException:
+        if worker is not None:
+            worker.stop()
+        raise
+    if worker is None:
+        return analyses, tally
+    vocabulary, rest, rest_tally = worker.result(texts[split:])
+    ids = analyser.ids
+    renumber = np.array([ids.setdefault(term, len(ids)) for term in vocabulary], dtype=np.int32)
+    rest.reverse()
+    while rest:  # the worker's arrays go as ours are made
+        analysis = rest.pop()
+        term_ids = renumber[analysis.term_ids]
+        analyses.append(SourceAnalysis(analysis.spans, analysis.lengths, term_ids))
+    return analyses, (tally[0] + rest_tally[0], tally[1] + rest_tally[1])
+
+
+def passage_texts(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> Iterator[str]:
+    """The text of each passage, source after source (what the names tally reads)."""
+    for text, analysis in zip(texts, analyses, strict=True):
+        for _, start, end in analysis.spans.tolist():
+            yield text[start:end]
+
+
+def analyse_alone(texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
+    """What the worker process runs: its own vocabulary, the analyses and their names tally."""
+    analyser = Analyser({})
+    analyses = [analyser.analyse(text) for text in texts]
+    return list(analyser.ids), analyses, name_tally(passage_texts(texts, analyses))
+
+
+def _worker_start(texts: Sequence[str], parallel_min_chars: int) -> int:
+    """Where the worker's share of `texts` starts (`len(texts)`: no worker)."""
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    total = int(sizes.sum())
+    if len(texts) < 2 or total < parallel_min_chars or _cores() < 2:
+        return len(texts)
+    split = int(np.searchsorted(np.cumsum(sizes), CALLER_SHARE * total)) + 1
+    return min(split, len(texts) - 1)
+
+
+def _cores() -> int:
+    """Cores this process may run on (all of the machine's where that is not known)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+class _Worker:
+    """`analyse_alone` in a fresh interpreter (`serve_worker`), texts in and results out as
+    pickles; if it fails, the caller analyses the texts itself.
+
+    A plain subprocess, not `multiprocessing`: a fork would copy the caller's threads in
+    whatever state they are, and multiprocessing's "spawn" runs the caller's main script again
+    in the child, which a script without an `if __name__ == "__main__"` guard does not survive.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        package_root = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_root, *sys.path])}
+        try:
+            with tempfile.TemporaryFile() as payload:
+                pickle.dump(list(texts), payload, protocol=pickle.HIGHEST_PROTOCOL)
+                payload.seek(0)
+                self._process = subprocess.Popen(
+                    [sys.executable, "-c", "from bot.analysis import serve_worker; serve_worker()"],
+                    stdin=payload,
+                    stdout=subprocess.PIPE,
+                    env=env,
+                )
+        except OSError as error:
+            log.warning("could not start an analysis worker (%s): analysing here", error)
+
+    def result(self, texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
+        if self._process is not None and self._process.stdout is not None:
+            problem = None
+            try:  # read as it comes: never the whole pickle and its objects at once
+                result = pickle.load(self._process.stdout)  # noqa: S301 - our own child's output
+            except Exception as error:  # noqa: BLE001 - a broken worker is replaced, not trusted
+                result, problem = None, f"{type(error).__name__}"
+            code = self._process.wait()
+            self._process.stdout.close()
+            if result is not None and code == 0:
+                return result
+            log.warning(
+                "the analysis worker failed (%s): analysing here", problem or f"exit {code}"
+            )
+        return analyse_alone(texts)
+
+    def stop(self) -> None:
+        """End the worker if its result was never taken (the caller failed first)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
+def serve_worker() -> None:
+    """The worker's side: a pickled list of texts on stdin, `analyse_alone`'s result on stdout."""
+    texts = pickle.load(sys.stdin.buffer)
+    result = analyse_alone(texts)
+    pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.flush()
