@@ -360,9 +360,9 @@ def _own(question: str, word: Token, actor: Token) -> str:
     if position is None:
         return ""
     before = tokens[:position]
-    if any(t.lower in _PASSIVE_AUXILIARIES for t in before) and not tokens[
-        position
-    ].lower.endswith("ing"):
+    if any(t.lower in _PASSIVE_AUXILIARIES for t in before) and not tokens[position].lower.endswith(
+        "ing"
+    ):
         # a passive ("Tesla got banned", "was Tesla banned?"): it applies to its subject
         applies_to = {t.key for t in before}
     else:
