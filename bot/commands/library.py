@@ -167,17 +167,12 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
     @app_commands.describe(source="The source to remove; start typing its title")
     async def remove(self, interaction: discord.Interaction, source: str) -> None:
         """Remove a source from this server's library (a base source is hidden here only)."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self._find(interaction, source)
-        if found is None:
-            return
-        actor = str(interaction.user.id)
-        summary = await self._change(
+        guild = _guild(interaction)
+        await self._change_source(
             interaction,
-            lambda store: store.remove(_guild(interaction), found.id, actor, self.registry.base),
+            source,
+            lambda store, found, actor: store.remove(guild, found.id, actor, self.registry.base),
         )
-        if summary is not None:
-            await send_reply(interaction, _sentence(clean(summary)))
 
     @app_commands.command(name="label")
     @app_commands.describe(source="The source to label", label="Shown next to every citation")
@@ -186,17 +181,28 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         self, interaction: discord.Interaction, source: str, label: app_commands.Choice[str]
     ) -> None:
         """Label a source: official, verified, unverified, disputed, opinion or satire."""
+        guild = _guild(interaction)
+        await self._change_source(
+            interaction,
+            source,
+            lambda store, found, actor: store.set_label(
+                guild, found.id, label.value, actor, self.registry.base
+            ),
+        )
+
+    async def _change_source(
+        self,
+        interaction: discord.Interaction,
+        value: str,
+        action: Callable[[LibraryStore, Source, str], str],
+    ) -> None:
+        """Find the source a moderator picked, change it, and confirm the change in one line."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self._find(interaction, source)
+        found = await self._find(interaction, value)
         if found is None:
             return
         actor = str(interaction.user.id)
-        summary = await self._change(
-            interaction,
-            lambda store: store.set_label(
-                _guild(interaction), found.id, label.value, actor, self.registry.base
-            ),
-        )
+        summary = await self._change(interaction, lambda store: action(store, found, actor))
         if summary is not None:
             await send_reply(interaction, _sentence(clean(summary)))
 
