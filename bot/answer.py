@@ -24,7 +24,6 @@ from bot.caveat import (
 from bot.caveat.units import load as load_units
 from bot.corpus import IndexStore, settle_memory
 from bot.excerpts import excerpt_for
-from bot.lexicon import PREDICATE_FRAMES
 from bot.matching import Matcher, Matches
 from bot.passages import Passage
 from bot.relevance import (
@@ -93,9 +92,11 @@ class AnswerEngine:
         self.passages: list[Passage] = corpus.passages
         self._index = corpus.index
         self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(self.passages))
-        self._frame_of = _frame_terms()
+        frames = predicate_frames()
+        # every term of every predicate frame (ban, sell, cease, expand…): one family
+        self._predicate_family = frozenset(frames)
         self._dates = date_terms(self._index.vocabulary)
-        self._facts = self._source_facts(corpus.names)
+        self._facts = self._source_facts(corpus.names, frames)
         settle_memory()
         load_units()  # once per process, at a build rather than inside someone's answer
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
@@ -162,7 +163,9 @@ class AnswerEngine:
             matches={t: m for t, m in query.matches.items() if t in kept},
         )
 
-    def _source_facts(self, names: frozenset[str]) -> SourceFacts:
+    def _source_facts(
+        self, names: frozenset[str], frames: dict[str, frozenset[str]]
+    ) -> SourceFacts:
         """Facts about the sources that question analysis needs, computed once at build."""
         numbers = {t: v for t in self._index.vocabulary if (v := number_value(t)) is not None}
         return SourceFacts(
@@ -170,7 +173,7 @@ class AnswerEngine:
             idf=self._index.idf,
             names=names,
             numbers=numbers,
-            frame_of=predicate_frames(),
+            frame_of=frames,
             names_by_prefix=names_by_prefix(names),
             dates=self._dates,
             figures=figure_terms(numbers),
@@ -211,16 +214,15 @@ class AnswerEngine:
         qualify are looked at one by one.
         """
         question_terms = set(terms)
-        related = set().union(*(self._frame_of.get(term, ()) for term in terms)) - question_terms
+        family = self._predicate_family
+        related = (
+            family if not family.isdisjoint(question_terms) else frozenset()
+        ) - question_terms
         rare_limit = max(3, self._index.size // 30)
         anchors = set().union(
             *(analyze(self.passages[c.passage_id].text) for c in relevant[:MAX_CITATIONS])
         )
-        rare = {
-            t
-            for t in anchors - set(self._frame_of)
-            if self._index.document_frequency(t) <= rare_limit
-        }
+        rare = {t for t in anchors - family if self._index.document_frequency(t) <= rare_limit}
         relevant_ids = matches.doc_ids[matches.coverage >= floor]
         covered = np.zeros(len(self.sources), dtype=bool)
         covered[self._matcher.source_of[relevant_ids]] = True
@@ -321,14 +323,6 @@ class AnswerEngine:
             "The sources don't cover this: no passage speaks to enough of the question. "
             "Try rephrasing, or see /sources list."
         )
-
-
-def _frame_terms() -> dict[str, frozenset[str]]:
-    """Analysed term -> every analysed term of the availability frames it belongs to."""
-    family = frozenset(
-        term for words in PREDICATE_FRAMES.values() for w in words for term in analyze(w)
-    )
-    return {term: family for term in family}
 
 
 def _not_mentioned(words: list[str]) -> str:
