@@ -11,7 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer_types import Answer, Status
-from bot.client import NO_MENTIONS, CrosscheckBot, question_cooldown
+from bot.app.bot import CrosscheckBot, question_cooldown
+from bot.app.tree import NO_MENTIONS
 from bot.rendering.embed import answer_embeds, notice_text
 
 _log = logging.getLogger(__name__)
