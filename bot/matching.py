@@ -8,7 +8,7 @@ only ever loops over the few hundred passages that can be cited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,9 +57,7 @@ class Matcher:
         cached = self._large_groups.get(group) if len(group) > LARGE_GROUP else None
         if cached is not None:
             return cached
-        mark = np.zeros(self.index.size, dtype=bool)
-        for term in group:
-            mark[self.index.postings(term)] = True
+        mark = _marked(self.index.size, self.index.postings, group)
         if len(group) > LARGE_GROUP:
             self._large_groups[group] = mark
         return mark
@@ -140,15 +138,19 @@ class _Presence:
         for there, same in self._neighbours:
             near |= same & mark[there]
         if rows.columns or rows.subjects:
-            own = own | _marked(len(mark), rows.columns, group)[doc_ids]
-            titled = _marked(len(mark), rows.subjects, group)[doc_ids]
+            own = own | _marked(len(mark), rows.columns.get, group)[doc_ids]
+            titled = _marked(len(mark), rows.subjects.get, group)[doc_ids]
             near = np.where(self._is_row, titled, near)
         return own, near & ~own
 
 
-def _marked(size: int, postings: dict[str, np.ndarray], group: frozenset[str]) -> np.ndarray:
+def _marked(
+    size: int, postings: Callable[[str], np.ndarray | None], group: frozenset[str]
+) -> np.ndarray:
+    """Which of `size` passages hold a term of `group`, given each term's passage ids."""
     mark = np.zeros(size, dtype=bool)
     for term in group:
-        if term in postings:
-            mark[postings[term]] = True
+        ids = postings(term)
+        if ids is not None:
+            mark[ids] = True
     return mark
