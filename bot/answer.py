@@ -24,7 +24,7 @@ from bot.caveat import (
 from bot.caveat.units import load as load_units
 from bot.corpus import IndexStore, settle_memory
 from bot.excerpts import excerpt_for
-from bot.matching import Matcher, Matches
+from bot.matching import CONTEXT_SENTENCES, Matcher, Matches
 from bot.passages import Passage
 from bot.relevance import (
     Query,
@@ -34,6 +34,7 @@ from bot.relevance import (
     figure_terms,
     names_by_prefix,
     number_value,
+    owned_by_another,
     predicate_frames,
     surface_words,
 )
@@ -126,7 +127,7 @@ class AnswerEngine:
                 "The question has only common words, nothing specific to look up. "
                 "Name what you want checked, e.g. a person, a place or an event.",
             )
-        matches = self._matcher.match(query)
+        matches = self._without_other_owners(query, self._matcher.match(query))
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
             return Answer(question, Status.NO_MATCH, self._no_match_message(searchable, query))
@@ -179,6 +180,43 @@ class AnswerEngine:
             figures=figure_terms(numbers),
         )
 
+    def _without_other_owners(self, query: Query, matches: Matches) -> Matches:
+        """No coverage for a passage whose own or nearby mention of the owned noun of
+        "Toyota's market share" belongs to another name ("Tesla shares"). A passage that holds
+        both the owner and the noun keeps its coverage; only passages that could bear on the
+        question are read."""
+        if not query.possessions:
+            return matches
+        coverage = matches.coverage.copy()
+        for owner_forms, owned in query.possessions:
+            holds_owned = self._matcher.marks(frozenset({owned}))[matches.doc_ids]
+            holds_owner = self._matcher.marks(owner_forms)[matches.doc_ids]
+            suspects = np.flatnonzero((coverage >= MIN_COVERAGE) & ~(holds_owned & holds_owner))
+            for i in suspects.tolist():
+                mentions = [
+                    passage.text
+                    for passage in self._with_neighbours(int(matches.doc_ids[i]))
+                    if owned in analyze(passage.text)
+                ]
+                if mentions and all(
+                    owned_by_another(text, owner_forms, owned, self._facts.names)
+                    for text in mentions
+                ):
+                    coverage[i] = 0.0
+        return replace(matches, coverage=coverage)
+
+    def _with_neighbours(self, passage_id: int) -> list[Passage]:
+        """A passage and the sentences around it in its paragraph (its context in matching)."""
+        passage = self.passages[passage_id]
+        around = range(passage_id - CONTEXT_SENTENCES, passage_id + CONTEXT_SENTENCES + 1)
+        return [
+            self.passages[j]
+            for j in around
+            if 0 <= j < len(self.passages)
+            and self.passages[j].source is passage.source
+            and self.passages[j].paragraph == passage.paragraph
+        ]
+
     def _relevant(self, matches: Matches, floor: float) -> list[_Candidate]:
         """Passages covering at least `floor`, by BM25 score x coverage (the first few hundred).
 
@@ -215,9 +253,7 @@ class AnswerEngine:
         """
         question_terms = set(terms)
         family = self._predicate_family
-        related = (
-            family if not family.isdisjoint(question_terms) else frozenset()
-        ) - question_terms
+        related = family if not family.isdisjoint(question_terms) else frozenset()
         rare_limit = max(3, self._index.size // 30)
         anchors = set().union(
             *(analyze(self.passages[c.passage_id].text) for c in relevant[:MAX_CITATIONS])

@@ -21,6 +21,9 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
   not "14th Street", a name) must be in the passage itself: a
   question about one edition is not answered by another's;
+- a year after *in*/*during* in a question that asks for an amount is the time of the figure
+  ("how many were sold in 2021?"): the passage or its neighbours must give it (not a bound
+  such as "before 1920" or "as of 2023", which no source need write);
 - an aspectual verb beside a noun naming the event ("when did *the ban* start?") weighs 0.3:
   the sources date the ban, not its start;
 - the noun after *which*/*what* names the kind of answer asked for ("which city", "what
@@ -41,7 +44,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.caveat.focus import Asked, asked_by
-from bot.framing import framing_positions
+from bot.framing import TIME_UNITS, framing_positions
 from bot.lexicon import PREDICATE_FRAMES
 from bot.retrieval import STOPWORDS, analyze, fold_latin, is_kana_bigram, term_of, tokenize
 from bot.wordforms import is_modifier, word_classes
@@ -99,6 +102,15 @@ _DETERMINERS = frozenset(
 # What a demonym adds to its place name, as Snowball stems show it: Japan-es(e), India-n.
 _DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+# A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
+_POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
+_MAX_COMPOUND = 4
+# Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
+# Prepositions that put a figure in a year ("sold in 2021"), as against bounds ("before 1920").
+_WITHIN = frozenset("in during".split())
+_DO_SUPPORT = frozenset("do does did will would can could should shall may might must".split())
+# "Lincoln's date of birth" asks for a date: no source need write the word "date".
+_TIME_UNIT_TERMS = frozenset(term_of(w) for w in TIME_UNITS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
 _SENTENCE_START = re.compile(r"[.!?:;]['\"”’)]*\s+|\n")
@@ -131,6 +143,8 @@ class Query:
     # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
     names: dict[str, float] = field(default_factory=dict)
     name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
+    # "Toyota's market share": (the owner's forms, the owned noun); see `owned_by_another`
+    possessions: list[tuple[frozenset[str], str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -178,6 +192,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         scene + i for i in framing_positions(scene_tokens)
     }
     surface = surface_words(text)
+    owners = {m.group(1).lower() for m in _POSSESSOR.finditer(asked)}
     kind = asked_by(asked)
     claim = kind is Asked.YES_NO
     query = Query(answer_terms=facts.dates if kind is Asked.WHEN else frozenset())
@@ -251,19 +266,109 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             _YEAR.match(token) or (_ORDINAL.match(token) and surface.get(after, after).islower())
         ):
             query.required_own.append(frozenset({term}))  # "the 2019 race", "the 5th season"
+        elif _YEAR.match(token) and kind is Asked.AMOUNT and before in _WITHIN:
+            # "how many were sold in 2021?" asks for 2021's figure, not 2019's
+            query.required.append(frozenset({term}))
         elif _NUMBER.match(term) and approximate and not _YEAR.match(token):
             query.matches[term] = _near(term, facts.numbers)
         approximate = approximate and token in _APPROXIMATORS
+        if token in owners and i < scene and (term in facts.names or _name_like(surface, token)):
+            supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
+            _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
     if event_nouns:
         # "when did the ban start?": the verb only gives the event named its phase
         for term in query.terms:
             if term in _ASPECT_TERMS and term in query.weights:
                 query.weights[term] *= ASPECT_WEIGHT
+    for _, owned in query.possessions:
+        # "BYD's market share": a passage about BYD that never speaks of a share is no answer
+        query.required.append(query.matches.get(owned, frozenset({owned})))
     if predicates:
         # one predicate to a claim: "Japan's ban started" and "when did the ban start?" are
         # met by a sentence with the ban alone (the event named; "started" is its aspect)
         query.required_own.append(frozenset().union(*predicates, *event_nouns))
     return query
+
+
+def _name_like(surface: Mapping[str, str], token: str) -> bool:
+    """Whether the question writes `token` as a name: capitalised or as an acronym."""
+    written = surface.get(token, token)
+    return written[:1].isupper()
+
+
+def _add_owner(
+    query: Query,
+    owner: str,
+    following: list[str],
+    framing: Collection[int],
+    start: int,
+    supported: bool,
+) -> None:
+    """ "BYD's market share": the owner is a name the passage must hold (or its neighbours),
+    and the owned noun (the last of the words after it: *share*) is recorded for
+    `owned_by_another`."""
+    forms = next((f for f in query.name_forms.values() if owner in f), None)
+    if forms is None:  # not yet a name the passage must hold (an acronym: "BYD's")
+        forms = query.name_forms[owner] = query.matches[owner]
+        query.names[owner] = query.weights[owner]
+    run: list[tuple[str, str]] = []  # the noun phrase after the owner: "market share"
+    for offset, token in enumerate(following[:_MAX_COMPOUND]):
+        term = term_of(token)
+        if not term or start + offset in framing:
+            break
+        if not (_may_be_noun(token) or is_modifier(token)):
+            break  # a verb: "Why did Japan's government act…"
+        run.append((token, term))
+    if supported and len(run) > 1 and "VERB" in word_classes(run[-1][0]):
+        run.pop()  # "Did Musk's post say…?": after do-support, the bare verb ends the subject
+    nouns = [term for token, term in run if _may_be_noun(token)]
+    owned = nouns[-1] if nouns else None
+    if owned and owned != owner and owned not in _TIME_UNIT_TERMS:
+        query.possessions.append((forms, owned))
+
+
+def owned_by_another(
+    text: str, owner_forms: Collection[str], owned: str, names: Collection[str]
+) -> bool:
+    """Whether every mention of the term `owned` in `text` gives it to another name.
+
+    "What is Toyota's market share?" is not answered by "Tesla shares" or "Tesla's relatively
+    modest market share": the noun's owner is the word written capitalised before it, past its
+    modifiers and the rest of its compound. "our market share" (a pronoun) says nothing against
+    it, nor does a capital that only starts the sentence ("Market share…"): there, a word is a
+    name when it is possessive ("Arden's"), a name of the sources, or no dictionary word.
+    """
+    words = [m.group() for m in _WORD.finditer(text)]
+    terms = [term_of(fold_latin(w.lower().replace("’", "'").removesuffix("'s"))) for w in words]
+    mentions = [i for i, term in enumerate(terms) if term == owned]
+    return bool(mentions) and all(
+        _owner_before(words, terms, i, owner_forms, names) for i in mentions
+    )
+
+
+def _owner_before(
+    words: list[str],
+    terms: list[str | None],
+    at: int,
+    owner_forms: Collection[str],
+    names: Collection[str],
+) -> bool:
+    """Whether a name other than the owner stands before the noun at `at`, past modifiers."""
+    for j in range(at - 1, max(-1, at - 1 - _MAX_COMPOUND), -1):
+        word, term = words[j], terms[j]
+        if term is None or term in owner_forms:
+            return False  # a determiner or pronoun owns it ("our market share"), or the owner
+        if word[0].isupper() and (j > 0 or _name_at_start(word, term, names)):
+            return True
+        if not (is_modifier(word.lower()) or _may_be_noun(word.lower())):
+            return False
+    return False
+
+
+def _name_at_start(word: str, term: str, names: Collection[str]) -> bool:
+    """Whether a capitalised word that starts a sentence is a name rather than any word."""
+    possessive = word.endswith(("'s", "’s"))
+    return possessive or term in names or not word_classes(word.lower())
 
 
 def _qualifies(after: str) -> bool:

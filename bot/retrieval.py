@@ -24,7 +24,7 @@ from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 from scipy import sparse
 
 from bot.text_cleanup import without_escapes, without_zero_width
-from bot.wordforms import base_verb
+from bot.wordforms import base_verb, is_participle_adverb
 
 # NLTK's English stopword list (a superset of Snowball's), plus words that only frame a question.
 STOPWORDS = frozenset(
@@ -167,6 +167,8 @@ def _term(token: str) -> str | None:
         return token.replace(",", "")  # "1,378" meets "1378"
     if token.isdigit() or not token.isascii():
         return token
+    if is_participle_adverb(token):
+        return token  # "increasingly" is not "increase" (bot.wordforms)
     verb = base_verb(token)
     if verb in STOPWORDS:
         verb = None  # "owner" -> "own", a stopword ("their own"): keep the noun

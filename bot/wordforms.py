@@ -6,6 +6,11 @@ source's other form of it. A suffix is only stripped when the word is a noun and
 lemminflect's dictionary and what remains is a verb there, which keeps *number* (also a verb),
 *million* and *banner* (no rule for them) whole. Agent nouns in *-or* are left alone: *factor*
 and *error* are not *fact* and *err* (it cost Cranfield nDCG).
+
+The other way, an adverb made from a present participle (*increasingly*, *surprisingly*,
+*seemingly*) keeps its own form: it grades or comments ("increasingly common" is "more and more
+common"), it does not report the verb's event, so it must not meet *increase* as Snowball's
+stem *increas* would have it. Adverbs made from adjectives (*rapidly*) still meet *rapid*.
 """
 
 from __future__ import annotations
@@ -53,6 +58,12 @@ def base_verb(word: str) -> str | None:
                 return candidate
         return None
     return None
+
+
+@lru_cache(maxsize=100_000)
+def is_participle_adverb(word: str) -> bool:
+    """An *-ingly* word that is an adverb and nothing else (*increasingly*, not *kingly*)."""
+    return word.endswith("ingly") and word_classes(word) == {"ADV"}
 
 
 def is_modifier(word: str) -> bool:

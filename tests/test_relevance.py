@@ -322,3 +322,65 @@ def test_a_date_the_claim_names_still_brings_in_the_other_partys_account(make_so
     answer = AnswerEngine.from_folder(folder).answer("Norland banned Aquila drones in May 2024")
     assert {c.source.id for c in answer.citations} == {"001", "002"}
     assert [c.kind for c in answer.contradictions] == ["event"]
+
+
+def test_an_adverb_made_from_a_participle_does_not_meet_its_verb(make_sources) -> None:
+    # "increasingly popular" says nothing of an increase, an opening or any other beginning
+    text = "Osby Notes\n\nThe Lindqvist bakery is increasingly popular in Osby.\n"
+    answer = _answer_over(make_sources, text, "When will the Lindqvist bakery open in Osby?")
+    assert answer.status is Status.NO_MATCH
+    assert analyze("increasingly") != analyze("increase")
+    assert analyze("rapidly") == analyze("rapid")  # an adverb made from an adjective still meets
+
+
+def test_the_claims_own_predicate_brings_in_the_other_partys_account(make_sources) -> None:
+    # the second source says "no longer sold", the claim's own predicate, not another of its frame
+    folder = make_sources(
+        {
+            "001-dealer.txt": "Harlow Motors\n\nFrom June 1, Harlow Motors will only sell used "
+            "vans and spare parts through its Brenmark dealers, and new orders will no longer be "
+            "taken.\n",
+            "002-paper.txt": "Brenmark Daily\n\nHarlow vans, once common on Brenmark roads, are "
+            "no longer sold or repaired there.\n",
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer(
+        "Will Harlow Motors keep selling new vans and spare parts through Brenmark dealers after "
+        "June 1?"
+    )
+    assert {c.source.id for c in answer.citations} == {"001", "002"}
+
+
+MARKETS = (
+    "Corland Car Market\n\n"
+    "Arden Motors and Belvo Cars both sell vans in Corland. "
+    "Arden shares fell 10% on the stock market last year. "
+    "Arden's market share in Corland is 12%. "
+    "The CBX group builds trucks near Corland's harbour.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question", ["What is Belvo's market share in Corland?", "What is CBX's market share?"]
+)
+def test_a_possessive_asks_about_that_owners_thing_not_anothers(make_sources, question):
+    # Belvo is named beside Arden's shares, CBX near Arden's market share: neither is theirs
+    answer = _answer_over(make_sources, MARKETS, question)
+    assert answer.status is Status.NO_MATCH, _cited(answer)
+
+
+def test_a_possessive_is_answered_by_the_owners_thing(make_sources) -> None:
+    answer = _answer_over(make_sources, MARKETS, "What is Arden's market share in Corland?")
+    assert "market share in Corland is 12%" in _cited(answer)
+
+
+def test_a_year_an_amount_is_asked_for_must_be_given(make_sources) -> None:
+    # the passengers are counted for 2019 only: 2023's count is not in the source
+    text = (
+        "Kessel Ferry Report\n\nIn 2019 the ferry carried 80,000 passengers to the island.\n\n"
+        "The ferry company bought a new boat in 2023.\n"
+    )
+    question = "How many passengers did the ferry carry in 2023?"
+    assert _answer_over(make_sources, text, question).status is Status.NO_MATCH
+    question = "How many passengers did the ferry carry in 2019?"
+    assert "80,000" in _cited(_answer_over(make_sources, text, question))
