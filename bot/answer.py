@@ -341,6 +341,12 @@ class AnswerEngine:
             and term in query.weights
             and self._index.document_frequency(term) == 0
         ]
+        # a Japanese word no source writes (its bigrams are the terms): "東京タワー"
+        unknown += [
+            written
+            for term, written in query.words.items()
+            if not term.isascii() and not self._index.document_frequency(term)
+        ]
         if unknown:
             return _not_mentioned(unknown)
         if self._facts.figures in query.required and self._covered_without_figures(query):

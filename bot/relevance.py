@@ -102,6 +102,8 @@ _DETERMINERS = frozenset(
 # What a demonym adds to its place name, as Snowball stems show it: Japan-es(e), India-n.
 _DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+_KANJI_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 _MAX_COMPOUND = 4
@@ -193,6 +195,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     }
     surface = surface_words(text)
     owners = {m.group(1).lower() for m in _POSSESSOR.finditer(asked)}
+    japanese_words = _japanese_words(text)
     kind = asked_by(asked)
     claim = kind is Asked.YES_NO
     query = Query(answer_terms=facts.dates if kind is Asked.WHEN else frozenset())
@@ -239,8 +242,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             # at half weight, since it may be another form of a name they write (France, French)
             query.names[term] = weight * UNKNOWN_NAME_SHARE
             query.name_forms[term] = frozenset({term})
-        if i < scene:
-            query.words[term] = surface.get(token, token)
+        if i < scene and not is_kana_bigram(term):  # "です" is grammar, not a word to name
+            query.words[term] = japanese_words.get(token) or surface.get(token, token)
         if i >= scene:
             pass  # a scene-setting sentence requires nothing of a passage
         elif term in facts.frame_of:
@@ -275,6 +278,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         if token in owners and i < scene and (term in facts.names or _name_like(surface, token)):
             supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
             _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
+    for left, right in _alternatives(question_tokens, framing):
+        _merge_alternatives(query, left, right)
     if event_nouns:
         # "when did the ban start?": the verb only gives the event named its phase
         for term in query.terms:
@@ -288,6 +293,51 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         # met by a sentence with the ban alone (the event named; "started" is its aspect)
         query.required_own.append(frozenset().union(*predicates, *event_nouns))
     return query
+
+
+def _japanese_words(text: str) -> dict[str, str]:
+    """Bigram -> the Japanese word it is part of, for messages: in text with kana, a run of
+    kanji and katakana between hiragana (particles, endings) is a word ("東京タワーの高さ"
+    -> 東京タワー, 高さ's 高). Chinese has no such mark of a word's end: its bigrams stay."""
+    if not _HIRAGANA.search(text):
+        return {}
+    words: dict[str, str] = {}
+    for run in _KANJI_KATAKANA.findall(text):
+        for bigram in (run[i : i + 2] for i in range(max(1, len(run) - 1))):
+            words.setdefault(bigram, run)
+    return words
+
+
+def _alternatives(tokens: list[str], framing: Collection[int]) -> list[tuple[str, str]]:
+    """The terms "or" joins: "Japan or China", "in Tokyo or in Osaka", "high or low"."""
+    pairs = []
+    for i, token in enumerate(tokens):
+        if token != "or" or i in framing:
+            continue
+        left = next((term_of(t) for t in reversed(tokens[max(0, i - 2) : i]) if term_of(t)), None)
+        right = next((term_of(t) for t in tokens[i + 1 : i + 3] if term_of(t)), None)
+        if left and right and left != right:
+            pairs.append((left, right))
+    return pairs
+
+
+def _merge_alternatives(query: Query, left: str, right: str) -> None:
+    """Either of two alternatives answers "Did Japan or China ban Tesla?": they weigh as one
+    word, met by either, and as one name when either is a name the passage must hold."""
+    if left not in query.weights or right not in query.weights:
+        return
+    heads = [h for h, forms in query.name_forms.items() if left in forms or right in forms]
+    query.weights[left] = min(query.weights[left], query.weights[right])
+    query.weights[right] = 0.0
+    query.matches[left] = query.matches[left] | query.matches[right]
+    if heads:
+        head, *others = heads
+        for other in others:
+            query.name_forms[head] |= query.name_forms.pop(other)
+            query.names[head] = max(query.names[head], query.names.pop(other))
+        query.name_forms[head] |= query.matches[left]
+        if head in query.weights and head != left:
+            query.matches[head] = query.name_forms[head]
 
 
 def _name_like(surface: Mapping[str, str], token: str) -> bool:

@@ -278,6 +278,14 @@ def test_a_japanese_question_about_names_no_source_has_is_not_covered(japanese) 
     assert japanese.answer("大阪の天気はどうですか").status is Status.NO_MATCH
 
 
+def test_a_japanese_refusal_names_words_not_character_pairs(japanese) -> None:
+    # kanji and katakana between particles are a word: "東京タワー", not "京タ", "タワ", "ワー"
+    answer = japanese.answer("東京タワーの高さは何メートルですか")
+    assert answer.status is Status.NO_MATCH
+    assert "“東京タワー”" in answer.message and "“何メートル”" in answer.message
+    assert "タワ”" not in answer.message and "です" not in answer.message
+
+
 COUNCIL = (
     "Riverside Council Bulletin\n\n"
     "The council imposed a ban on night fishing along the canal. Critics say the rule hurts "
@@ -384,3 +392,12 @@ def test_a_year_an_amount_is_asked_for_must_be_given(make_sources) -> None:
     assert _answer_over(make_sources, text, question).status is Status.NO_MATCH
     question = "How many passengers did the ferry carry in 2019?"
     assert "80,000" in _cited(_answer_over(make_sources, text, question))
+
+
+def test_either_of_two_alternatives_answers_an_or_question(engine) -> None:
+    # "Okonkwo or the ferry company": a passage with one of them answers; both are named
+    answer = engine.answer("Did Mayor Okonkwo or the Aldwin ferry company stop the night service?")
+    assert answer.status is Status.ANSWERED, answer.message
+    assert "stopped its night service" in _cited(answer)
+    answer = engine.answer("Did the Zephyr or the Boreas company stop the night service?")
+    assert answer.status is Status.NO_MATCH  # neither alternative is in the sources
