@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.acronyms import defined_acronyms
 from bot.answer_types import Answer, Citation, Status, count_of
 from bot.caveat import (
     PassageConflict,
@@ -178,6 +179,7 @@ class AnswerEngine:
             names_by_prefix=names_by_prefix(names),
             dates=self._dates,
             figures=figure_terms(numbers),
+            acronyms=defined_acronyms(source.text for source in self.sources),
         )
 
     def _without_other_owners(self, query: Query, matches: Matches) -> Matches:

@@ -18,7 +18,8 @@ class (or a productive pattern) of English, not a list of topic words:
   meaning is in the words around them (*came*, *got*, *happened*, "is *done* selling");
 - nouns that only quantify what follows them (*a lot of*, *tons of*);
 - the measure a question asks for: *how* + adjective or adverb (*how many*, *how long*),
-  *which*/*what* + a unit of time (*in which year*), "what is the *name* of".
+  *which*/*what* + a unit of time (*in which year*), "what is the *name* of", "what does X
+  *mean*" or "*stand for*".
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ _REPORTER_OPENERS = frozenset("my our your a an some this someone somebody peopl
 _MAX_REPORTER = 5
 
 _NAMING = frozenset("name names called".split())
+# Verbs that gloss a word: "what does FSD *mean*", "what does EV *stand for*".
+_GLOSSING = frozenset("mean means stand stands".split())
 _QUANTIFIERS = frozenset("many much few little".split())
 _WH = frozenset("which what whose".split())
 CHAT_FUTURE = frozenset("gonna wanna gotta".split())
@@ -109,6 +112,8 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
             framing.add(i)  # "a lot of batteries": how many, not what
         elif token in _NAMING and _WH & set(tokens[max(0, i - 4) : i]):
             framing.add(i)  # "what is the name of…": the answer is a name, not about names
+        elif token in _GLOSSING and _asks_what_it_means(tokens, i):
+            framing.add(i)  # "what does FSD stand for?": the answer is what FSD is
         elif before == "how" and (token in _QUANTIFIERS or word_classes(token) & {"ADJ", "ADV"}):
             framing.add(i)  # "how many", "how long ago": the measure asked for
         elif token in TIME_UNITS and (before in _WH or i - 2 in framing and before == "and"):
@@ -117,6 +122,12 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
             # "last week", "next month"; "three days ago" also drops its number word
             framing.update((i - 1, i) if before in _DEICTIC_DETERMINERS | _NUMBER_WORDS else (i,))
     return framing
+
+
+def _asks_what_it_means(tokens: Sequence[str], i: int) -> bool:
+    """ "what does X mean?", "what does X stand for?": the glossing verb ends the question."""
+    ends = i + 1 == len(tokens) or (tokens[i + 1 :] == ["for"] and tokens[i].startswith("stand"))
+    return ends and tokens[0] in _WH and bool({"do", "does", "did"} & set(tokens[1:i]))
 
 
 def _reporter(tokens: Sequence[str]) -> range:

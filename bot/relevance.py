@@ -33,7 +33,10 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - sentences before the question itself only set the scene: their words weigh less and
   require nothing; in a yes/no question or a claim, a figure or date is the value asserted and
   weighs half, since the source that disagrees gives another;
-- a number marked approximate ("about 1,400") is met by one within 10% (1,378).
+- a number marked approximate ("about 1,400") is met by one within 10% (1,378);
+- an acronym a source defines ("Full Self-Driving (FSD)", `bot.acronyms`) and its phrase meet
+  each other;
+- of two words joined by *or*, either answers ("Did Japan or China ban Tesla?").
 """
 
 from __future__ import annotations
@@ -164,6 +167,8 @@ class SourceFacts:
     dates: frozenset[str] = frozenset()
     # the sources' terms that give a figure (numbers, "billions"): one set, built once
     figures: frozenset[str] = frozenset()
+    # acronyms the sources define -> the terms of their phrase (`bot.acronyms`)
+    acronyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def date_terms(vocabulary: Iterable[str]) -> frozenset[str]:
@@ -278,6 +283,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         if token in owners and i < scene and (term in facts.names or _name_like(surface, token)):
             supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
             _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
+    for acronym, phrase in facts.acronyms.items():
+        _meet_acronym(query, acronym, phrase)
     for left, right in _alternatives(question_tokens, framing):
         _merge_alternatives(query, left, right)
     if event_nouns:
@@ -293,6 +300,28 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         # met by a sentence with the ban alone (the event named; "started" is its aspect)
         query.required_own.append(frozenset().union(*predicates, *event_nouns))
     return query
+
+
+def _meet_acronym(query: Query, acronym: str, phrase: tuple[str, ...]) -> None:
+    """An acronym the sources define and its phrase meet each other: "FSD" is asked as "Full
+    Self-Driving" (each word a share of its weight, met by the word or by "FSD"), and the words
+    of "electric vehicles" are met by "EVs" too."""
+    if acronym in query.weights:
+        weight, query.weights[acronym] = query.weights[acronym], 0.0
+        for term in phrase:
+            if term not in query.weights:
+                query.terms.append(term)
+                query.weights[term] = weight / len(phrase)
+                query.matches[term] = frozenset({term})
+        if acronym in query.name_forms:
+            query.name_forms[acronym] |= frozenset(phrase)
+    if all(term in query.weights for term in phrase):
+        for term in phrase:
+            query.matches[term] = query.matches[term] | {acronym}
+        for head, forms in query.name_forms.items():
+            if not forms.isdisjoint(phrase):  # "the Harbour Safety Board" is met by "HSB"
+                query.name_forms[head] = forms | {acronym}
+                query.matches[head] = query.matches[head] | {acronym}
 
 
 def _japanese_words(text: str) -> dict[str, str]:

@@ -36,7 +36,6 @@ KNOWN_MISSES = {
 
 
 HOLDOUT_MISSES = {
-    "hold-19": "'stand for' is an idiom and FSD is only defined by 'Full Self-Driving (FSD)'",
     "hold-25": "India is a name no source writes and counts half among the names; "
     "'launch' is met by 'expanding'",
     "hold-28": "held out: answered where the sources give no number of Roadsters",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.acronyms import defined_acronyms
 from bot.answer import AnswerEngine
 from bot.answer_types import Status
 from bot.framing import framing_positions
@@ -401,3 +402,36 @@ def test_either_of_two_alternatives_answers_an_or_question(engine) -> None:
     assert "stopped its night service" in _cited(answer)
     answer = engine.answer("Did the Zephyr or the Boreas company stop the night service?")
     assert answer.status is Status.NO_MATCH  # neither alternative is in the sources
+
+
+HARBOUR_BOARD = (
+    "Harbour Notes\n\n"
+    "The Harbour Safety Board (HSB) met on Monday.\n\n"
+    "The HSB voted to close the north pier to fishing boats after the storm.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did the Harbour Safety Board vote for?", "HSB voted to close the north pier"),
+        ("What does HSB stand for?", "Harbour Safety Board (HSB)"),
+    ],
+)
+def test_an_acronym_the_source_defines_meets_its_phrase(make_sources, question, expected) -> None:
+    answer = _answer_over(make_sources, HARBOUR_BOARD, question)
+    assert answer.status is Status.ANSWERED, answer.message
+    assert expected in _cited(answer)
+
+
+def test_acronyms_are_read_from_the_text_that_defines_them() -> None:
+    texts = [
+        "the Ministry of Economy, Trade and Industry (METI) said",
+        "sales of electric vehicles (EVs) rose",
+        "a Global Orbit (GO) satellite",  # "go" is an English word: a question's "go" is not it
+        "the committee (ABC) met",  # no words before it spell it
+    ]
+    assert defined_acronyms(texts) == {
+        "meti": tuple(analyze("ministry economy trade industry")),
+        "ev": tuple(analyze("electric vehicles")),
+    }
