@@ -10,11 +10,12 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   out; consecutive ones are one name, met by any part) must be in the passage or the sentences
   around it, at least 40% of their weight:
   "Toyota bought Tesla" is not answered by a passage about Tesla alone;
+- a place or people the sources write in the other form (*France* asked, *French* written;
+  `bot.demonyms`) is asked as they write it;
 - a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
   weighs like any word no source uses, the most, and the no_match message names it; it also
-  counts at half weight among the names a passage must hold (never met; half, since it may be
-  another form of a name the sources write: *France*, *French*) when written capitalised and
-  not as an acronym;
+  counts among the names a passage must hold (never met) when written capitalised and not as
+  an acronym;
 - a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
   frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
   not a purchase;
@@ -47,6 +48,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.caveat.focus import Asked, asked_by
+from bot.demonyms import demonym_forms
 from bot.framing import TIME_UNITS, framing_positions
 from bot.lexicon import PREDICATE_FRAMES
 from bot.retrieval import STOPWORDS, analyze, fold_latin, is_kana_bigram, term_of, tokenize
@@ -93,8 +95,6 @@ MEASURE_NOUNS = {
     "many": "number",
 }
 MIN_NAME_SHARE = 0.4
-# A name no source writes counts this much of its weight among the names a passage must hold.
-UNKNOWN_NAME_SHARE = 0.5
 APPROXIMATE_TOLERANCE = 0.10
 _APPROXIMATORS = frozenset(
     "about around roughly nearly almost approximately some over under circa like".split()
@@ -224,6 +224,10 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         if not term or term in query.weights:
             continue
         known = facts.document_frequency(term) > 0
+        if not known and (written := _written_demonym(term, facts)):
+            term, known = written, True  # "France" asked, "French" written
+            if term in query.weights:
+                continue
         if len(term) == 1 and not known:
             continue  # a one-letter fragment no source has ("… Did J") is noise, not a topic
         if not known and is_kana_bigram(term):
@@ -243,9 +247,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         query.matches[term] = frozenset({term})
         if unknown_name and i < scene and _capitalised_name(surface.get(token, token), i):
             # a name no source writes is a subject no passage is about: it counts against the
-            # share of names a passage must hold ("When does the Cybertruck launch in Japan?"),
-            # at half weight, since it may be another form of a name they write (France, French)
-            query.names[term] = weight * UNKNOWN_NAME_SHARE
+            # share of names a passage must hold ("When does the Cybertruck launch in India?")
+            query.names[term] = weight
             query.name_forms[term] = frozenset({term})
         if i < scene and not is_kana_bigram(term):  # "です" is grammar, not a word to name
             query.words[term] = japanese_words.get(token) or surface.get(token, token)
@@ -260,7 +263,9 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             if noun:
                 event_nouns.append(facts.frame_of[term])
         elif term in facts.names:
-            query.matches[term] = _name_forms(term, facts.names_by_prefix.get(term[:4], ()))
+            query.matches[term] = _name_forms(term, facts.names_by_prefix.get(term[:4], ())) | {
+                form for form in demonym_forms(term) if form in facts.names
+            }
             # "John Henry Seadlund" is one name, met by any part of it ("Seadlund")
             head = run_head if previous_name == i - 1 else term
             query.names[head] = max(query.names.get(head, 0.0), weight)
@@ -322,6 +327,13 @@ def _meet_acronym(query: Query, acronym: str, phrase: tuple[str, ...]) -> None:
             if not forms.isdisjoint(phrase):  # "the Harbour Safety Board" is met by "HSB"
                 query.name_forms[head] = forms | {acronym}
                 query.matches[head] = query.matches[head] | {acronym}
+
+
+def _written_demonym(term: str, facts: SourceFacts) -> str | None:
+    """The form the sources write of a place or people the question names in the other form."""
+    return next(
+        (form for form in sorted(demonym_forms(term)) if facts.document_frequency(form)), None
+    )
 
 
 def _japanese_words(text: str) -> dict[str, str]:

@@ -7,8 +7,9 @@ import pytest
 from bot.acronyms import defined_acronyms
 from bot.answer import AnswerEngine
 from bot.answer_types import Status
+from bot.demonyms import demonym_forms
 from bot.framing import framing_positions
-from bot.retrieval import analyze, tokenize
+from bot.retrieval import analyze, term_of, tokenize
 from bot.wordforms import base_verb
 
 HARBOUR = (
@@ -435,3 +436,19 @@ def test_acronyms_are_read_from_the_text_that_defines_them() -> None:
         "meti": tuple(analyze("ministry economy trade industry")),
         "ev": tuple(analyze("electric vehicles")),
     }
+
+
+def test_a_place_asked_is_met_by_its_people_written(make_sources) -> None:
+    # France / French share no prefix; the pair comes from countryinfo's country data
+    text = "Bridge Notes\n\nIn May, French engineers opened the Lyon bridge to traffic.\n"
+    answer = _answer_over(make_sources, text, "Did France open a bridge in May?")
+    assert answer.status is Status.ANSWERED, answer.message
+    assert demonym_forms(term_of("netherlands")) == {term_of("dutch")}
+    assert demonym_forms(term_of("french")) == frozenset()  # the people of several places
+
+
+def test_a_place_no_source_names_counts_fully_among_the_names(engine) -> None:
+    # the ferry's night service is in the sources; nothing is said of one in Norland
+    answer = engine.answer("Did the Aldwin ferry company stop its night service in Norland?")
+    assert answer.status is Status.NO_MATCH
+    assert "Norland" in answer.message
