@@ -10,7 +10,8 @@ class (or a productive pattern) of English, not a list of topic words:
 - function words NLTK's stopword list lacks (*every*, *per*, *among*, chat *u*);
 - who passed a claim on, when a message opens with them before a reporting verb ("*my cousin*
   says…", "*a guy on reddit* said…"); a named reporter ("Musk said…") stays, it is the claim;
-- discourse markers, evidential and hedging adverbs (*apparently*, *basically*, *allegedly*);
+- discourse markers, evidential and hedging adverbs (*apparently*, *basically*, *allegedly*),
+  conjunctive adverbs (*instead*, *however*, *meanwhile*);
 - verbs of reporting, perceiving and believing (*heard*, *said*, *think*, *seems*);
 - deictic time: expressions that place the report in time relative to now (*yesterday*,
   *anymore*, *last week*, *three days ago*, *next month*);
@@ -46,6 +47,11 @@ DISCOURSE_AND_HEDGES = frozenset(
     perhaps surely certainly truly indeed anyway anyways anyhow kinda sorta somehow like
     well true false right wrong correct rumor rumour rumors rumours news real officially
     essentially practically virtually pretty quite rather fairly wait""".split()
+)
+# Conjunctive adverbs: they link a claim to what came before ("…colonize Mars *instead*").
+CONJUNCTIVE_ADVERBS = frozenset(
+    """instead however though therefore thus hence moreover furthermore besides otherwise
+    nevertheless nonetheless meanwhile regardless""".split()
 )
 
 REPORTING_VERBS = frozenset(
@@ -101,7 +107,7 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
     framing: set[int] = set()
     single = (
         INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME
-    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS | FUNCTION_WORDS)
+    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS | FUNCTION_WORDS | CONJUNCTIVE_ADVERBS)
     framing.update(_reporter(tokens))
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""

@@ -25,8 +25,8 @@ which they write as names, which numbers they hold). Rules, all of English rathe
 - a year after *in*/*during* in a question that asks for an amount is the time of the figure
   ("how many were sold in 2021?"): the passage or its neighbours must give it (not a bound
   such as "before 1920" or "as of 2023", which no source need write);
-- an aspectual verb beside a noun naming the event ("when did *the ban* start?") weighs 0.3:
-  the sources date the ban, not its start;
+- an aspectual verb or idiom beside a noun naming the event ("when did *the ban* start?",
+  "…come into force?", "…take effect?") weighs 0.3: the sources date the ban, not its start;
 - the noun after *which*/*what* names the kind of answer asked for ("which city", "what
   hashtag"): a source writes the answer, seldom its kind, so it weighs 0.3;
 - "how many/much" is answered by a figure: the passage or its neighbours must give one;
@@ -76,6 +76,9 @@ ASPECT_WEIGHT = 0.3
 _ASPECT_TERMS = frozenset(
     term_of(w) for w in "start begin commence continue resume end finish stop cease".split()
 )
+# "come into force", "took effect": a noun that, after these, names the start of an event.
+_PHASE_NOUNS = frozenset("force effect".split())
+_PHASE_LINKS = frozenset("into take takes took taken taking".split())
 _MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
@@ -293,9 +296,10 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     for left, right in _alternatives(question_tokens, framing):
         _merge_alternatives(query, left, right)
     if event_nouns:
-        # "when did the ban start?": the verb only gives the event named its phase
+        # "when did the ban start?", "…come into force?": the verb only gives the event its phase
+        phase = _ASPECT_TERMS | _phase_idioms(question_tokens)
         for term in query.terms:
-            if term in _ASPECT_TERMS and term in query.weights:
+            if term in phase and term in query.weights:
                 query.weights[term] *= ASPECT_WEIGHT
     for _, owned in query.possessions:
         # "BYD's market share": a passage about BYD that never speaks of a share is no answer
@@ -327,6 +331,15 @@ def _meet_acronym(query: Query, acronym: str, phrase: tuple[str, ...]) -> None:
             if not forms.isdisjoint(phrase):  # "the Harbour Safety Board" is met by "HSB"
                 query.name_forms[head] = forms | {acronym}
                 query.matches[head] = query.matches[head] | {acronym}
+
+
+def _phase_idioms(tokens: list[str]) -> set[str]:
+    """The nouns of "come into force", "take effect", "go into effect": idioms of a start."""
+    return {
+        term_of(token)
+        for before, token in zip(tokens, tokens[1:], strict=False)
+        if token in _PHASE_NOUNS and before in _PHASE_LINKS
+    }
 
 
 def _written_demonym(term: str, facts: SourceFacts) -> str | None:

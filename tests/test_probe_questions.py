@@ -31,7 +31,6 @@ KNOWN_MISSES = {
     "probe-61": "'leaving' (an ending) is met by Superchargers being dismantled, not by the ban",
     "probe-64": "'dealer' is in no source; 'shut' is met by Superchargers being dismantled",
     "probe-68": "001 is cited beside 000, but no caveat compares the ban with the production end",
-    "probe-79": "'come into force' is an idiom: 'force' is in no source",
 }
 
 

@@ -452,3 +452,20 @@ def test_a_place_no_source_names_counts_fully_among_the_names(engine) -> None:
     answer = engine.answer("Did the Aldwin ferry company stop its night service in Norland?")
     assert answer.status is Status.NO_MATCH
     assert "Norland" in answer.message
+
+
+def test_idioms_of_a_start_give_the_event_its_phase(make_sources) -> None:
+    # "come into force" and "take effect": no source need write "force" or "effect"
+    text = "Council Notes\n\nThe council imposed a ban on night fishing from 4 June 2021.\n"
+    for question in ("When did the ban come into force?", "When did the ban take effect?"):
+        answer = _answer_over(make_sources, text, question)
+        assert "4 June 2021" in _cited(answer), answer.message
+
+
+@pytest.mark.parametrize(
+    "claim", ["Okonkwo wants a lighthouse instead", "Okonkwo wants a lighthouse, however"]
+)
+def test_a_conjunctive_adverb_is_no_part_of_a_claim(engine, claim) -> None:
+    answer = engine.answer(claim)
+    assert answer.status is Status.ANSWERED, answer.message
+    assert "new lighthouse" in _cited(answer)
