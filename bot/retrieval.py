@@ -173,6 +173,8 @@ def _term(token: str) -> str | None:
     if verb in STOPWORDS:
         verb = None  # "owner" -> "own", a stopword ("their own"): keep the noun
     lemma = verb or simplemma.lemmatize(token, lang="en").lower()
+    if lemma in STOPWORDS:
+        lemma = token  # "us" -> "we", a stopword: "US" may be the country, keep the word
     return _STEMMER.stemWord(lemma)
 
 

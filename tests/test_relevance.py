@@ -469,3 +469,9 @@ def test_a_conjunctive_adverb_is_no_part_of_a_claim(engine, claim) -> None:
     answer = engine.answer(claim)
     assert answer.status is Status.ANSWERED, answer.message
     assert "new lighthouse" in _cited(answer)
+
+
+def test_a_word_whose_lemma_is_a_stopword_keeps_its_own_form() -> None:
+    # simplemma takes "us" to "we": "the US market" would meet "we'll" and "We should"
+    assert analyze("the US market") == ["us", "market"]
+    assert analyze("we") == []
