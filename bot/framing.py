@@ -18,6 +18,8 @@ class (or a productive pattern) of English, not a list of topic words:
 - the future and modal periphrases of chat (*gonna*, *going to*) and light verbs, whose
   meaning is in the words around them (*came*, *got*, *happened*, "is *done* selling");
 - nouns that only quantify what follows them (*a lot of*, *tons of*);
+- whom a message calls (*@Mods*) and a label before a colon that opens it (*BREAKING:*, *fact
+  check:*), unless the label is a name the sources know ("Musk: …");
 - the measure a question asks for: *how* + adjective or adverb (*how many*, *how long*),
   *which*/*what* + a unit of time (*in which year*), "what is the *name* of", "what does X
   *mean*" or "*stand for*".
@@ -25,7 +27,8 @@ class (or a productive pattern) of English, not a list of topic words:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 from bot.wordforms import word_classes
 
@@ -87,6 +90,9 @@ _REPORTER_OPENERS = frozenset("my our your a an some this someone somebody peopl
 _MAX_REPORTER = 5
 
 _NAMING = frozenset("name names called".split())
+# "@Mods", "@Crosscheck": whom a message calls; "BREAKING:", "fact check:": what it calls itself.
+_ADDRESSED = re.compile(r"@([^\W\d_][\w-]*)")
+_LABEL = re.compile(r"^\W*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s")
 # Verbs that gloss a word: "what does FSD *mean*", "what does EV *stand for*".
 _GLOSSING = frozenset("mean means stand stands".split())
 _QUANTIFIERS = frozenset("many much few little".split())
@@ -127,6 +133,22 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
         elif token in TIME_UNITS and (before in _DEICTIC_DETERMINERS or after == "ago"):
             # "last week", "next month"; "three days ago" also drops its number word
             framing.update((i - 1, i) if before in _DEICTIC_DETERMINERS | _NUMBER_WORDS else (i,))
+    return framing
+
+
+def message_framing(text: str, tokens: Sequence[str], is_name: Callable[[str], bool]) -> set[int]:
+    """Indexes of `tokens` (of `text`) that address or label a message rather than state it:
+    the people it calls ("@Crosscheck did Japan ban Tesla", "@Mods"), and a label of one or two
+    words before a colon that opens it ("BREAKING: Japan bans Tesla", "fact check: …"), unless
+    the label is a name the sources know ("Musk: Japan loses" quotes Musk)."""
+    framing: set[int] = set()
+    addressed = {word.lower() for word in _ADDRESSED.findall(text)}
+    framing.update(i for i, token in enumerate(tokens) if token in addressed)
+    label = _LABEL.match(text)
+    if label:
+        words = label.group(1).lower().split()
+        if list(tokens[: len(words)]) == words and not any(map(is_name, words)):
+            framing.update(range(len(words)))
     return framing
 
 

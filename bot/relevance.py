@@ -20,7 +20,7 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
   not a purchase;
 - a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
-  not "14th Street", a name) must be in the passage itself: a
+  not "14th Street", a name; not "1378 EVs", a count of a plural) must be in the passage itself: a
   question about one edition is not answered by another's;
 - a year after *in*/*during* in a question that asks for an amount is the time of the figure
   ("how many were sold in 2021?"): the passage or its neighbours must give it (not a bound
@@ -49,10 +49,10 @@ from dataclasses import dataclass, field
 
 from bot.caveat.focus import Asked, asked_by
 from bot.demonyms import demonym_forms
-from bot.framing import TIME_UNITS, framing_positions
+from bot.framing import TIME_UNITS, framing_positions, message_framing
 from bot.lexicon import PREDICATE_FRAMES
 from bot.retrieval import STOPWORDS, analyze, fold_latin, is_kana_bigram, term_of, tokenize
-from bot.wordforms import is_modifier, word_classes
+from bot.wordforms import is_modifier, is_plural, word_classes
 
 MODIFIER_WEIGHT = 0.5
 # Words of sentences before the question itself ("X, also called Y, is a politician. Was Y born
@@ -201,6 +201,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     framing = framing_positions(question_tokens) | {
         scene + i for i in framing_positions(scene_tokens)
     }
+    framing |= message_framing(asked, question_tokens, lambda word: term_of(word) in facts.names)
     surface = surface_words(text)
     owners = {m.group(1).lower() for m in _POSSESSOR.finditer(asked)}
     japanese_words = _japanese_words(text)
@@ -278,8 +279,9 @@ def build_query(text: str, facts: SourceFacts) -> Query:
                 query.matches[head] = query.name_forms[head]
                 query.weights[term] = 0.0
             run_head, previous_name = head, i
-        elif _qualifies(after) and (
-            _YEAR.match(token) or (_ORDINAL.match(token) and surface.get(after, after).islower())
+        elif (i + 1 not in framing and _qualifies(after)) and (
+            (_YEAR.match(token) and not is_plural(after))
+            or (_ORDINAL.match(token) and surface.get(after, after).islower())
         ):
             query.required_own.append(frozenset({term}))  # "the 2019 race", "the 5th season"
         elif _YEAR.match(token) and kind is Asked.AMOUNT and before in _WITHIN:

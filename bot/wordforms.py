@@ -66,6 +66,14 @@ def is_participle_adverb(word: str) -> bool:
     return word.endswith("ingly") and word_classes(word) == {"ADV"}
 
 
+def is_plural(word: str) -> bool:
+    """A plural noun (*units*, *cars*; a word lemminflect lacks when it ends in a single s)."""
+    nouns = getAllLemmas(word).get("NOUN")
+    if nouns:
+        return word not in nouns
+    return word.endswith("s") and not word.endswith("ss")
+
+
 def is_modifier(word: str) -> bool:
     """An adjective or adverb and nothing else (*biggest*, *basically*): it qualifies a head."""
     classes = word_classes(word)

@@ -42,20 +42,27 @@ def _cited(answer) -> str:
     return " ".join(c.excerpt for c in answer.citations)
 
 
+FERRY = "stopped its night service"
+
+
 @pytest.mark.parametrize(
-    "claim",
+    ("claim", "quoted"),
     [
-        "lol the Aldwin ferry stopped the night service last week",
-        "I heard the night ferry to Kessel Island isn't running anymore, apparently",
-        "honestly the ferry company stopped night crossings yesterday?!",
-        "my neighbour says the ferry company stopped every night service to Kessel Island",
-        "a guy on the forum told me the Aldwin ferry stopped its night service",
+        ("lol the Aldwin ferry stopped the night service last week", FERRY),
+        ("I heard the night ferry to Kessel Island isn't running anymore, apparently", FERRY),
+        ("honestly the ferry company stopped night crossings yesterday?!", FERRY),
+        ("my neighbour says the ferry company stopped every night service to Kessel Island", FERRY),
+        ("a guy on the forum told me the Aldwin ferry stopped its night service", FERRY),
+        # a label before a colon, and whom a message calls
+        ("BREAKING: Okonkwo wants a lighthouse", "new lighthouse"),
+        ("fact check: Okonkwo wants a lighthouse", "new lighthouse"),
+        ("@Crosscheck Okonkwo wants a lighthouse?", "new lighthouse"),
     ],
 )
-def test_words_that_frame_a_claim_do_not_veto_it(engine, claim) -> None:
+def test_words_that_frame_a_claim_do_not_veto_it(engine, claim, quoted) -> None:
     answer = engine.answer(claim)
     assert answer.status is Status.ANSWERED, answer.message
-    assert "stopped its night service" in _cited(answer)
+    assert quoted in _cited(answer)
 
 
 def test_a_paraphrased_predicate_is_met_by_its_frame(engine) -> None:
@@ -475,3 +482,16 @@ def test_a_word_whose_lemma_is_a_stopword_keeps_its_own_form() -> None:
     # simplemma takes "us" to "we": "the US market" would meet "we'll" and "We should"
     assert analyze("the US market") == ["us", "market"]
     assert analyze("we") == []
+
+
+def test_a_label_that_is_a_known_name_stays_part_of_the_claim(engine) -> None:
+    # "Okonkwo: …" quotes Okonkwo; she said nothing of a ferry
+    answer = engine.answer("Okonkwo: the Aldwin ferry company stopped its night service")
+    assert answer.status is Status.NO_MATCH
+
+
+def test_a_number_before_a_plural_is_a_count_not_an_edition(make_sources) -> None:
+    # "1378 vans" counts vans; only "the 2019 festival" names an edition the passage must hold
+    text = "Port Notes\n\nIn 2019 the port imported vans from Kessel. They were 1,378 vans.\n"
+    answer = _answer_over(make_sources, text, "the port imported 1378 vans in 2019 right?")
+    assert answer.status is Status.ANSWERED, answer.message
