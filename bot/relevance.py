@@ -212,9 +212,11 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     run_head, previous_name = "", -2
     predicates: list[frozenset[str]] = []
     event_nouns: list[frozenset[str]] = []  # predicates named by a noun ("the ban")
+    scene_terms: set[str] = set()  # words only the preamble has
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
-        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        # the question's last word is followed by nothing (not by the preamble's first)
+        after = tokens[i + 1] if i + 1 < len(tokens) and i + 1 != scene else ""
         if i in framing:
             if before == "how" and token in MEASURE_NOUNS:
                 _add_measure(query, MEASURE_NOUNS[token], facts)  # "how long" asks a length
@@ -245,6 +247,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         query.terms.append(term)
         if i >= scene:
             weight *= PREAMBLE_WEIGHT
+            scene_terms.add(term)
         elif claim and (_NUMBER.match(term) or token in _MONTHS):
             weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
         query.weights[term] = weight
@@ -293,6 +296,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         if token in owners and i < scene and (term in facts.names or _name_like(surface, token)):
             supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
             _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
+    _cap_scene(query, scene_terms)
     for acronym, phrase in facts.acronyms.items():
         _meet_acronym(query, acronym, phrase)
     for left, right in _alternatives(question_tokens, framing):
@@ -311,6 +315,17 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         # met by a sentence with the ban alone (the event named; "started" is its aspect)
         query.required_own.append(frozenset().union(*predicates, *event_nouns))
     return query
+
+
+def _cap_scene(query: Query, scene: set[str]) -> None:
+    """A long preamble sets the scene and no more: its words together weigh at most
+    PREAMBLE_WEIGHT of what the question itself weighs, so a passage that answers the question
+    is not outweighed by all the preamble's words it lacks."""
+    scene_weight = sum(query.weights[term] for term in scene)
+    limit = PREAMBLE_WEIGHT * sum(w for term, w in query.weights.items() if term not in scene)
+    if scene_weight > limit:
+        for term in scene:
+            query.weights[term] *= limit / scene_weight
 
 
 def _meet_acronym(query: Query, acronym: str, phrase: tuple[str, ...]) -> None:

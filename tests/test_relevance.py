@@ -203,13 +203,26 @@ def test_accented_latin_letters_meet_plain_ones_and_kana_keep_their_marks() -> N
     assert tokenize("ガス") == ["ガス"]  # the voicing mark makes another letter
 
 
-def test_a_scene_setting_sentence_does_not_veto_the_question(engine) -> None:
-    answer = engine.answer(
-        "Ruth Okonkwo, a former schoolteacher from Velmar, became mayor. "
-        "Did the Aldwin ferry company stop its night service?"
-    )
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        (
+            "Ruth Okonkwo, a former schoolteacher from Velmar, became mayor. "
+            "Did the Aldwin ferry company stop its night service?",
+            "stopped its night service",
+        ),
+        # a long preamble of words no source writes does not outweigh the question
+        (
+            "Zarnow Quillby, a Veltrian cartographer and painter from Osterfeld (now Brisk), "
+            "sailed in 1781. Who needs a licence from the port office?",
+            "needs a licence",
+        ),
+    ],
+)
+def test_a_scene_setting_sentence_does_not_veto_the_question(engine, question, quoted) -> None:
+    answer = engine.answer(question)
     assert answer.status is Status.ANSWERED, answer.message
-    assert "stopped its night service" in _cited(answer)
+    assert quoted in _cited(answer)
 
 
 def test_a_mention_of_everyone_is_no_word_of_the_claim(engine) -> None:
@@ -495,3 +508,10 @@ def test_a_number_before_a_plural_is_a_count_not_an_edition(make_sources) -> Non
     text = "Port Notes\n\nIn 2019 the port imported vans from Kessel. They were 1,378 vans.\n"
     answer = _answer_over(make_sources, text, "the port imported 1378 vans in 2019 right?")
     assert answer.status is Status.ANSWERED, answer.message
+
+
+def test_the_questions_last_word_is_not_followed_by_the_preamble(make_sources) -> None:
+    # "2019" ends the question; the preamble's first word is no noun it qualifies
+    text = "Port Notes\n\nThe ferry company stopped its night service. That was in 2019.\n"
+    question = "Kessel Relays ran the night service. Did the ferry company stop it in 2019?"
+    assert "stopped its night service" in _cited(_answer_over(make_sources, text, question))
