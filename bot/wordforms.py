@@ -2,7 +2,9 @@
 
 Snowball already joins *produced*/*produces*; this joins a noun to the verb it is made from
 (*driver* → *drive*, *production* → *produce*, *payment* → *pay*), so a question's word meets a
-source's other form of it. A suffix is only stripped when the word is a noun and nothing else in
+source's other form of it (also *expansion* → *expand*, *decision* → *decide*, *response* →
+*respond*, *failure* → *fail*, *supplier* → *supply*, *employee* → *employ*). A suffix is only
+stripped when the word is a noun and nothing else in
 lemminflect's dictionary and what remains is a verb there, which keeps *number* (also a verb),
 *million* and *banner* (no rule for them) whole. Agent nouns in *-or* are left alone: *factor*
 and *error* are not *fact* and *err* (it cost Cranfield nDCG).
@@ -22,6 +24,20 @@ from lemminflect import getAllLemmas
 # suffix -> ways of rebuilding the verb from what is left, tried in order.
 _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("uction", ("uce",)),  # production -> produce, reduction -> reduce
+    ("ission", ("it",)),  # permission -> permit, transmission -> transmit
+    ("ansion", ("and",)),  # expansion -> expand
+    ("ension", ("end",)),  # extension -> extend, suspension -> suspend
+    ("ision", ("ide",)),  # decision -> decide, collision -> collide
+    ("osion", ("ode",)),  # explosion -> explode, erosion -> erode
+    ("asion", ("ade",)),  # invasion -> invade, evasion -> evade
+    ("usion", ("ude", "use")),  # conclusion -> conclude, confusion -> confuse
+    ("iance", ("y",)),  # reliance -> rely, compliance -> comply
+    ("ence", ("end", "", "e")),  # defence -> defend, conference -> confer, emergence -> emerge
+    ("ense", ("end",)),  # defense -> defend, expense -> expend
+    ("onse", ("ond",)),  # response -> respond
+    ("ure", ("", "e")),  # failure -> fail, closure -> close
+    ("ier", ("y",)),  # supplier -> supply, carrier -> carry
+    ("ee", ("",)),  # employee -> employ, trainee -> train
     ("ation", ("e", "", "ate")),  # discontinuation -> discontinue, information -> inform
     ("tion", ("te", "t", "")),  # creation -> create, election -> elect
     ("ment", ("",)),  # payment -> pay, government -> govern

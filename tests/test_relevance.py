@@ -154,13 +154,34 @@ def test_a_noun_meets_the_verb_it_is_made_from(engine) -> None:
 
 @pytest.mark.parametrize(
     ("noun", "verb"),
-    [("payment", "pay"), ("seller", "sell"), ("creation", "create"), ("marriage", "marry")],
+    [
+        ("payment", "pay"),
+        ("seller", "sell"),
+        ("creation", "create"),
+        ("marriage", "marry"),
+        ("expansion", "expand"),
+        ("decision", "decide"),
+        ("permission", "permit"),
+        ("explosion", "explode"),
+        ("invasion", "invade"),
+        ("conclusion", "conclude"),
+        ("reliance", "rely"),
+        ("defence", "defend"),
+        ("conference", "confer"),
+        ("response", "respond"),
+        ("failure", "fail"),
+        ("supplier", "supply"),
+        ("employee", "employ"),
+    ],
 )
 def test_derivation_takes_a_noun_back_to_its_verb(noun, verb) -> None:
     assert base_verb(noun) == verb
 
 
-@pytest.mark.parametrize("word", ["number", "million", "banner", "station", "message"])
+@pytest.mark.parametrize(
+    "word",
+    ["number", "million", "banner", "station", "message", "tension", "mission", "presence"],
+)
 def test_derivation_leaves_words_that_are_not_derived_whole(word) -> None:
     assert base_verb(word) is None
 
