@@ -395,8 +395,9 @@ def _alternatives(tokens: list[str], framing: Collection[int]) -> list[tuple[str
 def _merge_alternatives(query: Query, left: str, right: str) -> None:
     """Either of two alternatives answers "Did Japan or China ban Tesla?": they weigh as one
     word, met by either, and as one name when either is a name the passage must hold."""
-    if left not in query.weights or right not in query.weights:
-        return
+    left, right = _weighed(query, left), _weighed(query, right)
+    if not left or not right or left == right:
+        return  # already merged ("japan or or tesla")
     heads = [h for h, forms in query.name_forms.items() if left in forms or right in forms]
     query.weights[left] = min(query.weights[left], query.weights[right])
     query.weights[right] = 0.0
@@ -409,6 +410,17 @@ def _merge_alternatives(query: Query, left: str, right: str) -> None:
         query.name_forms[head] |= query.matches[left]
         if head in query.weights and head != left:
             query.matches[head] = query.name_forms[head]
+
+
+def _weighed(query: Query, term: str) -> str | None:
+    """The term that carries `term`'s weight: itself, or the head of the name it is part of
+    ("Musk" in "Elon Musk")."""
+    if query.weights.get(term):
+        return term
+    return next(
+        (h for h, forms in query.name_forms.items() if term in forms and query.weights.get(h)),
+        None,
+    )
 
 
 def _name_like(surface: Mapping[str, str], token: str) -> bool:
