@@ -113,9 +113,9 @@ _KANJI_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\u
 # A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 _MAX_COMPOUND = 4
-# Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
 # Prepositions that put a figure in a year ("sold in 2021"), as against bounds ("before 1920").
 _WITHIN = frozenset("in during".split())
+# Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
 _DO_SUPPORT = frozenset("do does did will would can could should shall may might must".split())
 # "Lincoln's date of birth" asks for a date: no source need write the word "date".
 _TIME_UNIT_TERMS = frozenset(term_of(w) for w in TIME_UNITS)
@@ -424,7 +424,7 @@ def _weighed(query: Query, term: str) -> str | None:
 
 
 def _name_like(surface: Mapping[str, str], token: str) -> bool:
-    """Whether the question writes `token` as a name: capitalised or as an acronym."""
+    """Whether the question writes `token` capitalised (a name, or an acronym: "BYD")."""
     written = surface.get(token, token)
     return written[:1].isupper()
 
