@@ -83,7 +83,7 @@ _NUMBER_WORDS = frozenset(
 # classes, never what a claim is about ("every dealer", "per unit", "can u").
 FUNCTION_WORDS = frozenset(
     """every per amid amidst among amongst upon toward towards despite unless although whereas
-    whilst onto beside unto versus vs etc u ur ya""".split()
+    whilst onto beside unto versus vs etc u ur ya neither either""".split()
 )
 # "my cousin says…", "a guy on reddit said…": who passed the claim on, before a reporting verb.
 _REPORTER_OPENERS = frozenset("my our your a an some this someone somebody people".split())

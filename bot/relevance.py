@@ -113,6 +113,10 @@ _KANJI_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\u
 # A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 _MAX_COMPOUND = 4
+# "A, B, or C": the items of a list before its "or" (group 1 ends with B's comma, group 2 is B).
+_OR_LIST = re.compile(r"((?:[^\W\d_][\w'’-]*\s*,\s*)+)([^\W\d_][\w'’-]*)\s*,?\s+or\b")
+# Words after "or" that name no alternative of their own ("…, or neither?").
+_NO_ALTERNATIVE = frozenset("neither both none either all other others not".split())
 # Prepositions that put a figure in a year ("sold in 2021"), as against bounds ("before 1920").
 _WITHIN = frozenset("in during".split())
 # Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
@@ -299,7 +303,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     _cap_scene(query, scene_terms)
     for acronym, phrase in facts.acronyms.items():
         _meet_acronym(query, acronym, phrase)
-    for left, right in _alternatives(question_tokens, framing):
+    for left, right in _alternatives(question_tokens, framing) + _listed_alternatives(asked):
         _merge_alternatives(query, left, right)
     if event_nouns:
         # "when did the ban start?", "…come into force?": the verb only gives the event its phase
@@ -380,15 +384,26 @@ def _japanese_words(text: str) -> dict[str, str]:
 
 
 def _alternatives(tokens: list[str], framing: Collection[int]) -> list[tuple[str, str]]:
-    """The terms "or" joins: "Japan or China", "in Tokyo or in Osaka", "high or low"."""
+    """The terms "or" joins: "Japan or China", "in Tokyo or in Osaka", "high or low"; not a
+    quantifier that names no alternative ("apomorphine or neither")."""
     pairs = []
     for i, token in enumerate(tokens):
         if token != "or" or i in framing:
             continue
         left = next((term_of(t) for t in reversed(tokens[max(0, i - 2) : i]) if term_of(t)), None)
-        right = next((term_of(t) for t in tokens[i + 1 : i + 3] if term_of(t)), None)
-        if left and right and left != right:
-            pairs.append((left, right))
+        right = next((t for t in tokens[i + 1 : i + 3] if term_of(t)), None)
+        if left and right and right not in _NO_ALTERNATIVE and left != term_of(right):
+            pairs.append((left, term_of(right)))
+    return pairs
+
+
+def _listed_alternatives(text: str) -> list[tuple[str, str]]:
+    """The earlier items of a list "A, B, or C" joined to the one before "or" (B)."""
+    pairs = []
+    for match in _OR_LIST.finditer(text):
+        items = [term_of(item.split()[-1].lower()) for item in match.group(1).split(",")[:-1]]
+        last = term_of(match.group(2).lower())
+        pairs += [(item, last) for item in items if item and last and item != last]
     return pairs
 
 
@@ -399,7 +414,7 @@ def _merge_alternatives(query: Query, left: str, right: str) -> None:
     if not left or not right or left == right:
         return  # already merged ("japan or or tesla")
     heads = [h for h, forms in query.name_forms.items() if left in forms or right in forms]
-    query.weights[left] = min(query.weights[left], query.weights[right])
+    query.weights[left] = max(query.weights[left], query.weights[right])
     query.weights[right] = 0.0
     query.matches[left] = query.matches[left] | query.matches[right]
     if heads:

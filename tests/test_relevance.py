@@ -444,6 +444,9 @@ def test_either_of_two_alternatives_answers_an_or_question(engine) -> None:
     assert "stopped its night service" in _cited(answer)
     answer = engine.answer("Did the Zephyr or the Boreas company stop the night service?")
     assert answer.status is Status.NO_MATCH  # neither alternative is in the sources
+    # a list "A, B, or C": any item answers
+    answer = engine.answer("Did Okonkwo, Zephyrine, or Quillby say the harbour gets a lighthouse?")
+    assert "new lighthouse" in _cited(answer), answer.message
     # a doubled "or" joins the same two words once, not their weight away
     assert engine.answer("Okonkwo or or lighthouse").status is Status.ANSWERED
 
