@@ -66,3 +66,13 @@ def _spelled_by(acronym: str, words: list[str]) -> list[str] | None:
         phrase.append(words[i])
         i -= 1
     return list(reversed(phrase))
+
+
+def acronyms_by_word(acronyms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Term -> the acronyms that are that term or whose phrase starts with it: the only ones a
+    question holding the term can meet."""
+    found: dict[str, list[str]] = {}
+    for acronym, phrase in acronyms.items():
+        found.setdefault(acronym, []).append(acronym)
+        found.setdefault(phrase[0], []).append(acronym)
+    return {term: tuple(group) for term, group in found.items()}

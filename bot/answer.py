@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.acronyms import defined_acronyms
+from bot.acronyms import acronyms_by_word, defined_acronyms
 from bot.answer_types import Answer, Citation, Status, count_of
 from bot.caveat import (
     PassageConflict,
@@ -170,6 +170,7 @@ class AnswerEngine:
     ) -> SourceFacts:
         """Facts about the sources that question analysis needs, computed once at build."""
         numbers = {t: v for t in self._index.vocabulary if (v := number_value(t)) is not None}
+        acronyms = defined_acronyms(source.text for source in self.sources)
         return SourceFacts(
             document_frequency=self._index.document_frequency,
             idf=self._index.idf,
@@ -179,40 +180,41 @@ class AnswerEngine:
             names_by_prefix=names_by_prefix(names),
             dates=self._dates,
             figures=figure_terms(numbers),
-            acronyms=defined_acronyms(source.text for source in self.sources),
+            acronyms=acronyms,
+            acronyms_of=acronyms_by_word(acronyms),
         )
 
     def _without_other_owners(self, query: Query, matches: Matches) -> Matches:
-        """No coverage for a passage whose own or nearby mention of the owned noun of
-        "Toyota's market share" belongs to another name ("Tesla shares"). A passage that holds
-        both the owner and the noun keeps its coverage; only passages that could bear on the
-        question are read."""
+        """No coverage for a passage whose own or nearby mentions of the owned noun of
+        "Toyota's market share" all belong to another name ("Tesla shares"). A passage that
+        holds both the owner and the noun keeps its coverage; only passages that could bear on
+        the question are looked at, and each sentence that mentions the noun is read once."""
         if not query.possessions:
             return matches
         coverage = matches.coverage.copy()
         for owner_forms, owned in query.possessions:
-            holds_owned = self._matcher.marks(frozenset({owned}))[matches.doc_ids]
+            mentions = self._matcher.marks(frozenset({owned}))
             holds_owner = self._matcher.marks(owner_forms)[matches.doc_ids]
-            suspects = np.flatnonzero((coverage >= MIN_COVERAGE) & ~(holds_owned & holds_owner))
+            suspects = np.flatnonzero(
+                (coverage >= MIN_COVERAGE) & ~(mentions[matches.doc_ids] & holds_owner)
+            )
+            anothers: dict[int, bool] = {}  # passage id -> its mentions belong to another name
             for i in suspects.tolist():
-                mentions = [
-                    passage.text
-                    for passage in self._with_neighbours(int(matches.doc_ids[i]))
-                    if owned in analyze(passage.text)
-                ]
-                if mentions and all(
-                    owned_by_another(text, owner_forms, owned, self._facts.names)
-                    for text in mentions
-                ):
+                around = [j for j in self._context_ids(int(matches.doc_ids[i])) if mentions[j]]
+                for j in around:
+                    if j not in anothers:
+                        text = self.passages[j].text
+                        anothers[j] = owned_by_another(text, owner_forms, owned, self._facts.names)
+                if around and all(anothers[j] for j in around):
                     coverage[i] = 0.0
         return replace(matches, coverage=coverage)
 
-    def _with_neighbours(self, passage_id: int) -> list[Passage]:
+    def _context_ids(self, passage_id: int) -> list[int]:
         """A passage and the sentences around it in its paragraph (its context in matching)."""
         passage = self.passages[passage_id]
         around = range(passage_id - CONTEXT_SENTENCES, passage_id + CONTEXT_SENTENCES + 1)
         return [
-            self.passages[j]
+            j
             for j in around
             if 0 <= j < len(self.passages)
             and self.passages[j].source is passage.source

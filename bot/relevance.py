@@ -174,8 +174,10 @@ class SourceFacts:
     dates: frozenset[str] = frozenset()
     # the sources' terms that give a figure (numbers, "billions"): one set, built once
     figures: frozenset[str] = frozenset()
-    # acronyms the sources define -> the terms of their phrase (`bot.acronyms`)
+    # acronyms the sources define -> the terms of their phrase (`bot.acronyms`), and a term ->
+    # the acronyms that are it or start with it
     acronyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    acronyms_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def date_terms(vocabulary: Iterable[str]) -> frozenset[str]:
@@ -301,8 +303,9 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
             _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
     _cap_scene(query, scene_terms)
-    for acronym, phrase in facts.acronyms.items():
-        _meet_acronym(query, acronym, phrase)
+    # the acronyms the question writes, or whose phrase's first word it writes
+    for acronym in {a for term in query.weights for a in facts.acronyms_of.get(term, ())}:
+        _meet_acronym(query, acronym, facts.acronyms[acronym])
     for left, right in _alternatives(question_tokens, framing) + _listed_alternatives(asked):
         _merge_alternatives(query, left, right)
     if event_nouns:
@@ -486,24 +489,24 @@ def owned_by_another(
     it, nor does a capital that only starts the sentence ("Market share…"): there, a word is a
     name when it is possessive ("Arden's"), a name of the sources, or no dictionary word.
     """
-    words = [m.group() for m in _WORD.finditer(text)]
-    terms = [term_of(fold_latin(w.lower().replace("’", "'").removesuffix("'s"))) for w in words]
-    mentions = [i for i, term in enumerate(terms) if term == owned]
-    return bool(mentions) and all(
-        _owner_before(words, terms, i, owner_forms, names) for i in mentions
-    )
+    words = _WORD.findall(text)
+    # a word's stem starts as the word does (an irregular form missed only spares the passage)
+    mentions = [
+        i for i, w in enumerate(words) if w[:2].lower() == owned[:2] and _word_term(w) == owned
+    ]
+    return bool(mentions) and all(_owner_before(words, i, owner_forms, names) for i in mentions)
+
+
+def _word_term(word: str) -> str | None:
+    return term_of(fold_latin(word.lower().replace("’", "'").removesuffix("'s")))
 
 
 def _owner_before(
-    words: list[str],
-    terms: list[str | None],
-    at: int,
-    owner_forms: Collection[str],
-    names: Collection[str],
+    words: list[str], at: int, owner_forms: Collection[str], names: Collection[str]
 ) -> bool:
     """Whether a name other than the owner stands before the noun at `at`, past modifiers."""
     for j in range(at - 1, max(-1, at - 1 - _MAX_COMPOUND), -1):
-        word, term = words[j], terms[j]
+        word, term = words[j], _word_term(words[j])
         if term is None or term in owner_forms:
             return False  # a determiner or pronoun owns it ("our market share"), or the owner
         if word[0].isupper() and (j > 0 or _name_at_start(word, term, names)):
