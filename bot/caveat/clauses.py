@@ -7,9 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot import caveat_lexicon as lex
-from bot.caveat.quantities import Date, Quantity, dates_in, number_value, quantities_in
+from bot.caveat.quantities import (
+    Date,
+    Quantity,
+    dates_in,
+    days_in,
+    number_value,
+    quantities_in,
+)
 from bot.caveat.tokens import Token, is_content, tokenize
-from bot.passages import split_sentences
+from bot.passages import passage_spans
 from bot.tables import cells, is_table_row
 
 _NEGATION_SCOPE = 8
@@ -39,6 +46,7 @@ class Clause:
     hedged: bool
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
+    days: frozenset[int] = frozenset()  # days of the year named, with or without a year
 
 
 def clauses_of(
@@ -57,20 +65,39 @@ def clauses_of(
     `year` is the year the text last gave before the excerpt, for "on 25 February".
     """
     clauses: list[Clause] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    for start, end, is_row in _pieces(text):
+        if is_row:
+            clauses.append(_table_row(text[start:end], label, group, columns, subject))
+            continue
+        for cstart, cend in _clause_spans(text, start, end):
+            clauses.append(_analyse(text[cstart:cend], label, group, year))
+            year = next((d.low // 10000 for d in reversed(clauses[-1].dates)), year)
+    return clauses
+
+
+def _pieces(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is a table row) of each table row and each prose sentence of `text`.
+
+    Prose is read as passages are: a hard-wrapped line that goes on in the next one is one
+    sentence with it ("fell by 4.4 mln barrels in the week ended Feb\n27"), so a figure keeps
+    the qualifier the wrap put on the next line.
+    """
+    pieces: list[tuple[int, int, bool]] = []
+    prose_start = offset = 0
+    for line in [*text.splitlines(keepends=True), ""]:
         row = line.rstrip("\r\n")
-        if is_table_row(row):
-            if row.strip():
-                clauses.append(_table_row(row, label, group, columns, subject))
+        if line and not is_table_row(row):
             offset += len(line)
             continue
-        for start, end in split_sentences(text, offset, offset + len(row)):
-            for cstart, cend in _clause_spans(text, start, end):
-                clauses.append(_analyse(text[cstart:cend], label, group, year))
-                year = next((d.low // 10000 for d in reversed(clauses[-1].dates)), year)
+        pieces += [
+            (prose_start + s, prose_start + e, False)
+            for _, s, e in passage_spans(text[prose_start:offset])
+        ]
+        if row.strip():
+            pieces.append((offset, offset + len(row), True))
         offset += len(line)
-    return clauses
+        prose_start = offset
+    return pieces
 
 
 def _table_row(
@@ -160,6 +187,7 @@ def _analyse(text: str, label: str, group: str, year: int | None = None) -> Clau
         hedged=_is_hedged(tokens),
         quantities=quantities_in(text, tokens, dates),
         dates=dates,
+        days=days_in(text),
     )
 
 

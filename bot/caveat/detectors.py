@@ -10,7 +10,7 @@ from functools import lru_cache
 from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.quantities import Date, Quantity
-from bot.caveat.tokens import key_of
+from bot.caveat.tokens import is_content, key_of
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,31 @@ def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
     shared = a.keys & b.keys
     if not (shared & (a.names | b.names) or len(shared) >= 3):
         return False
-    if not focus:
-        return len(shared) >= 2
+    if not focus:  # no question names the subject: the names of the two must meet
+        return len(shared) >= 2 and _share_a_name(a, b) and not _other_entities(a, b)
     return bool(shared & focus) and len((a.keys | b.keys) & focus) >= min(2, len(focus))
+
+
+def _other_entities(a: Clause, b: Clause) -> bool:
+    """Both clauses name what they are about and have no name in common: two statements about
+    two companies ("Piedmont said its load factor…", "USAir Group Inc said its…") never
+    disagree, however alike the rest."""
+    first, second = _capitalised(a), _capitalised(b)
+    return bool(a.names and b.names) and not first & second
+
+
+def _share_a_name(a: Clause, b: Clause) -> bool:
+    """A word both write with a capital, inside the clause in one of them at least ("Tesla will
+    only sell…" and "…sold Tesla cars")."""
+    return bool((_capitalised(a) & _capitalised(b)) & (a.names | b.names))
+
+
+def _capitalised(clause: Clause) -> frozenset[str]:
+    """The clause's names, with its first word when that is a capitalised content word."""
+    head = clause.tokens[0] if clause.tokens else None
+    if head is None or not head.text[:1].isupper() or not is_content(head):
+        return clause.names
+    return clause.names | {head.key}
 
 
 def alignment(a: Clause, b: Clause, focus: frozenset[str]) -> float:
@@ -76,7 +98,10 @@ def _date_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | Non
 
 
 def other_times(a: Clause, b: Clause) -> bool:
-    """Both clauses are dated and no date of one overlaps a date of the other."""
+    """Both clauses are dated and no date of one overlaps a date of the other, or both name
+    days of the year and none in common ("the week ended Feb 27" / "…Feb 20")."""
+    if a.days and b.days and not a.days & b.days:
+        return True
     return bool(a.dates and b.dates) and not any(
         x.low <= y.high and y.low <= x.high for x in a.dates for y in b.dates
     )
@@ -93,7 +118,12 @@ def _same_event(x: Date, y: Date) -> bool:
 def _number_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
     if other_times(a, b):
         return None  # figures of two editions, years or seasons are not two answers to one
-    pairs = [(x, y) for x in a.quantities for y in b.quantities if _same_measure(x, y)]
+    pairs = [
+        (x, y)
+        for x in a.quantities
+        for y in b.quantities
+        if not (x.baseline or y.baseline) and _same_measure(x, y) and _measured_alike(x, y)
+    ]
     if not pairs or any(x.low <= y.high and y.low <= x.high for x, y in pairs):
         return None
     heads = {x.unit.lstrip("#") for x, _ in pairs}
@@ -121,6 +151,16 @@ def _midpoint(q: Quantity) -> float | None:
         return (q.low + q.high) / 2
     finite = [v for v in (q.low, q.high) if math.isfinite(v)]
     return finite[0] if finite else None
+
+
+def _measured_alike(x: Quantity, y: Quantity) -> bool:
+    """What two figures measure is the same: they count the same thing ("four survivors",
+    "fifteen survivors"), a table's column names it, or the words around them meet beyond
+    their unit ("load factor was 54.1 pct" and "load factor rose to 62.2 pct", not "a 15 pct
+    stake" and "load factor rose to 66.5 pct")."""
+    if x.unit.startswith("#") or x.column or y.column:
+        return True  # the counted noun, or the table's column, names the measure
+    return bool((x.window & y.window) - {x.unit, y.unit})
 
 
 def _same_measure(x: Quantity, y: Quantity) -> bool:

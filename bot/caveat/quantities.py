@@ -41,6 +41,8 @@ class Quantity:
     start: int
     end: int
     column: str = ""  # a table's column (or an infobox line's name) the figure belongs to
+    baseline: bool = False  # given to compare with: "from 56.9 pct", "vs 48.3 pct"
+    window: frozenset[str] = frozenset()  # content words around it: what it measures
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,27 @@ def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> t
         event = lifespan.get(start) or _event_before(tokens, start)
         dates.append(Date(low, high, event, _window(tokens, start, end), start, end))
     return tuple(dates)
+
+
+def days_in(text: str) -> frozenset[int]:
+    """The days of the year a clause names (month * 100 + day), with or without a year: "the
+    week ended Feb 27" and "the week ended Feb 20" speak of two times whatever the year."""
+    return frozenset(day for day, _ in _days(text))
+
+
+def _day_spans(text: str) -> list[tuple[int, int]]:
+    """Where a day and month stand ("Feb 27"): their numbers are no figures."""
+    return [span for _, span in _days(text)]
+
+
+def _days(text: str) -> list[tuple[int, tuple[int, int]]]:
+    found = []
+    for pattern in (*_DATE_PATTERNS[:2], *_DAY_MONTH_PATTERNS):
+        for match in pattern.finditer(text):
+            day, month = int(match.group("d")), match.group("m")
+            if 1 <= day <= 31 and month[0].isupper():  # "may 3" is no day; "May 3" is
+                found.append((lex.MONTHS[month.lower()] * 100 + day, match.span()))
+    return found
 
 
 def _date_bounds(match: re.Match[str], text: str) -> tuple[int, int] | None:
@@ -155,11 +178,12 @@ def quantities_in(
     text: str, tokens: tuple[Token, ...], dates: tuple[Date, ...]
 ) -> tuple[Quantity, ...]:
     quantities: list[Quantity] = []
+    taken = [(d.start, d.end) for d in dates] + _day_spans(text)
     i = 0
     while i < len(tokens):
         token = tokens[i]
         value = number_value(token)
-        if value is None or any(d.start <= token.start < d.end for d in dates):
+        if value is None or any(s <= token.start < e for s, e in taken) or _is_code(text, token):
             i += 1
             continue
         quantity, i = _read_quantity(text, tokens, i, value)
@@ -231,8 +255,30 @@ def _read_quantity(
         return None, j
     low, high = _widen(lowers[max(0, i - 2) : i], low, high)
     low, high, unit = to_base(low, high, unit)
-    quantity = Quantity(low, high, unit, _of_keys(tokens, j), tokens[i].start, tokens[j - 1].end)
+    quantity = Quantity(
+        low,
+        high,
+        unit,
+        _of_keys(tokens, j),
+        tokens[i].start,
+        tokens[j - 1].end,
+        baseline=_ends_with(lowers[max(0, i - 3) : i], lex.BASELINE_MARKERS),
+        window=_window(tokens, tokens[i].start, tokens[j - 1].end),
+    )
     return quantity, j
+
+
+def _is_code(text: str, token: Token) -> bool:
+    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7")."""
+    return token.start >= 2 and text[token.start - 1] == "-" and text[token.start - 2].isalpha()
+
+
+def _ends_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether `words` end in one of `phrases`, a qualifier ("about") possibly between."""
+    for cut in (len(words), len(words) - 1):
+        if any(tuple(words[:cut][-len(p) :]) == p for p in phrases):
+            return True
+    return False
 
 
 def _head_noun(tokens: tuple[Token, ...], j: int) -> str:
