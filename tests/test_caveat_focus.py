@@ -34,6 +34,13 @@ def _cite(texts: list[str]) -> list[Citation]:
         ("Norland banned the drones lol", Asked.YES_NO),
         ("Carrow has a harbour. Is the harbour open in winter?", Asked.YES_NO),
         ("Why did the ferry stop?", Asked.OTHER),
+        # an initial or an abbreviation ends no sentence; the question is the whole of it
+        ("When was Hall 98 at Fort D. A. Russell built?", Asked.WHEN),
+        ("When was the span renamed the John F. Smith Jr. Memorial Bridge?", Asked.WHEN),
+        # an opening adverbial set off by a comma, and a statement asked with "?"
+        ("As of 2011, are more than 400 stores open on Sundays?", Asked.YES_NO),
+        ("In 1990, did the ferry carry cars?", Asked.YES_NO),
+        ("the ferry was sold to a Greek company?", Asked.YES_NO),
     ],
 )
 def test_what_a_question_asks(question, asked) -> None:
@@ -274,3 +281,18 @@ def test_the_other_partys_own_account_whether_asked_actively_or_passively(questi
     found = find_disagreements(question, _cite([ban, _FALCON_ENDS]))
     assert [c.kind for c in found] == ["event"]
     assert "Aquila's own account" in found[0].explanation
+
+
+def test_a_date_that_labels_a_line_belongs_to_the_clause_after_it() -> None:
+    """ "1961 : Ada Brook becomes director" (a timeline line): 1961 is when she became it."""
+    found = find_disagreements(
+        "In what year did Ada Brook become director of the Carrow Institute?",
+        _cite(
+            [
+                "In 1965, Ada Brook becomes director of the Carrow Institute.",
+                "1961 : Ada Brook becomes the only director of the Carrow Institute.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert "says 1965" in found[0].explanation and "says 1961" in found[0].explanation

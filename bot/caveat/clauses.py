@@ -157,14 +157,23 @@ def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((cursor, match.start()))
         cursor = match.end()
     spans.append((cursor, end))
-    trimmed = []
+    trimmed: list[tuple[int, int]] = []
+    label: tuple[int, int] | None = None
     for s, e in spans:
         while s < e and text[s] in " \t,":
             s += 1
         while e > s and text[e - 1] in " \t,.":
             e -= 1
-        if any(ch.isalnum() for ch in text[s:e]):
-            trimmed.append((s, e))
+        if label is not None:
+            s, label = label[0], None
+        if not any(is_content(t) for t in tokenize(text[s:e])):
+            # no word of its own ("1961 : Paul Fraisse becomes…"): it labels what follows
+            if any(ch.isalnum() for ch in text[s:e]):
+                label = (s, e)
+            continue
+        trimmed.append((s, e))
+    if label is not None:
+        trimmed.append(label)
     return trimmed
 
 

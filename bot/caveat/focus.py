@@ -32,6 +32,7 @@ from bot.caveat.detectors import Finding, alignment, other_times
 from bot.caveat.quantities import Date
 from bot.caveat.tokens import Token, is_content, key_of, tokenize
 from bot.lexicon import PREDICATE_FRAMES
+from bot.passages import split_sentences
 from bot.wordforms import is_modifier, word_classes
 
 
@@ -67,7 +68,8 @@ _NEAR_ANSWER = 12
 
 def asked_by(question: str) -> Asked:
     """What the question's last sentence asks for (a preamble before it only sets the scene)."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if tokenize(s)]
+    spans = split_sentences(question, 0, len(question))  # "Fort D. A. Russell", "Jr." go on
+    sentences = [question[s:e] for s, e in spans if tokenize(question[s:e])]
     last = sentences[-1] if sentences else question
     words = [t.lower for t in tokenize(last)]
     if not words:
@@ -75,8 +77,10 @@ def asked_by(question: str) -> Asked:
     if not last.rstrip().endswith("?") and not set(words) & _WH:
         return Asked.YES_NO  # a claim stated plainly: is it so?
     first_wh = next((i for i, w in enumerate(words) if w in _WH), None)
-    if first_wh is None:
-        return Asked.YES_NO if words[0] in _AUXILIARIES else Asked.OTHER
+    if (
+        first_wh is None
+    ):  # "Did…?", "As of 2011, are…?", or a statement asked ("Japan banned Tesla?")
+        return Asked.YES_NO
     wh, rest = words[first_wh], words[first_wh + 1 : first_wh + 5]
     if words[0] in _AUXILIARIES and first_wh > 2:
         return Asked.YES_NO  # "Did X say who…": still a yes/no question
