@@ -296,3 +296,74 @@ def test_a_date_that_labels_a_line_belongs_to_the_clause_after_it() -> None:
     )
     assert len(found) == 1
     assert "says 1965" in found[0].explanation and "says 1961" in found[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        (
+            "Where did the painter Ilse Varga die?",
+            "Ilse Varga died in 1860 in Dagmar, a port on the coast.",
+            "The painter Ilse Varga died in Keswick, where a statue of her stands.",
+        ),
+        (
+            "Which club did Tom Aske join?",
+            "Tom Aske joined the Rovers club at a young age.",
+            "At nineteen Tom Aske joined the club of Carrow United.",
+        ),
+        (
+            "Was Ilse Varga born in Keswick?",
+            "Ilse Varga was born in Keswick in 1821.",
+            "Ilse Varga was born in Dagmar and moved to Keswick as a child.",
+        ),
+        (
+            "Was the hut built by Charles Crawford?",
+            "The hut was built by Charles Crawford in 1846.",
+            "The hut was built by Joseph Greenwood, who farmed the hill.",
+        ),
+    ],
+)
+def test_the_place_or_name_asked_for_differs(question, first, second) -> None:
+    found = find_disagreements(question, _cite([first, second]))
+    assert len(found) == 1
+    assert {side.n for side in found[0].sides} == {1, 2}
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        # a place that holds the other ("Dagmar, Norland" and "Norland") is agreement
+        (
+            "Where did Ilse Varga die?",
+            "Ilse Varga died in Dagmar, Norland, in 1860.",
+            "Ilse Varga died in Norland.",
+        ),
+        # another event at another place is no answer to where she died
+        (
+            "Where did Ilse Varga die?",
+            "Ilse Varga died in Dagmar.",
+            "Ilse Varga was born in Keswick.",
+        ),
+        (
+            "Which club did Tom Aske join?",
+            "Tom Aske joined the Rovers club at a young age.",
+            "Tom Aske played against Carrow United in the final.",
+        ),
+        (
+            "Was Ilse Varga born in Keswick?",
+            "Ilse Varga was born in Keswick in 1821.",
+            "Ilse Varga died in Dagmar.",
+        ),
+    ],
+)
+def test_the_same_place_or_another_event_is_no_caveat(question, first, second) -> None:
+    assert find_disagreements(question, _cite([first, second])) == []
+
+
+def test_a_place_is_said_plainly_with_both_answers() -> None:
+    found = find_disagreements(
+        "Where did Ilse Varga die?",
+        _cite(["Ilse Varga died in Dagmar in 1860.", "Ilse Varga died in Keswick."]),
+    )
+    assert found[0].explanation.startswith("[1] says Dagmar (")
+    assert "; [2] says Keswick (" in found[0].explanation

@@ -129,7 +129,7 @@ def _year_before(text: str, start: int) -> int | None:
 
 def _rank(finding: Finding) -> float:
     """Findings on what was asked (name, event, focused date) rank above the general ones."""
-    return finding.score + (10.0 if finding.kind in ("name", "event") else 0.0)
+    return finding.score + (10.0 if finding.kind in ("name", "place", "event") else 0.0)
 
 
 def find_single_source_claims(question: str, citations: Sequence[Citation]) -> list[str]:

@@ -62,6 +62,7 @@ _AGENT_MARKER = "by"
 _PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got gotten".split())
 _COPULA = frozenset("was were is are".split())
 _AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
+_PLACE_PREPOSITIONS = frozenset("in at near inside outside within".split())
 _NEAR = 6
 _NEAR_ANSWER = 12
 
@@ -97,6 +98,14 @@ def asked_by(question: str) -> Asked:
     return Asked.OTHER
 
 
+def _asks_which(question: str) -> bool:
+    """ "Which club…", "what team…": a noun after *which*/*what* asks for one thing by its name."""
+    words = [t.lower for t in tokenize(question)]
+    at = next((i for i, w in enumerate(words) if w in ("which", "what")), None)
+    after = words[at + 1 : at + 2] if at is not None else []
+    return bool(after) and after[0] not in _AUXILIARIES and "NOUN" in word_classes(after[0])
+
+
 def detectors_for(asked: Asked, question: str) -> frozenset[str]:
     """The general comparisons that bear on what is asked."""
     general = {"polarity", "antonym"}
@@ -122,10 +131,18 @@ def focused_finding(
     """A disagreement on the very thing asked, between the clauses of two excerpts."""
     if asked is Asked.WHO:
         return _best(first, second, question, _name_conflict)
+    if asked is Asked.WHERE:
+        return _best(first, second, question, _place_conflict)
+    if asked is Asked.OTHER and _asks_which(question):
+        return _best(first, second, question, _name_conflict)
     if asked is Asked.WHEN:
         return _best(first, second, question, _asked_date_conflict)
     if asked is Asked.YES_NO:
-        return _other_event(question, first, second) or _other_event(question, second, first)
+        return (
+            _other_event(question, first, second)
+            or _other_event(question, second, first)
+            or _best(first, second, question, _offered_answer)
+        )
     return None
 
 
@@ -183,26 +200,72 @@ def _covers(clause: Clause, names: frozenset[str], others: frozenset[str]) -> bo
     return bool(clause.keys & names or not names) and bool(_family(others) & clause.keys)
 
 
-def _name_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
+def _name_conflict(
+    question: str,
+    a: Clause,
+    b: Clause,
+    answers: Callable[..., bool] | None = None,
+    offered: frozenset[str] = frozenset(),
+) -> Finding | None:
+    """Two clauses on the question's subject and topic that name different people where English
+    puts the answer (`answers`: after "by" or a copula… by default). `offered` is the answer a
+    yes/no question names itself ("Was it built by Crawford?"): no part of its subject."""
     names, others = _question_parts(question)
+    names, others = names - offered, others - offered
     if not others or not (_covers(a, names, others) and _covers(b, names, others)):
         return None
     if names and not (a.keys & b.keys & names):
         return None
     if other_times(a, b):
         return None  # the 2017 manager and the 2019 one are not two answers
-    first, second = _answer_names(a, names, others), _answer_names(b, names, others)
+    answers = answers or _answers
+    first = _answer_names(a, names, others, answers)
+    second = _answer_names(b, names, others, answers)
     if not first or not second:
         return None
     if {k for _, keys in first for k in keys} & {k for _, keys in second for k in keys}:
         return None  # a name in common: they may well agree
     x, y = first[0][0], second[0][0]
     score = 2.0 + alignment(a, b, names | others)
-    return Finding("name", score, a, b, x, y)
+    return Finding("place" if answers is _located else "name", score, a, b, x, y)
+
+
+def _place_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
+    """*Where*: the places the two clauses give after a preposition of place ("died in Dagana",
+    "died in Cayor"); a place in common ("Taichung, Taiwan" and "Taiwan") is agreement."""
+    return _name_conflict(question, a, b, _located)
+
+
+def _offered_answer(question: str, a: Clause, b: Clause) -> Finding | None:
+    """A yes/no question that names its own answer, a place ("Was he born in Lyon?") or an agent
+    ("Was the hut built by Crawford?"), against a source giving another one for the same
+    subject and topic."""
+    tokens = tokenize(question)
+    for answers, markers in ((_located, _PLACE_PREPOSITIONS), (_answers, {_AGENT_MARKER})):
+        offered = _names_after(tokens, markers)
+        if offered:
+            return _name_conflict(question, a, b, answers, offered)
+    return None
+
+
+def _names_after(tokens: tuple[Token, ...], markers: frozenset[str] | set[str]) -> frozenset[str]:
+    """Keys of the capitalised words right after one of `markers` ("in Lyon", "by Crawford")."""
+    found: set[str] = set()
+    for before, token in zip(tokens, tokens[1:], strict=False):
+        if not token.text[:1].isupper() or token.lower in lex.MONTHS:
+            continue
+        if before.lower in markers or before.key in found:
+            found.add(token.key)
+    return frozenset(found)
+
+
+def _located(clause: Clause, run: list[int], topic: list[int]) -> bool:
+    """Whether a name stands where English puts a place: after a preposition of place."""
+    return run[0] > 0 and clause.tokens[run[0] - 1].lower in _PLACE_PREPOSITIONS
 
 
 def _answer_names(
-    clause: Clause, names: frozenset[str], others: frozenset[str]
+    clause: Clause, names: frozenset[str], others: frozenset[str], answers: Callable[..., bool]
 ) -> list[tuple[tuple[int, int], frozenset[str]]]:
     """Runs of capitalised words near the question's topic that the question does not name."""
     tokens = clause.tokens
@@ -221,7 +284,7 @@ def _answer_names(
     for run in runs:
         distance = min((min(abs(i - j) for i in run) for j in topic), default=_NEAR_ANSWER + 1)
         keys = frozenset(tokens[i].key for i in run) - names
-        if distance <= _NEAR_ANSWER and keys and _answers(clause, run, topic):
+        if distance <= _NEAR_ANSWER and keys and answers(clause, run, topic):
             found.append((distance, (tokens[run[0]].start, tokens[run[-1]].end), keys))
     found.sort(key=lambda item: item[0])
     return [(span, keys) for _, span, keys in found]
@@ -230,14 +293,17 @@ def _answer_names(
 def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
     """Whether a name stands where English puts who did or is something: after "by" or a copula
     ("given by Gregory Corso", "the manager was Maxi Curran"), right after or in apposition to
-    the topic word ("his father, Paul Seadlund"), or as the subject before a copula."""
+    the topic word ("his father, Paul Seadlund", "the club of Carrow United"), right before it
+    as its name ("the Rovers club"), or as the subject before a copula."""
     tokens = clause.tokens
     first, last = run[0], run[-1]
     before = tokens[first - 1] if first > 0 else None
     after = tokens[last + 1] if last + 1 < len(tokens) else None
     if before is not None and (before.lower in _AGENT_OR_COPULA or first - 1 in topic):
         return True
-    return after is not None and after.lower in _COPULA
+    if before is not None and before.lower == "of" and first - 2 in topic:
+        return True
+    return after is not None and (after.lower in _COPULA or last + 1 in topic)
 
 
 # --- when ----------------------------------------------------------------------------------
