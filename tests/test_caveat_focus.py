@@ -367,3 +367,58 @@ def test_a_place_is_said_plainly_with_both_answers() -> None:
     )
     assert found[0].explanation.startswith("[1] says Dagmar (")
     assert "; [2] says Keswick (" in found[0].explanation
+
+
+def _cite_last_sentence(texts: list[str]) -> list[Citation]:
+    """Each text a source, cited from its last sentence only (what comes before is context)."""
+    citations = []
+    for n, text in enumerate(texts, 1):
+        source = make_source(source_id=f"00{n}", text=text)
+        start = text.rfind(". ") + 2 if ". " in text else 0
+        citations.append(Citation(n=n, source=source, start=start, end=len(text), score=1.0))
+    return citations
+
+
+def test_a_pronoun_opening_the_excerpt_stands_for_the_names_before_it() -> None:
+    """ "She died in 1860." is about the Ilse Varga of the sentence before it."""
+    found = find_disagreements(
+        "When did Ilse Varga die?",
+        _cite_last_sentence(
+            [
+                "Ilse Varga was a painter from Dagmar. She died in 1860.",
+                "The painter Ilse Varga died in 1858 in Keswick.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert "says 1860" in found[0].explanation and "says 1858" in found[0].explanation
+
+
+def test_a_pronoun_with_no_names_before_it_aligns_nothing() -> None:
+    found = find_disagreements(
+        "When did Ilse Varga die?",
+        _cite_last_sentence(
+            ["the painter was ill. She died in 1860.", "Ilse Varga died in 1858 in Keswick."]
+        ),
+    )
+    assert found == []
+
+
+def test_so_opens_a_clause_of_its_own() -> None:
+    """ "It can breed in running water, so still pools are not its only breeding sites": the
+    first clause asserts breeding in running water, which the other source denies."""
+    found = find_disagreements(
+        "Are still pools the only breeding sites of Culex pipiens?",
+        _cite_last_sentence(
+            [
+                "Culex pipiens lays its eggs near water. It can also breed in running water, "
+                "so still pools of water are not its only breeding sites.",
+                "Running water will not be a breeding spot for Culex pipiens.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert {side.quote for side in found[0].sides} == {
+        "It can also breed in running water",
+        "Running water will not be a breeding spot for Culex pipiens",
+    }

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.answer_types import Citation, Contradiction
-from bot.caveat.clauses import Clause, clauses_of
+from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import asked_by, detectors_for, focused_finding
 from bot.caveat.quantities import dates_in
@@ -108,8 +108,12 @@ def _of_other_years(years: frozenset[str], clauses: list[Clause]) -> bool:
     return bool(years) and not any(years & c.keys for c in clauses)
 
 
-def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list[Clause]:
-    """Clauses of `text[start:end]`, a table row read with its columns and title."""
+def _clauses_at(
+    text: str, start: int, end: int, label: str, group: str, pronouns: bool = True
+) -> list[Clause]:
+    """Clauses of `text[start:end]`, a table row read with its columns and title, a pronoun
+    opening a clause with the names it stands for (unless `pronouns` is false: without a
+    question to align on, only names a clause writes count)."""
     return clauses_of(
         text[start:end],
         label,
@@ -117,6 +121,7 @@ def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list
         column_names(text, start),
         subject_of(text, start),
         _year_before(text, start),
+        names_before(text, start) if pronouns else frozenset(),
     )
 
 
@@ -180,7 +185,8 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
     near-linear on a few hundred passages). Returns one conflict per passage pair, strongest first.
     """
     analysed = [
-        _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id) for p in passages
+        _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id, pronouns=False)
+        for p in passages
     ]
     postings: dict[str, list[int]] = {}
     for index, clauses in enumerate(analysed):

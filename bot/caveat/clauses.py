@@ -16,13 +16,16 @@ from bot.caveat.quantities import (
     quantities_in,
 )
 from bot.caveat.tokens import Token, is_content, tokenize
-from bot.passages import passage_spans
+from bot.passages import passage_spans, split_sentences
 from bot.tables import cells, is_table_row
 
 _NEGATION_SCOPE = 8
+_SUBJECT_PRONOUNS = frozenset("he she it they".split())
+_PRONOUN_REACH = 5
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+(?=[A-Z])|,?\s+but\s+|\s+[—–]\s+"
     r"|,\s+(?:however|whereas|while|although|though|yet)\s+"
+    r"|,\s+so\s+(?!that\b|as\b)"
     r"|,\s+and\s+(?=(?:[\w'’-]+\s+){0,4}"
     r"(?:will|would|is|are|was|were|has|have|had|can|could|may|might|must|do|does|did)\b)"
 )
@@ -56,13 +59,15 @@ def clauses_of(
     columns: list[str] | None = None,
     subject: str | None = None,
     year: int | None = None,
+    antecedent: frozenset[str] = frozenset(),
 ) -> list[Clause]:
     """Split an excerpt into sentences and clauses and analyse each.
 
     A table row is one clause whose figures belong to their columns: `columns` names them (the
     table's header), or a two-field row names its figure by its own first field; `subject` (the
     line that titles the table) tells what the row is about when the row does not say it;
-    `year` is the year the text last gave before the excerpt, for "on 25 February".
+    `year` is the year the text last gave before the excerpt, for "on 25 February";
+    `antecedent` the names of the last sentence before it that has any, for "He died in 1972".
     """
     clauses: list[Clause] = []
     for start, end, is_row in _pieces(text):
@@ -70,9 +75,36 @@ def clauses_of(
             clauses.append(_table_row(text[start:end], label, group, columns, subject))
             continue
         for cstart, cend in _clause_spans(text, start, end):
-            clauses.append(_analyse(text[cstart:cend], label, group, year))
-            year = next((d.low // 10000 for d in reversed(clauses[-1].dates)), year)
+            clause = _analyse(text[cstart:cend], label, group, year)
+            if antecedent and _opens_with_pronoun(clause):
+                clause = replace(
+                    clause, names=clause.names | antecedent, keys=clause.keys | antecedent
+                )
+            clauses.append(clause)
+            year = next((d.low // 10000 for d in reversed(clause.dates)), year)
+            antecedent = clause.names or antecedent
     return clauses
+
+
+def names_before(text: str, start: int) -> frozenset[str]:
+    """The names of the last sentence of the paragraph before `start` that has any: what a
+    pronoun opening the excerpt ("He died in Taiwan in 1972") most likely stands for."""
+    paragraph = text.rfind("\n\n", 0, start) + 1
+    for first, last in reversed(split_sentences(text, paragraph, start)):
+        names = _analyse(text[first:last], "", "").names
+        if names:
+            return names
+    return frozenset()
+
+
+def _opens_with_pronoun(clause: Clause) -> bool:
+    """A personal pronoun as the subject, before any name ("In 1972, he died…", "It can…")."""
+    for token in clause.tokens[:_PRONOUN_REACH]:
+        if token.key in clause.names:
+            return False
+        if token.lower in _SUBJECT_PRONOUNS:
+            return True
+    return False
 
 
 def _pieces(text: str) -> list[tuple[int, int, bool]]:

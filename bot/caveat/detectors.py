@@ -122,7 +122,9 @@ def _number_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | N
         (x, y)
         for x in a.quantities
         for y in b.quantities
-        if not (x.baseline or y.baseline) and _same_measure(x, y) and _measured_alike(x, y)
+        if not (x.baseline or y.baseline)
+        and _same_measure(x, y)
+        and (focus or _measured_alike(x, y))  # a question says what is measured
     ]
     if not pairs or any(x.low <= y.high and y.low <= x.high for x, y in pairs):
         return None
