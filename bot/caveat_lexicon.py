@@ -118,6 +118,9 @@ ANTONYM_PAIRS = (
     ("older", "younger"),
 )
 
+# Ranks after the first: "the second largest city" is not "the largest city".
+ORDINALS = _words("second third fourth fifth sixth seventh eighth ninth tenth 2nd 3rd 4th 5th")
+
 NUMBER_WORDS = {
     "two": 2,
     "three": 3,

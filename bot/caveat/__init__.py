@@ -21,7 +21,7 @@ from functools import lru_cache
 from bot.answer_types import Citation, Contradiction
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
-from bot.caveat.focus import asked_by, detectors_for, focused_finding
+from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
 from bot.caveat.quantities import dates_in
 from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
 from bot.caveat.wording import (
@@ -81,7 +81,9 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
             continue
         a, b = clauses[first.n], clauses[second.n]
         # a disagreement on the very thing asked comes before any other between the two
-        finding = focused_finding(asked, question, a, b) or best_finding(a, b, focus, kinds)
+        finding = focused_finding(asked, question, a, b) or best_finding(
+            answering(asked, question, a), answering(asked, question, b), focus, kinds
+        )
         if finding and finding.kind in _UNDATED_KINDS and _of_other_years(years, a + b):
             finding = None  # "sold 1,378 cars in 2019" vs two statements about other years
         pair = frozenset((first.source.id, second.source.id))

@@ -15,7 +15,7 @@ from bot.caveat.quantities import (
     number_value,
     quantities_in,
 )
-from bot.caveat.tokens import Token, is_content, tokenize
+from bot.caveat.tokens import Token, forms_of, is_content, tokenize
 from bot.passages import passage_spans, split_sentences
 from bot.tables import cells, is_table_row
 
@@ -214,7 +214,7 @@ def _analyse(text: str, label: str, group: str, year: int | None = None) -> Clau
     content = [t for t in tokens if is_content(t)]
     keys = frozenset(t.key for t in content)
     negated = _negated_heads(tokens)
-    asserted = frozenset(t.key for t in tokens if not t.negated and t.key)
+    asserted = frozenset(k for t in tokens if not t.negated and t.key for k in forms_of(t.lower))
     dates = dates_in(text, tokens, year)
     return Clause(
         label=label,
@@ -274,7 +274,7 @@ def _negated_heads(tokens: tuple[Token, ...]) -> frozenset[str]:
                 previous_head = _STOP_HEAD
             continue
         if previous_head is None or _continues(previous_head, previous, token):
-            heads.add(token.key)
+            heads |= forms_of(token.lower)
             previous_head = token
         else:
             previous_head = _STOP_HEAD

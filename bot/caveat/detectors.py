@@ -10,7 +10,7 @@ from functools import lru_cache
 from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.quantities import Date, Quantity
-from bot.caveat.tokens import is_content, key_of
+from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
     They must share a name (a capitalised word inside a clause) or three content words; with a
     question, a shared word must be one of its words, and together they must cover two of them.
     """
-    shared = a.keys & b.keys
+    # a name one clause owns something by ("Ada Brook's husband died") and the other has as
+    # its subject ("Ada Brook died") is two subjects
+    shared = (a.keys & b.keys) - (possessors(a.tokens) ^ possessors(b.tokens))
     if not (shared & (a.names | b.names) or len(shared) >= 3):
         return False
     if not focus:  # no question names the subject: the names of the two must meet
@@ -175,19 +177,32 @@ def _same_measure(x: Quantity, y: Quantity) -> bool:
 
 def _polarity_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
     for neg, pos in ((a, b), (b, a)):
-        collide = (neg.negated - neg.asserted) & (pos.asserted - pos.negated) & pos.keys
+        said = frozenset(k for t in pos.tokens if is_content(t) for k in forms_of(t.lower))
+        collide = (neg.negated - neg.asserted) & (pos.asserted - pos.negated) & said
         names = collide & (neg.names | pos.names)
         if len(names) < 2:
             collide -= names  # "not in Japan" vs "in Japan" is about Japan only with more in common
         if not collide or len(neg.keys & pos.keys) < 2:
             continue
-        token = next(t for t in neg.tokens if t.negated and t.key in collide)
-        other = next(t for t in pos.tokens if t.key == token.key)
+        # "did not win" / "won": the words meet through the verb they are forms of
+        token = next(t for t in neg.tokens if t.negated and forms_of(t.lower) & collide)
+        other = next(t for t in pos.tokens if forms_of(t.lower) & forms_of(token.lower) & collide)
+        if _other_subjects(neg, token, pos, other):
+            continue
         score = 1.0 + alignment(a, b, focus)
         return Finding(
             "polarity", score, neg, pos, (token.start, token.end), (other.start, other.end)
         )
     return None
+
+
+def _other_subjects(a: Clause, x: Token, b: Clause, y: Token) -> bool:
+    """Each clause names someone before the word they meet on, and not the same one: "Tom Aske
+    did not win the prize" says nothing against "Ada Brook won the prize"."""
+    # a capital opening a clause is a name when the other clause writes it as one ("Tesla")
+    first = {t.key for t in a.tokens if t.end <= x.start} & (a.names | (_capitalised(a) & b.names))
+    second = {t.key for t in b.tokens if t.end <= y.start} & (b.names | (_capitalised(b) & a.names))
+    return bool(first and second) and not first & second
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,7 @@ from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, alignment, other_times
 from bot.caveat.quantities import Date
-from bot.caveat.tokens import Token, is_content, key_of, tokenize
+from bot.caveat.tokens import Token, is_content, key_of, possessors, tokenize
 from bot.lexicon import PREDICATE_FRAMES
 from bot.passages import split_sentences
 from bot.wordforms import is_modifier, word_classes
@@ -99,11 +99,27 @@ def asked_by(question: str) -> Asked:
 
 
 def _asks_which(question: str) -> bool:
-    """ "Which club…", "what team…": a noun after *which*/*what* asks for one thing by its name."""
+    """ "Which club…", "what team…", "what is the (largest) city of…": a noun after *which* or
+    *what* (or after its copula, article and adjectives) asks for one thing by its name."""
     words = [t.lower for t in tokenize(question)]
     at = next((i for i, w in enumerate(words) if w in ("which", "what")), None)
-    after = words[at + 1 : at + 2] if at is not None else []
+    after = words[at + 1 : at + 6] if at is not None else []
+    if after[:1] and after[0] in _COPULA:
+        after = after[2:] if after[1:2] and after[1] in ("the", "a", "an") else after[1:]
+    while after[1:] and is_modifier(after[0]):
+        after = after[1:]  # "the largest city"
     return bool(after) and after[0] not in _AUXILIARIES and "NOUN" in word_classes(after[0])
+
+
+def answering(asked: Asked, question: str, clauses: list[Clause]) -> list[Clause]:
+    """The clauses that can answer an amount question: with a verb of the question ("How old
+    was she when she *died*?"), only those that use it; an age at a marriage is no answer."""
+    if asked is not Asked.AMOUNT:
+        return clauses
+    verbs = frozenset(
+        t.key for t in tokenize(question) if is_content(t) and word_classes(t.lower) == {"VERB"}
+    )
+    return [c for c in clauses if _family(verbs) & c.keys] if verbs else clauses
 
 
 def detectors_for(asked: Asked, question: str) -> frozenset[str]:
@@ -195,9 +211,18 @@ def _asking_keys() -> frozenset[str]:
     return frozenset(key_of(w) for w in _NAMING | _DATE_NOUNS | {"name", "year", "time"})
 
 
-def _covers(clause: Clause, names: frozenset[str], others: frozenset[str]) -> bool:
+def _covers(
+    clause: Clause, names: frozenset[str], others: frozenset[str], question: str = ""
+) -> bool:
     """The clause speaks of the question's subject (a name of it, or all of it) and its topic."""
-    return bool(clause.keys & names or not names) and bool(_family(others) & clause.keys)
+    about = _subject_keys(clause, question)
+    return bool(about & names or not names) and bool(_family(others) & clause.keys)
+
+
+def _subject_keys(clause: Clause, question: str) -> frozenset[str]:
+    """The clause's keys less a name it only uses as a possessor ("Ada Brook's husband died":
+    the husband died), unless the question uses it so too."""
+    return clause.keys - (possessors(clause.tokens) - possessors(tokenize(question)))
 
 
 def _name_conflict(
@@ -212,12 +237,16 @@ def _name_conflict(
     yes/no question names itself ("Was it built by Crawford?"): no part of its subject."""
     names, others = _question_parts(question)
     names, others = names - offered, others - offered
-    if not others or not (_covers(a, names, others) and _covers(b, names, others)):
+    if not others or not (
+        _covers(a, names, others, question) and _covers(b, names, others, question)
+    ):
         return None
-    if names and not (a.keys & b.keys & names):
+    if names and not (_subject_keys(a, question) & _subject_keys(b, question) & names):
         return None
     if other_times(a, b):
         return None  # the 2017 manager and the 2019 one are not two answers
+    if _ranks(a) != _ranks(b):
+        return None  # "the largest city" and "the second largest city" are two things
     answers = answers or _answers
     first = _answer_names(a, names, others, answers)
     second = _answer_names(b, names, others, answers)
@@ -228,6 +257,10 @@ def _name_conflict(
     x, y = first[0][0], second[0][0]
     score = 2.0 + alignment(a, b, names | others)
     return Finding("place" if answers is _located else "name", score, a, b, x, y)
+
+
+def _ranks(clause: Clause) -> frozenset[str]:
+    return frozenset(t.lower for t in clause.tokens if t.lower in lex.ORDINALS)
 
 
 def _place_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
@@ -273,7 +306,8 @@ def _answer_names(
     runs: list[list[int]] = []
     for i, token in enumerate(tokens):
         capital = token.text[:1].isupper() and token.lower not in lex.MONTHS
-        if capital and i > 0 and token.key not in names and is_content(token):
+        opens = i > 0 or not word_classes(token.lower)  # "Keswick is…", not "Today…"
+        if capital and opens and token.key not in names and is_content(token):
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
@@ -313,9 +347,9 @@ def _asked_date_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
     names, others = _question_parts(question)
     if not a.dates or not b.dates or not others:
         return None
-    if not (a.keys & b.keys & names):
+    if not (_subject_keys(a, question) & _subject_keys(b, question) & names):
         return None
-    if not (_covers(a, names, others) and _covers(b, names, others)):
+    if not (_covers(a, names, others, question) and _covers(b, names, others, question)):
         return None
     x, y = _date_near(a, others), _date_near(b, others)
     if x.low <= y.high and y.low <= x.high:

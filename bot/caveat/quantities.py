@@ -11,6 +11,7 @@ from bot.caveat.tokens import Token, is_content
 from bot.caveat.units import to_base
 
 _APPROXIMATE_TOLERANCE = 0.05
+_MEASURE_REACH = 4
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
 _MONTH = "|".join(sorted(lex.MONTHS, key=len, reverse=True))
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -251,6 +252,7 @@ def _read_quantity(
         j += 1
     elif j < len(tokens):
         unit = _head_noun(tokens, j)
+    unit = unit or _measure_before(tokens, i)
     if not unit:
         return None, j
     low, high = _widen(lowers[max(0, i - 2) : i], low, high)
@@ -287,6 +289,17 @@ def _head_noun(tokens: tuple[Token, ...], j: int) -> str:
         if number_value(token) is not None:
             continue
         if is_content(token):
+            return "#" + token.key
+    return ""
+
+
+def _measure_before(tokens: tuple[Token, ...], i: int) -> str:
+    """With nothing after it, a figure measures the common word before it ("a population of
+    6,200", "the population of Carrow was 5,000", "died aged 74"); names are passed over."""
+    for token in reversed(tokens[max(0, i - _MEASURE_REACH) : i]):
+        if number_value(token) is not None:
+            return ""  # "10 dead, 47 prisoners": a figure before is no measure
+        if is_content(token) and token.text[:1].islower():
             return "#" + token.key
     return ""
 
