@@ -77,6 +77,27 @@ def _disagreements(question: str, first: str, second: str) -> list[Contradiction
             "Long Harbour is a 1990 film directed by Tom Aske.",
             ("Ada Brook", "Tom Aske"),
         ),
+        # the same event in other words: "died" and "killed"
+        (
+            "How many people died in the Carrow fire?",
+            "31 people died in the Carrow fire.",
+            "The Carrow fire killed 45 people.",
+            ("31", "45"),
+        ),
+        # a possessive that owns what is asked is the subject's
+        (
+            "What was the population of Carrow in 2010?",
+            "Carrow's population was 5,000 in 2010.",
+            "The population of Carrow was 6,200 in 2010.",
+            ("5,000", "6,200"),
+        ),
+        # a rank of something else ("his second season") is no other manager
+        (
+            "Who was the manager of Carrow Rovers in 2011?",
+            "In 2011 the manager of Carrow Rovers was Dana Whitfield, in his second season.",
+            "Carrow Rovers were managed in 2011 by Tomas Brenner.",
+            ("Dana Whitfield", "Tomas Brenner"),
+        ),
         (
             "Was Long Harbour released in 1990?",
             "Long Harbour was released in 1990.",

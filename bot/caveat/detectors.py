@@ -51,7 +51,7 @@ def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
     """
     # a name one clause owns something by ("Ada Brook's husband died") and the other has as
     # its subject ("Ada Brook died") is two subjects
-    shared = (a.keys & b.keys) - (possessors(a.tokens) ^ possessors(b.tokens))
+    shared = (a.keys & b.keys) - (possessors(a.tokens, focus) ^ possessors(b.tokens, focus))
     if not (shared & (a.names | b.names) or len(shared) >= 3):
         return False
     if not focus:  # no question names the subject: the names of the two must meet
@@ -202,7 +202,7 @@ def _other_subjects(a: Clause, x: Token, b: Clause, y: Token) -> bool:
     # a capital opening a clause is a name when the other clause writes it as one ("Tesla")
     first = {t.key for t in a.tokens if t.end <= x.start} & (a.names | (_capitalised(a) & b.names))
     second = {t.key for t in b.tokens if t.end <= y.start} & (b.names | (_capitalised(b) & a.names))
-    return bool(first and second) and not first & second
+    return bool(first and second) and not first & b.keys and not second & a.keys
 
 
 @lru_cache(maxsize=1)

@@ -112,14 +112,18 @@ def _asks_which(question: str) -> bool:
 
 
 def answering(asked: Asked, question: str, clauses: list[Clause]) -> list[Clause]:
-    """The clauses that can answer an amount question: with a verb of the question ("How old
-    was she when she *died*?"), only those that use it; an age at a marriage is no answer."""
-    if asked is not Asked.AMOUNT:
+    """The clauses that can answer an amount question about an event ("How old was she when
+    she *died*?"): not those that only report another kind of event (an age at a marriage)."""
+    asked_events = _events(tokenize(question))
+    if asked is not Asked.AMOUNT or not asked_events:
         return clauses
-    verbs = frozenset(
-        t.key for t in tokenize(question) if is_content(t) and word_classes(t.lower) == {"VERB"}
-    )
-    return [c for c in clauses if _family(verbs) & c.keys] if verbs else clauses
+    return [c for c in clauses if not _events(c.tokens) or _events(c.tokens) & asked_events]
+
+
+def _events(tokens: tuple[Token, ...]) -> frozenset[str]:
+    """The kinds of event the words name (a death, a marriage, a founding…)."""
+    found = (lex.DATE_EVENTS.get(t.lower) or lex.DATE_EVENTS.get(t.key) for t in tokens)
+    return frozenset(event for event in found if event)
 
 
 def detectors_for(asked: Asked, question: str) -> frozenset[str]:
@@ -222,7 +226,8 @@ def _covers(
 def _subject_keys(clause: Clause, question: str) -> frozenset[str]:
     """The clause's keys less a name it only uses as a possessor ("Ada Brook's husband died":
     the husband died), unless the question uses it so too."""
-    return clause.keys - (possessors(clause.tokens) - possessors(tokenize(question)))
+    owned = frozenset(t.key for t in tokenize(question))
+    return clause.keys - (possessors(clause.tokens, owned) - possessors(tokenize(question)))
 
 
 def _name_conflict(
@@ -245,7 +250,7 @@ def _name_conflict(
         return None
     if other_times(a, b):
         return None  # the 2017 manager and the 2019 one are not two answers
-    if _ranks(a) != _ranks(b):
+    if _ranks(a, others) != _ranks(b, others):
         return None  # "the largest city" and "the second largest city" are two things
     answers = answers or _answers
     first = _answer_names(a, names, others, answers)
@@ -259,8 +264,14 @@ def _name_conflict(
     return Finding("place" if answers is _located else "name", score, a, b, x, y)
 
 
-def _ranks(clause: Clause) -> frozenset[str]:
-    return frozenset(t.lower for t in clause.tokens if t.lower in lex.ORDINALS)
+def _ranks(clause: Clause, others: frozenset[str]) -> frozenset[str]:
+    """Ordinals that rank the question's topic word ("the second largest city")."""
+    tokens, topic = clause.tokens, _family(others)
+    return frozenset(
+        t.lower
+        for i, t in enumerate(tokens)
+        if t.lower in lex.ORDINALS and any(u.key in topic for u in tokens[i + 1 : i + 4])
+    )
 
 
 def _place_conflict(question: str, a: Clause, b: Clause) -> Finding | None:

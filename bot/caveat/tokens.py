@@ -78,14 +78,17 @@ def forms_of(lower: str) -> frozenset[str]:
     return frozenset({key_of(lower), *(key_of(verb) for verb in verbs)})
 
 
-def possessors(tokens: tuple[Token, ...]) -> frozenset[str]:
-    """Keys of the names in the possessive before a noun ("Ada Brook's husband")."""
+def possessors(tokens: tuple[Token, ...], owned: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Keys of the names in the possessive before a noun ("Ada Brook's husband"), unless that
+    noun is one of `owned` (the question's words: "Carrow's population" is Carrow's)."""
     found: set[str] = set()
     for i, token in enumerate(tokens[:-1]):
         following = tokens[i + 1]
         if not token.text[:1].isupper() or not token.lower.endswith(("'s", "’s")):
             continue
         if not following.text[:1].islower() or not is_content(following):
+            continue
+        if following.key in owned:
             continue
         start = i
         while start > 0 and tokens[start - 1].text[:1].isupper() and is_content(tokens[start - 1]):
