@@ -118,6 +118,9 @@ ANTONYM_PAIRS = (
     ("older", "younger"),
 )
 
+# Words that close a company's name ("Eastman Kodak Co"): part of many names, naming none.
+COMPANY_DESIGNATORS = _words("inc co corp ltd plc llc lp ag sa nv gmbh bhd pty spa kk")
+
 # Ranks after the first: "the second largest city" is not "the largest city".
 ORDINALS = _words("second third fourth fifth sixth seventh eighth ninth tenth 2nd 3rd 4th 5th")
 

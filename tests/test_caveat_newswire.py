@@ -72,6 +72,17 @@ def _across(folder: Path, *texts: str):
     return find_conflicts_across([p for s in sources for p in split_into_passages(s)])
 
 
+QUAKER = (
+    "Quaker Oats Co said it filed a shelf\n"
+    "registration with the Securities and Exchange Commission\n"
+    "covering up to 250 mln dlrs in debt securities."
+)
+KODAK = (
+    "Eastman Kodak Co said it filed a\n"
+    "shelf registration with the Securities and Exchange commission\n"
+    "for debt securities totaling 900 mln dlrs."
+)
+
 DISTILLATE = "How much did distillate fuel stocks fall in the week ended Feb 27?"
 
 
@@ -118,3 +129,14 @@ def test_a_number_hyphened_to_a_word_is_a_code_not_a_figure():
     tokens = tokenize(text)
     figures = [text[q.start : q.end] for q in quantities_in(text, tokens, dates_in(text, tokens))]
     assert figures == ["12"]
+
+
+def test_two_companies_sharing_a_regulator_and_a_designator_are_not_compared(tmp_path):
+    """ "Quaker Oats Co" and "Eastman Kodak Co" both file with the SEC: two filings."""
+    assert _across(tmp_path, QUAKER, KODAK) == []
+
+
+def test_one_company_reported_with_two_figures_is_a_conflict(tmp_path):
+    found = _across(tmp_path, KODAK, KODAK.replace("900", "700"))
+    assert len(found) == 1
+    assert "900 mln dlrs" in found[0].explanation and "700 mln dlrs" in found[0].explanation

@@ -11,6 +11,7 @@ from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.quantities import Date, Quantity
 from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors
+from bot.wordforms import word_classes
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,45 @@ def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
 
 
 def _other_entities(a: Clause, b: Clause) -> bool:
-    """Both clauses name what they are about and have no name in common: two statements about
-    two companies ("Piedmont said its load factor…", "USAir Group Inc said its…") never
-    disagree, however alike the rest."""
-    first, second = _capitalised(a), _capitalised(b)
-    return bool(a.names and b.names) and not first & second
+    """The two clauses' subjects (the first names, before the verb in English word order) have
+    no name in common: two statements about two companies ("Piedmont said its load factor…",
+    "USAir Group Inc said its…") never disagree, however alike the rest, nor do two issuers
+    that name the same underwriter."""
+    first, second = _subject_names(a, b.names), _subject_names(b, a.names)
+    # "Quaker Oats Co" and "Eastman Kodak Co" share a word, not a name: compare the words no
+    # dictionary has, when both subjects have some
+    own_first, own_second = _coined(a, first), _coined(b, second)
+    if own_first and own_second:
+        return not own_first & own_second
+    return bool(first and second) and not first & second
+
+
+def _coined(clause: Clause, keys: frozenset[str]) -> frozenset[str]:
+    """The keys of `keys` whose words are in no English dictionary and close no company's name
+    ("Kodak", not "Co")."""
+    return frozenset(
+        t.key
+        for t in clause.tokens
+        if t.key in keys and not word_classes(t.lower) and t.lower not in lex.COMPANY_DESIGNATORS
+    )
+
+
+def _subject_names(clause: Clause, known: frozenset[str]) -> frozenset[str]:
+    """Keys of the clause's first run of capitalised words; an opening word alone is passed
+    over unless it is written as a name there or in `known` ("Year to date, Piedmont said…";
+    "Tesla will…" beside "…sold Tesla cars")."""
+    capitalised = _capitalised(clause)
+    runs: list[list[Token]] = []
+    for previous, token in zip((None, *clause.tokens), clause.tokens, strict=False):
+        if token.key in capitalised and token.text[:1].isupper():
+            if runs and previous is runs[-1][-1]:
+                runs[-1].append(token)
+            else:
+                runs.append([token])
+    for run in runs:
+        if len(run) > 1 or run[0] is not clause.tokens[0] or run[0].key in clause.names | known:
+            return frozenset(t.key for t in run)
+    return frozenset()
 
 
 def _share_a_name(a: Clause, b: Clause) -> bool:
