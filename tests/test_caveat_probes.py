@@ -77,6 +77,20 @@ def _disagreements(question: str, first: str, second: str) -> list[Contradiction
             "Long Harbour is a 1990 film directed by Tom Aske.",
             ("Ada Brook", "Tom Aske"),
         ),
+        # the object of the verb asked about, after its preposition
+        (
+            "Which team did Tom Aske play for in 1990?",
+            "In 1990 Tom Aske played for Carrow United.",
+            "In 1990 Tom Aske played for Dagmar City.",
+            ("Carrow United", "Dagmar City"),
+        ),
+        # a name of the question opening both clauses is still a name
+        (
+            "How many inhabitants does Carrow have?",
+            "Carrow has approximately 5,000 inhabitants.",
+            "Carrow has about 7,000 inhabitants.",
+            ("5,000", "7,000"),
+        ),
         # the same event in other words: "died" and "killed"
         (
             "How many people died in the Carrow fire?",

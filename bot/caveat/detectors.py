@@ -53,7 +53,9 @@ def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
     # a name one clause owns something by ("Ada Brook's husband died") and the other has as
     # its subject ("Ada Brook died") is two subjects
     shared = (a.keys & b.keys) - (possessors(a.tokens, focus) ^ possessors(b.tokens, focus))
-    if not (shared & (a.names | b.names) or len(shared) >= 3):
+    # a word of the question both write with a capital is a name even opening a clause
+    names = a.names | b.names | (_capitalised(a) & _capitalised(b) & focus)
+    if not (shared & names or len(shared) >= 3):
         return False
     if not focus:  # no question names the subject: the names of the two must meet
         return len(shared) >= 2 and _share_a_name(a, b) and not _other_entities(a, b)

@@ -63,6 +63,7 @@ _PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got got
 _COPULA = frozenset("was were is are".split())
 _AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
 _PLACE_PREPOSITIONS = frozenset("in at near inside outside within".split())
+_OBJECT_PREPOSITIONS = frozenset("of for with at to from on in under".split())
 _NEAR = 6
 _NEAR_ANSWER = 12
 
@@ -338,7 +339,8 @@ def _answer_names(
 def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
     """Whether a name stands where English puts who did or is something: after "by" or a copula
     ("given by Gregory Corso", "the manager was Maxi Curran"), right after or in apposition to
-    the topic word ("his father, Paul Seadlund", "the club of Carrow United"), right before it
+    the topic word ("his father, Paul Seadlund", "the club of Carrow United", "played for
+    Carrow United"), right before it
     as its name ("the Rovers club"), or as the subject before a copula."""
     tokens = clause.tokens
     first, last = run[0], run[-1]
@@ -346,8 +348,8 @@ def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
     after = tokens[last + 1] if last + 1 < len(tokens) else None
     if before is not None and (before.lower in _AGENT_OR_COPULA or first - 1 in topic):
         return True
-    if before is not None and before.lower == "of" and first - 2 in topic:
-        return True
+    if before is not None and before.lower in _OBJECT_PREPOSITIONS and first - 2 in topic:
+        return True  # "the club of Carrow United", "played for Carrow United"
     return after is not None and (after.lower in _COPULA or last + 1 in topic)
 
 
