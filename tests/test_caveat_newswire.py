@@ -140,3 +140,18 @@ def test_one_company_reported_with_two_figures_is_a_conflict(tmp_path):
     found = _across(tmp_path, KODAK, KODAK.replace("900", "700"))
     assert len(found) == 1
     assert "900 mln dlrs" in found[0].explanation and "700 mln dlrs" in found[0].explanation
+
+
+def test_a_fraction_or_a_slashed_date_is_no_figure():
+    text = "Repayments at 13/16 percentage point over LIBOR from 3/4/1987, on 12 loans."
+    tokens = tokenize(text)
+    figures = [text[q.start : q.end] for q in quantities_in(text, tokens, dates_in(text, tokens))]
+    assert figures == ["12"]
+
+
+def test_compound_number_words_are_figures():
+    text = "The mine employs twenty-five miners and thirty-two drivers."
+    tokens = tokenize(text)
+    found = quantities_in(text, tokens, dates_in(text, tokens))
+    assert [q.low for q in found] == [25.0, 32.0]
+    assert found[0].unit != found[1].unit  # miners and drivers are counted apart

@@ -196,6 +196,9 @@ def quantities_in(
 def number_value(token: Token) -> float | None:
     if token.lower in lex.NUMBER_WORDS:
         return float(lex.NUMBER_WORDS[token.lower])
+    tens, _, unit = token.lower.partition("-")  # "twenty-five"
+    if lex.NUMBER_WORDS.get(tens, 0) in range(20, 100, 10) and lex.NUMBER_WORDS.get(unit, 10) < 10:
+        return float(lex.NUMBER_WORDS[tens] + lex.NUMBER_WORDS[unit])
     if not _NUMERIC.fullmatch(token.text):
         return None
     digits = token.text
@@ -271,8 +274,14 @@ def _read_quantity(
 
 
 def _is_code(text: str, token: Token) -> bool:
-    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7")."""
-    return token.start >= 2 and text[token.start - 1] == "-" and text[token.start - 2].isalpha()
+    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7"); one
+    joined by a slash to another number is part of a fraction or a date ("13/16", "3/4/1990")."""
+    before, after = text[max(0, token.start - 2) : token.start], text[token.end : token.end + 2]
+    if len(before) == 2 and before[1] == "-" and before[0].isalpha():
+        return True
+    return (len(before) == 2 and before[1] == "/" and before[0].isdigit()) or (
+        len(after) == 2 and after[0] == "/" and after[1].isdigit()
+    )
 
 
 def _ends_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
