@@ -77,6 +77,13 @@ def _disagreements(question: str, first: str, second: str) -> list[Contradiction
             "Long Harbour is a 1990 film directed by Tom Aske.",
             ("Ada Brook", "Tom Aske"),
         ),
+        # a yes/no question offering its answer as the subject of a copula
+        (
+            "Is Dagmar the largest city in Norland?",
+            "Dagmar is the largest city in Norland.",
+            "The largest city in Norland is Keswick, on the coast.",
+            ("Dagmar", "Keswick"),
+        ),
         # the object of the verb asked about, after its preposition
         (
             "Which team did Tom Aske play for in 1990?",
@@ -180,6 +187,11 @@ def test_a_denied_win_against_a_win_meets_on_the_verb() -> None:
             "What is the capital of Norland?",
             "The capital of Norland is Dagmar.",
             "Dagmar is the capital of Norland and its largest port.",
+        ),
+        (
+            "Is Dagmar the largest city in Norland?",
+            "Dagmar is the largest city in Norland.",
+            "The largest city in Norland, Dagmar, is a port.",
         ),
         (
             "How many members does the Carrow Choir have?",

@@ -282,15 +282,33 @@ def _place_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
 
 
 def _offered_answer(question: str, a: Clause, b: Clause) -> Finding | None:
-    """A yes/no question that names its own answer, a place ("Was he born in Lyon?") or an agent
-    ("Was the hut built by Crawford?"), against a source giving another one for the same
-    subject and topic."""
+    """A yes/no question that names its own answer, as the subject of a copula ("Is Dagmar the
+    largest city…?"), a place ("Was he born in Lyon?") or an agent ("Was the hut built by
+    Crawford?"), against a source giving another one for the same subject and topic."""
     tokens = tokenize(question)
+    subject = _copula_subject(tokens)
+    if subject:
+        return _name_conflict(question, a, b, _answers, subject)
     for answers, markers in ((_located, _PLACE_PREPOSITIONS), (_answers, {_AGENT_MARKER})):
         offered = _names_after(tokens, markers)
         if offered:
             return _name_conflict(question, a, b, answers, offered)
     return None
+
+
+def _copula_subject(tokens: tuple[Token, ...]) -> frozenset[str]:
+    """The name between an opening copula and an article: "Is *Dagmar* the largest city…?"."""
+    if not tokens or tokens[0].lower not in _COPULA:
+        return frozenset()
+    run = []
+    for token in tokens[1:]:
+        if not token.text[:1].isupper():
+            break
+        run.append(token)
+    following = tokens[len(run) + 1] if len(tokens) > len(run) + 1 else None
+    if not run or following is None or following.lower not in ("the", "a", "an"):
+        return frozenset()
+    return frozenset(t.key for t in run)
 
 
 def _names_after(tokens: tuple[Token, ...], markers: frozenset[str] | set[str]) -> frozenset[str]:
