@@ -118,6 +118,12 @@ ANTONYM_PAIRS = (
     ("older", "younger"),
 )
 
+# Words that close a company's name ("Eastman Kodak Co"): part of many names, naming none.
+COMPANY_DESIGNATORS = _words("inc co corp ltd plc llc lp ag sa nv gmbh bhd pty spa kk")
+
+# Ranks after the first: "the second largest city" is not "the largest city".
+ORDINALS = _words("second third fourth fifth sixth seventh eighth ninth tenth 2nd 3rd 4th 5th")
+
 NUMBER_WORDS = {
     "two": 2,
     "three": 3,
@@ -148,7 +154,26 @@ NUMBER_WORDS = {
     "hundred": 100,
     "dozen": 12,
 }
-MULTIPLIERS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+MULTIPLIERS = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "billion": 1e9,
+    "bln": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+}
+# Words that introduce a figure given only to compare with ("to 62.2 pct from 56.9 pct",
+# "50.5 pct vs 48.3 pct", "compared with 67.2 pct"): the figure of another time or thing.
+BASELINE_MARKERS = (
+    ("from",),
+    ("vs",),
+    ("versus",),
+    ("against",),
+    ("compared", "with"),
+    ("compared", "to"),
+)
 
 # Qualifiers before a number: how they widen its value into an interval.
 APPROXIMATE = _words("about around approximately approx roughly nearly almost some circa c ca")
@@ -223,6 +248,8 @@ UNITS = {
     "usd": "$",
     "dollar": "$",
     "dollars": "$",
+    "dlr": "$",
+    "dlrs": "$",
     "€": "€",
     "euro": "€",
     "euros": "€",

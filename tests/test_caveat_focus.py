@@ -34,6 +34,13 @@ def _cite(texts: list[str]) -> list[Citation]:
         ("Norland banned the drones lol", Asked.YES_NO),
         ("Carrow has a harbour. Is the harbour open in winter?", Asked.YES_NO),
         ("Why did the ferry stop?", Asked.OTHER),
+        # an initial or an abbreviation ends no sentence; the question is the whole of it
+        ("When was Hall 98 at Fort D. A. Russell built?", Asked.WHEN),
+        ("When was the span renamed the John F. Smith Jr. Memorial Bridge?", Asked.WHEN),
+        # an opening adverbial set off by a comma, and a statement asked with "?"
+        ("As of 2011, are more than 400 stores open on Sundays?", Asked.YES_NO),
+        ("In 1990, did the ferry carry cars?", Asked.YES_NO),
+        ("the ferry was sold to a Greek company?", Asked.YES_NO),
     ],
 )
 def test_what_a_question_asks(question, asked) -> None:
@@ -274,3 +281,144 @@ def test_the_other_partys_own_account_whether_asked_actively_or_passively(questi
     found = find_disagreements(question, _cite([ban, _FALCON_ENDS]))
     assert [c.kind for c in found] == ["event"]
     assert "Aquila's own account" in found[0].explanation
+
+
+def test_a_date_that_labels_a_line_belongs_to_the_clause_after_it() -> None:
+    """ "1961 : Ada Brook becomes director" (a timeline line): 1961 is when she became it."""
+    found = find_disagreements(
+        "In what year did Ada Brook become director of the Carrow Institute?",
+        _cite(
+            [
+                "In 1965, Ada Brook becomes director of the Carrow Institute.",
+                "1961 : Ada Brook becomes the only director of the Carrow Institute.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert "says 1965" in found[0].explanation and "says 1961" in found[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        (
+            "Where did the painter Ilse Varga die?",
+            "Ilse Varga died in 1860 in Dagmar, a port on the coast.",
+            "The painter Ilse Varga died in Keswick, where a statue of her stands.",
+        ),
+        (
+            "Which club did Tom Aske join?",
+            "Tom Aske joined the Rovers club at a young age.",
+            "At nineteen Tom Aske joined the club of Carrow United.",
+        ),
+        (
+            "Was Ilse Varga born in Keswick?",
+            "Ilse Varga was born in Keswick in 1821.",
+            "Ilse Varga was born in Dagmar and moved to Keswick as a child.",
+        ),
+        (
+            "Was the hut built by Charles Crawford?",
+            "The hut was built by Charles Crawford in 1846.",
+            "The hut was built by Joseph Greenwood, who farmed the hill.",
+        ),
+    ],
+)
+def test_the_place_or_name_asked_for_differs(question, first, second) -> None:
+    found = find_disagreements(question, _cite([first, second]))
+    assert len(found) == 1
+    assert {side.n for side in found[0].sides} == {1, 2}
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        # a place that holds the other ("Dagmar, Norland" and "Norland") is agreement
+        (
+            "Where did Ilse Varga die?",
+            "Ilse Varga died in Dagmar, Norland, in 1860.",
+            "Ilse Varga died in Norland.",
+        ),
+        # another event at another place is no answer to where she died
+        (
+            "Where did Ilse Varga die?",
+            "Ilse Varga died in Dagmar.",
+            "Ilse Varga was born in Keswick.",
+        ),
+        (
+            "Which club did Tom Aske join?",
+            "Tom Aske joined the Rovers club at a young age.",
+            "Tom Aske played against Carrow United in the final.",
+        ),
+        (
+            "Was Ilse Varga born in Keswick?",
+            "Ilse Varga was born in Keswick in 1821.",
+            "Ilse Varga died in Dagmar.",
+        ),
+    ],
+)
+def test_the_same_place_or_another_event_is_no_caveat(question, first, second) -> None:
+    assert find_disagreements(question, _cite([first, second])) == []
+
+
+def test_a_place_is_said_plainly_with_both_answers() -> None:
+    found = find_disagreements(
+        "Where did Ilse Varga die?",
+        _cite(["Ilse Varga died in Dagmar in 1860.", "Ilse Varga died in Keswick."]),
+    )
+    assert found[0].explanation.startswith("[1] says Dagmar (")
+    assert "; [2] says Keswick (" in found[0].explanation
+
+
+def _cite_last_sentence(texts: list[str]) -> list[Citation]:
+    """Each text a source, cited from its last sentence only (what comes before is context)."""
+    citations = []
+    for n, text in enumerate(texts, 1):
+        source = make_source(source_id=f"00{n}", text=text)
+        start = text.rfind(". ") + 2 if ". " in text else 0
+        citations.append(Citation(n=n, source=source, start=start, end=len(text), score=1.0))
+    return citations
+
+
+def test_a_pronoun_opening_the_excerpt_stands_for_the_names_before_it() -> None:
+    """ "She died in 1860." is about the Ilse Varga of the sentence before it."""
+    found = find_disagreements(
+        "When did Ilse Varga die?",
+        _cite_last_sentence(
+            [
+                "Ilse Varga was a painter from Dagmar. She died in 1860.",
+                "The painter Ilse Varga died in 1858 in Keswick.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert "says 1860" in found[0].explanation and "says 1858" in found[0].explanation
+
+
+def test_a_pronoun_with_no_names_before_it_aligns_nothing() -> None:
+    found = find_disagreements(
+        "When did Ilse Varga die?",
+        _cite_last_sentence(
+            ["the painter was ill. She died in 1860.", "Ilse Varga died in 1858 in Keswick."]
+        ),
+    )
+    assert found == []
+
+
+def test_so_opens_a_clause_of_its_own() -> None:
+    """ "It can breed in running water, so still pools are not its only breeding sites": the
+    first clause asserts breeding in running water, which the other source denies."""
+    found = find_disagreements(
+        "Are still pools the only breeding sites of Culex pipiens?",
+        _cite_last_sentence(
+            [
+                "Culex pipiens lays its eggs near water. It can also breed in running water, "
+                "so still pools of water are not its only breeding sites.",
+                "Running water will not be a breeding spot for Culex pipiens.",
+            ]
+        ),
+    )
+    assert len(found) == 1
+    assert {side.quote for side in found[0].sides} == {
+        "It can also breed in running water",
+        "Running water will not be a breeding spot for Culex pipiens",
+    }

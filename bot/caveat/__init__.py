@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.answer_types import Citation, Contradiction
-from bot.caveat.clauses import Clause, clauses_of
+from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
-from bot.caveat.focus import asked_by, detectors_for, focused_finding
+from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
 from bot.caveat.quantities import dates_in
 from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
 from bot.caveat.wording import (
@@ -81,7 +81,9 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
             continue
         a, b = clauses[first.n], clauses[second.n]
         # a disagreement on the very thing asked comes before any other between the two
-        finding = focused_finding(asked, question, a, b) or best_finding(a, b, focus, kinds)
+        finding = focused_finding(asked, question, a, b) or best_finding(
+            answering(asked, question, a), answering(asked, question, b), focus, kinds
+        )
         if finding and finding.kind in _UNDATED_KINDS and _of_other_years(years, a + b):
             finding = None  # "sold 1,378 cars in 2019" vs two statements about other years
         pair = frozenset((first.source.id, second.source.id))
@@ -108,8 +110,12 @@ def _of_other_years(years: frozenset[str], clauses: list[Clause]) -> bool:
     return bool(years) and not any(years & c.keys for c in clauses)
 
 
-def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list[Clause]:
-    """Clauses of `text[start:end]`, a table row read with its columns and title."""
+def _clauses_at(
+    text: str, start: int, end: int, label: str, group: str, pronouns: bool = True
+) -> list[Clause]:
+    """Clauses of `text[start:end]`, a table row read with its columns and title, a pronoun
+    opening a clause with the names it stands for (unless `pronouns` is false: without a
+    question to align on, only names a clause writes count)."""
     return clauses_of(
         text[start:end],
         label,
@@ -117,6 +123,7 @@ def _clauses_at(text: str, start: int, end: int, label: str, group: str) -> list
         column_names(text, start),
         subject_of(text, start),
         _year_before(text, start),
+        names_before(text, start) if pronouns else frozenset(),
     )
 
 
@@ -129,7 +136,7 @@ def _year_before(text: str, start: int) -> int | None:
 
 def _rank(finding: Finding) -> float:
     """Findings on what was asked (name, event, focused date) rank above the general ones."""
-    return finding.score + (10.0 if finding.kind in ("name", "event") else 0.0)
+    return finding.score + (10.0 if finding.kind in ("name", "place", "event") else 0.0)
 
 
 def find_single_source_claims(question: str, citations: Sequence[Citation]) -> list[str]:
@@ -180,7 +187,8 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
     near-linear on a few hundred passages). Returns one conflict per passage pair, strongest first.
     """
     analysed = [
-        _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id) for p in passages
+        _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id, pronouns=False)
+        for p in passages
     ]
     postings: dict[str, list[int]] = {}
     for index, clauses in enumerate(analysed):

@@ -7,15 +7,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot import caveat_lexicon as lex
-from bot.caveat.quantities import Date, Quantity, dates_in, number_value, quantities_in
-from bot.caveat.tokens import Token, is_content, tokenize
-from bot.passages import split_sentences
+from bot.caveat.quantities import (
+    Date,
+    Quantity,
+    dates_in,
+    days_in,
+    number_value,
+    quantities_in,
+)
+from bot.caveat.tokens import Token, forms_of, is_content, tokenize
+from bot.passages import passage_spans, split_sentences
 from bot.tables import cells, is_table_row
 
 _NEGATION_SCOPE = 8
+_SUBJECT_PRONOUNS = frozenset("he she it they".split())
+_PRONOUN_REACH = 5
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+(?=[A-Z])|,?\s+but\s+|\s+[—–]\s+"
     r"|,\s+(?:however|whereas|while|although|though|yet)\s+"
+    r"|,\s+so\s+(?!that\b|as\b)"
     r"|,\s+and\s+(?=(?:[\w'’-]+\s+){0,4}"
     r"(?:will|would|is|are|was|were|has|have|had|can|could|may|might|must|do|does|did)\b)"
 )
@@ -39,6 +49,7 @@ class Clause:
     hedged: bool
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
+    days: frozenset[int] = frozenset()  # days of the year named, with or without a year
 
 
 def clauses_of(
@@ -48,29 +59,77 @@ def clauses_of(
     columns: list[str] | None = None,
     subject: str | None = None,
     year: int | None = None,
+    antecedent: frozenset[str] = frozenset(),
 ) -> list[Clause]:
     """Split an excerpt into sentences and clauses and analyse each.
 
     A table row is one clause whose figures belong to their columns: `columns` names them (the
     table's header), or a two-field row names its figure by its own first field; `subject` (the
     line that titles the table) tells what the row is about when the row does not say it;
-    `year` is the year the text last gave before the excerpt, for "on 25 February".
+    `year` is the year the text last gave before the excerpt, for "on 25 February";
+    `antecedent` the names of the last sentence before it that has any, for "He died in 1972".
     """
     clauses: list[Clause] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    for start, end, is_row in _pieces(text):
+        if is_row:
+            clauses.append(_table_row(text[start:end], label, group, columns, subject))
+            continue
+        for cstart, cend in _clause_spans(text, start, end):
+            clause = _analyse(text[cstart:cend], label, group, year)
+            if antecedent and _opens_with_pronoun(clause):
+                clause = replace(
+                    clause, names=clause.names | antecedent, keys=clause.keys | antecedent
+                )
+            clauses.append(clause)
+            year = next((d.low // 10000 for d in reversed(clause.dates)), year)
+            antecedent = clause.names or antecedent
+    return clauses
+
+
+def names_before(text: str, start: int) -> frozenset[str]:
+    """The names of the last sentence of the paragraph before `start` that has any: what a
+    pronoun opening the excerpt ("He died in Taiwan in 1972") most likely stands for."""
+    paragraph = text.rfind("\n\n", 0, start) + 1
+    for first, last in reversed(split_sentences(text, paragraph, start)):
+        names = _analyse(text[first:last], "", "").names
+        if names:
+            return names
+    return frozenset()
+
+
+def _opens_with_pronoun(clause: Clause) -> bool:
+    """A personal pronoun as the subject, before any name ("In 1972, he died…", "It can…")."""
+    for token in clause.tokens[:_PRONOUN_REACH]:
+        if token.key in clause.names:
+            return False
+        if token.lower in _SUBJECT_PRONOUNS:
+            return True
+    return False
+
+
+def _pieces(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is a table row) of each table row and each prose sentence of `text`.
+
+    Prose is read as passages are: a hard-wrapped line that goes on in the next one is one
+    sentence with it ("fell by 4.4 mln barrels in the week ended Feb\n27"), so a figure keeps
+    the qualifier the wrap put on the next line.
+    """
+    pieces: list[tuple[int, int, bool]] = []
+    prose_start = offset = 0
+    for line in [*text.splitlines(keepends=True), ""]:
         row = line.rstrip("\r\n")
-        if is_table_row(row):
-            if row.strip():
-                clauses.append(_table_row(row, label, group, columns, subject))
+        if line and not is_table_row(row):
             offset += len(line)
             continue
-        for start, end in split_sentences(text, offset, offset + len(row)):
-            for cstart, cend in _clause_spans(text, start, end):
-                clauses.append(_analyse(text[cstart:cend], label, group, year))
-                year = next((d.low // 10000 for d in reversed(clauses[-1].dates)), year)
+        pieces += [
+            (prose_start + s, prose_start + e, False)
+            for _, s, e in passage_spans(text[prose_start:offset])
+        ]
+        if row.strip():
+            pieces.append((offset, offset + len(row), True))
         offset += len(line)
-    return clauses
+        prose_start = offset
+    return pieces
 
 
 def _table_row(
@@ -130,14 +189,23 @@ def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((cursor, match.start()))
         cursor = match.end()
     spans.append((cursor, end))
-    trimmed = []
+    trimmed: list[tuple[int, int]] = []
+    label: tuple[int, int] | None = None
     for s, e in spans:
         while s < e and text[s] in " \t,":
             s += 1
         while e > s and text[e - 1] in " \t,.":
             e -= 1
-        if any(ch.isalnum() for ch in text[s:e]):
-            trimmed.append((s, e))
+        if label is not None:
+            s, label = label[0], None
+        if not any(is_content(t) for t in tokenize(text[s:e])):
+            # no word of its own ("1961 : Paul Fraisse becomes…"): it labels what follows
+            if any(ch.isalnum() for ch in text[s:e]):
+                label = (s, e)
+            continue
+        trimmed.append((s, e))
+    if label is not None:
+        trimmed.append(label)
     return trimmed
 
 
@@ -146,7 +214,7 @@ def _analyse(text: str, label: str, group: str, year: int | None = None) -> Clau
     content = [t for t in tokens if is_content(t)]
     keys = frozenset(t.key for t in content)
     negated = _negated_heads(tokens)
-    asserted = frozenset(t.key for t in tokens if not t.negated and t.key)
+    asserted = frozenset(k for t in tokens if not t.negated and t.key for k in forms_of(t.lower))
     dates = dates_in(text, tokens, year)
     return Clause(
         label=label,
@@ -160,6 +228,7 @@ def _analyse(text: str, label: str, group: str, year: int | None = None) -> Clau
         hedged=_is_hedged(tokens),
         quantities=quantities_in(text, tokens, dates),
         dates=dates,
+        days=days_in(text),
     )
 
 
@@ -205,7 +274,7 @@ def _negated_heads(tokens: tuple[Token, ...]) -> frozenset[str]:
                 previous_head = _STOP_HEAD
             continue
         if previous_head is None or _continues(previous_head, previous, token):
-            heads.add(token.key)
+            heads |= forms_of(token.lower)
             previous_head = token
         else:
             previous_head = _STOP_HEAD

@@ -10,7 +10,8 @@ from functools import lru_cache
 from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.quantities import Date, Quantity
-from bot.caveat.tokens import key_of
+from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors
+from bot.wordforms import word_classes
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,72 @@ def _about_the_question(a: Clause, b: Clause, focus: frozenset[str]) -> bool:
     They must share a name (a capitalised word inside a clause) or three content words; with a
     question, a shared word must be one of its words, and together they must cover two of them.
     """
-    shared = a.keys & b.keys
-    if not (shared & (a.names | b.names) or len(shared) >= 3):
+    # a name one clause owns something by ("Ada Brook's husband died") and the other has as
+    # its subject ("Ada Brook died") is two subjects
+    shared = (a.keys & b.keys) - (possessors(a.tokens, focus) ^ possessors(b.tokens, focus))
+    # a word of the question both write with a capital is a name even opening a clause
+    names = a.names | b.names | (_capitalised(a) & _capitalised(b) & focus)
+    if not (shared & names or len(shared) >= 3):
         return False
-    if not focus:
-        return len(shared) >= 2
+    if not focus:  # no question names the subject: the names of the two must meet
+        return len(shared) >= 2 and _share_a_name(a, b) and not _other_entities(a, b)
     return bool(shared & focus) and len((a.keys | b.keys) & focus) >= min(2, len(focus))
+
+
+def _other_entities(a: Clause, b: Clause) -> bool:
+    """The two clauses' subjects (the first names, before the verb in English word order) have
+    no name in common: two statements about two companies ("Piedmont said its load factor…",
+    "USAir Group Inc said its…") never disagree, however alike the rest, nor do two issuers
+    that name the same underwriter."""
+    first, second = _subject_names(a, b.names), _subject_names(b, a.names)
+    # "Quaker Oats Co" and "Eastman Kodak Co" share a word, not a name: compare the words no
+    # dictionary has, when both subjects have some
+    own_first, own_second = _coined(a, first), _coined(b, second)
+    if own_first and own_second:
+        return not own_first & own_second
+    return bool(first and second) and not first & second
+
+
+def _coined(clause: Clause, keys: frozenset[str]) -> frozenset[str]:
+    """The keys of `keys` whose words are in no English dictionary and close no company's name
+    ("Kodak", not "Co")."""
+    return frozenset(
+        t.key
+        for t in clause.tokens
+        if t.key in keys and not word_classes(t.lower) and t.lower not in lex.COMPANY_DESIGNATORS
+    )
+
+
+def _subject_names(clause: Clause, known: frozenset[str]) -> frozenset[str]:
+    """Keys of the clause's first run of capitalised words; an opening word alone is passed
+    over unless it is written as a name there or in `known` ("Year to date, Piedmont said…";
+    "Tesla will…" beside "…sold Tesla cars")."""
+    capitalised = _capitalised(clause)
+    runs: list[list[Token]] = []
+    for previous, token in zip((None, *clause.tokens), clause.tokens, strict=False):
+        if token.key in capitalised and token.text[:1].isupper():
+            if runs and previous is runs[-1][-1]:
+                runs[-1].append(token)
+            else:
+                runs.append([token])
+    for run in runs:
+        if len(run) > 1 or run[0] is not clause.tokens[0] or run[0].key in clause.names | known:
+            return frozenset(t.key for t in run)
+    return frozenset()
+
+
+def _share_a_name(a: Clause, b: Clause) -> bool:
+    """A word both write with a capital, inside the clause in one of them at least ("Tesla will
+    only sell…" and "…sold Tesla cars")."""
+    return bool((_capitalised(a) & _capitalised(b)) & (a.names | b.names))
+
+
+def _capitalised(clause: Clause) -> frozenset[str]:
+    """The clause's names, with its first word when that is a capitalised content word."""
+    head = clause.tokens[0] if clause.tokens else None
+    if head is None or not head.text[:1].isupper() or not is_content(head):
+        return clause.names
+    return clause.names | {head.key}
 
 
 def alignment(a: Clause, b: Clause, focus: frozenset[str]) -> float:
@@ -76,7 +137,10 @@ def _date_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | Non
 
 
 def other_times(a: Clause, b: Clause) -> bool:
-    """Both clauses are dated and no date of one overlaps a date of the other."""
+    """Both clauses are dated and no date of one overlaps a date of the other, or both name
+    days of the year and none in common ("the week ended Feb 27" / "…Feb 20")."""
+    if a.days and b.days and not a.days & b.days:
+        return True
     return bool(a.dates and b.dates) and not any(
         x.low <= y.high and y.low <= x.high for x in a.dates for y in b.dates
     )
@@ -93,7 +157,14 @@ def _same_event(x: Date, y: Date) -> bool:
 def _number_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
     if other_times(a, b):
         return None  # figures of two editions, years or seasons are not two answers to one
-    pairs = [(x, y) for x in a.quantities for y in b.quantities if _same_measure(x, y)]
+    pairs = [
+        (x, y)
+        for x in a.quantities
+        for y in b.quantities
+        if not (x.baseline or y.baseline)
+        and _same_measure(x, y)
+        and (focus or _measured_alike(x, y))  # a question says what is measured
+    ]
     if not pairs or any(x.low <= y.high and y.low <= x.high for x, y in pairs):
         return None
     heads = {x.unit.lstrip("#") for x, _ in pairs}
@@ -123,6 +194,16 @@ def _midpoint(q: Quantity) -> float | None:
     return finite[0] if finite else None
 
 
+def _measured_alike(x: Quantity, y: Quantity) -> bool:
+    """What two figures measure is the same: they count the same thing ("four survivors",
+    "fifteen survivors"), a table's column names it, or the words around them meet beyond
+    their unit ("load factor was 54.1 pct" and "load factor rose to 62.2 pct", not "a 15 pct
+    stake" and "load factor rose to 66.5 pct")."""
+    if x.unit.startswith("#") or x.column or y.column:
+        return True  # the counted noun, or the table's column, names the measure
+    return bool((x.window & y.window) - {x.unit, y.unit})
+
+
 def _same_measure(x: Quantity, y: Quantity) -> bool:
     """Same unit or counted thing, and the same denominator ("90% of imported EVs" is not "2%
     of all cars")."""
@@ -133,19 +214,32 @@ def _same_measure(x: Quantity, y: Quantity) -> bool:
 
 def _polarity_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | None:
     for neg, pos in ((a, b), (b, a)):
-        collide = (neg.negated - neg.asserted) & (pos.asserted - pos.negated) & pos.keys
+        said = frozenset(k for t in pos.tokens if is_content(t) for k in forms_of(t.lower))
+        collide = (neg.negated - neg.asserted) & (pos.asserted - pos.negated) & said
         names = collide & (neg.names | pos.names)
         if len(names) < 2:
             collide -= names  # "not in Japan" vs "in Japan" is about Japan only with more in common
         if not collide or len(neg.keys & pos.keys) < 2:
             continue
-        token = next(t for t in neg.tokens if t.negated and t.key in collide)
-        other = next(t for t in pos.tokens if t.key == token.key)
+        # "did not win" / "won": the words meet through the verb they are forms of
+        token = next(t for t in neg.tokens if t.negated and forms_of(t.lower) & collide)
+        other = next(t for t in pos.tokens if forms_of(t.lower) & forms_of(token.lower) & collide)
+        if _other_subjects(neg, token, pos, other):
+            continue
         score = 1.0 + alignment(a, b, focus)
         return Finding(
             "polarity", score, neg, pos, (token.start, token.end), (other.start, other.end)
         )
     return None
+
+
+def _other_subjects(a: Clause, x: Token, b: Clause, y: Token) -> bool:
+    """Each clause names someone before the word they meet on, and not the same one: "Tom Aske
+    did not win the prize" says nothing against "Ada Brook won the prize"."""
+    # a capital opening a clause is a name when the other clause writes it as one ("Tesla")
+    first = {t.key for t in a.tokens if t.end <= x.start} & (a.names | (_capitalised(a) & b.names))
+    second = {t.key for t in b.tokens if t.end <= y.start} & (b.names | (_capitalised(b) & a.names))
+    return bool(first and second) and not first & b.keys and not second & a.keys
 
 
 @lru_cache(maxsize=1)

@@ -30,8 +30,9 @@ from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, alignment, other_times
 from bot.caveat.quantities import Date
-from bot.caveat.tokens import Token, is_content, key_of, tokenize
+from bot.caveat.tokens import Token, is_content, key_of, possessors, tokenize
 from bot.lexicon import PREDICATE_FRAMES
+from bot.passages import split_sentences
 from bot.wordforms import is_modifier, word_classes
 
 
@@ -61,13 +62,16 @@ _AGENT_MARKER = "by"
 _PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got gotten".split())
 _COPULA = frozenset("was were is are".split())
 _AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
+_PLACE_PREPOSITIONS = frozenset("in at near inside outside within".split())
+_OBJECT_PREPOSITIONS = frozenset("of for with at to from on in under".split())
 _NEAR = 6
 _NEAR_ANSWER = 12
 
 
 def asked_by(question: str) -> Asked:
     """What the question's last sentence asks for (a preamble before it only sets the scene)."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if tokenize(s)]
+    spans = split_sentences(question, 0, len(question))  # "Fort D. A. Russell", "Jr." go on
+    sentences = [question[s:e] for s, e in spans if tokenize(question[s:e])]
     last = sentences[-1] if sentences else question
     words = [t.lower for t in tokenize(last)]
     if not words:
@@ -75,8 +79,10 @@ def asked_by(question: str) -> Asked:
     if not last.rstrip().endswith("?") and not set(words) & _WH:
         return Asked.YES_NO  # a claim stated plainly: is it so?
     first_wh = next((i for i, w in enumerate(words) if w in _WH), None)
-    if first_wh is None:
-        return Asked.YES_NO if words[0] in _AUXILIARIES else Asked.OTHER
+    if (
+        first_wh is None
+    ):  # "Did…?", "As of 2011, are…?", or a statement asked ("Japan banned Tesla?")
+        return Asked.YES_NO
     wh, rest = words[first_wh], words[first_wh + 1 : first_wh + 5]
     if words[0] in _AUXILIARIES and first_wh > 2:
         return Asked.YES_NO  # "Did X say who…": still a yes/no question
@@ -91,6 +97,34 @@ def asked_by(question: str) -> Asked:
     if wh == "where":
         return Asked.WHERE
     return Asked.OTHER
+
+
+def _asks_which(question: str) -> bool:
+    """ "Which club…", "what team…", "what is the (largest) city of…": a noun after *which* or
+    *what* (or after its copula, article and adjectives) asks for one thing by its name."""
+    words = [t.lower for t in tokenize(question)]
+    at = next((i for i, w in enumerate(words) if w in ("which", "what")), None)
+    after = words[at + 1 : at + 6] if at is not None else []
+    if after[:1] and after[0] in _COPULA:
+        after = after[2:] if after[1:2] and after[1] in ("the", "a", "an") else after[1:]
+    while after[1:] and is_modifier(after[0]):
+        after = after[1:]  # "the largest city"
+    return bool(after) and after[0] not in _AUXILIARIES and "NOUN" in word_classes(after[0])
+
+
+def answering(asked: Asked, question: str, clauses: list[Clause]) -> list[Clause]:
+    """The clauses that can answer an amount question about an event ("How old was she when
+    she *died*?"): not those that only report another kind of event (an age at a marriage)."""
+    asked_events = _events(tokenize(question))
+    if asked is not Asked.AMOUNT or not asked_events:
+        return clauses
+    return [c for c in clauses if not _events(c.tokens) or _events(c.tokens) & asked_events]
+
+
+def _events(tokens: tuple[Token, ...]) -> frozenset[str]:
+    """The kinds of event the words name (a death, a marriage, a founding…)."""
+    found = (lex.DATE_EVENTS.get(t.lower) or lex.DATE_EVENTS.get(t.key) for t in tokens)
+    return frozenset(event for event in found if event)
 
 
 def detectors_for(asked: Asked, question: str) -> frozenset[str]:
@@ -118,10 +152,18 @@ def focused_finding(
     """A disagreement on the very thing asked, between the clauses of two excerpts."""
     if asked is Asked.WHO:
         return _best(first, second, question, _name_conflict)
+    if asked is Asked.WHERE:
+        return _best(first, second, question, _place_conflict)
+    if asked is Asked.OTHER and _asks_which(question):
+        return _best(first, second, question, _name_conflict)
     if asked is Asked.WHEN:
         return _best(first, second, question, _asked_date_conflict)
     if asked is Asked.YES_NO:
-        return _other_event(question, first, second) or _other_event(question, second, first)
+        return (
+            _other_event(question, first, second)
+            or _other_event(question, second, first)
+            or _best(first, second, question, _offered_answer)
+        )
     return None
 
 
@@ -174,31 +216,119 @@ def _asking_keys() -> frozenset[str]:
     return frozenset(key_of(w) for w in _NAMING | _DATE_NOUNS | {"name", "year", "time"})
 
 
-def _covers(clause: Clause, names: frozenset[str], others: frozenset[str]) -> bool:
+def _covers(
+    clause: Clause, names: frozenset[str], others: frozenset[str], question: str = ""
+) -> bool:
     """The clause speaks of the question's subject (a name of it, or all of it) and its topic."""
-    return bool(clause.keys & names or not names) and bool(_family(others) & clause.keys)
+    about = _subject_keys(clause, question)
+    return bool(about & names or not names) and bool(_family(others) & clause.keys)
 
 
-def _name_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
+def _subject_keys(clause: Clause, question: str) -> frozenset[str]:
+    """The clause's keys less a name it only uses as a possessor ("Ada Brook's husband died":
+    the husband died), unless the question uses it so too."""
+    owned = frozenset(t.key for t in tokenize(question))
+    return clause.keys - (possessors(clause.tokens, owned) - possessors(tokenize(question)))
+
+
+def _name_conflict(
+    question: str,
+    a: Clause,
+    b: Clause,
+    answers: Callable[..., bool] | None = None,
+    offered: frozenset[str] = frozenset(),
+) -> Finding | None:
+    """Two clauses on the question's subject and topic that name different people where English
+    puts the answer (`answers`: after "by" or a copula… by default). `offered` is the answer a
+    yes/no question names itself ("Was it built by Crawford?"): no part of its subject."""
     names, others = _question_parts(question)
-    if not others or not (_covers(a, names, others) and _covers(b, names, others)):
+    names, others = names - offered, others - offered
+    if not others or not (
+        _covers(a, names, others, question) and _covers(b, names, others, question)
+    ):
         return None
-    if names and not (a.keys & b.keys & names):
+    if names and not (_subject_keys(a, question) & _subject_keys(b, question) & names):
         return None
     if other_times(a, b):
         return None  # the 2017 manager and the 2019 one are not two answers
-    first, second = _answer_names(a, names, others), _answer_names(b, names, others)
+    if _ranks(a, others) != _ranks(b, others):
+        return None  # "the largest city" and "the second largest city" are two things
+    answers = answers or _answers
+    first = _answer_names(a, names, others, answers)
+    second = _answer_names(b, names, others, answers)
     if not first or not second:
         return None
     if {k for _, keys in first for k in keys} & {k for _, keys in second for k in keys}:
         return None  # a name in common: they may well agree
     x, y = first[0][0], second[0][0]
     score = 2.0 + alignment(a, b, names | others)
-    return Finding("name", score, a, b, x, y)
+    return Finding("place" if answers is _located else "name", score, a, b, x, y)
+
+
+def _ranks(clause: Clause, others: frozenset[str]) -> frozenset[str]:
+    """Ordinals that rank the question's topic word ("the second largest city")."""
+    tokens, topic = clause.tokens, _family(others)
+    return frozenset(
+        t.lower
+        for i, t in enumerate(tokens)
+        if t.lower in lex.ORDINALS and any(u.key in topic for u in tokens[i + 1 : i + 4])
+    )
+
+
+def _place_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
+    """*Where*: the places the two clauses give after a preposition of place ("died in Dagana",
+    "died in Cayor"); a place in common ("Taichung, Taiwan" and "Taiwan") is agreement."""
+    return _name_conflict(question, a, b, _located)
+
+
+def _offered_answer(question: str, a: Clause, b: Clause) -> Finding | None:
+    """A yes/no question that names its own answer, as the subject of a copula ("Is Dagmar the
+    largest city…?"), a place ("Was he born in Lyon?") or an agent ("Was the hut built by
+    Crawford?"), against a source giving another one for the same subject and topic."""
+    tokens = tokenize(question)
+    subject = _copula_subject(tokens)
+    if subject:
+        return _name_conflict(question, a, b, _answers, subject)
+    for answers, markers in ((_located, _PLACE_PREPOSITIONS), (_answers, {_AGENT_MARKER})):
+        offered = _names_after(tokens, markers)
+        if offered:
+            return _name_conflict(question, a, b, answers, offered)
+    return None
+
+
+def _copula_subject(tokens: tuple[Token, ...]) -> frozenset[str]:
+    """The name between an opening copula and an article: "Is *Dagmar* the largest city…?"."""
+    if not tokens or tokens[0].lower not in _COPULA:
+        return frozenset()
+    run = []
+    for token in tokens[1:]:
+        if not token.text[:1].isupper():
+            break
+        run.append(token)
+    following = tokens[len(run) + 1] if len(tokens) > len(run) + 1 else None
+    if not run or following is None or following.lower not in ("the", "a", "an"):
+        return frozenset()
+    return frozenset(t.key for t in run)
+
+
+def _names_after(tokens: tuple[Token, ...], markers: frozenset[str] | set[str]) -> frozenset[str]:
+    """Keys of the capitalised words right after one of `markers` ("in Lyon", "by Crawford")."""
+    found: set[str] = set()
+    for before, token in zip(tokens, tokens[1:], strict=False):
+        if not token.text[:1].isupper() or token.lower in lex.MONTHS:
+            continue
+        if before.lower in markers or before.key in found:
+            found.add(token.key)
+    return frozenset(found)
+
+
+def _located(clause: Clause, run: list[int], topic: list[int]) -> bool:
+    """Whether a name stands where English puts a place: after a preposition of place."""
+    return run[0] > 0 and clause.tokens[run[0] - 1].lower in _PLACE_PREPOSITIONS
 
 
 def _answer_names(
-    clause: Clause, names: frozenset[str], others: frozenset[str]
+    clause: Clause, names: frozenset[str], others: frozenset[str], answers: Callable[..., bool]
 ) -> list[tuple[tuple[int, int], frozenset[str]]]:
     """Runs of capitalised words near the question's topic that the question does not name."""
     tokens = clause.tokens
@@ -206,7 +336,8 @@ def _answer_names(
     runs: list[list[int]] = []
     for i, token in enumerate(tokens):
         capital = token.text[:1].isupper() and token.lower not in lex.MONTHS
-        if capital and i > 0 and token.key not in names and is_content(token):
+        opens = i > 0 or not word_classes(token.lower)  # "Keswick is…", not "Today…"
+        if capital and opens and token.key not in names and is_content(token):
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
@@ -217,7 +348,7 @@ def _answer_names(
     for run in runs:
         distance = min((min(abs(i - j) for i in run) for j in topic), default=_NEAR_ANSWER + 1)
         keys = frozenset(tokens[i].key for i in run) - names
-        if distance <= _NEAR_ANSWER and keys and _answers(clause, run, topic):
+        if distance <= _NEAR_ANSWER and keys and answers(clause, run, topic):
             found.append((distance, (tokens[run[0]].start, tokens[run[-1]].end), keys))
     found.sort(key=lambda item: item[0])
     return [(span, keys) for _, span, keys in found]
@@ -226,14 +357,18 @@ def _answer_names(
 def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
     """Whether a name stands where English puts who did or is something: after "by" or a copula
     ("given by Gregory Corso", "the manager was Maxi Curran"), right after or in apposition to
-    the topic word ("his father, Paul Seadlund"), or as the subject before a copula."""
+    the topic word ("his father, Paul Seadlund", "the club of Carrow United", "played for
+    Carrow United"), right before it
+    as its name ("the Rovers club"), or as the subject before a copula."""
     tokens = clause.tokens
     first, last = run[0], run[-1]
     before = tokens[first - 1] if first > 0 else None
     after = tokens[last + 1] if last + 1 < len(tokens) else None
     if before is not None and (before.lower in _AGENT_OR_COPULA or first - 1 in topic):
         return True
-    return after is not None and after.lower in _COPULA
+    if before is not None and before.lower in _OBJECT_PREPOSITIONS and first - 2 in topic:
+        return True  # "the club of Carrow United", "played for Carrow United"
+    return after is not None and (after.lower in _COPULA or last + 1 in topic)
 
 
 # --- when ----------------------------------------------------------------------------------
@@ -243,9 +378,9 @@ def _asked_date_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
     names, others = _question_parts(question)
     if not a.dates or not b.dates or not others:
         return None
-    if not (a.keys & b.keys & names):
+    if not (_subject_keys(a, question) & _subject_keys(b, question) & names):
         return None
-    if not (_covers(a, names, others) and _covers(b, names, others)):
+    if not (_covers(a, names, others, question) and _covers(b, names, others, question)):
         return None
     x, y = _date_near(a, others), _date_near(b, others)
     if x.low <= y.high and y.low <= x.high:

@@ -11,6 +11,7 @@ from bot.caveat.tokens import Token, is_content
 from bot.caveat.units import to_base
 
 _APPROXIMATE_TOLERANCE = 0.05
+_MEASURE_REACH = 4
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
 _MONTH = "|".join(sorted(lex.MONTHS, key=len, reverse=True))
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -41,6 +42,8 @@ class Quantity:
     start: int
     end: int
     column: str = ""  # a table's column (or an infobox line's name) the figure belongs to
+    baseline: bool = False  # given to compare with: "from 56.9 pct", "vs 48.3 pct"
+    window: frozenset[str] = frozenset()  # content words around it: what it measures
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,27 @@ def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> t
         event = lifespan.get(start) or _event_before(tokens, start)
         dates.append(Date(low, high, event, _window(tokens, start, end), start, end))
     return tuple(dates)
+
+
+def days_in(text: str) -> frozenset[int]:
+    """The days of the year a clause names (month * 100 + day), with or without a year: "the
+    week ended Feb 27" and "the week ended Feb 20" speak of two times whatever the year."""
+    return frozenset(day for day, _ in _days(text))
+
+
+def _day_spans(text: str) -> list[tuple[int, int]]:
+    """Where a day and month stand ("Feb 27"): their numbers are no figures."""
+    return [span for _, span in _days(text)]
+
+
+def _days(text: str) -> list[tuple[int, tuple[int, int]]]:
+    found = []
+    for pattern in (*_DATE_PATTERNS[:2], *_DAY_MONTH_PATTERNS):
+        for match in pattern.finditer(text):
+            day, month = int(match.group("d")), match.group("m")
+            if 1 <= day <= 31 and month[0].isupper():  # "may 3" is no day; "May 3" is
+                found.append((lex.MONTHS[month.lower()] * 100 + day, match.span()))
+    return found
 
 
 def _date_bounds(match: re.Match[str], text: str) -> tuple[int, int] | None:
@@ -155,11 +179,12 @@ def quantities_in(
     text: str, tokens: tuple[Token, ...], dates: tuple[Date, ...]
 ) -> tuple[Quantity, ...]:
     quantities: list[Quantity] = []
+    taken = [(d.start, d.end) for d in dates] + _day_spans(text)
     i = 0
     while i < len(tokens):
         token = tokens[i]
         value = number_value(token)
-        if value is None or any(d.start <= token.start < d.end for d in dates):
+        if value is None or any(s <= token.start < e for s, e in taken) or _is_code(text, token):
             i += 1
             continue
         quantity, i = _read_quantity(text, tokens, i, value)
@@ -171,6 +196,9 @@ def quantities_in(
 def number_value(token: Token) -> float | None:
     if token.lower in lex.NUMBER_WORDS:
         return float(lex.NUMBER_WORDS[token.lower])
+    tens, _, unit = token.lower.partition("-")  # "twenty-five"
+    if lex.NUMBER_WORDS.get(tens, 0) in range(20, 100, 10) and lex.NUMBER_WORDS.get(unit, 10) < 10:
+        return float(lex.NUMBER_WORDS[tens] + lex.NUMBER_WORDS[unit])
     if not _NUMERIC.fullmatch(token.text):
         return None
     digits = token.text
@@ -227,12 +255,41 @@ def _read_quantity(
         j += 1
     elif j < len(tokens):
         unit = _head_noun(tokens, j)
+    unit = unit or _measure_before(tokens, i)
     if not unit:
         return None, j
     low, high = _widen(lowers[max(0, i - 2) : i], low, high)
     low, high, unit = to_base(low, high, unit)
-    quantity = Quantity(low, high, unit, _of_keys(tokens, j), tokens[i].start, tokens[j - 1].end)
+    quantity = Quantity(
+        low,
+        high,
+        unit,
+        _of_keys(tokens, j),
+        tokens[i].start,
+        tokens[j - 1].end,
+        baseline=_ends_with(lowers[max(0, i - 3) : i], lex.BASELINE_MARKERS),
+        window=_window(tokens, tokens[i].start, tokens[j - 1].end),
+    )
     return quantity, j
+
+
+def _is_code(text: str, token: Token) -> bool:
+    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7"); one
+    joined by a slash to another number is part of a fraction or a date ("13/16", "3/4/1990")."""
+    before, after = text[max(0, token.start - 2) : token.start], text[token.end : token.end + 2]
+    if len(before) == 2 and before[1] == "-" and before[0].isalpha():
+        return True
+    return (len(before) == 2 and before[1] == "/" and before[0].isdigit()) or (
+        len(after) == 2 and after[0] == "/" and after[1].isdigit()
+    )
+
+
+def _ends_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether `words` end in one of `phrases`, a qualifier ("about") possibly between."""
+    for cut in (len(words), len(words) - 1):
+        if any(tuple(words[:cut][-len(p) :]) == p for p in phrases):
+            return True
+    return False
 
 
 def _head_noun(tokens: tuple[Token, ...], j: int) -> str:
@@ -241,6 +298,17 @@ def _head_noun(tokens: tuple[Token, ...], j: int) -> str:
         if number_value(token) is not None:
             continue
         if is_content(token):
+            return "#" + token.key
+    return ""
+
+
+def _measure_before(tokens: tuple[Token, ...], i: int) -> str:
+    """With nothing after it, a figure measures the common word before it ("a population of
+    6,200", "the population of Carrow was 5,000", "died aged 74"); names are passed over."""
+    for token in reversed(tokens[max(0, i - _MEASURE_REACH) : i]):
+        if number_value(token) is not None:
+            return ""  # "10 dead, 47 prisoners": a figure before is no measure
+        if is_content(token) and token.text[:1].islower():
             return "#" + token.key
     return ""
 

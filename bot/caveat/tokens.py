@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lemminflect import getAllLemmas
+
 from bot import caveat_lexicon as lex
 from bot.retrieval import analyze
 
@@ -66,3 +68,30 @@ def is_content(token: Token) -> bool:
         and len(token.lower) > 1
         and token.lower not in lex.HEDGE_WORDS
     )
+
+
+@lru_cache(maxsize=100_000)
+def forms_of(lower: str) -> frozenset[str]:
+    """The keys a word may stand for: its own, and its verb's when it is a verb form the key
+    does not reduce ("won" is a form of *win*, "sold" of *sell*)."""
+    verbs = getAllLemmas(lower).get("VERB", ())
+    return frozenset({key_of(lower), *(key_of(verb) for verb in verbs)})
+
+
+def possessors(tokens: tuple[Token, ...], owned: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Keys of the names in the possessive before a noun ("Ada Brook's husband"), unless that
+    noun is one of `owned` (the question's words: "Carrow's population" is Carrow's)."""
+    found: set[str] = set()
+    for i, token in enumerate(tokens[:-1]):
+        following = tokens[i + 1]
+        if not token.text[:1].isupper() or not token.lower.endswith(("'s", "’s")):
+            continue
+        if not following.text[:1].islower() or not is_content(following):
+            continue
+        if following.key in owned:
+            continue
+        start = i
+        while start > 0 and tokens[start - 1].text[:1].isupper() and is_content(tokens[start - 1]):
+            start -= 1
+        found.update(t.key for t in tokens[start : i + 1])
+    return frozenset(found)

@@ -29,14 +29,14 @@ class Tally:
     both_cited: int = 0
     caveats: int = 0
     false_alarms: int = 0
-    missed: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)  # both contexts cited, no caveat
 
     def add(self, row_id: str, both: bool, caveat: bool, alarm: bool) -> None:
         self.rows += 1
         self.both_cited += both
         self.caveats += caveat
         self.false_alarms += alarm
-        if not caveat:
+        if both and not caveat:
             self.missed.append(row_id)
 
 
@@ -91,11 +91,16 @@ def run_wikicontradict(folder: Path) -> int:
     rows = load_rows(folder)
     header = ("split", "type", "rows", "both cited", "caveat", "false alarms")
     print("{:<16} {:<9} {:>5} {:>11} {:>8} {:>13}".format(*header))
-    for (split, kind), tally in evaluate(rows).items():
+    tallies = evaluate(rows)
+    for (split, kind), tally in tallies.items():
         print(
             f"{split:<16} {kind:<9} {tally.rows:>5} {_pct(tally.both_cited, tally.rows):>11} "
             f"{_pct(tally.caveats, tally.rows):>8} {_pct(tally.false_alarms, tally.rows):>13}"
         )
+    # the rows to study are tuning rows only: held-out rows are counted, never listed
+    for kind in ("Explicit", "Implicit"):
+        missed = tallies.get(("odd (tuning)", kind), Tally()).missed
+        print(f"odd {kind} rows with both contexts cited and no caveat: {', '.join(missed)}")
     return 0
 
 

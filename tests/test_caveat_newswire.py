@@ -1,0 +1,157 @@
+"""Caveats on hard-wrapped newswire text (Reuters-21578, 1987), a kind of English nobody tuned on.
+
+Each probe copies real passages. The contradictions are either two real reports that differ (two
+agencies' figures for one week) or a real passage with one figure edited; the non-contradictions
+are unedited sibling passages, which must raise nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.answer_types import Citation
+from bot.caveat import find_conflicts_across, find_disagreements
+from bot.caveat.quantities import dates_in, quantities_in
+from bot.caveat.tokens import tokenize
+from bot.passages import split_into_passages
+from bot.sources import Source, load_sources
+
+API_FEB_27 = (
+    "Distillate fuel stocks held in\n"
+    "primary storage fell by 4.4 mln barrels in the week ended Feb\n"
+    "27 to 127.10 mln barrels from 131.50 mln the previous week, the\n"
+    "American Petroleum Institute (API) said."
+)
+EIA_FEB_27 = (
+    "Distillate fuel stocks held in\n"
+    "primary storage fell by 3.4 mln barrels in the week ended Feb\n"
+    "27 to 128.4 mln barrels, the Energy Information Administration\n"
+    "(EIA) said."
+)
+# The same report a week before (figures and day edited): another week, no disagreement.
+API_FEB_20 = (
+    "Distillate fuel stocks held in\n"
+    "primary storage fell by 3.4 mln barrels in the week ended Feb\n"
+    "20 to 131.50 mln barrels from 134.90 mln the previous week, the\n"
+    "American Petroleum Institute (API) said."
+)
+NYMEX_SPOKESWOMAN = (
+    "An exchange spokeswoman said the change will allow oil\n"
+    "traders that do not hold a futures position to initiate, after\n"
+    "the exchange closes, a transaction that can subsequently be\n"
+    "hedged in the futures market."
+)
+NYMEX_APRIL = (
+    "On April one, NYMEX will allow oil traders that do not\n"
+    "hold a futures position to initiate, after the exchange closes,\n"
+    "a transaction that can subsequently be hedged in the futures\n"
+    "market, according to an exchange spokeswoman."
+)
+USAIR = "USAir Group Inc said its February\nload factor rose to 62.2 pct from 56.9 pct a year ago."
+PIEDMONT = "Year to date, Piedmont said its load factor was 54.1 pct vs\n51.6 pct last year."
+
+
+def _whole(n: int, source: Source) -> Citation:
+    return Citation(n=n, source=source, start=0, end=len(source.text.rstrip("\n")), score=1.0)
+
+
+def _sources(folder: Path, texts: tuple[str, ...]) -> list[Source]:
+    """Each text as one source file of `folder`, loaded as the bot loads them."""
+    for i, text in enumerate(texts):
+        (folder / f"{i:03d}_wire.txt").write_text(text + "\n", encoding="utf-8")
+    return load_sources(folder)
+
+
+def _asked(folder: Path, question: str, *texts: str):
+    sources = _sources(folder, texts)
+    return find_disagreements(question, [_whole(n, s) for n, s in enumerate(sources, start=1)])
+
+
+def _across(folder: Path, *texts: str):
+    sources = _sources(folder, texts)
+    return find_conflicts_across([p for s in sources for p in split_into_passages(s)])
+
+
+QUAKER = (
+    "Quaker Oats Co said it filed a shelf\n"
+    "registration with the Securities and Exchange Commission\n"
+    "covering up to 250 mln dlrs in debt securities."
+)
+KODAK = (
+    "Eastman Kodak Co said it filed a\n"
+    "shelf registration with the Securities and Exchange commission\n"
+    "for debt securities totaling 900 mln dlrs."
+)
+
+DISTILLATE = "How much did distillate fuel stocks fall in the week ended Feb 27?"
+
+
+def test_two_agencies_figures_for_one_week_disagree(tmp_path):
+    found = _asked(tmp_path, DISTILLATE, API_FEB_27, EIA_FEB_27)
+    assert len(found) == 1
+    assert "4.4" in found[0].explanation and "3.4" in found[0].explanation
+
+
+def test_a_figure_keeps_the_week_the_wrap_put_on_the_next_line(tmp_path):
+    """ "…the week ended Feb" / "27 to…": the day is on the next line, and it is another week."""
+    assert (
+        _asked(tmp_path, "How much did distillate fuel stocks fall?", API_FEB_27, API_FEB_20) == []
+    )
+    assert _across(tmp_path, API_FEB_27, API_FEB_20) == []
+
+
+def test_a_negation_keeps_its_verb_on_the_next_line(tmp_path):
+    """ "…traders that do not" / "hold a futures position": both say "do not hold"."""
+    assert _across(tmp_path, NYMEX_SPOKESWOMAN, NYMEX_APRIL) == []
+    question = (
+        "Will NYMEX allow traders that do not hold a futures position to initiate a transaction?"
+    )
+    assert _asked(tmp_path, question, NYMEX_SPOKESWOMAN, NYMEX_APRIL) == []
+
+
+def test_the_figure_changed_from_is_not_the_figure_reported(tmp_path):
+    """ "rose to 62.2 pct from 56.9 pct a year ago": 56.9 is last year's, not another answer."""
+    last_year = "USAir Group Inc said its load factor in February 1986 was\n56.9 pct."
+    assert _asked(tmp_path, "What was USAir's load factor?", USAIR, last_year) == []
+    edited = USAIR.replace("62.2", "64.8")
+    found = _asked(tmp_path, "What was USAir's February load factor?", USAIR, edited)
+    assert len(found) == 1
+    assert found[0].explanation.startswith("[1] says 62.2 pct (")
+    assert "; [2] says 64.8 pct (" in found[0].explanation
+
+
+def test_two_companies_figures_are_not_compared_across_sources(tmp_path):
+    assert _across(tmp_path, USAIR, PIEDMONT) == []
+
+
+def test_a_number_hyphened_to_a_word_is_a_code_not_a_figure():
+    text = "The bonds are rated A-2 by Moody's and the issue has 12 underwriters."
+    tokens = tokenize(text)
+    figures = [text[q.start : q.end] for q in quantities_in(text, tokens, dates_in(text, tokens))]
+    assert figures == ["12"]
+
+
+def test_two_companies_sharing_a_regulator_and_a_designator_are_not_compared(tmp_path):
+    """ "Quaker Oats Co" and "Eastman Kodak Co" both file with the SEC: two filings."""
+    assert _across(tmp_path, QUAKER, KODAK) == []
+
+
+def test_one_company_reported_with_two_figures_is_a_conflict(tmp_path):
+    found = _across(tmp_path, KODAK, KODAK.replace("900", "700"))
+    assert len(found) == 1
+    assert "900 mln dlrs" in found[0].explanation and "700 mln dlrs" in found[0].explanation
+
+
+def test_a_fraction_or_a_slashed_date_is_no_figure():
+    text = "Repayments at 13/16 percentage point over LIBOR from 3/4/1987, on 12 loans."
+    tokens = tokenize(text)
+    figures = [text[q.start : q.end] for q in quantities_in(text, tokens, dates_in(text, tokens))]
+    assert figures == ["12"]
+
+
+def test_compound_number_words_are_figures():
+    text = "The mine employs twenty-five miners and thirty-two drivers."
+    tokens = tokenize(text)
+    found = quantities_in(text, tokens, dates_in(text, tokens))
+    assert [q.low for q in found] == [25.0, 32.0]
+    assert found[0].unit != found[1].unit  # miners and drivers are counted apart
