@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -28,6 +29,8 @@ from bot.library.parsing import content_hash
 from bot.sources import Source
 
 DATABASE_NAME = "crosscheck.sqlite3"
+# how long opening waits for another process holding the database (seconds)
+OPEN_TIMEOUT_S = 30
 MIN_ID_LENGTH = 6
 
 MIGRATIONS: tuple[str, ...] = (
@@ -249,7 +252,9 @@ class SqliteStore:
 def _open(path: Path) -> sqlite3.Connection:
     """Open (creating if absent) and migrate the database, or raise `StoreError` in one line."""
     try:
-        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        db = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=OPEN_TIMEOUT_S
+        )
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the library database {path}: {error}") from error
     try:
@@ -262,7 +267,7 @@ def _open(path: Path) -> sqlite3.Connection:
         (check,) = db.execute("PRAGMA quick_check").fetchone()
         if check != "ok":
             raise StoreError(f"the library database {path} is damaged ({check}); restore a backup")
-        db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db)
         db.execute("PRAGMA synchronous = FULL")
         _migrate(db)
     except sqlite3.Error as error:
@@ -272,6 +277,21 @@ def _open(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL. SQLite does not wait on its busy timeout for this switch, so two processes
+    creating a new database at once can get "database is locked": retry for up to
+    `OPEN_TIMEOUT_S`, as every other statement waits."""
+    deadline = time.monotonic() + OPEN_TIMEOUT_S
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _migrate(db: sqlite3.Connection) -> None:
