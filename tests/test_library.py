@@ -367,3 +367,23 @@ def test_a_later_base_file_with_an_added_id_does_not_make_ids_ambiguous(
     assert "New base file" not in {
         s.title for s in server_sources(registry.store, newer_base, GUILD)
     }
+
+
+def test_opening_waits_for_another_connection_before_switching_to_wal(tmp_path: Path) -> None:
+    """SQLite answers "database is locked" at once, without its busy wait, when another
+    connection's write transaction blocks the switch to WAL (two processes starting on a new
+    database at once): opening must wait for it, not fail."""
+    path = tmp_path / DATABASE_NAME
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE held (x)")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("SELECT * FROM held").fetchall()  # a read transaction holds a shared lock
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        SqliteStore.in_data_dir(tmp_path).close()
+    finally:
+        release.join()
+        other.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
