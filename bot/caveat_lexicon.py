@@ -38,6 +38,9 @@ NEGATION_PHRASES = (
     ("fails", "to"),
     ("unable", "to"),
     ("refused", "to"),
+    ("refuses", "to"),
+    ("declined", "to"),
+    ("declines", "to"),
     ("ceased", "to"),
 )
 # "not only X but also Y" asserts X; these never negate.
@@ -380,3 +383,25 @@ DEMONYMS = {
     "polish": "poland",
     "turkish": "turkey",
 }
+
+# Verbs of change: a figure they report ("rose to 62.2 pct", "raised its offer to 42 dlrs") is a
+# value at one moment, so two sources giving two such values need not disagree.
+CHANGE_VERBS = _words(
+    """rise fall increase decrease raise lower cut reduce grow shrink drop climb decline gain
+    lose jump slip ease rally narrow widen expand contract boost trim surge plunge slump soar
+    sink dip edge bring lift revise adjust mark climb tumble double triple halve"""
+)
+# Words that place a statement in time relative to when it was written ("today", "this
+# morning", "last week"): two sources written on different days mean different times by them.
+DEICTIC_TIME = _words(
+    """today yesterday tomorrow tonight now currently presently recently lately ago meanwhile
+    morning afternoon evening overnight weekend"""
+)
+# "this/last/next" before one of these is a time relative to the writing ("last week").
+DEICTIC_DETERMINERS = _words("this last next past coming")
+TIME_NOUNS = _words(
+    "week weekend month year quarter season session day night spring summer autumn winter"
+)
+# Verbs that report what someone else states ("Lifetime said the bank intends…").
+REPORTING_VERBS = _words("said says told tells reported reports announced announces added stated")
+SUBJECT_PRONOUNS = _words("it he she they we i its")

@@ -155,3 +155,120 @@ def test_compound_number_words_are_figures():
     found = quantities_in(text, tokens, dates_in(text, tokens))
     assert [q.low for q in found] == [25.0, 32.0]
     assert found[0].unit != found[1].unit  # miners and drivers are counted apart
+
+
+# Reported by `python -m bot conflicts` over 2,000 Reuters articles before sources had to share
+# a subject and a time: each pair below is two real passages of two articles.
+BOE_MORNING_37 = (
+    "The Bank of England said it had provided\n"
+    "the money market with 37 mln stg assistance in the morning\n"
+    "session."
+)
+BOE_MORNING_24 = (
+    "The Bank of England said it provided 24\n"
+    "mln stg help to the money market in the morning session."
+)
+SP_AVX = (
+    "Standard and Poor's Corp said it\n"
+    "affirmed the B-plus rating on AVX Corp's 28 mln dlrs of\n"
+    "subordinated debt."
+)
+SP_AFG = (
+    "Standard and Poor's Corp said it\n"
+    "affirmed the BB-plus rating on AFG Industries Inc's 185 mln\n"
+    "dlrs of subordinated debt."
+)
+LIFETIME_BUYS = (
+    "Lifetime Corp said it agreed to buy\n"
+    "five mln shares or 16 pct of <Nippon Lace Co Ltd> for 3.28 dlrs\n"
+    "a share, or 16.5 mln dlrs."
+)
+LIFETIME_DIRECTOR = (
+    "Lifetime also said the <Private Bank and Trust of Zurich>,\n"
+    "on behalf of Lifetime director and shareholder Terence Ramsden,\n"
+    "intends to subscribe for two mln shares of Nippon Lace at the\n"
+    "same price paid by Lifetime."
+)
+OXY_33 = (
+    "Occidental Petroleum Corp said the size\n"
+    "of its underwritten offering of common stock was increased to\n"
+    "33 mln shares from the proposed 30 mln."
+)
+OXY_37 = (
+    "Occidental Petroleum Corp said its\n"
+    "common stock offering has been further increased to a total of\n"
+    "37,950,000 shares."
+)
+
+
+def test_two_days_of_a_morning_session_are_not_compared(tmp_path):
+    """ "in the morning session" is a time relative to the writing: two articles, two days."""
+    assert _across(tmp_path, BOE_MORNING_37, BOE_MORNING_24) == []
+
+
+def test_one_speaker_on_two_companies_debts_is_no_conflict(tmp_path):
+    """The figures belong to "AVX Corp's" and "AFG Industries Inc's" debt, not to the agency."""
+    assert _across(tmp_path, SP_AVX, SP_AFG) == []
+
+
+def test_a_reported_statement_has_its_own_subject(tmp_path):
+    """ "Lifetime also said the bank … intends to subscribe for two mln shares": the bank's
+    shares, not the five mln Lifetime buys."""
+    assert _across(tmp_path, LIFETIME_BUYS, LIFETIME_DIRECTOR) == []
+
+
+def test_two_values_reached_by_a_change_are_two_moments(tmp_path):
+    """An offering "increased to 33 mln shares", later "further increased to" 37,950,000."""
+    assert _across(tmp_path, OXY_33, OXY_37) == []
+
+
+def test_one_subject_with_one_measure_and_two_values_is_still_listed(tmp_path):
+    """The same company, the same offering, no change and no relative time: two figures."""
+    first = "Occidental Petroleum Corp said its common stock offering\nis 33 mln shares."
+    found = _across(tmp_path, first, first.replace("33", "38"))
+    assert len(found) == 1 and "33 mln" in found[0].explanation
+
+
+def test_a_middle_name_is_the_same_person_and_an_event_without_a_name_is_the_same_act(tmp_path):
+    for case in ("born", "became", "other"):
+        (tmp_path / case).mkdir()
+    born = _across(
+        tmp_path / "born",
+        "Ada Lund was born on 8 December 1967.",
+        "Ada Maria Lund was born on 12 August 1967 in Oslo.",
+    )
+    assert len(born) == 1 and born[0].kind == "date"
+    became = _across(
+        tmp_path / "became",
+        "In 1965, Tom Aske becomes the director of the Institute of Music.",
+        "1961 : Tom Aske becomes the only director of the Institute of Music.",
+    )
+    assert len(became) == 1 and became[0].kind == "date"
+    other_act = _across(
+        tmp_path / "other",
+        "In 1965, Tom Aske becomes the director of the Institute of Music.",
+        "In 1961, Tom Aske founded the Institute of Music.",
+    )
+    assert other_act == []
+
+
+def test_declining_to_comment_says_no_comment(tmp_path):
+    assert (
+        _across(
+            tmp_path,
+            "The SEC, as a matter of policy, never comments on its enforcement activities.",
+            "As a matter of policy, the SEC routinely declines to comment on its enforcement"
+            " activities.",
+        )
+        == []
+    )
+
+
+def test_a_lifespan_after_another_name_is_that_persons(tmp_path):
+    """The father's "(1743–1804)" is not the son's birth; the son's own dates are compared."""
+    son = "Ivo Rask (4 May 1777 – 10 May 1838) was a lawyer."
+    father = "Ivo Rask was born in Ribe, the son of Anton Holm (1743–1804)."
+    assert _across(tmp_path, son, father) == []
+    (tmp_path / "own").mkdir()
+    own = _across(tmp_path / "own", son, "Ivo Rask was born in Ribe on 4 May 1779.")
+    assert len(own) == 1 and own[0].kind == "date"

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.answer_types import Citation, Contradiction
+from bot.caveat.across import conflict_between
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
@@ -182,9 +183,10 @@ def _only_note(numbers: list[int], word: str) -> str:
 def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
     """Disagreements between passages of different sources across a whole source set.
 
-    No question narrows the subject, so alignment must be stronger than for an answer. Passages
-    are paired only when they share at least two content words (an inverted index keeps this
-    near-linear on a few hundred passages). Returns one conflict per passage pair, strongest first.
+    No question narrows the subject, so two statements are compared only when they share a
+    subject and a time (`bot.caveat.across`). Passages are paired only when they share at least
+    two content words (an inverted index keeps this near-linear on a few hundred passages).
+    Returns one conflict per passage pair, strongest first.
     """
     analysed = [
         _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id, pronouns=False)
@@ -205,7 +207,7 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
     for (i, j), count in sorted(shared_counts.items()):
         if count < 2:
             continue
-        finding = best_finding(analysed[i], analysed[j], frozenset())
+        finding = conflict_between(analysed[i], analysed[j])
         if finding is not None:
             conflicts.append(
                 (finding.score, to_passage_conflict(finding, passages[i], passages[j]))
