@@ -44,7 +44,13 @@ NEGATION_PHRASES = (
     ("ceased", "to"),
 )
 # "not only X but also Y" asserts X; these never negate.
-NOT_NEGATION = (("not", "only"), ("no", "doubt"), ("not", "just"), ("nothing", "but"))
+NOT_NEGATION = (
+    ("not", "only"),
+    ("not", "the", "only"),
+    ("no", "doubt"),
+    ("not", "just"),
+    ("nothing", "but"),
+)
 
 # A clause with one of these is reported, estimated or uncertain: it cannot carry a caveat alone.
 HEDGE_WORDS = _words(

@@ -272,3 +272,18 @@ def test_a_lifespan_after_another_name_is_that_persons(tmp_path):
     (tmp_path / "own").mkdir()
     own = _across(tmp_path / "own", son, "Ivo Rask was born in Ribe on 4 May 1779.")
     assert len(own) == 1 and own[0].kind == "date"
+
+
+def test_a_denial_before_the_subject_is_another_clauses(tmp_path):
+    """AG News: "results would not be changed and Paul Hamm … would keep his gold medal" does
+    not deny that he keeps it, nor does "not the only drug" deny the drug."""
+    ruling = (
+        "The court said results would not be changed and Paul Hamm of the United States would"
+        " keep his gold medal."
+    )
+    hearing = "Paul Hamm appeared before the court Monday to argue why he should keep his medal."
+    assert _across(tmp_path, ruling, hearing) == []
+    (tmp_path / "drug").mkdir()
+    only = "Vioxx not the only drug to help arthritis."
+    pulled = "Merck pulled its arthritis drug Vioxx off the market on Thursday."
+    assert _across(tmp_path / "drug", only, pulled) == []

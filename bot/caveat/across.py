@@ -171,7 +171,18 @@ def _same_occasion(finding: Finding) -> bool:
         return bool(a.dates and b.dates) and any(
             x.low <= y.high and y.low <= x.high for x in a.dates for y in b.dates
         )
+    if finding.kind == "polarity":
+        return _denied_after_subject(a, b) and _denied_after_subject(b, a)
     return True
+
+
+def _denied_after_subject(clause: Clause, other: Clause) -> bool:
+    """A denial before the subject's name is another clause's ("results would not be changed
+    and Paul Hamm would keep his medal" does not deny that he keeps it)."""
+    first_denied = next((t for t in clause.tokens if t.negated), None)
+    subject = set(subject_names(clause, other.names))
+    named = next((t for t in clause.tokens if t.key in subject), None)
+    return first_denied is None or named is None or named.start < first_denied.start
 
 
 def _same_owners(finding: Finding) -> bool:
