@@ -27,6 +27,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bot import caveat_lexicon as lex
+from bot.caveat.alternatives import alternative_conflict, alternatives_of
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, alignment, other_times
 from bot.caveat.quantities import Date
@@ -150,6 +151,10 @@ def focused_finding(
     asked: Asked, question: str, first: list[Clause], second: list[Clause]
 ) -> Finding | None:
     """A disagreement on the very thing asked, between the clauses of two excerpts."""
+    if alternatives_of(question):  # "…the Rovers club or the Carrow United club?"
+        chosen = _best(first, second, question, _alternative_chosen)
+        if chosen is not None:
+            return chosen
     if asked is Asked.WHO:
         return _best(first, second, question, _name_conflict)
     if asked is Asked.WHERE:
@@ -182,6 +187,10 @@ def _best(
             if finding is not None and (best is None or finding.score > best.score):
                 best = finding
     return best
+
+
+def _alternative_chosen(question: str, a: Clause, b: Clause) -> Finding | None:
+    return alternative_conflict(question, a, b, _question_parts(question)[0])
 
 
 # --- who -----------------------------------------------------------------------------------
