@@ -16,7 +16,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.passages import passage_spans
-from bot.relevance import NameTally, name_tally
-from bot.retrieval import analyze, term_of, tokenize
+from bot.relevance import NameCounter, NameTally
+from bot.retrieval import TEXT_SEPARATOR, analyze, scan_ascii, term_of, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -46,27 +46,25 @@ class SourceAnalysis:
 class Analyser:
     """Source text -> `SourceAnalysis`, numbering terms in `ids` (term -> id) in order of first
     sight. Each distinct token is analysed once (`_TokenIds`): after that, a source's tokens
-    become term ids by one dictionary look-up each, made in C."""
+    become term ids by one dictionary look-up each, made in C. A source's passages are
+    tokenised, and their names counted, in one pass over them all (`count_names`)."""
 
     def __init__(self, ids: dict[str, int]) -> None:
         self.ids = ids
         self._token_ids = _TokenIds(ids)
 
-    def analyse(self, text: str) -> SourceAnalysis:
+    def analyse(self, text: str, names: NameCounter) -> SourceAnalysis:
+        """`text`'s analysis; its passages' names are added to `names`."""
         found = passage_spans(text)
         spans = np.array(found, dtype=np.int64).reshape(-1, 3)
-        tokens = [tokenize(text[start:end]) for _, start, end in found]
+        passages = [text[start:end] for _, start, end in found]
+        tokens = count_names(passages, names)
         known = len(self.ids)
-        ids = np.fromiter(
-            map(self._token_ids.__getitem__, chain.from_iterable(tokens)),
-            dtype=np.int32,
-            count=sum(map(len, tokens)),
-        )
+        ids = np.fromiter(map(self._token_ids.__getitem__, tokens), np.int32, count=len(tokens))
         kept = ids >= 0
-        ends = np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
         kept_before = np.concatenate(([0], np.cumsum(kept)))
-        starts = kept_before[np.concatenate(([0], ends[:-1]))]
-        lengths = kept_before[ends] - starts
+        starts = kept_before[np.flatnonzero(ids == _SEPARATOR_ID)]  # one before each passage
+        lengths = np.diff(starts, append=kept_before[-1])
         term_ids = ids[kept]
         empty = lengths == 0
         if empty.any():
@@ -99,12 +97,27 @@ class Analyser:
             del token_ids[token]
 
 
+def count_names(passages: list[str], names: NameCounter) -> list[str]:
+    """The tokens of a source's `passages`, TEXT_SEPARATOR before each passage's, with their
+    names added to `names`: for ASCII text, one regex pass serves both."""
+    scan = scan_ascii(passages)
+    if scan is None:
+        names.add(passages)
+        return list(chain.from_iterable((TEXT_SEPARATOR, *tokenize(p)) for p in passages))
+    names.add_ascii(passages, scan.joined, scan.words)
+    return scan.tokens
+
+
+# What `_TokenIds` gives TEXT_SEPARATOR: below every term id and the stopwords' -1.
+_SEPARATOR_ID = -2
+
+
 class _TokenIds(dict[str, int]):
     """Token -> id of its term in `ids`, or -1 for a stopword; a token is analysed (`term_of`)
     the first time it is looked up."""
 
     def __init__(self, ids: dict[str, int]) -> None:
-        super().__init__()
+        super().__init__({TEXT_SEPARATOR: _SEPARATOR_ID})
         self._ids = ids
 
     def __missing__(self, token: str) -> int:
@@ -133,8 +146,9 @@ def analyse_texts(
     split = _worker_start(texts, parallel_min_chars)
     worker = _Worker(texts[split:]) if split < len(texts) else None
     try:
-        analyses = [analyser.analyse(text) for text in texts[:split]]
-        tally = name_tally(passage_texts(texts[:split], analyses))
+        names = NameCounter()
+        analyses = [analyser.analyse(text, names) for text in texts[:split]]
+        tally = names.tally()
     except BaseException:
         if worker is not None:
             worker.stop()
@@ -152,18 +166,19 @@ def analyse_texts(
     return analyses, (tally[0] + rest_tally[0], tally[1] + rest_tally[1])
 
 
-def passage_texts(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> Iterator[str]:
-    """The text of each passage, source after source (what the names tally reads)."""
+def name_tally_of(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> NameTally:
+    """The names tally of analysed texts (sources whose analysis was cached or saved)."""
+    names = NameCounter()
     for text, analysis in zip(texts, analyses, strict=True):
-        for _, start, end in analysis.spans.tolist():
-            yield text[start:end]
+        count_names([text[start:end] for _, start, end in analysis.spans.tolist()], names)
+    return names.tally()
 
 
 def analyse_alone(texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
     """What the worker process runs: its own vocabulary, the analyses and their names tally."""
-    analyser = Analyser({})
-    analyses = [analyser.analyse(text) for text in texts]
-    return list(analyser.ids), analyses, name_tally(passage_texts(texts, analyses))
+    analyser, names = Analyser({}), NameCounter()
+    analyses = [analyser.analyse(text, names) for text in texts]
+    return list(analyser.ids), analyses, names.tally()
 
 
 def _worker_start(texts: Sequence[str], parallel_min_chars: int) -> int:

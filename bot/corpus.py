@@ -25,11 +25,11 @@ from bot.analysis import (
     Analyser,
     SourceAnalysis,
     analyse_texts,
-    passage_texts,
+    name_tally_of,
 )
 from bot.index_file import Arrays, IndexFile, compact_ids
 from bot.passages import Passage
-from bot.relevance import name_tally, names_of
+from bot.relevance import names_of
 from bot.retrieval import BM25Config, PassageIndex
 from bot.sources import Source, SourceError
 
@@ -102,7 +102,7 @@ class IndexStore:
         # The names tally of the sources analysed just now, plus that of the cached ones.
         cached = [i for i in range(len(sources)) if i not in found]
         texts = [sources[i].text for i in cached]
-        more = name_tally(passage_texts(texts, [analyses[i] for i in cached]))
+        more = name_tally_of(texts, [analyses[i] for i in cached])
         names = names_of((tally[0] + more[0], tally[1] + more[1]))
         corpus = replace(corpus, names=names)
         if self.file:

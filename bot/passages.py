@@ -20,7 +20,8 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_TERMINAL = re.compile(r"[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*")
+# (The lookahead lets the regex engine skip to the next mark instead of trying every position.)
+_TERMINAL = re.compile(r"(?=[.!?…。！？])(?:[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*)")
 _BULLET = re.compile(r"[ \t]*(?:[#>*•✔✓☑▪◦‣–—-]+|\d{1,3}[.)])[ \t]+")
 _DATELINE = re.compile(
     r"[ \t]*(?:date[ \t]+)?\d{4}-\d{2}-\d{2}[ \t]+(?:[A-Z][\w.'’-]*[ \t]+){0,4}[—–-][ \t]+"
@@ -28,9 +29,27 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 _DASH = re.compile(r"[—–-]")
+# An initial ("J") or a dotted abbreviation ("U.S", "a.m") before a period.
+_INITIALS = re.compile(r"[A-Za-z]|(?:[A-Za-z]\.)+[A-Za-z]")
 # A line ending (before any whitespace) in one of these ends its sentence.
 _HARD_LINE_ENDS = frozenset(".!?:;…”’\"')]。！？")
 _SOFT_WRAP_MIN_CHARS = 60
+# `_blocks` as one regex pass, for ASCII text whose only line break is "\n" (most sources): there
+# "lowercase" is a-z and the whitespace inside a line is space, tab and \x1f. A block is a
+# line that is not blank, then each following line it soft-wraps onto (`_is_soft_wrap`): the
+# line before it ends in no hard end (`_HARD_LINE_ENDS`), and either that line is long and this
+# one is no bullet, or this one starts in lowercase.
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
+_LINE_SPACE = r"[ \t\x1f]"
+_SOFT_ENDED_LINE = rf"[^\n]*[^\n \t\x1f.!?:;\"')\]]{_LINE_SPACE}*\n"
+_ASCII_BLOCK = re.compile(
+    rf"^(?={_LINE_SPACE}*\S)(?:"
+    rf"(?=[^\n]{{{_SOFT_WRAP_MIN_CHARS}}}){_SOFT_ENDED_LINE}(?={_LINE_SPACE}*\S)(?!{_BULLET.pattern})"
+    rf"|{_SOFT_ENDED_LINE}(?={_LINE_SPACE}*[a-z])"
+    r")*[^\n]*",
+    re.MULTILINE,
+)
+_ALNUM = re.compile(r"[^\W_]")  # a character `str.isalnum` accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +97,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         sentence_start = boundary
     if sentence_start < end:
         spans.append(_trimmed(text, sentence_start, end))
-    return [(s, e) for s, e in spans if _has_words(text[s:e])]
+    return [(s, e) for s, e in spans if _ALNUM.search(text, s, e)]  # a word or number
 
 
 def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
@@ -104,7 +123,7 @@ def _ends_in_abbreviation(text: str, period: int) -> bool:
     ):
         word_start -= 1
     word = text[word_start:period]
-    if re.fullmatch(r"[A-Za-z]", word) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+    if _INITIALS.fullmatch(word):
         return True
     return word.lower() in ABBREVIATIONS
 
@@ -114,6 +133,13 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
 
     Returns (paragraph number, (start, end)) pairs; the paragraph number grows at blank lines.
     """
+    if text.isascii() and not any(mark in text for mark in _OTHER_LINE_BREAKS):
+        return _ascii_blocks(text)
+    return _line_blocks(text)
+
+
+def _line_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """`_blocks` line by line (any text)."""
     blocks: list[tuple[int, tuple[int, int]]] = []
     paragraph = 0
     current: tuple[int, int] | None = None
@@ -139,6 +165,19 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     return blocks
 
 
+def _ascii_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """`_blocks` of ASCII text with "\n" line breaks only, a regex match per block."""
+    blocks: list[tuple[int, tuple[int, int]]] = []
+    paragraph = end = 0
+    for match in _ASCII_BLOCK.finditer(text):
+        start = match.start()
+        # the blank lines in between (after a block, the first "\n" ends its last line)
+        paragraph += text.count("\n", end, start) - (1 if blocks else 0)
+        end = match.end()
+        blocks.append((paragraph, (start, end)))
+    return blocks
+
+
 def _last_line(text: str, start: int, end: int) -> str:
     """The block's text after its last newline (all a soft-wrap decision looks at)."""
     cut = text.rfind("\n", start, end)
@@ -156,11 +195,12 @@ def _is_soft_wrap(previous: str, line: str) -> bool:
 
 def _skip_lead(text: str, start: int, end: int) -> int:
     """Skip a bullet or heading marker and a dateline ("2020-03-03 Southfield —")."""
-    for pattern in (_BULLET, _DATELINE):
-        # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.
-        if pattern is _DATELINE and not _DASH.search(text, start, end):
-            continue
-        match = pattern.match(text, start, end)
+    match = _BULLET.match(text, start, end)
+    if match and match.end() < end:
+        start = match.end()
+    # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.
+    if _DASH.search(text, start, end):
+        match = _DATELINE.match(text, start, end)
         if match and match.end() < end:
             start = match.end()
     while start < end and text[start].isspace():
@@ -174,7 +214,3 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _has_words(span: str) -> bool:
-    return any(ch.isalnum() for ch in span)

@@ -37,13 +37,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from bot.caveat.focus import Asked, asked_by
 from bot.framing import framing_positions
 from bot.lexicon import PREDICATE_FRAMES
-from bot.retrieval import STOPWORDS, analyze, fold_latin, is_kana_bigram, term_of, tokenize
+from bot.retrieval import (
+    STOPWORDS,
+    TEXT_SEPARATOR,
+    analyze,
+    fold_latin,
+    is_kana_bigram,
+    term_of,
+    tokenize,
+)
 from bot.wordforms import is_modifier, word_classes
 
 MODIFIER_WEIGHT = 0.5
@@ -108,6 +118,13 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 _ASCII_NAME = re.compile(r"[A-Z][a-z][A-Za-z]*(?:'[A-Za-z]+)*")
 _ASCII_SENTENCE_NAME = re.compile(rf"(?:{_SENTENCE_START.pattern})({_ASCII_NAME.pattern})")
+# The same, over a source's passages at once (`NameCounter.add_ascii`), TEXT_SEPARATOR before each.
+ASCII_WORD_SCAN = re.compile(rf"{_ASCII_WORD.pattern}|{TEXT_SEPARATOR}")
+_ASCII_NAME_AFTER_START = re.compile(
+    rf"(?:{_SENTENCE_START.pattern}|{TEXT_SEPARATOR})({_ASCII_NAME.pattern})"
+)
+# A number with an ordinal suffix: a tokenizer finds "1st", `_ASCII_WORD` finds "st".
+_ORDINAL_SUFFIX = re.compile(r"[0-9](?:[sS][tT]|[nN][dD]|[rR][dD]|[tT][hH])(?![A-Za-z])")
 
 
 @dataclass
@@ -315,22 +332,74 @@ NameTally = tuple[Counter[str], Counter[str]]
 
 def name_tally(texts: Iterable[str]) -> NameTally:
     """The counts `names_of` decides from; tallies of parts of a library add up (`Counter +`)."""
-    capitalised: Counter[str] = Counter()
-    lowercase: Counter[str] = Counter()
-    # ASCII texts are tallied by whole lists of words (`_tally_ascii_words`): every word, with
-    # the capitalised and the sentence-initial ones taken back at the end.
-    words: Counter[str] = Counter()
-    upper: Counter[str] = Counter()
-    initial: Counter[str] = Counter()
-    for text in texts:
-        if text.isascii():
-            _tally_ascii_words(text, words, upper, capitalised, initial)
-        else:
-            _tally_words(text, capitalised, lowercase)
-    words.subtract(upper)
-    capitalised.subtract(initial)
-    lowercase.update(words)
-    return +capitalised, +lowercase  # without the words taken back to 0
+    counter = NameCounter()
+    counter.add(texts)
+    return counter.tally()
+
+
+class NameCounter:
+    """Adds up `name_tally`'s counts, passage by passage (`add`) or a source's passages at once
+    (`add_ascii`, the fast way for ASCII text: a few calls per source, not per word or passage).
+
+    ASCII words are tallied by whole lists: every word, with the capitalised and the
+    sentence-initial ones taken back at the end (`tally`).
+    """
+
+    def __init__(self) -> None:
+        self.capitalised: Counter[str] = Counter()
+        self.lowercase: Counter[str] = Counter()
+        self._words: Counter[str] = Counter()
+        self._upper: Counter[str] = Counter()
+        self._initial: Counter[str] = Counter()
+
+    def add(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            if text.isascii():
+                _tally_ascii_words(text, self._words, self._upper, self.capitalised, self._initial)
+            else:
+                _tally_words(text, self.capitalised, self.lowercase)
+
+    def add_ascii(self, passages: Sequence[str], joined: str, words: list[str]) -> None:
+        """`add(passages)` for ASCII passages, from `joined` (SEPARATOR, then the passages with
+        SEPARATOR between them) and `words`, the words `ASCII_WORD_SCAN` finds in `joined` in
+        order, which may hold numbers (from a tokenizer's pass) besides; when `joined` holds an
+        ordinal ("1st", whose "st" is a word here), `words` is found again."""
+        if not passages:
+            return
+        if _ORDINAL_SUFFIX.search(joined):
+            words = ASCII_WORD_SCAN.findall(joined)
+        alpha, capital = _word_kinds(words)
+        headings = 2 * capital > alpha  # a heading or title in title case says nothing
+        if headings.any():
+            flags = headings.tolist()
+            kept = [text for text, heading in zip(passages, flags, strict=True) if not heading]
+            joined = TEXT_SEPARATOR + TEXT_SEPARATOR.join(kept)
+            words = ASCII_WORD_SCAN.findall(joined)
+        self._words.update(_lowercase_words(words))  # numbers and separators: see `tally`
+        capitals = [word for word in words if "A" <= word < "a"]  # A-Z sort before a-z
+        if capitals:
+            self._upper.update(_lowercase_words(capitals))
+            self.capitalised.update(_lowercase_words([w for w in capitals if w[1:2].islower()]))
+            self._initial.update(_lowercase_words(_ASCII_NAME_AFTER_START.findall(joined)))
+
+    def tally(self) -> NameTally:
+        words = self._words - self._upper  # without the capitalised ones, and only counts > 0
+        capitalised = self.capitalised - self._initial
+        for word in [word for word in words if not word[0].isalpha()]:
+            del words[word]  # numbers and separators `add_ascii` was given along
+        return capitalised, self.lowercase + words
+
+
+def _word_kinds(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text of `words` (each text's after a SEPARATOR): its words and its capitalised ones."""
+    first = np.frombuffer(("\x01" + "\x01".join(words)).encode("ascii"), dtype=np.uint8)
+    first = first[np.flatnonzero(first == 1) + 1]  # each word's first character
+    text_of = np.cumsum(first == 0) - 1
+    texts = int(text_of[-1]) + 1
+    letter = first >= ord("A")  # numbers and separators sort before letters
+    alpha = np.bincount(text_of, weights=letter, minlength=texts)
+    capital = np.bincount(text_of, weights=letter & (first <= ord("Z")), minlength=texts)
+    return alpha, capital
 
 
 def names_of(tally: NameTally) -> frozenset[str]:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import simplemma
@@ -50,6 +51,14 @@ _TOKEN = re.compile(
 )
 # `_TOKEN` on lowercase ASCII text, where its classes are plain ranges (a third faster).
 _ASCII_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:(?:st|nd|rd|th)(?![a-z]))?|[a-z]+(?:'[a-z]+)*")
+# Put between the texts `scan_ascii` tokenises in one pass; a token of its own in what it finds.
+TEXT_SEPARATOR = "\x00"
+# `_ASCII_TOKEN` for ASCII text in any case: what it finds, lowercased, is what `_ASCII_TOKEN`
+# finds in the lowercased text (the ordinal suffixes and the lookahead take either case).
+_ASCII_TOKEN_ANY_CASE = re.compile(
+    r"[0-9]+(?:[.,][0-9]+)*(?:(?:[sS][tT]|[nN][dD]|[rR][dD]|[tT][hH])(?![A-Za-z]))?"
+    r"|[A-Za-z]+(?:'[A-Za-z]+)*|" + TEXT_SEPARATOR
+)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
@@ -71,12 +80,34 @@ def tokenize(text: str) -> list[str]:
             return _split_cjk_and_apostrophes(tokens)
     if "'" not in text:
         return tokens  # the common case: nothing to split
-    return [
-        part
-        for token in tokens
-        for part in (token[:-2] if token.endswith("'s") else token).split("'")
-        if part
-    ]
+    return _split_apostrophes(" ".join(tokens))
+
+
+class AsciiScan(NamedTuple):
+    """Several ASCII texts tokenised in one pass (`scan_ascii`)."""
+
+    joined: str  # TEXT_SEPARATOR before each text
+    words: list[str]  # words and numbers as written, and a TEXT_SEPARATOR before each text's
+    tokens: list[str]  # what `tokenize` gives each text, one after another, separated the same
+
+
+def scan_ascii(texts: Sequence[str]) -> AsciiScan | None:
+    """`tokenize` of each of `texts` in one regex pass (the pass per text was most of its cost);
+    None unless they are plain ASCII (no escape sequences, backticks or TEXT_SEPARATOR)."""
+    joined = TEXT_SEPARATOR + TEXT_SEPARATOR.join(texts)
+    plain = "\x1b" not in joined and "`" not in joined
+    if not (joined.isascii() and plain and joined.count(TEXT_SEPARATOR) == len(texts)):
+        return None
+    words = _ASCII_TOKEN_ANY_CASE.findall(joined)
+    # one call lowercases all (no word holds a space)
+    return AsciiScan(joined, words, _split_apostrophes(" ".join(words).lower()))
+
+
+def _split_apostrophes(spaced: str) -> list[str]:
+    """The tokens of `spaced` (tokens, a space after each but the last) with a possessive 's
+    dropped and other apostrophes split ("don't" -> "don", "t"), in calls over all of them at
+    once: no token holds a space or starts with an apostrophe."""
+    return (spaced + " ").replace("'s ", " ").replace("'", " ").split()
 
 
 def _split_cjk_and_apostrophes(found: list[str]) -> list[str]:
