@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,41 +45,87 @@ class SourceAnalysis:
 
 
 class Analyser:
-    """Source text -> `SourceAnalysis`, numbering terms in `ids` (term -> id) in order of first
-    sight. Each distinct token is analysed once (`_TokenIds`): after that, a source's tokens
-    become term ids by one dictionary look-up each, made in C. A source's passages are
-    tokenised, and their names counted, in one pass over them all (`count_names`)."""
+    """Source texts -> `SourceAnalysis` each, numbering terms in `ids` (term -> id) in order of
+    first sight. Each distinct token is analysed once (`_TokenIds`): after that, tokens become
+    term ids by one dictionary look-up each, made in C. Sources are read a batch at a time: a
+    batch's passages are tokenised, and their names counted, in one regex pass, and its term
+    ids are one array, cut into each source's part at the end."""
 
     def __init__(self, ids: dict[str, int]) -> None:
         self.ids = ids
         self._token_ids = _TokenIds(ids)
 
-    def analyse(self, text: str, names: NameCounter) -> SourceAnalysis:
-        """`text`'s analysis; its passages' names are added to `names`."""
-        found = passage_spans(text)
-        spans = np.array(found, dtype=np.int64).reshape(-1, 3)
-        passages = [text[start:end] for _, start, end in found]
-        tokens = count_names(passages, names)
+    def analyse(self, texts: Sequence[str], names: NameCounter) -> list[SourceAnalysis]:
+        """Each text's analysis, in order; their passages' names are added to `names`."""
+        analyses: list[SourceAnalysis] = []
+        batch: list[_Passages] = []
+        size = 0
+        for text in texts:
+            found = passage_spans(text)
+            batch.append(_Passages(found, [text[start:end] for _, start, end in found]))
+            size += len(text)
+            if size >= BATCH_CHARS:
+                analyses += self._analyse_batch(batch, names)
+                batch, size = [], 0
+        return analyses + self._analyse_batch(batch, names) if batch else analyses
+
+    def _analyse_batch(self, batch: list[_Passages], names: NameCounter) -> list[SourceAnalysis]:
+        everything = [passage for source in batch for passage in source.texts]
+        scan = scan_ascii(everything)
+        if scan is None:  # some text the one pass cannot read: source by source
+            return [self._analysed(s, count_names(s.texts, names)) for s in batch]
+        names.add_ascii(everything, scan.joined, scan.words)
         known = len(self.ids)
+        lengths, term_ids = self._term_ids(scan.tokens)
+        if term_ids is None:
+            # The empty term is numbered where first seen, among its source's new terms.
+            self._forget_terms_from(known)
+            return [self._analysed(s, _tokens(s.texts)) for s in batch]
+        counts = [len(source.spans) for source in batch]
+        cuts = np.cumsum(counts)[:-1]  # where each source but the first starts
+        all_spans = [span for source in batch for span in source.spans]
+        spans = np.split(np.array(all_spans, dtype=np.int64).reshape(-1, 3), cuts)
+        term_cuts = np.concatenate(([0], np.cumsum(lengths)))[cuts]
+        return [
+            SourceAnalysis(*parts)
+            for parts in zip(
+                spans, np.split(lengths, cuts), np.split(term_ids, term_cuts), strict=True
+            )
+        ]
+
+    def _analysed(self, source: _Passages, tokens: list[str]) -> SourceAnalysis:
+        """One source's analysis from its tokens (TEXT_SEPARATOR before each passage's)."""
+        spans = np.array(source.spans, dtype=np.int64).reshape(-1, 3)
+        known = len(self.ids)
+        lengths, term_ids = self._term_ids(tokens)
+        if term_ids is None:
+            self._forget_terms_from(known)
+            return self._with_empty_passages(source.texts, spans)
+        return SourceAnalysis(spans, lengths, term_ids)
+
+    def _term_ids(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Terms per passage and the term ids, passage after passage, of `tokens`; a passage
+        without a term holds the empty term. None for the ids when the empty term is needed
+        before it has an id (the caller takes back the ids numbered since it began)."""
         ids = np.fromiter(map(self._token_ids.__getitem__, tokens), np.int32, count=len(tokens))
         kept = ids >= 0
         kept_before = np.concatenate(([0], np.cumsum(kept)))
-        starts = kept_before[np.flatnonzero(ids == _SEPARATOR_ID)]  # one before each passage
-        lengths = np.diff(starts, append=kept_before[-1])
+        # a separator before each passage's tokens, and the end of the last
+        bounds = kept_before[np.concatenate((ids == _SEPARATOR_ID, [True]))]
+        starts = bounds[:-1]
+        lengths = bounds[1:] - starts
         term_ids = ids[kept]
         empty = lengths == 0
         if empty.any():
             if EMPTY_TERM not in self.ids:
-                # The empty term is numbered where first seen, among this source's new terms.
-                self._forget_terms_from(known)
-                return self._with_empty_passages(text, spans)
+                return lengths, None
             term_ids = np.insert(term_ids, starts[empty], self.ids[EMPTY_TERM])
             lengths[empty] = 1
-        return SourceAnalysis(spans, lengths, term_ids)
+        return lengths, term_ids
 
-    def _with_empty_passages(self, text: str, spans: np.ndarray) -> SourceAnalysis:
+    def _with_empty_passages(self, passages: list[str], spans: np.ndarray) -> SourceAnalysis:
         """The term by term analysis `analyse` saves work over (for the first empty passage)."""
-        term_lists = [analyze(text[start:end]) or [EMPTY_TERM] for _, start, end in spans.tolist()]
+        term_lists = [analyze(passage) or [EMPTY_TERM] for passage in passages]
         ids = self.ids
         term_ids = np.fromiter(
             (ids.setdefault(term, len(ids)) for term in chain.from_iterable(term_lists)),
@@ -97,15 +144,32 @@ class Analyser:
             del token_ids[token]
 
 
+# Sources are analysed in batches of about this many characters (`Analyser.analyse`): large
+# enough that the work per batch, not per source, is what costs.
+BATCH_CHARS = 200_000
+
+
+class _Passages(NamedTuple):
+    """A source's passages: (paragraph, start, end) and their texts."""
+
+    spans: list[tuple[int, int, int]]
+    texts: list[str]
+
+
 def count_names(passages: list[str], names: NameCounter) -> list[str]:
     """The tokens of a source's `passages`, TEXT_SEPARATOR before each passage's, with their
     names added to `names`: for ASCII text, one regex pass serves both."""
     scan = scan_ascii(passages)
     if scan is None:
         names.add(passages)
-        return list(chain.from_iterable((TEXT_SEPARATOR, *tokenize(p)) for p in passages))
+        return _tokens(passages)
     names.add_ascii(passages, scan.joined, scan.words)
     return scan.tokens
+
+
+def _tokens(passages: list[str]) -> list[str]:
+    """The tokens of `passages`, TEXT_SEPARATOR before each passage's."""
+    return list(chain.from_iterable((TEXT_SEPARATOR, *tokenize(p)) for p in passages))
 
 
 # What `_TokenIds` gives TEXT_SEPARATOR: below every term id and the stopwords' -1.
@@ -147,7 +211,7 @@ def analyse_texts(
     worker = _Worker(texts[split:]) if split < len(texts) else None
     try:
         names = NameCounter()
-        analyses = [analyser.analyse(text, names) for text in texts[:split]]
+        analyses = analyser.analyse(texts[:split], names)
         tally = names.tally()
     except BaseException:
         if worker is not None:
@@ -177,7 +241,7 @@ def name_tally_of(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> N
 def analyse_alone(texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
     """What the worker process runs: its own vocabulary, the analyses and their names tally."""
     analyser, names = Analyser({}), NameCounter()
-    analyses = [analyser.analyse(text, names) for text in texts]
+    analyses = analyser.analyse(texts, names)
     return list(analyser.ids), analyses, names.tally()
 
 

@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -125,6 +126,7 @@ _ASCII_NAME_AFTER_START = re.compile(
 )
 # A number with an ordinal suffix: a tokenizer finds "1st", `_ASCII_WORD` finds "st".
 _ORDINAL_SUFFIX = re.compile(r"[0-9](?:[sS][tT]|[nN][dD]|[rR][dD]|[tT][hH])(?![A-Za-z])")
+_ORDINAL_APOSTROPHE = re.compile(rf"{_ORDINAL_SUFFIX.pattern}'[A-Za-z]")
 
 
 @dataclass
@@ -360,46 +362,53 @@ class NameCounter:
                 _tally_words(text, self.capitalised, self.lowercase)
 
     def add_ascii(self, passages: Sequence[str], joined: str, words: list[str]) -> None:
-        """`add(passages)` for ASCII passages, from `joined` (SEPARATOR, then the passages with
-        SEPARATOR between them) and `words`, the words `ASCII_WORD_SCAN` finds in `joined` in
-        order, which may hold numbers (from a tokenizer's pass) besides; when `joined` holds an
-        ordinal ("1st", whose "st" is a word here), `words` is found again."""
+        """`add(passages)` for ASCII passages, from `joined` (TEXT_SEPARATOR, then the passages
+        with TEXT_SEPARATOR between them) and `words`, the words `ASCII_WORD_SCAN` finds in
+        `joined`, in order, among numbers (a tokenizer's pass over `joined`, whose ordinal
+        "1st" is the word "st" here, or "st's" in "1st's")."""
         if not passages:
             return
         if _ORDINAL_SUFFIX.search(joined):
-            words = ASCII_WORD_SCAN.findall(joined)
-        alpha, capital = _word_kinds(words)
-        headings = 2 * capital > alpha  # a heading or title in title case says nothing
-        if headings.any():
-            flags = headings.tolist()
-            kept = [text for text, heading in zip(passages, flags, strict=True) if not heading]
+            if _ORDINAL_APOSTROPHE.search(joined):
+                words = ASCII_WORD_SCAN.findall(joined)
+            else:  # a number ending in a letter is an ordinal
+                words = [word[-2:] if word[0] <= "9" < word[-1] else word for word in words]
+        alpha, capital, separators = _word_kinds(words)
+        # a heading or title in title case says nothing about names
+        headings = np.flatnonzero(2 * capital > alpha).tolist()
+        if headings:
+            bounds = [*separators, len(words)]
+            kept_words, kept_passages, after = [], [], 0
+            for heading in headings:
+                kept_words.append(words[bounds[after] : bounds[heading]])
+                kept_passages.append(passages[after:heading])
+                after = heading + 1
+            words = list(chain.from_iterable([*kept_words, words[bounds[after] :]]))
+            kept = chain.from_iterable([*kept_passages, passages[after:]])
             joined = TEXT_SEPARATOR + TEXT_SEPARATOR.join(kept)
-            words = ASCII_WORD_SCAN.findall(joined)
-        self._words.update(_lowercase_words(words))  # numbers and separators: see `tally`
-        capitals = [word for word in words if "A" <= word < "a"]  # A-Z sort before a-z
+        # the words written in lowercase (numbers and separators sort before letters)
+        self.lowercase.update(_lowercase_words([word for word in words if word >= "a"]))
+        capitals = [word for word in words if "A" <= word < "a"]
         if capitals:
-            self._upper.update(_lowercase_words(capitals))
             self.capitalised.update(_lowercase_words([w for w in capitals if w[1:2].islower()]))
             self._initial.update(_lowercase_words(_ASCII_NAME_AFTER_START.findall(joined)))
 
     def tally(self) -> NameTally:
         words = self._words - self._upper  # without the capitalised ones, and only counts > 0
-        capitalised = self.capitalised - self._initial
-        for word in [word for word in words if not word[0].isalpha()]:
-            del words[word]  # numbers and separators `add_ascii` was given along
-        return capitalised, self.lowercase + words
+        return self.capitalised - self._initial, self.lowercase + words
 
 
-def _word_kinds(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text of `words` (each text's after a SEPARATOR): its words and its capitalised ones."""
+def _word_kinds(words: list[str]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Per text of `words` (each text's after a TEXT_SEPARATOR): how many words, how many
+    capitalised, and where in `words` its separator is."""
     first = np.frombuffer(("\x01" + "\x01".join(words)).encode("ascii"), dtype=np.uint8)
     first = first[np.flatnonzero(first == 1) + 1]  # each word's first character
-    text_of = np.cumsum(first == 0) - 1
-    texts = int(text_of[-1]) + 1
+    separator = first == 0
+    text_of = np.cumsum(separator) - 1
     letter = first >= ord("A")  # numbers and separators sort before letters
-    alpha = np.bincount(text_of, weights=letter, minlength=texts)
-    capital = np.bincount(text_of, weights=letter & (first <= ord("Z")), minlength=texts)
-    return alpha, capital
+    alpha = np.bincount(text_of, weights=letter)
+    capital = np.bincount(text_of, weights=letter & (first <= ord("Z")), minlength=len(alpha))
+    return alpha, capital, np.flatnonzero(separator).tolist()
 
 
 def names_of(tally: NameTally) -> frozenset[str]:

@@ -18,6 +18,9 @@ PASSAGE_SETS = [
     ["Tesla Model S And Model X", "Tesla said the Model S sells well; Sales rose."],
     # ordinals: "1st" is one token, and "st" a word of the names scan
     ["The 1st quarter and the 2ND half: Reuters' 3rd report.", "On the 21st's eve."],
+    ["The 1st quarter and the 2ND half of Reuters' 3rd report.", "Sales 1.5th 4TH."],
+    # headings first, in a row and last
+    ["Annual Report", "Tesla Sales", "Sales of Tesla rose.", "Honda Too", "Honda fell.", "Reuter"],
     # apostrophes: possessives dropped, contractions split
     ["Don't say Tesla's cars aren't rock'n'roll's best.", "It's O'Brien's."],
     ["U.S. sales of 1,378 cars (12.5%) rose.\nThen Honda: Toyota followed.", "nothing"],
