@@ -1,12 +1,12 @@
 """A source's text analysed: its passages and their terms as ids into a growing vocabulary.
 
 This is what building an engine costs (splitting sentences, lemmatising, stemming, and the scan
-for names), so it is made cheap three ways: each distinct token is analysed once, after which a
-source's tokens become term ids by a dictionary look-up made in C; the names tally reads whole
-word lists (`bot.relevance.name_tally`); and a large batch of sources is shared with one worker
-process, on another core. The worker numbers its terms on its own; they are renumbered into the
-caller's vocabulary in order of first sight, so the result is the one a single process gives.
-"""
+for names), so it is made cheap three ways: each distinct token is analysed once, after which
+tokens become term ids by a dictionary look-up made in C; sources are read in batches, a
+batch's passages tokenised and their names counted in one regex pass (`bot.relevance`'s
+`NameCounter`); and a large library is shared by two worker processes, one per core. Each worker
+numbers its terms on its own; they are renumbered into the caller's vocabulary in order of first
+sight, so the result is the one a single process gives."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -25,8 +25,15 @@ from typing import NamedTuple
 import numpy as np
 
 from bot.passages import passage_spans
-from bot.relevance import NameCounter, NameTally
-from bot.retrieval import TEXT_SEPARATOR, analyze, scan_ascii, term_of, tokenize
+from bot.relevance import NameCounter, TermCounts, add_term_counts, term_counts
+from bot.retrieval import (
+    TEXT_SEPARATOR,
+    analyze,
+    load_dictionaries,
+    scan_ascii,
+    term_of,
+    tokenize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,17 +88,10 @@ class Analyser:
             # The empty term is numbered where first seen, among its source's new terms.
             self._forget_terms_from(known)
             return [self._analysed(s, _tokens(s.texts)) for s in batch]
-        counts = [len(source.spans) for source in batch]
-        cuts = np.cumsum(counts)[:-1]  # where each source but the first starts
+        counts = np.array([len(source.spans) for source in batch], dtype=np.int64)
         all_spans = [span for source in batch for span in source.spans]
-        spans = np.split(np.array(all_spans, dtype=np.int64).reshape(-1, 3), cuts)
-        term_cuts = np.concatenate(([0], np.cumsum(lengths)))[cuts]
-        return [
-            SourceAnalysis(*parts)
-            for parts in zip(
-                spans, np.split(lengths, cuts), np.split(term_ids, term_cuts), strict=True
-            )
-        ]
+        spans = np.array(all_spans, dtype=np.int64).reshape(-1, 3)
+        return by_source(counts, spans, lengths, term_ids)
 
     def _analysed(self, source: _Passages, tokens: list[str]) -> SourceAnalysis:
         """One source's analysis from its tokens (TEXT_SEPARATOR before each passage's)."""
@@ -192,67 +192,107 @@ class _TokenIds(dict[str, int]):
         return found
 
 
-# Below this many characters to analyse, one process does it all: starting a worker (a fresh
-# interpreter that imports the analysis and loads its dictionaries) costs about 1.5 s.
+# Below this many characters to analyse, this process does it all: a worker (a fresh
+# interpreter that imports the analysis and loads its dictionaries) takes about 1 s to start.
 PARALLEL_MIN_CHARS = 4_000_000
-# The caller's process keeps this share of the characters: the worker starts late.
-CALLER_SHARE = 0.55
+
+
+class Part(NamedTuple):
+    """Consecutive texts analysed with a vocabulary of their own: their arrays one after
+    another, and their names' counts."""
+
+    vocabulary: list[str]
+    counts: np.ndarray  # passages per text
+    spans: np.ndarray
+    lengths: np.ndarray
+    term_ids: np.ndarray  # ids into `vocabulary`
+    names: TermCounts
 
 
 def analyse_texts(
-    texts: Sequence[str], analyser: Analyser, parallel_min_chars: int = PARALLEL_MIN_CHARS
-) -> tuple[list[SourceAnalysis], NameTally]:
-    """Each text's analysis, in order, and the names tally of all their passages.
+    texts: Sequence[str],
+    analyser: Analyser,
+    parallel_min_chars: int = PARALLEL_MIN_CHARS,
+    while_waiting: Callable[[], object] = load_dictionaries,
+) -> tuple[list[SourceAnalysis], TermCounts]:
+    """Each text's analysis, in order, and the names' counts of all their passages.
 
-    With at least `parallel_min_chars` characters and two cores, the last texts go to a worker
-    process (`_Worker`) while this process analyses the first ones.
+    With at least `parallel_min_chars` characters and two cores, two worker processes
+    (`_Worker`) analyse half the texts each, and this process only puts their results
+    together, renumbering their terms into `analyser`'s vocabulary in order of first sight (the
+    numbering one process gives). The millions of short-lived strings an analysis makes then
+    never touch this long-lived process's heap, which used to keep ~90 MiB of them scattered.
+    Meanwhile this process runs `while_waiting` (loading what it needs next).
     """
-    split = _worker_start(texts, parallel_min_chars)
-    worker = _Worker(texts[split:]) if split < len(texts) else None
-    try:
+    shares = _shares(texts, parallel_min_chars)
+    if len(shares) == 1:
         names = NameCounter()
-        analyses = analyser.analyse(texts[:split], names)
-        tally = names.tally()
-    except BaseException:
-        if worker is not None:
+        return analyser.analyse(texts, names), term_counts(names.tally())
+    workers = [_Worker(share) for share in shares]
+    analyses: list[SourceAnalysis] = []
+    counts: TermCounts = {}
+    try:
+        while_waiting()
+        for worker, share in zip(workers, shares, strict=True):
+            part = worker.result(share)
+            ids = analyser.ids
+            renumber = [ids.setdefault(term, len(ids)) for term in part.vocabulary]
+            term_ids = np.array(renumber, dtype=np.int32)[part.term_ids]
+            analyses += by_source(part.counts, part.spans, part.lengths, term_ids)
+            add_term_counts(counts, part.names)
+    finally:
+        for worker in workers:
             worker.stop()
-        raise
-    if worker is None:
-        return analyses, tally
-    vocabulary, rest, rest_tally = worker.result(texts[split:])
-    ids = analyser.ids
-    renumber = np.array([ids.setdefault(term, len(ids)) for term in vocabulary], dtype=np.int32)
-    rest.reverse()
-    while rest:  # the worker's arrays go as ours are made
-        analysis = rest.pop()
-        term_ids = renumber[analysis.term_ids]
-        analyses.append(SourceAnalysis(analysis.spans, analysis.lengths, term_ids))
-    return analyses, (tally[0] + rest_tally[0], tally[1] + rest_tally[1])
+    return analyses, counts
 
 
-def name_tally_of(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> NameTally:
-    """The names tally of analysed texts (sources whose analysis was cached or saved)."""
+def by_source(
+    counts: np.ndarray, spans: np.ndarray, lengths: np.ndarray, term_ids: np.ndarray
+) -> list[SourceAnalysis]:
+    """Arrays of consecutive sources (`counts` passages each) cut into each one's analysis."""
+    cuts = np.cumsum(counts)[:-1]  # where each source but the first starts
+    term_cuts = np.concatenate(([0], np.cumsum(lengths)))[cuts]
+    parts = zip(
+        np.split(spans, cuts),
+        np.split(lengths, cuts),
+        np.split(term_ids, term_cuts),
+        strict=True,
+    )
+    return [SourceAnalysis(*arrays) for arrays in parts]
+
+
+def name_counts_of(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> TermCounts:
+    """The names' counts of analysed texts (sources whose analysis was cached or saved)."""
     names = NameCounter()
     for text, analysis in zip(texts, analyses, strict=True):
         count_names([text[start:end] for _, start, end in analysis.spans.tolist()], names)
-    return names.tally()
+    return term_counts(names.tally())
 
 
-def analyse_alone(texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
-    """What the worker process runs: its own vocabulary, the analyses and their names tally."""
+def analyse_alone(texts: Sequence[str]) -> Part:
+    """What a worker process runs: the texts' analysis with a vocabulary of its own."""
     analyser, names = Analyser({}), NameCounter()
     analyses = analyser.analyse(texts, names)
-    return list(analyser.ids), analyses, names.tally()
+    counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
+    return Part(
+        list(analyser.ids),
+        counts,
+        np.concatenate([a.spans for a in analyses]) if analyses else np.empty((0, 3), np.int64),
+        np.concatenate([a.lengths for a in analyses]) if analyses else np.empty(0, np.int64),
+        np.concatenate([a.term_ids for a in analyses]) if analyses else np.empty(0, np.int32),
+        term_counts(names.tally()),
+    )
 
 
-def _worker_start(texts: Sequence[str], parallel_min_chars: int) -> int:
-    """Where the worker's share of `texts` starts (`len(texts)`: no worker)."""
+def _shares(texts: Sequence[str], parallel_min_chars: int) -> list[Sequence[str]]:
+    """`texts` as one share, or as two of about as many characters (one per worker)."""
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     total = int(sizes.sum())
     if len(texts) < 2 or total < parallel_min_chars or _cores() < 2:
-        return len(texts)
-    split = int(np.searchsorted(np.cumsum(sizes), CALLER_SHARE * total)) + 1
-    return min(split, len(texts) - 1)
+        return [texts]
+    split = int(np.searchsorted(np.cumsum(sizes), total / 2)) + 1
+    split = min(split, len(texts) - 1)
+    return [texts[:split], texts[split:]]
 
 
 def _cores() -> int:
@@ -289,7 +329,7 @@ class _Worker:
         except OSError as error:
             log.warning("could not start an analysis worker (%s): analysing here", error)
 
-    def result(self, texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
+    def result(self, texts: Sequence[str]) -> Part:
         if self._process is not None and self._process.stdout is not None:
             problem = None
             try:  # read as it comes: never the whole pickle and its objects at once
@@ -306,7 +346,7 @@ class _Worker:
         return analyse_alone(texts)
 
     def stop(self) -> None:
-        """End the worker if its result was never taken (the caller failed first)."""
+        """End the worker if its result was not taken (the caller failed first)."""
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.communicate()

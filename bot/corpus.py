@@ -14,7 +14,7 @@ import gc
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,12 +25,13 @@ from bot.analysis import (
     Analyser,
     SourceAnalysis,
     analyse_texts,
-    name_tally_of,
+    name_counts_of,
 )
+from bot.caveat.units import load as load_units
 from bot.index_file import Arrays, IndexFile, compact_ids
-from bot.passages import Passage
-from bot.relevance import names_of
-from bot.retrieval import BM25Config, PassageIndex
+from bot.passages import Passage, PassageList, PassagesBySource
+from bot.relevance import add_term_counts, names_from
+from bot.retrieval import BM25Config, PassageIndex, load_dictionaries
 from bot.sources import Source, SourceError
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,8 @@ UNWRAPPED_LINE = 120
 class IndexedCorpus:
     """Everything an engine answers from: passages, where each sits, and the BM25 index."""
 
-    passages: list[Passage]
-    by_source: dict[str, list[Passage]]
+    passages: Sequence[Passage]  # made when read (`PassageList`)
+    by_source: Mapping[str, Sequence[Passage]]
     source_of: np.ndarray  # source number (position in the sources given) of each passage
     block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
     index: PassageIndex
@@ -88,7 +89,9 @@ class IndexStore:
             self._adopt(hashes, saved[:2])
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
-        new, tally = analyse_texts(texts, self._analyser, self._parallel_min_chars)
+        new, name_counts = analyse_texts(
+            texts, self._analyser, self._parallel_min_chars, while_waiting=_load_for_answers
+        )
         release_freed_memory()
         self.analysed += len(pending)
         found = dict(zip(pending, new, strict=True))
@@ -102,8 +105,8 @@ class IndexStore:
         # The names tally of the sources analysed just now, plus that of the cached ones.
         cached = [i for i in range(len(sources)) if i not in found]
         texts = [sources[i].text for i in cached]
-        more = name_tally_of(texts, [analyses[i] for i in cached])
-        names = names_of((tally[0] + more[0], tally[1] + more[1]))
+        more = name_counts_of(texts, [analyses[i] for i in cached])
+        names = names_from(add_term_counts(name_counts, more))
         corpus = replace(corpus, names=names)
         if self.file:
             arrays = [(a.spans, a.lengths, a.term_ids) for a in analyses]
@@ -119,6 +122,12 @@ class IndexStore:
             self._analyses[digest] = SourceAnalysis(spans, lengths, remap[term_ids])
 
 
+def _load_for_answers() -> None:
+    """What an engine loads before its first answer (done while the build's workers run)."""
+    load_dictionaries()
+    load_units()
+
+
 def index_corpus(
     sources: Sequence[Source],
     analyses: Sequence[SourceAnalysis],
@@ -127,8 +136,7 @@ def index_corpus(
 ) -> IndexedCorpus:
     """Passages and BM25 index for `sources` from their analyses.
 
-    The index is built before the passage objects: its temporary arrays are freed by the time
-    the long-lived objects are made, which keeps the peak memory down.
+    The index is built first: its temporary arrays are freed before the passages' are made.
     """
     counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
     if not counts.sum():
@@ -148,13 +156,8 @@ def index_corpus(
     starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
     starts[1:] |= _unwrapped_breaks(sources, analyses)
     block_of = (np.cumsum(starts) - 1).astype(np.int32)
-    by_source: dict[str, list[Passage]] = {}
-    for source, analysis in zip(sources, analyses, strict=True):
-        by_source[source.id] = [
-            Passage(source, position, paragraph, start, end)
-            for position, (paragraph, start, end) in enumerate(analysis.spans.tolist())
-        ]
-    passages = [p for ps in by_source.values() for p in ps]
+    passages = PassageList(sources, counts, np.concatenate([a.spans for a in analyses]))
+    by_source = PassagesBySource(passages, sources)
     return IndexedCorpus(passages, by_source, source_of, block_of, index)
 
 

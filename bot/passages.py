@@ -7,7 +7,11 @@ what a user is shown is always `source.text[start:end]`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import overload
+
+import numpy as np
 
 from bot.sources import Source
 
@@ -65,6 +69,99 @@ class Passage:
     @property
     def text(self) -> str:
         return self.source.text[self.start : self.end]
+
+
+class _MadeWhenRead(Sequence[Passage]):
+    """A sequence of passages that makes each one when it is read (`_at`)."""
+
+    @overload
+    def __getitem__(self, index: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Passage]: ...
+
+    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError("passage index out of range")
+        return self._at(index % len(self))
+
+    def _at(self, index: int) -> Passage:
+        raise NotImplementedError
+
+
+class PassageList(_MadeWhenRead):
+    """The passages of many sources, in order, held as arrays: each `Passage` is made when it
+    is read. A library of 160k passages keeps three numbers each rather than 160k objects, and
+    is ready as soon as its arrays are."""
+
+    def __init__(self, sources: Sequence[Source], counts: np.ndarray, spans: np.ndarray) -> None:
+        """`counts`: passages per source; `spans`: (paragraph, start, end) of every passage."""
+        self._sources = sources
+        self._first = np.concatenate(([0], np.cumsum(counts))).tolist()  # each one's first
+        self._source_of = np.repeat(np.arange(len(sources), dtype=np.int32), counts)
+        self._spans = spans
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def _at(self, index: int) -> Passage:
+        source = int(self._source_of[index])
+        paragraph, start, end = self._spans[index].tolist()
+        position = index - self._first[source]
+        return Passage(self._sources[source], position, paragraph, start, end)
+
+    def __iter__(self) -> Iterator[Passage]:
+        for source in range(len(self._sources)):
+            yield from self.source_passages(source)
+
+    def of_source(self, source: int) -> Sequence[Passage]:
+        """The passages of `sources[source]`, in order (positions from 0), made when read."""
+        return _SourcePassages(self, source, self._first[source], self._first[source + 1])
+
+    def source_passages(self, source: int) -> list[Passage]:
+        """The passages of `sources[source]`, all made now."""
+        first, last = self._first[source], self._first[source + 1]
+        return [
+            Passage(self._sources[source], position, paragraph, start, end)
+            for position, (paragraph, start, end) in enumerate(self._spans[first:last].tolist())
+        ]
+
+
+class PassagesBySource(Mapping[str, Sequence[Passage]]):
+    """Source id -> that source's passages in a `PassageList` (the last source of an id)."""
+
+    def __init__(self, passages: PassageList, sources: Sequence[Source]) -> None:
+        self._passages = passages
+        self._number = {source.id: number for number, source in enumerate(sources)}
+
+    def __getitem__(self, source_id: str) -> Sequence[Passage]:
+        return self._passages.of_source(self._number[source_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._number)
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+
+class _SourcePassages(_MadeWhenRead):
+    """One source's passages in a `PassageList`."""
+
+    __slots__ = ("_passages", "_source", "_first", "_last")
+
+    def __init__(self, passages: PassageList, source: int, first: int, last: int) -> None:
+        self._passages, self._source, self._first, self._last = passages, source, first, last
+
+    def __len__(self) -> int:
+        return self._last - self._first
+
+    def _at(self, index: int) -> Passage:
+        return self._passages[self._first + index]
+
+    def __iter__(self) -> Iterator[Passage]:
+        return iter(self._passages.source_passages(self._source))
 
 
 def split_into_passages(source: Source) -> list[Passage]:

@@ -413,15 +413,39 @@ def _word_kinds(words: list[str]) -> tuple[np.ndarray, np.ndarray, list[int]]:
 
 def names_of(tally: NameTally) -> frozenset[str]:
     """Terms written capitalised at least 3 times in 4 (months are not names)."""
+    return names_from(term_counts(tally))
+
+
+# Term -> how often its words are written capitalised and in lowercase; counts of parts of a
+# library add up (`add_term_counts`), so a worker process can send its part's.
+TermCounts = dict[str, list[int]]
+
+
+def term_counts(tally: NameTally) -> TermCounts:
+    """A tally's counts by term (months are not names: left out)."""
     capitalised, lowercase = tally
-    by_term: dict[str, list[int]] = {}
+    by_term: TermCounts = {}
     for word in capitalised.keys() | lowercase.keys():
         term = term_of(word.replace("’", "'").removesuffix("'s"))
         if term and word not in _MONTHS:
-            tally = by_term.setdefault(term, [0, 0])
-            tally[0] += capitalised.get(word, 0)
-            tally[1] += lowercase.get(word, 0)
-    return frozenset(term for term, (up, down) in by_term.items() if up > 0 and up >= 3 * down)
+            counts = by_term.setdefault(term, [0, 0])
+            counts[0] += capitalised.get(word, 0)
+            counts[1] += lowercase.get(word, 0)
+    return by_term
+
+
+def add_term_counts(total: TermCounts, more: TermCounts) -> TermCounts:
+    """`more` added into `total` (returned)."""
+    for term, (up, down) in more.items():
+        counts = total.setdefault(term, [0, 0])
+        counts[0] += up
+        counts[1] += down
+    return total
+
+
+def names_from(counts: TermCounts) -> frozenset[str]:
+    """The terms written capitalised at least 3 times in 4."""
+    return frozenset(term for term, (up, down) in counts.items() if up > 0 and up >= 3 * down)
 
 
 def _tally_words(text: str, capitalised: Counter[str], lowercase: Counter[str]) -> None:

@@ -22,7 +22,6 @@ import numpy as np
 import simplemma
 import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
-from scipy import sparse
 
 from bot.text_cleanup import without_escapes, without_zero_width
 from bot.wordforms import base_verb
@@ -155,6 +154,11 @@ def term_of(token: str) -> str | None:
     return _term(token)
 
 
+def load_dictionaries() -> None:
+    """Load the lemmatisers' tables now (each loads at its first word, ~0.5 s in all)."""
+    _term("drivers")  # simplemma's, and lemminflect's for the derived noun
+
+
 def plain_tokens(text: str) -> list[str]:
     """The baseline analysis: lowercase whitespace tokens, nothing else."""
     return text.lower().split()
@@ -273,6 +277,9 @@ class PassageIndex:
     def _build(
         self, vocabulary: list[str], term_ids: np.ndarray, lengths: np.ndarray, config: BM25Config
     ) -> None:
+        # Imported here: the build's analysis workers import this module but never index.
+        from scipy import sparse
+
         self.size = len(lengths)
         self.vocabulary = vocabulary
         self._columns = {term: column for column, term in enumerate(vocabulary)}
