@@ -15,7 +15,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -98,20 +98,26 @@ class IndexStore:
         analyses = [found.get(i) or self._analyses[h] for i, h in enumerate(hashes)]
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
+        if not any(len(a.spans) for a in analyses):
+            raise SourceError("the sources hold no sentences to quote")
         terms = list(self._ids)  # id -> term (the dict keeps insertion order)
-        corpus = index_corpus(sources, analyses, terms, config)
+        # The library's own vocabulary: the terms it uses, in store order, numbered from 0.
+        store_ids, term_ids = compact_ids(
+            np.concatenate([a.term_ids for a in analyses]), len(terms)
+        )
+        vocabulary = [terms[i] for i in store_ids.tolist()]
         if saved is not None:
-            return replace(corpus, names=saved[2])
-        # The names tally of the sources analysed just now, plus that of the cached ones.
-        cached = [i for i in range(len(sources)) if i not in found]
-        texts = [sources[i].text for i in cached]
-        more = name_counts_of(texts, [analyses[i] for i in cached])
-        names = names_from(add_term_counts(name_counts, more))
-        corpus = replace(corpus, names=names)
-        if self.file:
-            arrays = [(a.spans, a.lengths, a.term_ids) for a in analyses]
-            self.file.save(hashes, config, arrays, terms, corpus.names)
-        return corpus
+            names = saved[2]
+        else:
+            # The names' counts of the sources analysed just now, plus those of the cached ones.
+            cached = [i for i in range(len(sources)) if i not in found]
+            texts = [sources[i].text for i in cached]
+            more = name_counts_of(texts, [analyses[i] for i in cached])
+            names = names_from(add_term_counts(name_counts, more))
+            if self.file:  # saved before the index is built: their temporaries never meet
+                arrays = [(a.spans, a.lengths) for a in analyses]
+                self.file.save(hashes, config, arrays, vocabulary, term_ids, names)
+        return index_corpus(sources, analyses, vocabulary, term_ids, config, names)
 
     def _adopt(self, hashes: list[str], saved: tuple[list[str], list[Arrays]]) -> None:
         """Take a saved library's analyses into the cache, mapping its terms to ours."""
@@ -131,20 +137,17 @@ def _load_for_answers() -> None:
 def index_corpus(
     sources: Sequence[Source],
     analyses: Sequence[SourceAnalysis],
-    store_terms: list[str],
+    vocabulary: list[str],
+    term_ids: np.ndarray,
     config: BM25Config,
+    names: frozenset[str],
 ) -> IndexedCorpus:
-    """Passages and BM25 index for `sources` from their analyses.
+    """Passages and BM25 index for `sources` from their analyses, whose terms are given again
+    as ids into `vocabulary`, passage after passage.
 
     The index is built first: its temporary arrays are freed before the passages' are made.
     """
     counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
-    if not counts.sum():
-        raise SourceError("the sources hold no sentences to quote")
-    store_ids, term_ids = compact_ids(
-        np.concatenate([a.term_ids for a in analyses]), len(store_terms)
-    )
-    vocabulary = [store_terms[i] for i in store_ids.tolist()]
     lengths = np.concatenate([a.lengths for a in analyses])
     index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
     del term_ids, lengths
@@ -158,7 +161,7 @@ def index_corpus(
     block_of = (np.cumsum(starts) - 1).astype(np.int32)
     passages = PassageList(sources, counts, np.concatenate([a.spans for a in analyses]))
     by_source = PassagesBySource(passages, sources)
-    return IndexedCorpus(passages, by_source, source_of, block_of, index)
+    return IndexedCorpus(passages, by_source, source_of, block_of, index, names)
 
 
 def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalysis]) -> np.ndarray:

@@ -102,20 +102,21 @@ class IndexFile:
         self,
         hashes: Sequence[str],
         config: BM25Config,
-        analyses: Sequence[Arrays],
-        store_terms: list[str],
+        analyses: Sequence[tuple[np.ndarray, np.ndarray]],
+        vocabulary: list[str],
+        term_ids: np.ndarray,
         names: Collection[str],
     ) -> None:
-        """Write atomically; a folder that cannot be written is logged and skipped."""
-        store_ids, term_ids = compact_ids(
-            np.concatenate([ids for _, _, ids in analyses]), len(store_terms)
-        )
+        """Write atomically; a folder that cannot be written is logged and skipped.
+
+        `analyses`: each source's spans and terms per passage; `term_ids`: all passages' terms
+        as ids into `vocabulary`, one passage after another."""
         arrays = {
-            "vocabulary": np.array([store_terms[i] for i in store_ids.tolist()], dtype=str),
+            "vocabulary": np.array(vocabulary, dtype=str),
             "hashes": np.array(list(hashes), dtype=str),
-            "passages_per_source": np.array([len(s) for s, _, _ in analyses], dtype=np.int64),
-            "spans": np.concatenate([s for s, _, _ in analyses]).astype(np.int64, copy=False),
-            "lengths": np.concatenate([n for _, n, _ in analyses]).astype(np.int64, copy=False),
+            "passages_per_source": np.array([len(s) for s, _ in analyses], dtype=np.int64),
+            "spans": np.concatenate([s for s, _ in analyses]).astype(np.int64, copy=False),
+            "lengths": np.concatenate([n for _, n in analyses]).astype(np.int64, copy=False),
             "term_ids": term_ids,
             "names": np.array(sorted(names), dtype=str),
         }

@@ -9,6 +9,7 @@ rank-bm25's scores (rank-bm25 stays the reference the tests compare with).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -283,31 +284,38 @@ class PassageIndex:
         self.size = len(lengths)
         self.vocabulary = vocabulary
         self._columns = {term: column for column, term in enumerate(vocabulary)}
-        rows = np.repeat(np.arange(self.size, dtype=np.int32), lengths)
         ones = np.ones(len(term_ids), dtype=np.float32)  # small counts: exact in float32
         shape = (self.size, len(vocabulary))
-        counts = sparse.csc_matrix((ones, (rows, term_ids)), shape=shape)  # sums repeats: tf
-        del rows, ones
+        # Passages are runs of `term_ids`: rows of a CSR matrix, turned by columns; within a
+        # column, a passage's repeats of the term are neighbours, summed into its tf.
+        row_starts = np.concatenate(([0], np.cumsum(lengths)))
+        counts = sparse.csr_matrix((ones, term_ids, row_starts), shape=shape).tocsc()
+        del ones, row_starts
+        counts.sum_duplicates()
         counts.sort_indices()
         self._df = np.diff(counts.indptr)
         idf = _idf(config, self.size, self._df)
         doc_len = lengths.astype(np.float64)
         # rank-bm25's length normalisation, per passage, then spread over its entries.
         norm = 1 - config.b + config.b * doc_len / (doc_len.sum() / self.size)
-        tf, k1 = counts.data.astype(np.float64), config.k1
-        if config.variant == "l":
-            ctd = tf / norm[counts.indices]
-            weights = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
-        else:  # plus and okapi share tf (k1 + 1) / (tf + k1 norm); in place, to save memory
-            denominator = (k1 * norm)[counts.indices]
-            denominator += tf
-            weights = tf  # tf is used up: the weights take its array
-            weights *= k1 + 1
-            weights /= denominator
-            del denominator
-        del tf
-        weights *= np.repeat(idf, self._df)
-        self._weights = sparse.csc_matrix((weights, counts.indices, counts.indptr), shape=shape)
+        weights, k1 = counts.data.astype(np.float64), config.k1  # tf, made weights in place
+        indices, indptr = counts.indices, counts.indptr
+        del counts  # its float32 counts: `weights` has them
+        # Column by column, a few hundred thousand entries at a time: each entry's arithmetic is
+        # the same as over the whole array, and no temporary is as large as the matrix.
+        for first, last in _column_runs(indptr, _CHUNK):
+            tf = weights[indptr[first] : indptr[last]]
+            norms = norm[indices[indptr[first] : indptr[last]]]
+            if config.variant == "l":
+                ctd = tf / norms
+                tf[:] = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
+            else:  # plus and okapi: tf (k1 + 1) / (tf + k1 norm)
+                denominator = k1 * norms
+                denominator += tf
+                tf *= k1 + 1
+                tf /= denominator
+            tf *= np.repeat(idf[first:last], self._df[first:last])
+        self._weights = sparse.csc_matrix((weights, indices, indptr), shape=shape)
         # BM25Plus scores `delta` for a term even in passages without it: the same for all.
         self._everywhere = idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
 
@@ -359,6 +367,17 @@ class PassageIndex:
             doc_ids, scores = doc_ids[keep], scores[keep]
         order = np.lexsort((doc_ids, -scores))[:limit]
         return list(zip(doc_ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
+# Matrix entries computed at a time when building an index (`PassageIndex._build`).
+_CHUNK = 1 << 18
+
+
+def _column_runs(indptr: np.ndarray, entries: int) -> list[tuple[int, int]]:
+    """Runs of consecutive columns of a CSC matrix holding about `entries` entries each."""
+    cuts = np.searchsorted(indptr, np.arange(0, int(indptr[-1]), entries), side="right") - 1
+    bounds = np.unique(np.concatenate((cuts, [len(indptr) - 1])))
+    return list(itertools.pairwise(bounds.tolist()))
 
 
 def _idf(config: BM25Config, size: int, df: np.ndarray) -> np.ndarray:
