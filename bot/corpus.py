@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import hashlib
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -170,19 +171,20 @@ def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalys
     It does when the line before it is longer than hard-wrapped text ever is: a text with such
     lines puts one paragraph on a line, with no blank line between paragraphs.
     """
-    breaks: list[bool] = []
+    breaks = np.zeros(sum(len(a.spans) for a in analyses), dtype=bool)
+    first = 0  # the source's first passage
     for source, analysis in zip(sources, analyses, strict=True):
-        text = source.text
+        text, count = source.text, len(analysis.spans)
+        first += count
+        if len(text) <= UNWRAPPED_LINE or max(map(len, text.split("\n"))) <= UNWRAPPED_LINE:
+            continue  # no line that long: most sources, looked at in one call
         spans = analysis.spans.tolist()
-        breaks.append(False)  # the first passage of a source starts a block anyway
-        for (_, _, end), (_, start, _) in zip(spans, spans[1:], strict=False):
+        for i, ((_, _, end), (_, start, _)) in enumerate(itertools.pairwise(spans)):
             newline = text.find("\n", end, start)
-            if newline < 0:
-                breaks.append(False)
-                continue
-            line_start = text.rfind("\n", 0, newline) + 1
-            breaks.append(newline - line_start > UNWRAPPED_LINE)
-    return np.array(breaks[1:], dtype=bool)
+            if newline >= 0:  # the line ending there
+                line_start = text.rfind("\n", 0, newline) + 1
+                breaks[first - count + i + 1] = newline - line_start > UNWRAPPED_LINE
+    return breaks[1:]  # the first passage of each source starts a block anyway
 
 
 def release_freed_memory() -> None:

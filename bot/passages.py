@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import count, repeat
 from typing import overload
 
 import numpy as np
@@ -123,10 +124,8 @@ class PassageList(_MadeWhenRead):
     def source_passages(self, source: int) -> list[Passage]:
         """The passages of `sources[source]`, all made now."""
         first, last = self._first[source], self._first[source + 1]
-        return [
-            Passage(self._sources[source], position, paragraph, start, end)
-            for position, (paragraph, start, end) in enumerate(self._spans[first:last].tolist())
-        ]
+        paragraphs, starts, ends = self._spans[first:last].T.tolist()
+        return list(map(Passage, repeat(self._sources[source]), count(), paragraphs, starts, ends))
 
 
 class PassagesBySource(Mapping[str, Sequence[Passage]]):
