@@ -98,7 +98,7 @@ def measure(
         "startup_s": round(startup, 2),
         "saved_index_mib": round(saved_mib, 1),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
-        # the build's analysis worker (`bot.analysis`), when the library is large enough for one
+        # the largest of the build's analysis workers (`bot.analysis`), for a large library
         "worker_peak_rss_mib": round(_peak_rss_mib(resource.RUSAGE_CHILDREN), 1),
         "retrieval_ms": _percentiles(retrieval, "max"),
         "answer_ms": _percentiles(answers, "max"),
@@ -194,7 +194,7 @@ def _print_table(figures: dict[str, Any]) -> None:
         ("start-up from the saved index", f"{figures['startup_s']:.2f} s"),
         ("saved index file", f"{figures['saved_index_mib']:.1f} MiB"),
         ("peak RSS (whole process, before rank-bm25)", f"{figures['peak_rss_mib']:.0f} MiB"),
-        ("peak RSS of the build's analysis worker", f"{figures['worker_peak_rss_mib']:.0f} MiB"),
+        ("peak RSS of a build's analysis worker", f"{figures['worker_peak_rss_mib']:.0f} MiB"),
         ("retrieval top 10, p50 / p95 / max", _ms(figures["retrieval_ms"])),
         ("whole answer, p50 / p95 / max", _ms(figures["answer_ms"])),
     ]
