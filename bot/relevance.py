@@ -344,7 +344,8 @@ class NameCounter:
     (`add_ascii`, the fast way for ASCII text: a few calls per source, not per word or passage).
 
     ASCII words are tallied by whole lists: every word, with the capitalised and the
-    sentence-initial ones taken back at the end (`tally`).
+    sentence-initial ones taken back at the end (`tally`); `add_ascii` counts words as written,
+    sorted into lowercase and capitalised ones once, over their distinct forms, at the end.
     """
 
     def __init__(self) -> None:
@@ -353,6 +354,7 @@ class NameCounter:
         self._words: Counter[str] = Counter()
         self._upper: Counter[str] = Counter()
         self._initial: Counter[str] = Counter()
+        self._as_written: Counter[str] = Counter()  # `add_ascii`'s words, numbers and all
 
     def add(self, texts: Iterable[str]) -> None:
         for text in texts:
@@ -386,16 +388,19 @@ class NameCounter:
             words = list(chain.from_iterable([*kept_words, words[bounds[after] :]]))
             kept = chain.from_iterable([*kept_passages, passages[after:]])
             joined = TEXT_SEPARATOR + TEXT_SEPARATOR.join(kept)
-        # the words written in lowercase (numbers and separators sort before letters)
-        self.lowercase.update(_lowercase_words([word for word in words if word >= "a"]))
-        capitals = [word for word in words if "A" <= word < "a"]
-        if capitals:
-            self.capitalised.update(_lowercase_words([w for w in capitals if w[1:2].islower()]))
+        self._as_written.update(words)
+        if capital.any():
             self._initial.update(_lowercase_words(_ASCII_NAME_AFTER_START.findall(joined)))
 
     def tally(self) -> NameTally:
         words = self._words - self._upper  # without the capitalised ones, and only counts > 0
-        return self.capitalised - self._initial, self.lowercase + words
+        lowercase, capitalised = Counter(words), Counter(self.capitalised)
+        for word, count in self._as_written.items():
+            if word >= "a":  # written in lowercase (numbers and separators sort before A)
+                lowercase[word.lower()] += count
+            elif word >= "A" and word[1:2].islower():  # capitalised, not an acronym
+                capitalised[word.lower()] += count
+        return capitalised - self._initial, self.lowercase + lowercase
 
 
 def _word_kinds(words: list[str]) -> tuple[np.ndarray, np.ndarray, list[int]]:
