@@ -303,6 +303,9 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+_WORKER_MAIN = "from bot.analysis import serve_worker; serve_worker()"
+
+
 class _Worker:
     """`analyse_alone` in a fresh interpreter (`serve_worker`), texts in and results out as
     pickles; if it fails, the caller analyses the texts itself.
@@ -321,7 +324,8 @@ class _Worker:
                 pickle.dump(list(texts), payload, protocol=pickle.HIGHEST_PROTOCOL)
                 payload.seek(0)
                 self._process = subprocess.Popen(
-                    [sys.executable, "-c", "from bot.analysis import serve_worker; serve_worker()"],
+                    # -P: this `bot`, not one in the working directory (which -c puts first)
+                    [sys.executable, "-P", "-c", _WORKER_MAIN],
                     stdin=payload,
                     stdout=subprocess.PIPE,
                     env=env,
@@ -334,8 +338,12 @@ class _Worker:
             problem = None
             try:  # read as it comes: never the whole pickle and its objects at once
                 result = pickle.load(self._process.stdout)  # noqa: S301 - our own child's output
+                if not isinstance(result, Part):
+                    raise TypeError(type(result).__name__)
             except Exception as error:  # noqa: BLE001 - a broken worker is replaced, not trusted
                 result, problem = None, f"{type(error).__name__}"
+                # Unread, the rest of its output would keep it writing to a full pipe forever.
+                self._process.kill()
             code = self._process.wait()
             self._process.stdout.close()
             if result is not None and code == 0:
