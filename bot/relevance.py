@@ -373,24 +373,20 @@ class NameCounter:
         if _ORDINAL_SUFFIX.search(joined):
             if _ORDINAL_APOSTROPHE.search(joined):
                 words = ASCII_WORD_SCAN.findall(joined)
-            else:  # a number ending in a letter is an ordinal
-                words = [word[-2:] if word[0] <= "9" < word[-1] else word for word in words]
+            else:
+                words = _ordinals_as_suffixes(words)
+        self._as_written.update(words)
+        self._initial.update(_lowercase_words(_ASCII_NAME_AFTER_START.findall(joined)))
         alpha, capital, separators = _word_kinds(words)
-        # a heading or title in title case says nothing about names
+        # A heading or title in title case says nothing about names: its counts are taken back.
         headings = np.flatnonzero(2 * capital > alpha).tolist()
         if headings:
             bounds = [*separators, len(words)]
-            kept_words, kept_passages, after = [], [], 0
-            for heading in headings:
-                kept_words.append(words[bounds[after] : bounds[heading]])
-                kept_passages.append(passages[after:heading])
-                after = heading + 1
-            words = list(chain.from_iterable([*kept_words, words[bounds[after] :]]))
-            kept = chain.from_iterable([*kept_passages, passages[after:]])
-            joined = TEXT_SEPARATOR + TEXT_SEPARATOR.join(kept)
-        self._as_written.update(words)
-        if capital.any():
-            self._initial.update(_lowercase_words(_ASCII_NAME_AFTER_START.findall(joined)))
+            self._as_written.subtract(
+                chain.from_iterable(words[bounds[i] : bounds[i + 1]] for i in headings)
+            )
+            titles = TEXT_SEPARATOR + TEXT_SEPARATOR.join(passages[i] for i in headings)
+            self._initial.subtract(_lowercase_words(_ASCII_NAME_AFTER_START.findall(titles)))
 
     def tally(self) -> NameTally:
         words = self._words - self._upper  # without the capitalised ones, and only counts > 0
@@ -401,6 +397,17 @@ class NameCounter:
             elif word >= "A" and word[1:2].islower():  # capitalised, not an acronym
                 capitalised[word.lower()] += count
         return capitalised - self._initial, self.lowercase + lowercase
+
+
+def _ordinals_as_suffixes(words: list[str]) -> list[str]:
+    """`words` with each ordinal (a number ending in letters: "1st") as its suffix ("st")."""
+    text = np.frombuffer(("\x01" + "\x01".join(words) + "\x01").encode("ascii"), np.uint8)
+    bounds = np.flatnonzero(text == 1)
+    first, last = text[bounds[:-1] + 1], text[bounds[1:] - 1]
+    words = list(words)
+    for i in np.flatnonzero((first >= ord("0")) & (first <= ord("9")) & (last >= ord("A"))):
+        words[i] = words[i][-2:]
+    return words
 
 
 def _word_kinds(words: list[str]) -> tuple[np.ndarray, np.ndarray, list[int]]:
