@@ -1,12 +1,12 @@
 """A source's text analysed: its passages and their terms as ids into a growing vocabulary.
 
 This is what building an engine costs (splitting sentences, lemmatising, stemming, and the scan
-for names), so it is made cheap three ways: each distinct token is analysed once, after which a
-source's tokens become term ids by a dictionary look-up made in C; the names tally reads whole
-word lists (`bot.relevance.name_tally`); and a large batch of sources is shared with one worker
-process, on another core. The worker numbers its terms on its own; they are renumbered into the
-caller's vocabulary in order of first sight, so the result is the one a single process gives.
-"""
+for names), so it is made cheap three ways: each distinct token is analysed once, after which
+tokens become term ids by a dictionary look-up made in C; sources are read in batches, a
+batch's passages tokenised and their names counted in one regex pass (`bot.relevance`'s
+`NameCounter`); and a large library is shared by two worker processes, one per core. Each worker
+numbers its terms on its own; they are renumbered into the caller's vocabulary in order of first
+sight, so the result is the one a single process gives."""
 
 from __future__ import annotations
 
@@ -16,16 +16,24 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from bot.passages import passage_spans
-from bot.relevance import NameTally, name_tally
-from bot.retrieval import analyze, term_of, tokenize
+from bot.relevance import NameCounter, TermCounts, add_term_counts, term_counts
+from bot.retrieval import (
+    TEXT_SEPARATOR,
+    analyze,
+    load_dictionaries,
+    scan_ascii,
+    term_of,
+    tokenize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,43 +52,80 @@ class SourceAnalysis:
 
 
 class Analyser:
-    """Source text -> `SourceAnalysis`, numbering terms in `ids` (term -> id) in order of first
-    sight. Each distinct token is analysed once (`_TokenIds`): after that, a source's tokens
-    become term ids by one dictionary look-up each, made in C."""
+    """Source texts -> `SourceAnalysis` each, numbering terms in `ids` (term -> id) in order of
+    first sight. Each distinct token is analysed once (`_TokenIds`): after that, tokens become
+    term ids by one dictionary look-up each, made in C. Sources are read a batch at a time: a
+    batch's passages are tokenised, and their names counted, in one regex pass, and its term
+    ids are one array, cut into each source's part at the end."""
 
     def __init__(self, ids: dict[str, int]) -> None:
         self.ids = ids
         self._token_ids = _TokenIds(ids)
 
-    def analyse(self, text: str) -> SourceAnalysis:
-        found = passage_spans(text)
-        spans = np.array(found, dtype=np.int64).reshape(-1, 3)
-        tokens = [tokenize(text[start:end]) for _, start, end in found]
+    def analyse(self, texts: Sequence[str], names: NameCounter) -> list[SourceAnalysis]:
+        """Each text's analysis, in order; their passages' names are added to `names`."""
+        analyses: list[SourceAnalysis] = []
+        batch: list[_Passages] = []
+        size = 0
+        for text in texts:
+            found = passage_spans(text)
+            batch.append(_Passages(found, [text[start:end] for _, start, end in found]))
+            size += len(text)
+            if size >= BATCH_CHARS:
+                analyses += self._analyse_batch(batch, names)
+                batch, size = [], 0
+        return analyses + self._analyse_batch(batch, names) if batch else analyses
+
+    def _analyse_batch(self, batch: list[_Passages], names: NameCounter) -> list[SourceAnalysis]:
+        everything = [passage for source in batch for passage in source.texts]
+        scan = scan_ascii(everything)
+        if scan is None:  # some text the one pass cannot read: source by source
+            return [self._analysed(s, count_names(s.texts, names)) for s in batch]
+        names.add_ascii(everything, scan.joined, scan.words)
         known = len(self.ids)
-        ids = np.fromiter(
-            map(self._token_ids.__getitem__, chain.from_iterable(tokens)),
-            dtype=np.int32,
-            count=sum(map(len, tokens)),
-        )
+        lengths, term_ids = self._term_ids(scan.tokens)
+        if term_ids is None:
+            # The empty term is numbered where first seen, among its source's new terms.
+            self._forget_terms_from(known)
+            return [self._analysed(s, _tokens(s.texts)) for s in batch]
+        counts = np.array([len(source.spans) for source in batch], dtype=np.int64)
+        all_spans = [span for source in batch for span in source.spans]
+        spans = np.array(all_spans, dtype=np.int64).reshape(-1, 3)
+        return by_source(counts, spans, lengths, term_ids)
+
+    def _analysed(self, source: _Passages, tokens: list[str]) -> SourceAnalysis:
+        """One source's analysis from its tokens (TEXT_SEPARATOR before each passage's)."""
+        spans = np.array(source.spans, dtype=np.int64).reshape(-1, 3)
+        known = len(self.ids)
+        lengths, term_ids = self._term_ids(tokens)
+        if term_ids is None:
+            self._forget_terms_from(known)
+            return self._with_empty_passages(source.texts, spans)
+        return SourceAnalysis(spans, lengths, term_ids)
+
+    def _term_ids(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Terms per passage and the term ids, passage after passage, of `tokens`; a passage
+        without a term holds the empty term. None for the ids when the empty term is needed
+        before it has an id (the caller takes back the ids numbered since it began)."""
+        ids = np.fromiter(map(self._token_ids.__getitem__, tokens), np.int32, count=len(tokens))
         kept = ids >= 0
-        ends = np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
         kept_before = np.concatenate(([0], np.cumsum(kept)))
-        starts = kept_before[np.concatenate(([0], ends[:-1]))]
-        lengths = kept_before[ends] - starts
+        # a separator before each passage's tokens, and the end of the last
+        bounds = kept_before[np.concatenate((ids == _SEPARATOR_ID, [True]))]
+        starts = bounds[:-1]
+        lengths = bounds[1:] - starts
         term_ids = ids[kept]
         empty = lengths == 0
         if empty.any():
             if EMPTY_TERM not in self.ids:
-                # The empty term is numbered where first seen, among this source's new terms.
-                self._forget_terms_from(known)
-                return self._with_empty_passages(text, spans)
+                return lengths, None
             term_ids = np.insert(term_ids, starts[empty], self.ids[EMPTY_TERM])
             lengths[empty] = 1
-        return SourceAnalysis(spans, lengths, term_ids)
+        return lengths, term_ids
 
-    def _with_empty_passages(self, text: str, spans: np.ndarray) -> SourceAnalysis:
+    def _with_empty_passages(self, passages: list[str], spans: np.ndarray) -> SourceAnalysis:
         """The term by term analysis `analyse` saves work over (for the first empty passage)."""
-        term_lists = [analyze(text[start:end]) or [EMPTY_TERM] for _, start, end in spans.tolist()]
+        term_lists = [analyze(passage) or [EMPTY_TERM] for passage in passages]
         ids = self.ids
         term_ids = np.fromiter(
             (ids.setdefault(term, len(ids)) for term in chain.from_iterable(term_lists)),
@@ -99,12 +144,44 @@ class Analyser:
             del token_ids[token]
 
 
+# Sources are analysed in batches of about this many characters (`Analyser.analyse`): large
+# enough that the work per batch, not per source, is what costs.
+BATCH_CHARS = 200_000
+
+
+class _Passages(NamedTuple):
+    """A source's passages: (paragraph, start, end) and their texts."""
+
+    spans: list[tuple[int, int, int]]
+    texts: list[str]
+
+
+def count_names(passages: list[str], names: NameCounter) -> list[str]:
+    """The tokens of a source's `passages`, TEXT_SEPARATOR before each passage's, with their
+    names added to `names`: for ASCII text, one regex pass serves both."""
+    scan = scan_ascii(passages)
+    if scan is None:
+        names.add(passages)
+        return _tokens(passages)
+    names.add_ascii(passages, scan.joined, scan.words)
+    return scan.tokens
+
+
+def _tokens(passages: list[str]) -> list[str]:
+    """The tokens of `passages`, TEXT_SEPARATOR before each passage's."""
+    return list(chain.from_iterable((TEXT_SEPARATOR, *tokenize(p)) for p in passages))
+
+
+# What `_TokenIds` gives TEXT_SEPARATOR: below every term id and the stopwords' -1.
+_SEPARATOR_ID = -2
+
+
 class _TokenIds(dict[str, int]):
     """Token -> id of its term in `ids`, or -1 for a stopword; a token is analysed (`term_of`)
     the first time it is looked up."""
 
     def __init__(self, ids: dict[str, int]) -> None:
-        super().__init__()
+        super().__init__({TEXT_SEPARATOR: _SEPARATOR_ID})
         self._ids = ids
 
     def __missing__(self, token: str) -> int:
@@ -115,65 +192,107 @@ class _TokenIds(dict[str, int]):
         return found
 
 
-# Below this many characters to analyse, one process does it all: starting a worker (a fresh
-# interpreter that imports the analysis and loads its dictionaries) costs about 1.5 s.
+# Below this many characters to analyse, this process does it all: a worker (a fresh
+# interpreter that imports the analysis and loads its dictionaries) takes about 1 s to start.
 PARALLEL_MIN_CHARS = 4_000_000
-# The caller's process keeps this share of the characters: the worker starts late.
-CALLER_SHARE = 0.55
+
+
+class Part(NamedTuple):
+    """Consecutive texts analysed with a vocabulary of their own: their arrays one after
+    another, and their names' counts."""
+
+    vocabulary: list[str]
+    counts: np.ndarray  # passages per text
+    spans: np.ndarray
+    lengths: np.ndarray
+    term_ids: np.ndarray  # ids into `vocabulary`
+    names: TermCounts
 
 
 def analyse_texts(
-    texts: Sequence[str], analyser: Analyser, parallel_min_chars: int = PARALLEL_MIN_CHARS
-) -> tuple[list[SourceAnalysis], NameTally]:
-    """Each text's analysis, in order, and the names tally of all their passages.
+    texts: Sequence[str],
+    analyser: Analyser,
+    parallel_min_chars: int = PARALLEL_MIN_CHARS,
+    while_waiting: Callable[[], object] = load_dictionaries,
+) -> tuple[list[SourceAnalysis], TermCounts]:
+    """Each text's analysis, in order, and the names' counts of all their passages.
 
-    With at least `parallel_min_chars` characters and two cores, the last texts go to a worker
-    process (`_Worker`) while this process analyses the first ones.
+    With at least `parallel_min_chars` characters and two cores, two worker processes
+    (`_Worker`) analyse half the texts each, and this process only puts their results
+    together, renumbering their terms into `analyser`'s vocabulary in order of first sight (the
+    numbering one process gives). The millions of short-lived strings an analysis makes then
+    never touch this long-lived process's heap, which used to keep ~90 MiB of them scattered.
+    Meanwhile this process runs `while_waiting` (loading what it needs next).
     """
-    split = _worker_start(texts, parallel_min_chars)
-    worker = _Worker(texts[split:]) if split < len(texts) else None
+    shares = _shares(texts, parallel_min_chars)
+    if len(shares) == 1:
+        names = NameCounter()
+        return analyser.analyse(texts, names), term_counts(names.tally())
+    workers = [_Worker(share) for share in shares]
+    analyses: list[SourceAnalysis] = []
+    counts: TermCounts = {}
     try:
-        analyses = [analyser.analyse(text) for text in texts[:split]]
-        tally = name_tally(passage_texts(texts[:split], analyses))
-    except BaseException:
-        if worker is not None:
+        while_waiting()
+        for worker, share in zip(workers, shares, strict=True):
+            part = worker.result(share)
+            ids = analyser.ids
+            renumber = [ids.setdefault(term, len(ids)) for term in part.vocabulary]
+            term_ids = np.array(renumber, dtype=np.int32)[part.term_ids]
+            analyses += by_source(part.counts, part.spans, part.lengths, term_ids)
+            add_term_counts(counts, part.names)
+    finally:
+        for worker in workers:
             worker.stop()
-        raise
-    if worker is None:
-        return analyses, tally
-    vocabulary, rest, rest_tally = worker.result(texts[split:])
-    ids = analyser.ids
-    renumber = np.array([ids.setdefault(term, len(ids)) for term in vocabulary], dtype=np.int32)
-    rest.reverse()
-    while rest:  # the worker's arrays go as ours are made
-        analysis = rest.pop()
-        term_ids = renumber[analysis.term_ids]
-        analyses.append(SourceAnalysis(analysis.spans, analysis.lengths, term_ids))
-    return analyses, (tally[0] + rest_tally[0], tally[1] + rest_tally[1])
+    return analyses, counts
 
 
-def passage_texts(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> Iterator[str]:
-    """The text of each passage, source after source (what the names tally reads)."""
+def by_source(
+    counts: np.ndarray, spans: np.ndarray, lengths: np.ndarray, term_ids: np.ndarray
+) -> list[SourceAnalysis]:
+    """Arrays of consecutive sources (`counts` passages each) cut into each one's analysis."""
+    cuts = np.cumsum(counts)[:-1]  # where each source but the first starts
+    term_cuts = np.concatenate(([0], np.cumsum(lengths)))[cuts]
+    parts = zip(
+        np.split(spans, cuts),
+        np.split(lengths, cuts),
+        np.split(term_ids, term_cuts),
+        strict=True,
+    )
+    return [SourceAnalysis(*arrays) for arrays in parts]
+
+
+def name_counts_of(texts: Sequence[str], analyses: Sequence[SourceAnalysis]) -> TermCounts:
+    """The names' counts of analysed texts (sources whose analysis was cached or saved)."""
+    names = NameCounter()
     for text, analysis in zip(texts, analyses, strict=True):
-        for _, start, end in analysis.spans.tolist():
-            yield text[start:end]
+        count_names([text[start:end] for _, start, end in analysis.spans.tolist()], names)
+    return term_counts(names.tally())
 
 
-def analyse_alone(texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
-    """What the worker process runs: its own vocabulary, the analyses and their names tally."""
-    analyser = Analyser({})
-    analyses = [analyser.analyse(text) for text in texts]
-    return list(analyser.ids), analyses, name_tally(passage_texts(texts, analyses))
+def analyse_alone(texts: Sequence[str]) -> Part:
+    """What a worker process runs: the texts' analysis with a vocabulary of its own."""
+    analyser, names = Analyser({}), NameCounter()
+    analyses = analyser.analyse(texts, names)
+    counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
+    return Part(
+        list(analyser.ids),
+        counts,
+        np.concatenate([a.spans for a in analyses]) if analyses else np.empty((0, 3), np.int64),
+        np.concatenate([a.lengths for a in analyses]) if analyses else np.empty(0, np.int64),
+        np.concatenate([a.term_ids for a in analyses]) if analyses else np.empty(0, np.int32),
+        term_counts(names.tally()),
+    )
 
 
-def _worker_start(texts: Sequence[str], parallel_min_chars: int) -> int:
-    """Where the worker's share of `texts` starts (`len(texts)`: no worker)."""
+def _shares(texts: Sequence[str], parallel_min_chars: int) -> list[Sequence[str]]:
+    """`texts` as one share, or as two of about as many characters (one per worker)."""
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     total = int(sizes.sum())
     if len(texts) < 2 or total < parallel_min_chars or _cores() < 2:
-        return len(texts)
-    split = int(np.searchsorted(np.cumsum(sizes), CALLER_SHARE * total)) + 1
-    return min(split, len(texts) - 1)
+        return [texts]
+    split = int(np.searchsorted(np.cumsum(sizes), total / 2)) + 1
+    split = min(split, len(texts) - 1)
+    return [texts[:split], texts[split:]]
 
 
 def _cores() -> int:
@@ -182,6 +301,9 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
         return os.cpu_count() or 1
+
+
+_WORKER_MAIN = "from bot.analysis import serve_worker; serve_worker()"
 
 
 class _Worker:
@@ -202,7 +324,8 @@ class _Worker:
                 pickle.dump(list(texts), payload, protocol=pickle.HIGHEST_PROTOCOL)
                 payload.seek(0)
                 self._process = subprocess.Popen(
-                    [sys.executable, "-c", "from bot.analysis import serve_worker; serve_worker()"],
+                    # -P: this `bot`, not one in the working directory (which -c puts first)
+                    [sys.executable, "-P", "-c", _WORKER_MAIN],
                     stdin=payload,
                     stdout=subprocess.PIPE,
                     env=env,
@@ -210,13 +333,17 @@ class _Worker:
         except OSError as error:
             log.warning("could not start an analysis worker (%s): analysing here", error)
 
-    def result(self, texts: Sequence[str]) -> tuple[list[str], list[SourceAnalysis], NameTally]:
+    def result(self, texts: Sequence[str]) -> Part:
         if self._process is not None and self._process.stdout is not None:
             problem = None
             try:  # read as it comes: never the whole pickle and its objects at once
                 result = pickle.load(self._process.stdout)  # noqa: S301 - our own child's output
+                if not isinstance(result, Part):
+                    raise TypeError(type(result).__name__)
             except Exception as error:  # noqa: BLE001 - a broken worker is replaced, not trusted
                 result, problem = None, f"{type(error).__name__}"
+                # Unread, the rest of its output would keep it writing to a full pipe forever.
+                self._process.kill()
             code = self._process.wait()
             self._process.stdout.close()
             if result is not None and code == 0:
@@ -227,7 +354,7 @@ class _Worker:
         return analyse_alone(texts)
 
     def stop(self) -> None:
-        """End the worker if its result was never taken (the caller failed first)."""
+        """End the worker if its result was not taken (the caller failed first)."""
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.communicate()

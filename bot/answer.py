@@ -91,7 +91,7 @@ class AnswerEngine:
         self.sources: tuple[Source, ...] = tuple(sources)
         corpus = (index_store or IndexStore()).build(self.sources, BM25)
         self._by_source = corpus.by_source
-        self.passages: list[Passage] = corpus.passages
+        self.passages: Sequence[Passage] = corpus.passages
         self._index = corpus.index
         self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(self.passages))
         frames = predicate_frames()

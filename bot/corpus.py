@@ -12,10 +12,11 @@ from __future__ import annotations
 import ctypes
 import gc
 import hashlib
+import itertools
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +26,13 @@ from bot.analysis import (
     Analyser,
     SourceAnalysis,
     analyse_texts,
-    passage_texts,
+    name_counts_of,
 )
+from bot.caveat.units import load as load_units
 from bot.index_file import Arrays, IndexFile, compact_ids
-from bot.passages import Passage
-from bot.relevance import name_tally, names_of
-from bot.retrieval import BM25Config, PassageIndex
+from bot.passages import Passage, PassageList, PassagesBySource
+from bot.relevance import add_term_counts, names_from
+from bot.retrieval import BM25Config, PassageIndex, load_dictionaries
 from bot.sources import Source, SourceError
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,8 @@ UNWRAPPED_LINE = 120
 class IndexedCorpus:
     """Everything an engine answers from: passages, where each sits, and the BM25 index."""
 
-    passages: list[Passage]
-    by_source: dict[str, list[Passage]]
+    passages: Sequence[Passage]  # made when read (`PassageList`)
+    by_source: Mapping[str, Sequence[Passage]]
     source_of: np.ndarray  # source number (position in the sources given) of each passage
     block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
     index: PassageIndex
@@ -88,27 +90,35 @@ class IndexStore:
             self._adopt(hashes, saved[:2])
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
-        new, tally = analyse_texts(texts, self._analyser, self._parallel_min_chars)
+        new, name_counts = analyse_texts(
+            texts, self._analyser, self._parallel_min_chars, while_waiting=_load_for_answers
+        )
         release_freed_memory()
         self.analysed += len(pending)
         found = dict(zip(pending, new, strict=True))
         analyses = [found.get(i) or self._analyses[h] for i, h in enumerate(hashes)]
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
+        if not any(len(a.spans) for a in analyses):
+            raise SourceError("the sources hold no sentences to quote")
         terms = list(self._ids)  # id -> term (the dict keeps insertion order)
-        corpus = index_corpus(sources, analyses, terms, config)
+        # The library's own vocabulary: the terms it uses, in store order, numbered from 0.
+        store_ids, term_ids = compact_ids(
+            np.concatenate([a.term_ids for a in analyses]), len(terms)
+        )
+        vocabulary = [terms[i] for i in store_ids.tolist()]
         if saved is not None:
-            return replace(corpus, names=saved[2])
-        # The names tally of the sources analysed just now, plus that of the cached ones.
-        cached = [i for i in range(len(sources)) if i not in found]
-        texts = [sources[i].text for i in cached]
-        more = name_tally(passage_texts(texts, [analyses[i] for i in cached]))
-        names = names_of((tally[0] + more[0], tally[1] + more[1]))
-        corpus = replace(corpus, names=names)
-        if self.file:
-            arrays = [(a.spans, a.lengths, a.term_ids) for a in analyses]
-            self.file.save(hashes, config, arrays, terms, corpus.names)
-        return corpus
+            names = saved[2]
+        else:
+            # The names' counts of the sources analysed just now, plus those of the cached ones.
+            cached = [i for i in range(len(sources)) if i not in found]
+            texts = [sources[i].text for i in cached]
+            more = name_counts_of(texts, [analyses[i] for i in cached])
+            names = names_from(add_term_counts(name_counts, more))
+            if self.file:  # saved before the index is built: their temporaries never meet
+                arrays = [(a.spans, a.lengths) for a in analyses]
+                self.file.save(hashes, config, arrays, vocabulary, term_ids, names)
+        return index_corpus(sources, analyses, vocabulary, term_ids, config, names)
 
     def _adopt(self, hashes: list[str], saved: tuple[list[str], list[Arrays]]) -> None:
         """Take a saved library's analyses into the cache, mapping its terms to ours."""
@@ -119,24 +129,26 @@ class IndexStore:
             self._analyses[digest] = SourceAnalysis(spans, lengths, remap[term_ids])
 
 
+def _load_for_answers() -> None:
+    """What an engine loads before its first answer (done while the build's workers run)."""
+    load_dictionaries()
+    load_units()
+
+
 def index_corpus(
     sources: Sequence[Source],
     analyses: Sequence[SourceAnalysis],
-    store_terms: list[str],
+    vocabulary: list[str],
+    term_ids: np.ndarray,
     config: BM25Config,
+    names: frozenset[str],
 ) -> IndexedCorpus:
-    """Passages and BM25 index for `sources` from their analyses.
+    """Passages and BM25 index for `sources` from their analyses, whose terms are given again
+    as ids into `vocabulary`, passage after passage.
 
-    The index is built before the passage objects: its temporary arrays are freed by the time
-    the long-lived objects are made, which keeps the peak memory down.
+    The index is built first: its temporary arrays are freed before the passages' are made.
     """
     counts = np.array([len(a.spans) for a in analyses], dtype=np.int64)
-    if not counts.sum():
-        raise SourceError("the sources hold no sentences to quote")
-    store_ids, term_ids = compact_ids(
-        np.concatenate([a.term_ids for a in analyses]), len(store_terms)
-    )
-    vocabulary = [store_terms[i] for i in store_ids.tolist()]
     lengths = np.concatenate([a.lengths for a in analyses])
     index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
     del term_ids, lengths
@@ -148,14 +160,9 @@ def index_corpus(
     starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
     starts[1:] |= _unwrapped_breaks(sources, analyses)
     block_of = (np.cumsum(starts) - 1).astype(np.int32)
-    by_source: dict[str, list[Passage]] = {}
-    for source, analysis in zip(sources, analyses, strict=True):
-        by_source[source.id] = [
-            Passage(source, position, paragraph, start, end)
-            for position, (paragraph, start, end) in enumerate(analysis.spans.tolist())
-        ]
-    passages = [p for ps in by_source.values() for p in ps]
-    return IndexedCorpus(passages, by_source, source_of, block_of, index)
+    passages = PassageList(sources, counts, np.concatenate([a.spans for a in analyses]))
+    by_source = PassagesBySource(passages, sources)
+    return IndexedCorpus(passages, by_source, source_of, block_of, index, names)
 
 
 def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalysis]) -> np.ndarray:
@@ -164,19 +171,20 @@ def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalys
     It does when the line before it is longer than hard-wrapped text ever is: a text with such
     lines puts one paragraph on a line, with no blank line between paragraphs.
     """
-    breaks: list[bool] = []
+    breaks = np.zeros(sum(len(a.spans) for a in analyses), dtype=bool)
+    first = 0  # the source's first passage
     for source, analysis in zip(sources, analyses, strict=True):
-        text = source.text
+        text, count = source.text, len(analysis.spans)
+        first += count
+        if len(text) <= UNWRAPPED_LINE or max(map(len, text.split("\n"))) <= UNWRAPPED_LINE:
+            continue  # no line that long: most sources, looked at in one call
         spans = analysis.spans.tolist()
-        breaks.append(False)  # the first passage of a source starts a block anyway
-        for (_, _, end), (_, start, _) in zip(spans, spans[1:], strict=False):
+        for i, ((_, _, end), (_, start, _)) in enumerate(itertools.pairwise(spans)):
             newline = text.find("\n", end, start)
-            if newline < 0:
-                breaks.append(False)
-                continue
-            line_start = text.rfind("\n", 0, newline) + 1
-            breaks.append(newline - line_start > UNWRAPPED_LINE)
-    return np.array(breaks[1:], dtype=bool)
+            if newline >= 0:  # the line ending there
+                line_start = text.rfind("\n", 0, newline) + 1
+                breaks[first - count + i + 1] = newline - line_start > UNWRAPPED_LINE
+    return breaks[1:]  # the first passage of each source starts a block anyway
 
 
 def release_freed_memory() -> None:

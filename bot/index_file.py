@@ -24,10 +24,13 @@ from bot.retrieval import BM25Config, analyze
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: terminal escapes are not part of words; 3: the names are saved
+# 2: terminal escapes are not part of words; 3: the names are saved; 4: -ingly adverbs, "US" and
+# more derivational families analyse differently
+FORMAT_VERSION = 4
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
-    "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。"
+    "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。 "
+    "The US expansion was increasingly costly."
 )
 # One source's analysis: spans (paragraph, start, end), terms per passage, term ids.
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -102,20 +105,21 @@ class IndexFile:
         self,
         hashes: Sequence[str],
         config: BM25Config,
-        analyses: Sequence[Arrays],
-        store_terms: list[str],
+        analyses: Sequence[tuple[np.ndarray, np.ndarray]],
+        vocabulary: list[str],
+        term_ids: np.ndarray,
         names: Collection[str],
     ) -> None:
-        """Write atomically; a folder that cannot be written is logged and skipped."""
-        store_ids, term_ids = compact_ids(
-            np.concatenate([ids for _, _, ids in analyses]), len(store_terms)
-        )
+        """Write atomically; a folder that cannot be written is logged and skipped.
+
+        `analyses`: each source's spans and terms per passage; `term_ids`: all passages' terms
+        as ids into `vocabulary`, one passage after another."""
         arrays = {
-            "vocabulary": np.array([store_terms[i] for i in store_ids.tolist()], dtype=str),
+            "vocabulary": np.array(vocabulary, dtype=str),
             "hashes": np.array(list(hashes), dtype=str),
-            "passages_per_source": np.array([len(s) for s, _, _ in analyses], dtype=np.int64),
-            "spans": np.concatenate([s for s, _, _ in analyses]).astype(np.int64, copy=False),
-            "lengths": np.concatenate([n for _, n, _ in analyses]).astype(np.int64, copy=False),
+            "passages_per_source": np.array([len(s) for s, _ in analyses], dtype=np.int64),
+            "spans": np.concatenate([s for s, _ in analyses]).astype(np.int64, copy=False),
+            "lengths": np.concatenate([n for _, n in analyses]).astype(np.int64, copy=False),
             "term_ids": term_ids,
             "names": np.array(sorted(names), dtype=str),
         }

@@ -7,7 +7,12 @@ what a user is shown is always `source.text[start:end]`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import count, repeat
+from typing import overload
+
+import numpy as np
 
 from bot.sources import Source
 
@@ -20,7 +25,8 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_TERMINAL = re.compile(r"[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*")
+# (The lookahead lets the regex engine skip to the next mark instead of trying every position.)
+_TERMINAL = re.compile(r"(?=[.!?…。！？])(?:[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*)")
 _BULLET = re.compile(r"[ \t]*(?:[#>*•✔✓☑▪◦‣–—-]+|\d{1,3}[.)])[ \t]+")
 _DATELINE = re.compile(
     r"[ \t]*(?:date[ \t]+)?\d{4}-\d{2}-\d{2}[ \t]+(?:[A-Z][\w.'’-]*[ \t]+){0,4}[—–-][ \t]+"
@@ -28,9 +34,27 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 _DASH = re.compile(r"[—–-]")
+# An initial ("J") or a dotted abbreviation ("U.S", "a.m") before a period.
+_INITIALS = re.compile(r"[A-Za-z]|(?:[A-Za-z]\.)+[A-Za-z]")
 # A line ending (before any whitespace) in one of these ends its sentence.
 _HARD_LINE_ENDS = frozenset(".!?:;…”’\"')]。！？")
 _SOFT_WRAP_MIN_CHARS = 60
+# `_blocks` as one regex pass, for ASCII text whose only line break is "\n" (most sources): there
+# "lowercase" is a-z and the whitespace inside a line is space, tab and \x1f. A block is a
+# line that is not blank, then each following line it soft-wraps onto (`_is_soft_wrap`): the
+# line before it ends in no hard end (`_HARD_LINE_ENDS`), and either that line is long and this
+# one is no bullet, or this one starts in lowercase.
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
+_LINE_SPACE = r"[ \t\x1f]"
+_SOFT_ENDED_LINE = rf"[^\n]*[^\n \t\x1f.!?:;\"')\]]{_LINE_SPACE}*\n"
+_ASCII_BLOCK = re.compile(
+    rf"^(?={_LINE_SPACE}*\S)(?:"
+    rf"(?=[^\n]{{{_SOFT_WRAP_MIN_CHARS}}}){_SOFT_ENDED_LINE}(?={_LINE_SPACE}*\S)(?!{_BULLET.pattern})"
+    rf"|{_SOFT_ENDED_LINE}(?={_LINE_SPACE}*[a-z])"
+    r")*[^\n]*",
+    re.MULTILINE,
+)
+_ALNUM = re.compile(r"[^\W_]")  # a character `str.isalnum` accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +70,97 @@ class Passage:
     @property
     def text(self) -> str:
         return self.source.text[self.start : self.end]
+
+
+class _MadeWhenRead(Sequence[Passage]):
+    """A sequence of passages that makes each one when it is read (`_at`)."""
+
+    @overload
+    def __getitem__(self, index: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Passage]: ...
+
+    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError("passage index out of range")
+        return self._at(index % len(self))
+
+    def _at(self, index: int) -> Passage:
+        raise NotImplementedError
+
+
+class PassageList(_MadeWhenRead):
+    """The passages of many sources, in order, held as arrays: each `Passage` is made when it
+    is read. A library of 160k passages keeps three numbers each rather than 160k objects, and
+    is ready as soon as its arrays are."""
+
+    def __init__(self, sources: Sequence[Source], counts: np.ndarray, spans: np.ndarray) -> None:
+        """`counts`: passages per source; `spans`: (paragraph, start, end) of every passage."""
+        self._sources = sources
+        self._first = np.concatenate(([0], np.cumsum(counts))).tolist()  # each one's first
+        self._source_of = np.repeat(np.arange(len(sources), dtype=np.int32), counts)
+        self._spans = spans
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def _at(self, index: int) -> Passage:
+        source = int(self._source_of[index])
+        paragraph, start, end = self._spans[index].tolist()
+        position = index - self._first[source]
+        return Passage(self._sources[source], position, paragraph, start, end)
+
+    def __iter__(self) -> Iterator[Passage]:
+        for source in range(len(self._sources)):
+            yield from self.source_passages(source)
+
+    def of_source(self, source: int) -> Sequence[Passage]:
+        """The passages of `sources[source]`, in order (positions from 0), made when read."""
+        return _SourcePassages(self, source, self._first[source], self._first[source + 1])
+
+    def source_passages(self, source: int) -> list[Passage]:
+        """The passages of `sources[source]`, all made now."""
+        first, last = self._first[source], self._first[source + 1]
+        paragraphs, starts, ends = self._spans[first:last].T.tolist()
+        return list(map(Passage, repeat(self._sources[source]), count(), paragraphs, starts, ends))
+
+
+class PassagesBySource(Mapping[str, Sequence[Passage]]):
+    """Source id -> that source's passages in a `PassageList` (the last source of an id)."""
+
+    def __init__(self, passages: PassageList, sources: Sequence[Source]) -> None:
+        self._passages = passages
+        self._number = {source.id: number for number, source in enumerate(sources)}
+
+    def __getitem__(self, source_id: str) -> Sequence[Passage]:
+        return self._passages.of_source(self._number[source_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._number)
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+
+class _SourcePassages(_MadeWhenRead):
+    """One source's passages in a `PassageList`."""
+
+    __slots__ = ("_passages", "_source", "_first", "_last")
+
+    def __init__(self, passages: PassageList, source: int, first: int, last: int) -> None:
+        self._passages, self._source, self._first, self._last = passages, source, first, last
+
+    def __len__(self) -> int:
+        return self._last - self._first
+
+    def _at(self, index: int) -> Passage:
+        return self._passages[self._first + index]
+
+    def __iter__(self) -> Iterator[Passage]:
+        return iter(self._passages.source_passages(self._source))
 
 
 def split_into_passages(source: Source) -> list[Passage]:
@@ -78,7 +193,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         sentence_start = boundary
     if sentence_start < end:
         spans.append(_trimmed(text, sentence_start, end))
-    return [(s, e) for s, e in spans if _has_words(text[s:e])]
+    return [(s, e) for s, e in spans if _ALNUM.search(text, s, e)]  # a word or number
 
 
 def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
@@ -104,7 +219,7 @@ def _ends_in_abbreviation(text: str, period: int) -> bool:
     ):
         word_start -= 1
     word = text[word_start:period]
-    if re.fullmatch(r"[A-Za-z]", word) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+    if _INITIALS.fullmatch(word):
         return True
     return word.lower() in ABBREVIATIONS
 
@@ -114,6 +229,13 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
 
     Returns (paragraph number, (start, end)) pairs; the paragraph number grows at blank lines.
     """
+    if text.isascii() and not any(mark in text for mark in _OTHER_LINE_BREAKS):
+        return _ascii_blocks(text)
+    return _line_blocks(text)
+
+
+def _line_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """`_blocks` line by line (any text)."""
     blocks: list[tuple[int, tuple[int, int]]] = []
     paragraph = 0
     current: tuple[int, int] | None = None
@@ -139,6 +261,19 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     return blocks
 
 
+def _ascii_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """`_blocks` of ASCII text with "\n" line breaks only, a regex match per block."""
+    blocks: list[tuple[int, tuple[int, int]]] = []
+    paragraph = end = 0
+    for match in _ASCII_BLOCK.finditer(text):
+        start = match.start()
+        # the blank lines in between (after a block, the first "\n" ends its last line)
+        paragraph += text.count("\n", end, start) - (1 if blocks else 0)
+        end = match.end()
+        blocks.append((paragraph, (start, end)))
+    return blocks
+
+
 def _last_line(text: str, start: int, end: int) -> str:
     """The block's text after its last newline (all a soft-wrap decision looks at)."""
     cut = text.rfind("\n", start, end)
@@ -156,11 +291,12 @@ def _is_soft_wrap(previous: str, line: str) -> bool:
 
 def _skip_lead(text: str, start: int, end: int) -> int:
     """Skip a bullet or heading marker and a dateline ("2020-03-03 Southfield —")."""
-    for pattern in (_BULLET, _DATELINE):
-        # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.
-        if pattern is _DATELINE and not _DASH.search(text, start, end):
-            continue
-        match = pattern.match(text, start, end)
+    match = _BULLET.match(text, start, end)
+    if match and match.end() < end:
+        start = match.end()
+    # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.
+    if _DASH.search(text, start, end):
+        match = _DATELINE.match(text, start, end)
         if match and match.end() < end:
             start = match.end()
     while start < end and text[start].isspace():
@@ -174,7 +310,3 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _has_words(span: str) -> bool:
-    return any(ch.isalnum() for ch in span)

@@ -9,6 +9,7 @@ rank-bm25's scores (rank-bm25 stays the reference the tests compare with).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -16,12 +17,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import simplemma
 import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
-from scipy import sparse
 
 from bot.text_cleanup import without_escapes, without_zero_width
 from bot.wordforms import base_verb, is_participle_adverb
@@ -50,6 +51,14 @@ _TOKEN = re.compile(
 )
 # `_TOKEN` on lowercase ASCII text, where its classes are plain ranges (a third faster).
 _ASCII_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:(?:st|nd|rd|th)(?![a-z]))?|[a-z]+(?:'[a-z]+)*")
+# Put between the texts `scan_ascii` tokenises in one pass; a token of its own in what it finds.
+TEXT_SEPARATOR = "\x00"
+# `_ASCII_TOKEN` for ASCII text in any case: what it finds, lowercased, is what `_ASCII_TOKEN`
+# finds in the lowercased text (the ordinal suffixes and the lookahead take either case).
+_ASCII_TOKEN_ANY_CASE = re.compile(
+    r"[0-9]+(?:[.,][0-9]+)*(?:(?:[sS][tT]|[nN][dD]|[rR][dD]|[tT][hH])(?![A-Za-z]))?"
+    r"|[A-Za-z]+(?:'[A-Za-z]+)*|" + TEXT_SEPARATOR
+)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
@@ -71,12 +80,34 @@ def tokenize(text: str) -> list[str]:
             return _split_cjk_and_apostrophes(tokens)
     if "'" not in text:
         return tokens  # the common case: nothing to split
-    return [
-        part
-        for token in tokens
-        for part in (token[:-2] if token.endswith("'s") else token).split("'")
-        if part
-    ]
+    return _split_apostrophes(" ".join(tokens))
+
+
+class AsciiScan(NamedTuple):
+    """Several ASCII texts tokenised in one pass (`scan_ascii`)."""
+
+    joined: str  # TEXT_SEPARATOR before each text
+    words: list[str]  # words and numbers as written, and a TEXT_SEPARATOR before each text's
+    tokens: list[str]  # what `tokenize` gives each text, one after another, separated the same
+
+
+def scan_ascii(texts: Sequence[str]) -> AsciiScan | None:
+    """`tokenize` of each of `texts` in one regex pass (the pass per text was most of its cost);
+    None unless they are plain ASCII (no escape sequences, backticks or TEXT_SEPARATOR)."""
+    joined = TEXT_SEPARATOR + TEXT_SEPARATOR.join(texts)
+    plain = "\x1b" not in joined and "`" not in joined
+    if not (joined.isascii() and plain and joined.count(TEXT_SEPARATOR) == len(texts)):
+        return None
+    words = _ASCII_TOKEN_ANY_CASE.findall(joined)
+    # one call lowercases all (no word holds a space)
+    return AsciiScan(joined, words, _split_apostrophes(" ".join(words).lower()))
+
+
+def _split_apostrophes(spaced: str) -> list[str]:
+    """The tokens of `spaced` (tokens, a space after each but the last) with a possessive 's
+    dropped and other apostrophes split ("don't" -> "don", "t"), in calls over all of them at
+    once: no token holds a space or starts with an apostrophe."""
+    return (spaced + " ").replace("'s ", " ").replace("'", " ").split()
 
 
 def _split_cjk_and_apostrophes(found: list[str]) -> list[str]:
@@ -122,6 +153,11 @@ def analyze(text: str) -> list[str]:
 def term_of(token: str) -> str | None:
     """The index term of one token from `tokenize` (None for a stopword)."""
     return _term(token)
+
+
+def load_dictionaries() -> None:
+    """Load the lemmatisers' tables now (each loads at its first word, ~0.5 s in all)."""
+    _term("drivers")  # simplemma's, and lemminflect's for the derived noun
 
 
 def plain_tokens(text: str) -> list[str]:
@@ -246,34 +282,44 @@ class PassageIndex:
     def _build(
         self, vocabulary: list[str], term_ids: np.ndarray, lengths: np.ndarray, config: BM25Config
     ) -> None:
+        # Imported here: the build's analysis workers import this module but never index.
+        from scipy import sparse
+
         self.size = len(lengths)
         self.vocabulary = vocabulary
         self._columns = {term: column for column, term in enumerate(vocabulary)}
-        rows = np.repeat(np.arange(self.size, dtype=np.int32), lengths)
         ones = np.ones(len(term_ids), dtype=np.float32)  # small counts: exact in float32
         shape = (self.size, len(vocabulary))
-        counts = sparse.csc_matrix((ones, (rows, term_ids)), shape=shape)  # sums repeats: tf
-        del rows, ones
+        # Passages are runs of `term_ids`: rows of a CSR matrix, turned by columns; within a
+        # column, a passage's repeats of the term are neighbours, summed into its tf.
+        row_starts = np.concatenate(([0], np.cumsum(lengths)))
+        counts = sparse.csr_matrix((ones, term_ids, row_starts), shape=shape).tocsc()
+        del ones, row_starts
+        counts.sum_duplicates()
         counts.sort_indices()
         self._df = np.diff(counts.indptr)
         idf = _idf(config, self.size, self._df)
         doc_len = lengths.astype(np.float64)
         # rank-bm25's length normalisation, per passage, then spread over its entries.
         norm = 1 - config.b + config.b * doc_len / (doc_len.sum() / self.size)
-        tf, k1 = counts.data.astype(np.float64), config.k1
-        if config.variant == "l":
-            ctd = tf / norm[counts.indices]
-            weights = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
-        else:  # plus and okapi share tf (k1 + 1) / (tf + k1 norm); in place, to save memory
-            denominator = (k1 * norm)[counts.indices]
-            denominator += tf
-            weights = tf  # tf is used up: the weights take its array
-            weights *= k1 + 1
-            weights /= denominator
-            del denominator
-        del tf
-        weights *= np.repeat(idf, self._df)
-        self._weights = sparse.csc_matrix((weights, counts.indices, counts.indptr), shape=shape)
+        weights, k1 = counts.data.astype(np.float64), config.k1  # tf, made weights in place
+        indices, indptr = counts.indices, counts.indptr
+        del counts  # its float32 counts: `weights` has them
+        # Column by column, a few hundred thousand entries at a time: each entry's arithmetic is
+        # the same as over the whole array, and no temporary is as large as the matrix.
+        for first, last in _column_runs(indptr, _CHUNK):
+            tf = weights[indptr[first] : indptr[last]]
+            norms = norm[indices[indptr[first] : indptr[last]]]
+            if config.variant == "l":
+                ctd = tf / norms
+                tf[:] = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
+            else:  # plus and okapi: tf (k1 + 1) / (tf + k1 norm)
+                denominator = k1 * norms
+                denominator += tf
+                tf *= k1 + 1
+                tf /= denominator
+            tf *= np.repeat(idf[first:last], self._df[first:last])
+        self._weights = sparse.csc_matrix((weights, indices, indptr), shape=shape)
         # BM25Plus scores `delta` for a term even in passages without it: the same for all.
         self._everywhere = idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
 
@@ -325,6 +371,17 @@ class PassageIndex:
             doc_ids, scores = doc_ids[keep], scores[keep]
         order = np.lexsort((doc_ids, -scores))[:limit]
         return list(zip(doc_ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
+# Matrix entries computed at a time when building an index (`PassageIndex._build`).
+_CHUNK = 1 << 18
+
+
+def _column_runs(indptr: np.ndarray, entries: int) -> list[tuple[int, int]]:
+    """Runs of consecutive columns of a CSC matrix holding about `entries` entries each."""
+    cuts = np.searchsorted(indptr, np.arange(0, int(indptr[-1]), entries), side="right") - 1
+    bounds = np.unique(np.concatenate((cuts, [len(indptr) - 1])))
+    return list(itertools.pairwise(bounds.tolist()))
 
 
 def _idf(config: BM25Config, size: int, df: np.ndarray) -> np.ndarray:

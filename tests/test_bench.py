@@ -21,4 +21,6 @@ def test_bench_prints_every_figure_as_json(seeds_dir: Path, tmp_path: Path, caps
         assert set(figures[key]) == {"p50", "p95", "max"}
     assert set(figures["rank_bm25_ms"]) == {"p50", "p95"}
     assert figures["build_s"] >= 0 and figures["startup_s"] >= 0 and figures["peak_rss_mib"] > 0
+    assert set(figures["build_cpu_s"]) == {"main", "workers"}
+    assert figures["build_cpu_s"]["main"] > 0  # the seeds are analysed in this process
     assert "million" not in figures  # only the default run adds the million-passage run

@@ -69,3 +69,16 @@ def test_postings_and_document_frequencies() -> None:
     assert index.postings("zeta").tolist() == []
     assert index.document_frequency("gamma") == 1
     assert index.candidates(["beta", "gamma", "zeta"]).tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.variant)
+def test_weights_made_a_few_entries_at_a_time_are_the_same(
+    config: BM25Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large index computes its weights in runs of columns: the runs change no weight."""
+    corpus, _ = _seeds_sample()
+    whole = PassageIndex(corpus, config)
+    monkeypatch.setattr("bot.retrieval._CHUNK", 7)
+    in_runs = PassageIndex(corpus, config)
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(in_runs._weights, name), getattr(whole._weights, name))

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import bot.analysis
 from bot.answer import BM25, AnswerEngine
 from bot.corpus import IndexStore
 from bot.main import main
@@ -152,3 +153,24 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_this_process(
     with caplog.at_level(logging.WARNING, logger="bot.analysis"):
         assert _built(library, IndexStore(parallel_min_chars=0)) == alone
     assert any("analysing here" in r.getMessage() for r in caplog.records)
+
+
+def test_a_worker_whose_result_cannot_be_read_is_stopped_and_replaced(
+    sources: list[Source], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker still writing a result larger than a pipe holds must not be waited on forever
+    once reading it failed: it is stopped, and this process analyses its texts."""
+    # 60 distinct copies of the seeds: each worker's result is far larger than a pipe's buffer
+    library = [
+        replace(s, id=f"{s.id}-{k}", text=f"{s.text} {k}") for k in range(60) for s in sources
+    ]
+    alone = _built(library, IndexStore())
+
+    def fail_midway(stream):  # reads a little of the worker's output, then gives up
+        stream.read(1000)
+        raise EOFError("truncated")
+
+    monkeypatch.setattr(bot.analysis.pickle, "load", fail_midway)
+    with caplog.at_level(logging.WARNING, logger="bot.analysis"):
+        assert _built(library, IndexStore(parallel_min_chars=0)) == alone
+    assert any("EOFError" in r.getMessage() for r in caplog.records)

@@ -1,8 +1,9 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bot.passages import split_into_passages
+from bot.passages import PassageList, PassagesBySource, passage_spans, split_into_passages
 from bot.sources import Source, load_sources
 
 
@@ -104,3 +105,24 @@ def test_blank_lines_start_new_paragraphs(seeds_dir: Path) -> None:
     passages = split_into_passages(source)
     assert passages[0].paragraph != passages[1].paragraph
     assert passages[1].paragraph == passages[2].paragraph
+
+
+def test_a_library_s_passage_list_reads_as_each_source_s_passages(seeds_dir: Path) -> None:
+    """The engine keeps passages as arrays and makes each one when read: the same passages,
+    positions and order as splitting each source, by index, slice, source and iteration."""
+    sources = load_sources(seeds_dir)
+    spans = [passage_spans(s.text) for s in sources]
+    counts = np.array([len(found) for found in spans])
+    library = PassageList(sources, counts, np.array([x for f in spans for x in f]).reshape(-1, 3))
+    expected = [p for source in sources for p in split_into_passages(source)]
+    assert list(library) == expected and len(library) == len(expected)
+    assert [library[i] for i in range(len(library))] == expected
+    assert library[-1] == expected[-1] and library[2:5] == expected[2:5]
+    with pytest.raises(IndexError):
+        library[len(expected)]
+    by_source = PassagesBySource(library, sources)
+    for source in sources:
+        own = split_into_passages(source)
+        assert list(by_source[source.id]) == own and len(by_source[source.id]) == len(own)
+        assert [by_source[source.id][i] for i in range(-len(own), len(own))] == own + own
+    assert list(by_source) == [s.id for s in sources] and "nothing" not in by_source
