@@ -93,7 +93,7 @@ class AnswerEngine:
         self._by_source = corpus.by_source
         self.passages: Sequence[Passage] = corpus.passages
         self._index = corpus.index
-        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(self.passages))
+        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(corpus.passages))
         frames = predicate_frames()
         # every term of every predicate frame (ban, sell, cease, expand…): one family
         self._predicate_family = frozenset(frames)

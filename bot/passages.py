@@ -121,6 +121,14 @@ class PassageList(_MadeWhenRead):
         """The passages of `sources[source]`, in order (positions from 0), made when read."""
         return _SourcePassages(self, source, self._first[source], self._first[source + 1])
 
+    @property
+    def sources(self) -> Sequence[Source]:
+        return self._sources
+
+    def first_of(self, source: int) -> int:
+        """The index of `sources[source]`'s first passage."""
+        return self._first[source]
+
     def source_passages(self, source: int) -> list[Passage]:
         """The passages of `sources[source]`, all made now."""
         first, last = self._first[source], self._first[source + 1]

@@ -9,12 +9,11 @@ field. Excerpts quote one row at a time; relevance and caveats read the column n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.passages import Passage
+from bot.passages import PassageList
 from bot.retrieval import analyze
 
 _PIPES = re.compile(r"\s*\|\s*")
@@ -97,24 +96,25 @@ class TableRows:
     subjects: dict[str, np.ndarray]
 
 
-def table_rows(passages: Sequence[Passage]) -> TableRows:
-    """The table rows among `passages` (a library's, in index order), read once at build."""
+def table_rows(passages: PassageList) -> TableRows:
+    """The table rows among a library's `passages`, read once at build."""
     is_row = np.zeros(len(passages), dtype=bool)
     columns: dict[str, list[int]] = {}
     subjects: dict[str, list[int]] = {}
-    for pid, passage in enumerate(passages):
-        text = passage.source.text
-        if "\t" not in text and "|" not in text:
-            continue  # most sources hold no table at all
-        if not is_table_row(passage.text):
-            continue
-        is_row[pid] = True
-        names = column_names(text, passage.start)
-        for term in set(analyze(" ".join(names))) if names else ():
-            columns.setdefault(term, []).append(pid)
-        subject = subject_of(text, passage.start)
-        for term in set(analyze(subject)) if subject else ():
-            subjects.setdefault(term, []).append(pid)
+    for number, source in enumerate(passages.sources):
+        if "\t" not in source.text and "|" not in source.text:
+            continue  # most sources hold no table at all: their passages are never made
+        first = passages.first_of(number)
+        for pid, passage in enumerate(passages.source_passages(number), start=first):
+            if not is_table_row(passage.text):
+                continue
+            is_row[pid] = True
+            names = column_names(source.text, passage.start)
+            for term in set(analyze(" ".join(names))) if names else ():
+                columns.setdefault(term, []).append(pid)
+            subject = subject_of(source.text, passage.start)
+            for term in set(analyze(subject)) if subject else ():
+                subjects.setdefault(term, []).append(pid)
     return TableRows(
         is_row,
         {t: np.array(ids, dtype=np.int64) for t, ids in columns.items()},
