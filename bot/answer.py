@@ -135,7 +135,7 @@ class AnswerEngine:
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)
         relevant += self._other_sides(terms, relevant, matches, floor)
-        citations = self._cite(relevant)
+        citations = self._cite(relevant, self._answer_neighbours(query))
         sources = {c.source.id for c in citations}
         message = f"{count_of(len(citations), 'excerpt')} from {count_of(len(sources), 'source')}."
         return Answer(
@@ -171,6 +171,7 @@ class AnswerEngine:
         """Facts about the sources that question analysis needs, computed once at build."""
         numbers = {t: v for t in self._index.vocabulary if (v := number_value(t)) is not None}
         acronyms = defined_acronyms(source.text for source in self.sources)
+        figures = figure_terms(numbers)
         return SourceFacts(
             document_frequency=self._index.document_frequency,
             idf=self._index.idf,
@@ -179,7 +180,8 @@ class AnswerEngine:
             frame_of=frames,
             names_by_prefix=names_by_prefix(names),
             dates=self._dates,
-            figures=figure_terms(numbers),
+            figures=figures,
+            amounts=figures - self._dates,
             acronyms=acronyms,
             acronyms_of=acronyms_by_word(acronyms),
         )
@@ -294,8 +296,28 @@ class AnswerEngine:
         chosen = sorted(best_per_source.values(), key=lambda ranked: ranked[0], reverse=True)
         return [candidate for _, candidate in chosen]
 
-    def _cite(self, relevant: list[_Candidate]) -> list[Citation]:
-        """Up to MAX_CITATIONS: each source's best passage first, then the next best overall."""
+    def _answer_neighbours(self, query: Query) -> _Neighbours | None:
+        """For a question that asks a date or a figure: which neighbour to quote with a passage
+        that lacks one, when the sentence after (else before) it in the paragraph gives one and
+        holds a word of the question and its qualifiers ("…organized annual walks." + "In 2009,
+        organizers… walks in 41 cities"). None when the question asks neither."""
+        if not query.answer_forms:
+            return None
+        gives = self._matcher.marks(query.answer_forms)
+        words = frozenset().union(*(query.matches.get(t, {t}) for t in query.weights))
+        # a neighbour about another edition ("The 2019 festival drew…") is no answer
+        eligible = gives & self._matcher.marks(words)
+        for qualifier in query.qualifiers:
+            eligible &= self._matcher.marks(qualifier)
+        return _Neighbours(gives, eligible, self.passages)
+
+    def _cite(
+        self, relevant: list[_Candidate], neighbours: _Neighbours | None = None
+    ) -> list[Citation]:
+        """Up to MAX_CITATIONS: each source's best passage first, then the next best overall.
+
+        With `neighbours`, a passage that lacks the answer asked for is quoted with the
+        neighbouring sentence that gives it (when that excerpt does not overlap another)."""
         firsts: dict[str, _Candidate] = {}
         rest: list[_Candidate] = []
         for candidate in relevant:
@@ -309,12 +331,20 @@ class AnswerEngine:
         taken: list[tuple[str, int, int]] = []
         for candidate in ordered:
             passage = self.passages[candidate.passage_id]
-            excerpt = excerpt_for(self._by_source[passage.source.id], passage.position)
-            if any(
-                s == passage.source.id and excerpt.start < e and b < excerpt.end
-                for s, b, e in taken
-            ):
+            in_source = self._by_source[passage.source.id]
+            extra = neighbours.of(candidate.passage_id) if neighbours else None
+            excerpts = [excerpt_for(in_source, passage.position, extra)] if extra else []
+            excerpts.append(excerpt_for(in_source, passage.position))
+            free = [
+                x
+                for x in excerpts
+                if not any(
+                    s == passage.source.id and x.start < e and b < x.end for s, b, e in taken
+                )
+            ]
+            if not free:
                 continue
+            excerpt = free[0]
             taken.append((passage.source.id, excerpt.start, excerpt.end))
             citations.append(
                 Citation(
@@ -369,6 +399,33 @@ class AnswerEngine:
             "The sources don't cover this: no passage speaks to enough of the question. "
             "Try rephrasing, or see /sources list."
         )
+
+
+@dataclass(frozen=True)
+class _Neighbours:
+    """Which passages give the answer asked for, and which can be quoted as a neighbour that
+    gives it (holding a word of the question and its qualifiers too)."""
+
+    gives: np.ndarray
+    eligible: np.ndarray
+    passages: list[Passage]
+
+    def of(self, passage_id: int) -> int | None:
+        """The position (in its source) of the neighbour to quote with a passage, if any."""
+        if self.gives[passage_id]:
+            return None
+        passage = self.passages[passage_id]
+        for j in (passage_id + 1, passage_id - 1):
+            if not 0 <= j < len(self.passages):
+                continue
+            other = self.passages[j]
+            if (
+                other.source is passage.source
+                and other.paragraph == passage.paragraph
+                and self.eligible[j]
+            ):
+                return other.position
+        return None
 
 
 def _not_mentioned(words: list[str]) -> str:

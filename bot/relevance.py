@@ -152,6 +152,12 @@ class Query:
     # terms that hold the kind of answer asked for (years and months for "when"): a passage
     # with one is preferred among those that bear on the question
     answer_terms: frozenset[str] = frozenset()
+    # terms that give the answer itself (dates for "when", figures for "how many" or a claimed
+    # figure): a cited sentence without one takes the neighbour that has it (`bot.answer`)
+    answer_forms: frozenset[str] = frozenset()
+    # each group: a year or ordinal that qualifies a noun ("the 2021 festival"); also in
+    # `required_own`
+    qualifiers: list[frozenset[str]] = field(default_factory=list)
     # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
     names: dict[str, float] = field(default_factory=dict)
     name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -174,6 +180,8 @@ class SourceFacts:
     dates: frozenset[str] = frozenset()
     # the sources' terms that give a figure (numbers, "billions"): one set, built once
     figures: frozenset[str] = frozenset()
+    # figures that are not dates (years, months): what answers "how large…?"
+    amounts: frozenset[str] = frozenset()
     # acronyms the sources define -> the terms of their phrase (`bot.acronyms`), and a term ->
     # the acronyms that are it or start with it
     acronyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -292,7 +300,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             (_YEAR.match(token) and not is_plural(after))
             or (_ORDINAL.match(token) and surface.get(after, after).islower())
         ):
-            query.required_own.append(frozenset({term}))  # "the 2019 race", "the 5th season"
+            query.qualifiers.append(frozenset({term}))  # "the 2019 race", "the 5th season"
+            query.required_own.append(frozenset({term}))
         elif _YEAR.match(token) and kind is Asked.AMOUNT and before in _WITHIN:
             # "how many were sold in 2021?" asks for 2021's figure, not 2019's
             query.required.append(frozenset({term}))
@@ -317,6 +326,11 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     for _, owned in query.possessions:
         # "BYD's market share": a passage about BYD that never speaks of a share is no answer
         query.required.append(query.matches.get(owned, frozenset({owned})))
+    claimed = [t for t in query.words if _NUMBER.match(t)] if claim else []
+    if kind is Asked.WHEN or (claimed and all(t in facts.dates for t in claimed)):
+        query.answer_forms = facts.dates  # "when…?", "Did she die in 1860?"
+    elif kind is Asked.AMOUNT or claimed:
+        query.answer_forms = facts.amounts  # "how large…?", "Is the range more than 2 m?"
     if predicates:
         # one predicate to a claim: "Japan's ban started" and "when did the ban start?" are
         # met by a sentence with the ban alone (the event named; "started" is its aspect)
