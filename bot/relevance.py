@@ -275,7 +275,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.words[term] = japanese_words.get(token) or surface.get(token, token)
         if i >= scene:
             pass  # a scene-setting sentence requires nothing of a passage
-        elif term in facts.frame_of:
+        elif term in facts.frame_of and not _inside_name(question_tokens, i, surface):
             # the claim's predicate ("banned") must be in the passage itself; a noun after a
             # determiner ("in response to the ban") may be in the sentences around it
             query.matches[term] = facts.frame_of[term]
@@ -705,6 +705,22 @@ def _capitalised_name(written: str, position: int) -> bool:
     """
     inner = any(ch.isupper() for ch in written[1:])
     return not written.isupper() and (inner or (position > 0 and written[0].isupper()))
+
+
+def _inside_name(tokens: list[str], position: int, surface: Mapping[str, str]) -> bool:
+    """Whether a word is part of a name rather than a verb: capitalised inside a sentence
+    that is not in title case, next to another capitalised word ("the organization *Stop*
+    Child Trafficking Now"; not "Did Japan Ban Tesla?")."""
+
+    def capitalised(at: int) -> bool:
+        return 0 < at < len(tokens) and surface.get(tokens[at], tokens[at])[:1].isupper()
+
+    lowercase = any(surface.get(t, t)[:1].islower() for t in tokens[1:] if t.isalpha())
+    return (
+        lowercase
+        and capitalised(position)
+        and (capitalised(position - 1) or capitalised(position + 1))
+    )
 
 
 def _may_be_noun(word: str) -> bool:

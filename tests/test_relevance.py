@@ -541,3 +541,11 @@ def test_the_questions_last_word_is_not_followed_by_the_preamble(make_sources) -
     text = "Port Notes\n\nThe ferry company stopped its night service. That was in 2019.\n"
     question = "Kessel Relays ran the night service. Did the ferry company stop it in 2019?"
     assert "stopped its night service" in _cited(_answer_over(make_sources, text, question))
+
+
+def test_a_capitalised_word_inside_a_name_is_not_the_claims_predicate(engine) -> None:
+    """ "Stop" in "the charity Stop Hunger Now" names the charity: no passage has to speak of
+    stopping; written in lowercase, or in a title-case question, it is the predicate."""
+    assert not engine.query_for("When did the charity Stop Hunger Now hold its walk?").required_own
+    assert engine.query_for("When did the ferry stop its night service?").required_own
+    assert engine.query_for("Did The Ferry Stop Night Service?").required_own
