@@ -125,6 +125,8 @@ _DO_SUPPORT = frozenset("do does did will would can could should shall may might
 _TIME_UNIT_TERMS = frozenset(term_of(w) for w in TIME_UNITS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
+# "(1990 - 1995)", "(1990–1995)": a span of years in parentheses
+_YEAR_SPAN = re.compile(r"\(\s*((?:1[0-9]|20)\d\d)\s*[-–—]\s*((?:1[0-9]|20)\d\d)\s*\)")
 _SENTENCE_START = re.compile(r"[.!?:;]['\"”’)]*\s+|\n")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 # `_WORD`'s words in ASCII text; a capitalised non-acronym (a capital, then a small letter), and
@@ -312,6 +314,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
             _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
     _cap_scene(query, scene_terms)
+    for first, last in _YEAR_SPAN.findall(asked):
+        _add_year_span(query, first, last, facts)
     # the acronyms the question writes, or whose phrase's first word it writes
     for acronym in {a for term in query.weights for a in facts.acronyms_of.get(term, ())}:
         _meet_acronym(query, acronym, facts.acronyms[acronym])
@@ -534,6 +538,23 @@ def _name_at_start(word: str, term: str, names: Collection[str]) -> bool:
     """Whether a capitalised word that starts a sentence is a name rather than any word."""
     possessive = word.endswith(("'s", "’s"))
     return possessive or term in names or not word_classes(word.lower())
+
+
+def _add_year_span(query: Query, first: str, last: str, facts: SourceFacts) -> None:
+    """ "the Novo Kwanza (1990–1995)": the years in parentheses say which one is meant, so the
+    passage itself must give a year of the span, and either end is met by any year in it."""
+    ends = {term_of(first), term_of(last)}
+    years = (
+        frozenset(t for t in facts.dates if _YEAR.match(t) and int(first) <= int(t) <= int(last))
+        | ends
+    )
+    # the span's last year may have been taken for a qualifier of the word after it
+    query.qualifiers[:] = [group for group in query.qualifiers if not group <= ends]
+    query.required_own[:] = [group for group in query.required_own if not group <= ends]
+    query.qualifiers.append(years)
+    query.required_own.append(years)
+    for end in ends & query.matches.keys():
+        query.matches[end] = years
 
 
 def _qualifies(after: str) -> bool:

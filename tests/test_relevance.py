@@ -549,3 +549,22 @@ def test_a_capitalised_word_inside_a_name_is_not_the_claims_predicate(engine) ->
     assert not engine.query_for("When did the charity Stop Hunger Now hold its walk?").required_own
     assert engine.query_for("When did the ferry stop its night service?").required_own
     assert engine.query_for("Did The Ferry Stop Night Service?").required_own
+
+
+def test_a_span_of_years_after_a_name_is_met_by_any_year_within_it(make_sources) -> None:
+    """ "the Harlow shilling (1920 - 1930)" is the shilling of those years: a source that
+    dates its coins 1924 and 1926 speaks of it; one of 1950 does not."""
+    folder = make_sources(
+        {
+            "a.txt": "The Harlow shilling (1920–1930) was only issued as paper notes.",
+            "b.txt": "Harlow shilling coins: 5 shillings (nickel; issued in 1924), "
+            "10 shillings (silver; issued in 1926).",
+            "c.txt": "Harlow shilling coins: 2 shillings (steel; issued in 1950).",
+            "d.txt": "The castle kitchen baked bread every morning. The well was dug in 1400.",
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer(
+        "What forms of currency did the Harlow shilling (1920 - 1930) have?"
+    )
+    cited = {c.source.id for c in answer.citations}
+    assert "b" in cited and "c" not in cited
