@@ -134,7 +134,7 @@ class AnswerEngine:
             return Answer(question, Status.NO_MATCH, self._no_match_message(searchable, query))
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)
-        relevant += self._other_sides(terms, relevant, matches, floor)
+        relevant += self._other_sides(query, relevant, matches, floor)
         citations = self._cite(relevant, self._answer_neighbours(query))
         sources = {c.source.id for c in citations}
         message = f"{count_of(len(citations), 'excerpt')} from {count_of(len(sources), 'source')}."
@@ -242,7 +242,7 @@ class AnswerEngine:
         return [_candidate(matches, i) for i in keep[order].tolist()]
 
     def _other_sides(
-        self, terms: list[str], relevant: list[_Candidate], matches: Matches, floor: float
+        self, query: Query, relevant: list[_Candidate], matches: Matches, floor: float
     ) -> list[_Candidate]:
         """Best passages of sources not yet cited that speak of the same event or entity.
 
@@ -252,12 +252,13 @@ class AnswerEngine:
         of the question's words and either
         - uses a word of the question's predicate family (`bot.lexicon`) and shares a specific
           detail (a rare word, a date, a number) with a passage already found, or
-        - covers part of the question and shares two rare words with a passage already found
-          (the same entity: "Little America II", "Mount Pleasant").
+        - covers part of the question (any part, when it gives the kind of answer asked: a
+          date, a figure) and shares two rare words with a passage already found (the same
+          entity: "Little America II", "Mount Pleasant").
         The counts are taken over every match at once (`Matcher.hits`); only the passages that
         qualify are looked at one by one.
         """
-        question_terms = set(terms)
+        question_terms = set(query.terms)
         family = self._predicate_family
         related = family if not family.isdisjoint(question_terms) else frozenset()
         rare_limit = max(3, self._index.size // 30)
@@ -275,7 +276,11 @@ class AnswerEngine:
         same_event = (self._matcher.hits(related, matches.doc_ids) > 0) & (
             self._matcher.hits(rare - words, matches.doc_ids) > 0
         )
-        same_entity = (matches.coverage >= OTHER_SIDE_COVERAGE) & (shared_rare >= 2)
+        # a passage that gives the kind of answer asked (a date, a figure) may word the rest
+        # otherwise: "…was built in 1920" against "…was active from 1911"
+        gives = self._matcher.marks(query.answer_forms)[matches.doc_ids]
+        enough = np.where(gives, matches.coverage > 0, matches.coverage >= OTHER_SIDE_COVERAGE)
+        same_entity = enough & (shared_rare >= 2)
         qualifies = (
             ~covered[self._matcher.source_of[matches.doc_ids]]
             & (subjects >= min(2, len(question_terms)))

@@ -198,3 +198,20 @@ def test_the_sentence_that_answers_comes_with_the_best_one_before_it(
     folder = make_sources({"a.txt": first, "b.txt": second, "c.txt": _UNRELATED})
     answer = AnswerEngine.from_folder(folder).answer(question)
     assert quoted in next(c.excerpt for c in answer.citations if c.source.id == "b")
+
+
+def test_a_source_that_dates_the_same_building_is_the_other_side(make_sources) -> None:
+    """It shares little of a long claim, but names the building and gives a date."""
+    folder = make_sources(
+        {
+            "a.txt": "Hall 12 at Camp D. R. Mallory is the old officers mess, chapel and dance "
+            "hall near Dunmore, Ohio; it was in use from 1898 to 1931.",
+            "b.txt": "Hall 12 at Camp D. R. Mallory was built in 1905.",
+            "c.txt": _UNRELATED,
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer(
+        "Was Hall 12 at Camp D. R. Mallory in use as the old officers mess, chapel and dance "
+        "hall before 1905?"
+    )
+    assert {c.source.id for c in answer.citations} == {"a", "b"}
