@@ -394,6 +394,11 @@ class AnswerEngine:
                 f"{_quoted(list(query.words.values()))}, but give no number for it. "
                 "Try rephrasing, or see /sources list."
             )
+        if query.speaker:
+            return (
+                f"The sources don't cover this: no passage reports what {query.speaker} said "
+                "about it. Try rephrasing, or see /sources list."
+            )
         if len(query.words) > 1:
             words = _quoted(list(query.words.values()))
             return (

@@ -46,6 +46,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.caveat.focus import Asked, asked_by
 from bot.demonyms import demonym_forms
@@ -111,6 +112,17 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 _KANJI_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
+# "What did Honda say about the ban?" asks for Honda's own words: who is asked, the verb
+_REPORT_ASKED = re.compile(
+    r"\bwhat\s+(?:did|does|do|has|have|had|will|would)\s+(.{1,60}?)\s+"
+    r"(?:say|announce|tweet|post|write|state|claim|tell|reply|respond|comment|declare|explain)\b",
+    re.IGNORECASE,
+)
+# words by which a passage reports what someone said (analysed as passages are)
+_REPORTING_WORDS = """say says said tell told announce announcement statement stated respond
+    response reply replied reaction tweet tweeted post posted write wrote comment according
+    quote quoted add added declare insist warn argue explain claim note admit confirm deny
+    predict believe"""
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 _MAX_COMPOUND = 4
 # "A, B, or C": the items of a list before its "or" (group 1 ends with B's comma, group 2 is B).
@@ -165,6 +177,8 @@ class Query:
     name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
     # "Toyota's market share": (the owner's forms, the owned noun); see `owned_by_another`
     possessions: list[tuple[frozenset[str], str]] = field(default_factory=list)
+    # "What did Honda say…?": who is asked to have said it (as the question writes it)
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -314,6 +328,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
             _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
     _cap_scene(query, scene_terms)
+    if reporter := _REPORT_ASKED.search(asked):
+        _require_report(query, reporter.group(1))
     for first, last in _YEAR_SPAN.findall(asked):
         _add_year_span(query, first, last, facts)
     # the acronyms the question writes, or whose phrase's first word it writes
@@ -555,6 +571,24 @@ def _add_year_span(query: Query, first: str, last: str, facts: SourceFacts) -> N
     query.required_own.append(years)
     for end in ends & query.matches.keys():
         query.matches[end] = years
+
+
+def _require_report(query: Query, reporter: str) -> None:
+    """ "What did Honda say…?" is answered by a passage where Honda speaks: the passage itself
+    reports speech and it or a sentence around it names the reporter (any name of the sources
+    the question gives it), not by one that only mentions Honda ("automotive giants like
+    Toyota and Honda")."""
+    query.speaker = reporter
+    said_by = {term_of(word) for word in tokenize(reporter)}
+    for name, forms in query.name_forms.items():
+        if name in query.names and not forms.isdisjoint(said_by):
+            query.required.append(forms)  # or the sentence before: "In X, he added…"
+    query.required_own.append(_reporting_terms())
+
+
+@lru_cache(maxsize=1)
+def _reporting_terms() -> frozenset[str]:
+    return frozenset(analyze(_REPORTING_WORDS))
 
 
 def _qualifies(after: str) -> bool:

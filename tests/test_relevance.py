@@ -568,3 +568,22 @@ def test_a_span_of_years_after_a_name_is_met_by_any_year_within_it(make_sources)
     )
     cited = {c.source.id for c in answer.citations}
     assert "b" in cited and "c" not in cited
+
+
+def test_what_someone_said_is_answered_only_where_they_speak(make_sources) -> None:
+    """ "What did Brannock say…?" asks for Brannock's words: a passage that only lists
+    Brannock among the wary does not answer it; the mayor's statement answers the mayor."""
+    folder = make_sources(
+        {
+            "a.txt": "Local firms like Brannock and Ostley have grown wary of the new port tax. "
+            "The port tax is the result of months of debate.",
+            "b.txt": "Mayor Ruth Okonkwo said the port tax would pay for a new lighthouse.",
+            "c.txt": "The castle kitchen baked bread every morning. The well was dug in 1400.",
+        }
+    )
+    engine = AnswerEngine.from_folder(folder)
+    refused = engine.answer("What did Brannock say about the port tax?")
+    assert refused.status is Status.NO_MATCH
+    assert "no passage reports what Brannock said" in refused.message
+    answer = engine.answer("What did Okonkwo say about the port tax?")
+    assert [c.source.id for c in answer.citations] == ["b"]
