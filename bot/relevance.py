@@ -132,6 +132,10 @@ _NO_ALTERNATIVE = frozenset("neither both none either all other others not".spli
 # Prepositions that put a figure in a year ("sold in 2021"), as against bounds ("before 1920").
 _WITHIN = frozenset("in during".split())
 # Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
+# words after which a word that can be an adjective is one: "has close ties", "very open"
+_BEFORE_ADJECTIVE = frozenset(
+    "very so too more most quite rather have has had having is are was were be been".split()
+)
 _DO_SUPPORT = frozenset("do does did will would can could should shall may might must".split())
 # "Lincoln's date of birth" asks for a date: no source need write the word "date".
 _TIME_UNIT_TERMS = frozenset(term_of(w) for w in TIME_UNITS)
@@ -291,7 +295,11 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.words[term] = japanese_words.get(token) or surface.get(token, token)
         if i >= scene:
             pass  # a scene-setting sentence requires nothing of a passage
-        elif term in facts.frame_of and not _inside_name(question_tokens, i, surface):
+        elif (
+            term in facts.frame_of
+            and not _inside_name(question_tokens, i, surface)
+            and not _adjective_before_noun(tokens, i, scene)
+        ):
             # the claim's predicate ("banned") must be in the passage itself; a noun after a
             # determiner ("in response to the ban") may be in the sentences around it
             query.matches[term] = facts.frame_of[term]
@@ -775,6 +783,23 @@ def _inside_name(tokens: list[str], position: int, surface: Mapping[str, str]) -
         lowercase
         and capitalised(position)
         and (capitalised(position - 1) or capitalised(position + 1))
+    )
+
+
+def _adjective_before_noun(tokens: list[str], position: int, end: int) -> bool:
+    """Whether a predicate word is an adjective here: in its plain form, after a determiner,
+    a degree adverb or a form of *have*/*be*, and before a noun ("have *close* ties", "the
+    *open* market"; not "will close stores", "Tesla closed stores")."""
+    word = tokens[position]
+    before = tokens[position - 1] if position else ""
+    after = tokens[position + 1] if position + 1 < end else ""
+    return (
+        "ADJ" in word_classes(word)
+        and not word.endswith(("ed", "ing"))
+        and (before in _DETERMINERS or before in _BEFORE_ADJECTIVE)
+        and bool(after)
+        and after not in STOPWORDS
+        and "NOUN" in word_classes(after)
     )
 
 

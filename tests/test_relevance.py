@@ -587,3 +587,10 @@ def test_what_someone_said_is_answered_only_where_they_speak(make_sources) -> No
     assert "no passage reports what Brannock said" in refused.message
     answer = engine.answer("What did Okonkwo say about the port tax?")
     assert [c.source.id for c in answer.citations] == ["b"]
+
+
+def test_a_predicate_word_used_as_an_adjective_is_not_the_claims_predicate(engine) -> None:
+    """ "close ties" are not a closing: no passage has to speak of closing or ending."""
+    assert not engine.query_for("Does the ferry company have close ties to the mayor?").required_own
+    assert engine.query_for("Will the ferry company close its night service?").required_own
+    assert engine.query_for("Did the ferry company close stores?").required_own
