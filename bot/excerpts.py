@@ -20,7 +20,7 @@ MAX_EXCERPT_CHARS = 500
 
 _NEEDS_PREVIOUS = re.compile(
     r"[“\"‘']?(?:this|these|that|those|it|its|he|she|they|his|her|their|them|such|both|but|"
-    r"however|yet|still|also|meanwhile|furthermore|moreover|instead|nevertheless|then|"
+    r"however|yet|still|also|so|meanwhile|furthermore|moreover|instead|nevertheless|then|"
     r"thus|therefore|otherwise|in addition|as a result|on both occasions|despite this)\b",
     re.IGNORECASE,
 )

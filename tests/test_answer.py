@@ -188,6 +188,14 @@ _UNRELATED = (
             "killing her",
             id="the main clause after a fronted phrase opens with a pronoun",
         ),
+        pytest.param(
+            "Mira Tolland was cast in the lead role of the Harbour musical.",
+            "Mira Tolland auditioned for the Harbour musical, but her voice was judged too soft "
+            "for the lead. So the producers gave her a small supporting role.",
+            "Which role was Mira Tolland cast in for the Harbour musical?",
+            "supporting role",
+            id="the next sentence opens with so",
+        ),
     ],
 )
 def test_the_sentence_that_answers_comes_with_the_best_one_before_it(
