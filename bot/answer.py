@@ -337,8 +337,10 @@ class AnswerEngine:
         for candidate in ordered:
             passage = self.passages[candidate.passage_id]
             in_source = self._by_source[passage.source.id]
-            extra = neighbours.of(candidate.passage_id) if neighbours else None
-            excerpts = [excerpt_for(in_source, passage.position, extra)] if extra else []
+            extra = neighbours.of(candidate.passage_id) if neighbours is not None else None
+            excerpts = (
+                [excerpt_for(in_source, passage.position, extra)] if extra is not None else []
+            )
             excerpts.append(excerpt_for(in_source, passage.position))
             free = [
                 x

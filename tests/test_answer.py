@@ -189,6 +189,14 @@ _UNRELATED = (
             id="the main clause after a fronted phrase opens with a pronoun",
         ),
         pytest.param(
+            "In 1980, now under the name Tomas Hale, Tom Haskel was jailed for theft.",
+            "Freed in 1987 after seven years in prison, Tom Haskel moved to Leeds with his "
+            "sister. Shortly after, Tom Haskel decided to rename himself Tomas Hale.",
+            "When did Tom Haskel rename himself Tomas Hale?",
+            "Freed in 1987",
+            id="the sentence before, first in its source, gives the date",
+        ),
+        pytest.param(
             "Mira Tolland was cast in the lead role of the Harbour musical.",
             "Mira Tolland auditioned for the Harbour musical, but her voice was judged too soft "
             "for the lead. So the producers gave her a small supporting role.",
