@@ -278,7 +278,11 @@ class AnswerEngine:
         )
         # a passage that gives the kind of answer asked (a date, a figure) may word the rest
         # otherwise: "…was built in 1920" against "…was active from 1911"
-        gives = self._matcher.marks(query.answer_forms)[matches.doc_ids]
+        gives = (
+            self._matcher.marks(query.answer_forms)[matches.doc_ids]
+            if query.answer_forms
+            else np.zeros(len(matches.doc_ids), dtype=bool)
+        )
         enough = np.where(gives, matches.coverage > 0, matches.coverage >= OTHER_SIDE_COVERAGE)
         same_entity = enough & (shared_rare >= 2)
         qualifies = (
