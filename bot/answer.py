@@ -99,6 +99,8 @@ class AnswerEngine:
         self._predicate_family = frozenset(frames)
         self._dates = date_terms(self._index.vocabulary)
         self._facts = self._source_facts(corpus.names, frames)
+        for answers in (self._facts.dates, self._facts.amounts):
+            self._matcher.marks(answers)  # made once here, not inside someone's answer
         settle_memory()
         load_units()  # once per process, at a build rather than inside someone's answer
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
