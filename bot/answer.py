@@ -99,6 +99,8 @@ class AnswerEngine:
         self._predicate_family = frozenset(frames)
         self._dates = date_terms(self._index.vocabulary)
         self._facts = self._source_facts(corpus.names, frames)
+        for answers in (self._facts.dates, self._facts.amounts):
+            self._matcher.marks(answers)  # made once here, not inside someone's answer
         settle_memory()
         load_units()  # once per process, at a build rather than inside someone's answer
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
@@ -134,8 +136,8 @@ class AnswerEngine:
             return Answer(question, Status.NO_MATCH, self._no_match_message(searchable, query))
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)
-        relevant += self._other_sides(terms, relevant, matches, floor)
-        citations = self._cite(relevant)
+        relevant += self._other_sides(query, relevant, matches, floor)
+        citations = self._cite(relevant, self._answer_neighbours(query))
         sources = {c.source.id for c in citations}
         message = f"{count_of(len(citations), 'excerpt')} from {count_of(len(sources), 'source')}."
         return Answer(
@@ -171,6 +173,7 @@ class AnswerEngine:
         """Facts about the sources that question analysis needs, computed once at build."""
         numbers = {t: v for t in self._index.vocabulary if (v := number_value(t)) is not None}
         acronyms = defined_acronyms(source.text for source in self.sources)
+        figures = figure_terms(numbers)
         return SourceFacts(
             document_frequency=self._index.document_frequency,
             idf=self._index.idf,
@@ -179,7 +182,8 @@ class AnswerEngine:
             frame_of=frames,
             names_by_prefix=names_by_prefix(names),
             dates=self._dates,
-            figures=figure_terms(numbers),
+            figures=figures,
+            amounts=figures - self._dates,
             acronyms=acronyms,
             acronyms_of=acronyms_by_word(acronyms),
         )
@@ -240,7 +244,7 @@ class AnswerEngine:
         return [_candidate(matches, i) for i in keep[order].tolist()]
 
     def _other_sides(
-        self, terms: list[str], relevant: list[_Candidate], matches: Matches, floor: float
+        self, query: Query, relevant: list[_Candidate], matches: Matches, floor: float
     ) -> list[_Candidate]:
         """Best passages of sources not yet cited that speak of the same event or entity.
 
@@ -250,12 +254,13 @@ class AnswerEngine:
         of the question's words and either
         - uses a word of the question's predicate family (`bot.lexicon`) and shares a specific
           detail (a rare word, a date, a number) with a passage already found, or
-        - covers part of the question and shares two rare words with a passage already found
-          (the same entity: "Little America II", "Mount Pleasant").
+        - covers part of the question (any part, when it gives the kind of answer asked: a
+          date, a figure) and shares two rare words with a passage already found (the same
+          entity: "Little America II", "Mount Pleasant").
         The counts are taken over every match at once (`Matcher.hits`); only the passages that
         qualify are looked at one by one.
         """
-        question_terms = set(terms)
+        question_terms = set(query.terms)
         family = self._predicate_family
         related = family if not family.isdisjoint(question_terms) else frozenset()
         rare_limit = max(3, self._index.size // 30)
@@ -273,7 +278,15 @@ class AnswerEngine:
         same_event = (self._matcher.hits(related, matches.doc_ids) > 0) & (
             self._matcher.hits(rare - words, matches.doc_ids) > 0
         )
-        same_entity = (matches.coverage >= OTHER_SIDE_COVERAGE) & (shared_rare >= 2)
+        # a passage that gives the kind of answer asked (a date, a figure) may word the rest
+        # otherwise: "…was built in 1920" against "…was active from 1911"
+        gives = (
+            self._matcher.marks(query.answer_forms)[matches.doc_ids]
+            if query.answer_forms
+            else np.zeros(len(matches.doc_ids), dtype=bool)
+        )
+        enough = np.where(gives, matches.coverage > 0, matches.coverage >= OTHER_SIDE_COVERAGE)
+        same_entity = enough & (shared_rare >= 2)
         qualifies = (
             ~covered[self._matcher.source_of[matches.doc_ids]]
             & (subjects >= min(2, len(question_terms)))
@@ -294,8 +307,28 @@ class AnswerEngine:
         chosen = sorted(best_per_source.values(), key=lambda ranked: ranked[0], reverse=True)
         return [candidate for _, candidate in chosen]
 
-    def _cite(self, relevant: list[_Candidate]) -> list[Citation]:
-        """Up to MAX_CITATIONS: each source's best passage first, then the next best overall."""
+    def _answer_neighbours(self, query: Query) -> _Neighbours | None:
+        """For a question that asks a date or a figure: which neighbour to quote with a passage
+        that lacks one, when the sentence after (else before) it in the paragraph gives one and
+        holds a word of the question and its qualifiers ("…organized annual walks." + "In 2009,
+        organizers… walks in 41 cities"). None when the question asks neither."""
+        if not query.answer_forms:
+            return None
+        gives = self._matcher.marks(query.answer_forms)
+        words = frozenset().union(*(query.matches.get(t, {t}) for t in query.weights))
+        # a neighbour about another edition ("The 2019 festival drew…") is no answer
+        eligible = gives & self._matcher.marks(words)
+        for qualifier in query.qualifiers:
+            eligible &= self._matcher.marks(qualifier)
+        return _Neighbours(gives, eligible, self.passages)
+
+    def _cite(
+        self, relevant: list[_Candidate], neighbours: _Neighbours | None = None
+    ) -> list[Citation]:
+        """Up to MAX_CITATIONS: each source's best passage first, then the next best overall.
+
+        With `neighbours`, a passage that lacks the answer asked for is quoted with the
+        neighbouring sentence that gives it (when that excerpt does not overlap another)."""
         firsts: dict[str, _Candidate] = {}
         rest: list[_Candidate] = []
         for candidate in relevant:
@@ -309,12 +342,22 @@ class AnswerEngine:
         taken: list[tuple[str, int, int]] = []
         for candidate in ordered:
             passage = self.passages[candidate.passage_id]
-            excerpt = excerpt_for(self._by_source[passage.source.id], passage.position)
-            if any(
-                s == passage.source.id and excerpt.start < e and b < excerpt.end
-                for s, b, e in taken
-            ):
+            in_source = self._by_source[passage.source.id]
+            extra = neighbours.of(candidate.passage_id) if neighbours is not None else None
+            excerpts = (
+                [excerpt_for(in_source, passage.position, extra)] if extra is not None else []
+            )
+            excerpts.append(excerpt_for(in_source, passage.position))
+            free = [
+                x
+                for x in excerpts
+                if not any(
+                    s == passage.source.id and x.start < e and b < x.end for s, b, e in taken
+                )
+            ]
+            if not free:
                 continue
+            excerpt = free[0]
             taken.append((passage.source.id, excerpt.start, excerpt.end))
             citations.append(
                 Citation(
@@ -359,6 +402,11 @@ class AnswerEngine:
                 f"{_quoted(list(query.words.values()))}, but give no number for it. "
                 "Try rephrasing, or see /sources list."
             )
+        if query.speaker:
+            return (
+                f"The sources don't cover this: no passage reports what {query.speaker} said "
+                "about it. Try rephrasing, or see /sources list."
+            )
         if len(query.words) > 1:
             words = _quoted(list(query.words.values()))
             return (
@@ -369,6 +417,33 @@ class AnswerEngine:
             "The sources don't cover this: no passage speaks to enough of the question. "
             "Try rephrasing, or see /sources list."
         )
+
+
+@dataclass(frozen=True)
+class _Neighbours:
+    """Which passages give the answer asked for, and which can be quoted as a neighbour that
+    gives it (holding a word of the question and its qualifiers too)."""
+
+    gives: np.ndarray
+    eligible: np.ndarray
+    passages: list[Passage]
+
+    def of(self, passage_id: int) -> int | None:
+        """The position (in its source) of the neighbour to quote with a passage, if any."""
+        if self.gives[passage_id]:
+            return None
+        passage = self.passages[passage_id]
+        for j in (passage_id + 1, passage_id - 1):
+            if not 0 <= j < len(self.passages):
+                continue
+            other = self.passages[j]
+            if (
+                other.source is passage.source
+                and other.paragraph == passage.paragraph
+                and self.eligible[j]
+            ):
+                return other.position
+        return None
 
 
 def _not_mentioned(words: list[str]) -> str:

@@ -1,7 +1,8 @@
 """Excerpts: a passage widened to the neighbour it needs to make sense, trimmed when long.
 
 An excerpt is always one contiguous span of the source. A sentence that opens with "This…",
-"He…" or "However…" takes the sentence before it; a heading, a question line, a sentence that
+"He…" or "However…", or whose main clause after a fronted phrase does ("In 1850, he…"),
+takes the sentence before it; a heading, a question line, a sentence that
 ends with a colon, or one whose successor leans back on it ("…90% were Teslas. But this was a
 tiny segment…") takes the sentence after it. Neighbours come only from the same paragraph.
 """
@@ -19,9 +20,14 @@ MAX_EXCERPT_CHARS = 500
 
 _NEEDS_PREVIOUS = re.compile(
     r"[“\"‘']?(?:this|these|that|those|it|its|he|she|they|his|her|their|them|such|both|but|"
-    r"however|yet|still|also|meanwhile|furthermore|moreover|instead|nevertheless|then|"
+    r"however|yet|still|also|so|meanwhile|furthermore|moreover|instead|nevertheless|then|"
     r"thus|therefore|otherwise|in addition|as a result|on both occasions|despite this)\b",
     re.IGNORECASE,
+)
+# "While tending to a soldier, she was struck…", "In 1850, he moved…": a fronted phrase, then
+# a main clause whose subject is a pronoun
+_FRONTED_PRONOUN = re.compile(
+    r"[^,.;:!?]{2,80},\s+(?:he|she|they|it|his|her|their|its)\s", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.!…”\"’)\]]\s*$")
 
@@ -33,8 +39,14 @@ class Excerpt:
     trimmed: bool
 
 
-def excerpt_for(passages: Sequence[Passage], position: int) -> Excerpt:
-    """The span to quote for `passages[position]` (all passages of one source, in order)."""
+def excerpt_for(
+    passages: Sequence[Passage], position: int, with_neighbour: int | None = None
+) -> Excerpt:
+    """The span to quote for `passages[position]` (all passages of one source, in order).
+
+    `with_neighbour`, the position of the sentence before or after, is quoted too when the
+    whole still fits MAX_EXCERPT_CHARS (the sentence that holds the answer itself).
+    """
     passage = passages[position]
     start, end = passage.start, passage.end
     previous = _neighbour(passages, position, -1)
@@ -44,6 +56,11 @@ def excerpt_for(passages: Sequence[Passage], position: int) -> Excerpt:
     wants_next = following is not None and (needs_next(passage) or needs_previous(following))
     if following and wants_next and following.end - start <= MAX_EXCERPT_CHARS:
         end = following.end
+    if with_neighbour is not None:
+        neighbour = _neighbour(passages, position, with_neighbour - position)
+        wider = (min(start, neighbour.start), max(end, neighbour.end)) if neighbour else None
+        if wider and wider[1] - wider[0] <= MAX_EXCERPT_CHARS:
+            start, end = wider
     return _trim(passage, start, end)
 
 
@@ -52,7 +69,8 @@ def needs_previous(passage: Passage) -> bool:
     text = passage.text
     if is_table_row(text):
         return False  # a row of a table stands on its own
-    return bool(_NEEDS_PREVIOUS.match(text)) or text[:1].islower()
+    leans = _NEEDS_PREVIOUS.match(text) or _FRONTED_PRONOUN.match(text)
+    return bool(leans) or text[:1].islower()
 
 
 def needs_next(passage: Passage) -> bool:

@@ -46,6 +46,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -122,6 +123,17 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 _KANJI_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
+# "What did Honda say about the ban?" asks for Honda's own words: who is asked, the verb
+_REPORT_ASKED = re.compile(
+    r"\bwhat\s+(?:did|does|do|has|have|had|will|would)\s+(.{1,60}?)\s+"
+    r"(?:say|announce|tweet|post|write|state|claim|tell|reply|respond|comment|declare|explain)\b",
+    re.IGNORECASE,
+)
+# words by which a passage reports what someone said (analysed as passages are)
+_REPORTING_WORDS = """say says said tell told announce announcement statement stated respond
+    response reply replied reaction tweet tweeted post posted write wrote comment according
+    quote quoted add added declare insist warn argue explain claim note admit confirm deny
+    predict believe"""
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 _MAX_COMPOUND = 4
 # "A, B, or C": the items of a list before its "or" (group 1 ends with B's comma, group 2 is B).
@@ -131,11 +143,17 @@ _NO_ALTERNATIVE = frozenset("neither both none either all other others not".spli
 # Prepositions that put a figure in a year ("sold in 2021"), as against bounds ("before 1920").
 _WITHIN = frozenset("in during".split())
 # Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
+# words after which a word that can be an adjective is one: "has close ties", "very open"
+_BEFORE_ADJECTIVE = frozenset(
+    "very so too more most quite rather have has had having is are was were be been".split()
+)
 _DO_SUPPORT = frozenset("do does did will would can could should shall may might must".split())
 # "Lincoln's date of birth" asks for a date: no source need write the word "date".
 _TIME_UNIT_TERMS = frozenset(term_of(w) for w in TIME_UNITS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
+# "(1990 - 1995)", "(1990–1995)": a span of years in parentheses
+_YEAR_SPAN = re.compile(r"\(\s*((?:1[0-9]|20)\d\d)\s*[-–—]\s*((?:1[0-9]|20)\d\d)\s*\)")
 _SENTENCE_START = re.compile(r"[.!?:;]['\"”’)]*\s+|\n")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 # `_WORD`'s words in ASCII text; a capitalised non-acronym (a capital, then a small letter), and
@@ -171,11 +189,19 @@ class Query:
     # terms that hold the kind of answer asked for (years and months for "when"): a passage
     # with one is preferred among those that bear on the question
     answer_terms: frozenset[str] = frozenset()
+    # terms that give the answer itself (dates for "when", figures for "how many" or a claimed
+    # figure): a cited sentence without one takes the neighbour that has it (`bot.answer`)
+    answer_forms: frozenset[str] = frozenset()
+    # each group: a year or ordinal that qualifies a noun ("the 2021 festival"); also in
+    # `required_own`
+    qualifiers: list[frozenset[str]] = field(default_factory=list)
     # names the sources know -> weight: a passage must hold at least MIN_NAME_SHARE of it
     names: dict[str, float] = field(default_factory=dict)
     name_forms: dict[str, frozenset[str]] = field(default_factory=dict)
     # "Toyota's market share": (the owner's forms, the owned noun); see `owned_by_another`
     possessions: list[tuple[frozenset[str], str]] = field(default_factory=list)
+    # "What did Honda say…?": who is asked to have said it (as the question writes it)
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,6 +219,8 @@ class SourceFacts:
     dates: frozenset[str] = frozenset()
     # the sources' terms that give a figure (numbers, "billions"): one set, built once
     figures: frozenset[str] = frozenset()
+    # figures that are not dates (years, months): what answers "how large…?"
+    amounts: frozenset[str] = frozenset()
     # acronyms the sources define -> the terms of their phrase (`bot.acronyms`), and a term ->
     # the acronyms that are it or start with it
     acronyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -286,7 +314,11 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             query.words[term] = japanese_words.get(token) or surface.get(token, token)
         if i >= scene:
             pass  # a scene-setting sentence requires nothing of a passage
-        elif term in facts.frame_of:
+        elif (
+            term in facts.frame_of
+            and not _inside_name(question_tokens, i, surface)
+            and not _adjective_before_noun(tokens, i, scene)
+        ):
             # the claim's predicate ("banned") must be in the passage itself; a noun after a
             # determiner ("in response to the ban") may be in the sentences around it
             query.matches[term] = facts.frame_of[term]
@@ -311,7 +343,8 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             (_YEAR.match(token) and not is_plural(after))
             or (_ORDINAL.match(token) and surface.get(after, after).islower())
         ):
-            query.required_own.append(frozenset({term}))  # "the 2019 race", "the 5th season"
+            query.qualifiers.append(frozenset({term}))  # "the 2019 race", "the 5th season"
+            query.required_own.append(frozenset({term}))
         elif _YEAR.match(token) and kind is Asked.AMOUNT and before in _WITHIN:
             # "how many were sold in 2021?" asks for 2021's figure, not 2019's
             query.required.append(frozenset({term}))
@@ -322,6 +355,10 @@ def build_query(text: str, facts: SourceFacts) -> Query:
             supported = not _DO_SUPPORT.isdisjoint(tokens[:i])
             _add_owner(query, term, tokens[i + 1 : scene], framing, i + 1, supported)
     _cap_scene(query, scene_terms)
+    if reporter := _REPORT_ASKED.search(asked):
+        _require_report(query, reporter.group(1))
+    for first, last in _YEAR_SPAN.findall(asked):
+        _add_year_span(query, first, last, facts)
     # the acronyms the question writes, or whose phrase's first word it writes
     for acronym in {a for term in query.weights for a in facts.acronyms_of.get(term, ())}:
         _meet_acronym(query, acronym, facts.acronyms[acronym])
@@ -336,6 +373,11 @@ def build_query(text: str, facts: SourceFacts) -> Query:
     for _, owned in query.possessions:
         # "BYD's market share": a passage about BYD that never speaks of a share is no answer
         query.required.append(query.matches.get(owned, frozenset({owned})))
+    claimed = [t for t in query.words if _NUMBER.match(t)] if claim else []
+    if kind is Asked.WHEN or (claimed and all(t in facts.dates for t in claimed)):
+        query.answer_forms = facts.dates  # "when…?", "Did she die in 1860?"
+    elif kind is Asked.AMOUNT or claimed:
+        query.answer_forms = facts.amounts  # "how large…?", "Is the range more than 2 m?"
     if predicates:
         # one predicate to a claim: "Japan's ban started" and "when did the ban start?" are
         # met by a sentence with the ban alone (the event named; "started" is its aspect)
@@ -539,6 +581,41 @@ def _name_at_start(word: str, term: str, names: Collection[str]) -> bool:
     """Whether a capitalised word that starts a sentence is a name rather than any word."""
     possessive = word.endswith(("'s", "’s"))
     return possessive or term in names or not word_classes(word.lower())
+
+
+def _add_year_span(query: Query, first: str, last: str, facts: SourceFacts) -> None:
+    """ "the Novo Kwanza (1990–1995)": the years in parentheses say which one is meant, so the
+    passage itself must give a year of the span, and either end is met by any year in it."""
+    ends = {term_of(first), term_of(last)}
+    years = (
+        frozenset(t for t in facts.dates if _YEAR.match(t) and int(first) <= int(t) <= int(last))
+        | ends
+    )
+    # the span's last year may have been taken for a qualifier of the word after it
+    query.qualifiers[:] = [group for group in query.qualifiers if not group <= ends]
+    query.required_own[:] = [group for group in query.required_own if not group <= ends]
+    query.qualifiers.append(years)
+    query.required_own.append(years)
+    for end in ends & query.matches.keys():
+        query.matches[end] = years
+
+
+def _require_report(query: Query, reporter: str) -> None:
+    """ "What did Honda say…?" is answered by a passage where Honda speaks: the passage itself
+    reports speech and it or a sentence around it names the reporter (any name of the sources
+    the question gives it), not by one that only mentions Honda ("automotive giants like
+    Toyota and Honda")."""
+    query.speaker = reporter
+    said_by = {term_of(word) for word in tokenize(reporter)}
+    for name, forms in query.name_forms.items():
+        if name in query.names and not forms.isdisjoint(said_by):
+            query.required.append(forms)  # or the sentence before: "In X, he added…"
+    query.required_own.append(_reporting_terms())
+
+
+@lru_cache(maxsize=1)
+def _reporting_terms() -> frozenset[str]:
+    return frozenset(analyze(_REPORTING_WORDS))
 
 
 def _qualifies(after: str) -> bool:
@@ -805,6 +882,39 @@ def _capitalised_name(written: str, position: int) -> bool:
     """
     inner = any(ch.isupper() for ch in written[1:])
     return not written.isupper() and (inner or (position > 0 and written[0].isupper()))
+
+
+def _inside_name(tokens: list[str], position: int, surface: Mapping[str, str]) -> bool:
+    """Whether a word is part of a name rather than a verb: capitalised inside a sentence
+    that is not in title case, next to another capitalised word ("the organization *Stop*
+    Child Trafficking Now"; not "Did Japan Ban Tesla?")."""
+
+    def capitalised(at: int) -> bool:
+        return 0 < at < len(tokens) and surface.get(tokens[at], tokens[at])[:1].isupper()
+
+    lowercase = any(surface.get(t, t)[:1].islower() for t in tokens[1:] if t.isalpha())
+    return (
+        lowercase
+        and capitalised(position)
+        and (capitalised(position - 1) or capitalised(position + 1))
+    )
+
+
+def _adjective_before_noun(tokens: list[str], position: int, end: int) -> bool:
+    """Whether a predicate word is an adjective here: in its plain form, after a determiner,
+    a degree adverb or a form of *have*/*be*, and before a noun ("have *close* ties", "the
+    *open* market"; not "will close stores", "Tesla closed stores")."""
+    word = tokens[position]
+    before = tokens[position - 1] if position else ""
+    after = tokens[position + 1] if position + 1 < end else ""
+    return (
+        "ADJ" in word_classes(word)
+        and not word.endswith(("ed", "ing"))
+        and (before in _DETERMINERS or before in _BEFORE_ADJECTIVE)
+        and bool(after)
+        and after not in STOPWORDS
+        and "NOUN" in word_classes(after)
+    )
 
 
 def _may_be_noun(word: str) -> bool:

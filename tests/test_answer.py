@@ -143,3 +143,91 @@ def test_any_folder_of_sources_can_be_asked(make_sources) -> None:
     answer = AnswerEngine.from_folder(folder).answer("Did the valley flood?")
     assert answer.status is Status.ANSWERED
     assert Counter(_sources_cited(answer)) == Counter({"a": 1, "b": 1})
+
+
+# a source about something else, so that the words of the others are rarer than everywhere
+_UNRELATED = (
+    "The castle kitchen baked bread every morning. The garden grew apples and pears. "
+    "The well was dug in 1400."
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "question", "quoted"),
+    [
+        pytest.param(
+            "The first harbour regatta of the Blue Heron Rowing Club was held in June 2004.",
+            "The Blue Heron Rowing Club held yearly regattas to raise money for the harbour. "
+            "In 2001, the club said its regattas drew crews from 12 towns.\n\n"
+            "Its boathouse was rebuilt after a fire.",
+            "When was the first regatta of the Blue Heron Rowing Club held?",
+            "In 2001",
+            id="the next sentence gives the date asked",
+        ),
+        pytest.param(
+            "The Kellaway farm covers 41 acres (166,000 m2).",
+            "A miller and his son bought the Kellaway farm in 1911. After the miller died, a "
+            "school bought 9 acres of the 40 acres, and the rest was sold to a trust.",
+            "How large is the Kellaway farm in acres?",
+            "40 acres",
+            id="a year is no answer to how large",
+        ),
+        pytest.param(
+            "The maximum range of the Sparrow catapult is 30 meters (98 ft).",
+            "The Sparrow was a wooden catapult mounted on the castle wall. When the gate was "
+            "stormed, the crew could hurl stones 60 meters (197 ft) into the yard.",
+            "Is the maximum range of the Sparrow catapult more than 30 meters (98 ft)?",
+            "60 meters",
+            id="a claimed figure",
+        ),
+        pytest.param(
+            "Ada Brennick died in 1871 at the age of 60.",
+            "During the siege of Carrow in 1832, Ada Brennick nursed the wounded of both "
+            "armies. While tending a young drummer, she was hit by a stray shot, killing her.",
+            "Did Ada Brennick die in 1871?",
+            "killing her",
+            id="the main clause after a fronted phrase opens with a pronoun",
+        ),
+        pytest.param(
+            "In 1980, now under the name Tomas Hale, Tom Haskel was jailed for theft.",
+            "Freed in 1987 after seven years in prison, Tom Haskel moved to Leeds with his "
+            "sister. Shortly after, Tom Haskel decided to rename himself Tomas Hale.",
+            "When did Tom Haskel rename himself Tomas Hale?",
+            "Freed in 1987",
+            id="the sentence before, first in its source, gives the date",
+        ),
+        pytest.param(
+            "Mira Tolland was cast in the lead role of the Harbour musical.",
+            "Mira Tolland auditioned for the Harbour musical, but her voice was judged too soft "
+            "for the lead. So the producers gave her a small supporting role.",
+            "Which role was Mira Tolland cast in for the Harbour musical?",
+            "supporting role",
+            id="the next sentence opens with so",
+        ),
+    ],
+)
+def test_the_sentence_that_answers_comes_with_the_best_one_before_it(
+    make_sources, first: str, second: str, question: str, quoted: str
+) -> None:
+    """A source's best sentence names the subject; the sentence next to it carries the answer
+    (a date, a figure) or goes on about the subject, so it is quoted too."""
+    folder = make_sources({"a.txt": first, "b.txt": second, "c.txt": _UNRELATED})
+    answer = AnswerEngine.from_folder(folder).answer(question)
+    assert quoted in next(c.excerpt for c in answer.citations if c.source.id == "b")
+
+
+def test_a_source_that_dates_the_same_building_is_the_other_side(make_sources) -> None:
+    """It shares little of a long claim, but names the building and gives a date."""
+    folder = make_sources(
+        {
+            "a.txt": "Hall 12 at Camp D. R. Mallory is the old officers mess, chapel and dance "
+            "hall near Dunmore, Ohio; it was in use from 1898 to 1931.",
+            "b.txt": "Hall 12 at Camp D. R. Mallory was built in 1905.",
+            "c.txt": _UNRELATED,
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer(
+        "Was Hall 12 at Camp D. R. Mallory in use as the old officers mess, chapel and dance "
+        "hall before 1905?"
+    )
+    assert {c.source.id for c in answer.citations} == {"a", "b"}

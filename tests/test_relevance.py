@@ -541,3 +541,56 @@ def test_the_questions_last_word_is_not_followed_by_the_preamble(make_sources) -
     text = "Port Notes\n\nThe ferry company stopped its night service. That was in 2019.\n"
     question = "Kessel Relays ran the night service. Did the ferry company stop it in 2019?"
     assert "stopped its night service" in _cited(_answer_over(make_sources, text, question))
+
+
+def test_a_capitalised_word_inside_a_name_is_not_the_claims_predicate(engine) -> None:
+    """ "Stop" in "the charity Stop Hunger Now" names the charity: no passage has to speak of
+    stopping; written in lowercase, or in a title-case question, it is the predicate."""
+    assert not engine.query_for("When did the charity Stop Hunger Now hold its walk?").required_own
+    assert engine.query_for("When did the ferry stop its night service?").required_own
+    assert engine.query_for("Did The Ferry Stop Night Service?").required_own
+
+
+def test_a_span_of_years_after_a_name_is_met_by_any_year_within_it(make_sources) -> None:
+    """ "the Harlow shilling (1920 - 1930)" is the shilling of those years: a source that
+    dates its coins 1924 and 1926 speaks of it; one of 1950 does not."""
+    folder = make_sources(
+        {
+            "a.txt": "The Harlow shilling (1920–1930) was only issued as paper notes.",
+            "b.txt": "Harlow shilling coins: 5 shillings (nickel; issued in 1924), "
+            "10 shillings (silver; issued in 1926).",
+            "c.txt": "Harlow shilling coins: 2 shillings (steel; issued in 1950).",
+            "d.txt": "The castle kitchen baked bread every morning. The well was dug in 1400.",
+        }
+    )
+    answer = AnswerEngine.from_folder(folder).answer(
+        "What forms of currency did the Harlow shilling (1920 - 1930) have?"
+    )
+    cited = {c.source.id for c in answer.citations}
+    assert "b" in cited and "c" not in cited
+
+
+def test_what_someone_said_is_answered_only_where_they_speak(make_sources) -> None:
+    """ "What did Brannock say…?" asks for Brannock's words: a passage that only lists
+    Brannock among the wary does not answer it; the mayor's statement answers the mayor."""
+    folder = make_sources(
+        {
+            "a.txt": "Local firms like Brannock and Ostley have grown wary of the new port tax. "
+            "The port tax is the result of months of debate.",
+            "b.txt": "Mayor Ruth Okonkwo said the port tax would pay for a new lighthouse.",
+            "c.txt": "The castle kitchen baked bread every morning. The well was dug in 1400.",
+        }
+    )
+    engine = AnswerEngine.from_folder(folder)
+    refused = engine.answer("What did Brannock say about the port tax?")
+    assert refused.status is Status.NO_MATCH
+    assert "no passage reports what Brannock said" in refused.message
+    answer = engine.answer("What did Okonkwo say about the port tax?")
+    assert [c.source.id for c in answer.citations] == ["b"]
+
+
+def test_a_predicate_word_used_as_an_adjective_is_not_the_claims_predicate(engine) -> None:
+    """ "close ties" are not a closing: no passage has to speak of closing or ending."""
+    assert not engine.query_for("Does the ferry company have close ties to the mayor?").required_own
+    assert engine.query_for("Will the ferry company close its night service?").required_own
+    assert engine.query_for("Did the ferry company close stores?").required_own
