@@ -366,3 +366,6 @@ def serve_worker() -> None:
     result = analyse_alone(texts)
     pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.flush()
+    # Nothing is left to clean up: skip the interpreter's teardown (freeing every object of the
+    # analysis, ~0.15 s at 160k passages), which the build would otherwise wait for.
+    os._exit(0)
