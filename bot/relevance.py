@@ -122,7 +122,6 @@ _DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 _KANJI_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-# A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
 # "What did Honda say about the ban?" asks for Honda's own words: who is asked, the verb
 _REPORT_ASKED = re.compile(
     r"\bwhat\s+(?:did|does|do|has|have|had|will|would)\s+(.{1,60}?)\s+"
@@ -134,6 +133,7 @@ _REPORTING_WORDS = """say says said tell told announce announcement statement st
     response reply replied reaction tweet tweeted post posted write wrote comment according
     quote quoted add added declare insist warn argue explain claim note admit confirm deny
     predict believe"""
+# A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 _MAX_COMPOUND = 4
 # "A, B, or C": the items of a list before its "or" (group 1 ends with B's comma, group 2 is B).
@@ -142,11 +142,11 @@ _OR_LIST = re.compile(r"((?:[^\W\d_][\w'’-]*\s*,\s*)+)([^\W\d_][\w'’-]*)\s*,
 _NO_ALTERNATIVE = frozenset("neither both none either all other others not".split())
 # Prepositions that put a figure in a year ("sold in 2021"), as against bounds ("before 1920").
 _WITHIN = frozenset("in during".split())
-# Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
 # words after which a word that can be an adjective is one: "has close ties", "very open"
 _BEFORE_ADJECTIVE = frozenset(
     "very so too more most quite rather have has had having is are was were be been".split()
 )
+# Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
 _DO_SUPPORT = frozenset("do does did will would can could should shall may might must".split())
 # "Lincoln's date of birth" asks for a date: no source need write the word "date".
 _TIME_UNIT_TERMS = frozenset(term_of(w) for w in TIME_UNITS)
