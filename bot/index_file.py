@@ -25,12 +25,12 @@ from bot.retrieval import BM25Config, analyze
 log = logging.getLogger(__name__)
 
 # 2: terminal escapes are not part of words; 3: the names are saved; 4: -ingly adverbs, "US" and
-# more derivational families analyse differently
-FORMAT_VERSION = 4
+# more derivational families analyse differently; 5: a company designator can end a sentence
+FORMAT_VERSION = 5
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
     "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。 "
-    "The US expansion was increasingly costly."
+    "The US expansion was increasingly costly. Ask X Corp. Citing it, they left."
 )
 # One source's analysis: spans (paragraph, start, end), terms per passage, term ids.
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -24,6 +24,16 @@ ABBREVIATIONS = frozenset(
     jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     """.split()
 )
+# A company's designator ends its name, so it often ends a sentence too ("…and X Corp. Citing
+# concerns, officials…"): it does when the next word opens a clause rather than going on with a
+# name: a capitalised function word or an -ing form.
+DESIGNATORS = frozenset("inc corp co ltd llc plc bros".split())
+_CLAUSE_OPENERS = frozenset(
+    """the a an this that these those it its he she they we i you there here in on at for
+    after before as but and or so yet however meanwhile while when if although though since
+    by with from to under during despite""".split()
+)
+_NEXT_WORD = re.compile(r"[A-Z][a-z]*")
 
 # (The lookahead lets the regex engine skip to the next mark instead of trying every position.)
 _TERMINAL = re.compile(r"(?=[.!?…。！？])(?:[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*)")
@@ -215,10 +225,11 @@ def _is_sentence_end(text: str, match: re.Match[str], end: int) -> bool:
     if marks[0] in "。！？":
         return True
     is_period = marks.rstrip("”’\"')]") == "."
-    return not (is_period and _ends_in_abbreviation(text, match.start()))
+    return not (is_period and _ends_in_abbreviation(text, match.start(), following))
 
 
-def _ends_in_abbreviation(text: str, period: int) -> bool:
+def _ends_in_abbreviation(text: str, period: int, following: int) -> bool:
+    """Whether the period at `period` only ends an abbreviation (the next word at `following`)."""
     word_start = period
     while (
         word_start > 0
@@ -229,7 +240,18 @@ def _ends_in_abbreviation(text: str, period: int) -> bool:
     word = text[word_start:period]
     if _INITIALS.fullmatch(word):
         return True
+    if word.lower() in DESIGNATORS:
+        return not _opens_clause(text, following)
     return word.lower() in ABBREVIATIONS
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """A capitalised function word or -ing form at `start`: "The", "In", "Citing"."""
+    word = _NEXT_WORD.match(text, start)
+    if word is None:
+        return False
+    lowered = word.group().lower()
+    return lowered in _CLAUSE_OPENERS or (len(lowered) > 4 and lowered.endswith("ing"))
 
 
 def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:

@@ -126,3 +126,18 @@ def test_a_library_s_passage_list_reads_as_each_source_s_passages(seeds_dir: Pat
         assert list(by_source[source.id]) == own and len(by_source[source.id]) == len(own)
         assert [by_source[source.id][i] for i in range(-len(own), len(own))] == own + own
     assert list(by_source) == [s.id for s in sources] and "nothing" not in by_source
+
+
+def test_a_company_designator_ends_a_sentence_before_a_new_clause() -> None:
+    text = (
+        "The deal names X Corp. Citing concerns, officials banned it. Apple Inc. The company "
+        "grew. Acme Corp. Chairman Bob Smith said so."
+    )
+    sentences = [text[start:end] for _, start, end in passage_spans(text)]
+    assert sentences == [
+        "The deal names X Corp.",
+        "Citing concerns, officials banned it.",
+        "Apple Inc.",
+        "The company grew.",
+        "Acme Corp. Chairman Bob Smith said so.",
+    ]
