@@ -19,9 +19,9 @@ from bot.sources import Source
 # Words that end in a period without ending a sentence. Initials ("J.") and dotted
 # abbreviations ("U.S.", "a.m.", "e.g.") are recognised by shape in `_ends_in_abbreviation`.
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st jr sr rev gen col lt sgt capt gov sen rep pres mt ft inc corp co
-    ltd llc plc bros dept univ assn est approx vs no nos vol fig op cf al jan feb mar apr
-    jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    """mr mrs ms dr prof st jr sr rev gen col lt sgt capt gov sen rep pres mt ft dept univ
+    assn est approx vs no nos vol fig op cf al jan feb mar apr jun jul aug sep sept oct nov
+    dec mon tue wed thu fri sat sun
     """.split()
 )
 # A company's designator ends its name, so it often ends a sentence too ("…and X Corp. Citing
