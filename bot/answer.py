@@ -25,7 +25,7 @@ from bot.caveat import (
 from bot.caveat.units import load as load_units
 from bot.corpus import IndexStore, settle_memory
 from bot.excerpts import excerpt_for
-from bot.matching import CONTEXT_SENTENCES, Matcher, Matches
+from bot.matching import Matcher, Matches
 from bot.passages import Passage
 from bot.relevance import (
     Query,
@@ -204,7 +204,7 @@ class AnswerEngine:
             )
             anothers: dict[int, bool] = {}  # passage id -> its mentions belong to another name
             for i in suspects.tolist():
-                around = [j for j in self._context_ids(int(matches.doc_ids[i])) if mentions[j]]
+                around = [j for j in self._matcher.around(int(matches.doc_ids[i])) if mentions[j]]
                 for j in around:
                     if j not in anothers:
                         text = self.passages[j].text
@@ -212,18 +212,6 @@ class AnswerEngine:
                 if around and all(anothers[j] for j in around):
                     coverage[i] = 0.0
         return replace(matches, coverage=coverage)
-
-    def _context_ids(self, passage_id: int) -> list[int]:
-        """A passage and the sentences around it in its paragraph (its context in matching)."""
-        passage = self.passages[passage_id]
-        around = range(passage_id - CONTEXT_SENTENCES, passage_id + CONTEXT_SENTENCES + 1)
-        return [
-            j
-            for j in around
-            if 0 <= j < len(self.passages)
-            and self.passages[j].source is passage.source
-            and self.passages[j].paragraph == passage.paragraph
-        ]
 
     def _relevant(self, matches: Matches, floor: float) -> list[_Candidate]:
         """Passages covering at least `floor`, by BM25 score x coverage (the first few hundred).
@@ -320,7 +308,7 @@ class AnswerEngine:
         eligible = gives & self._matcher.marks(words)
         for qualifier in query.qualifiers:
             eligible &= self._matcher.marks(qualifier)
-        return _Neighbours(gives, eligible, self.passages)
+        return _Neighbours(gives, eligible, self.passages, self._matcher)
 
     def _cite(
         self, relevant: list[_Candidate], neighbours: _Neighbours | None = None
@@ -426,23 +414,17 @@ class _Neighbours:
 
     gives: np.ndarray
     eligible: np.ndarray
-    passages: list[Passage]
+    passages: Sequence[Passage]
+    matcher: Matcher
 
     def of(self, passage_id: int) -> int | None:
         """The position (in its source) of the neighbour to quote with a passage, if any."""
         if self.gives[passage_id]:
             return None
-        passage = self.passages[passage_id]
+        in_paragraph = self.matcher.around(passage_id, reach=1)
         for j in (passage_id + 1, passage_id - 1):
-            if not 0 <= j < len(self.passages):
-                continue
-            other = self.passages[j]
-            if (
-                other.source is passage.source
-                and other.paragraph == passage.paragraph
-                and self.eligible[j]
-            ):
-                return other.position
+            if j in in_paragraph and self.eligible[j]:
+                return self.passages[j].position
         return None
 
 

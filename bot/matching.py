@@ -62,6 +62,13 @@ class Matcher:
             self._large_groups[group] = mark
         return mark
 
+    def around(self, passage_id: int, reach: int = CONTEXT_SENTENCES) -> list[int]:
+        """A passage and the sentences within `reach` of it in its paragraph, in order: the
+        sentences `match` reads as its context."""
+        block = self._block_of[passage_id]
+        first, last = max(0, passage_id - reach), min(self.index.size, passage_id + reach + 1)
+        return [j for j in range(first, last) if self._block_of[j] == block]
+
     def match(self, query: Query) -> Matches:
         """Coverage as `bot.relevance` defines it, for every passage holding a question term."""
         size = self.index.size
