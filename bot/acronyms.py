@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.retrieval import STOPWORDS, analyze, term_of
+from bot.retrieval import analyze, term_of
+from bot.tokenizer import STOPWORDS
 from bot.wordforms import word_classes
 
 _DEFINED = re.compile(r"\(([A-Z]{2,8})s?\)")

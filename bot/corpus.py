@@ -26,13 +26,19 @@ from bot.analysis import (
     Analyser,
     SourceAnalysis,
     analyse_texts,
-    name_counts_of,
+    name_tally_of,
 )
 from bot.caveat.units import load as load_units
 from bot.index_file import Arrays, IndexFile, compact_ids
+from bot.names import add_tallies
 from bot.passages import Passage, PassageList, PassagesBySource
-from bot.relevance import add_term_counts, names_from
-from bot.retrieval import BM25Config, PassageIndex, load_dictionaries
+from bot.relevance import names_of
+from bot.retrieval import (
+    BM25Config,
+    PassageIndex,
+    load_dictionaries,
+    term_of_uncached,
+)
 from bot.sources import Source, SourceError
 
 log = logging.getLogger(__name__)
@@ -74,7 +80,7 @@ class IndexStore:
         self.file = IndexFile(path) if path is not None else None
         self.analysed = 0
         self._ids: dict[str, int] = {}  # term -> id, ids in order of first sight
-        self._analyser = Analyser(self._ids)
+        self._analyser = Analyser(self._ids, term_of_uncached)
         self._lock = threading.Lock()
         self._analyses: dict[str, SourceAnalysis] = {}
         self._parallel_min_chars = parallel_min_chars
@@ -90,10 +96,9 @@ class IndexStore:
             self._adopt(hashes, saved[:2])
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
-        new, name_counts = analyse_texts(
+        new, name_tally = analyse_texts(
             texts, self._analyser, self._parallel_min_chars, while_waiting=_load_for_answers
         )
-        release_freed_memory()
         self.analysed += len(pending)
         found = dict(zip(pending, new, strict=True))
         analyses = [found.get(i) or self._analyses[h] for i, h in enumerate(hashes)]
@@ -101,23 +106,26 @@ class IndexStore:
         self._analyses = dict(zip(hashes, analyses, strict=True))
         if not any(len(a.spans) for a in analyses):
             raise SourceError("the sources hold no sentences to quote")
+        if saved is not None:
+            names = saved[2]
+        else:
+            # The names' tally of the sources analysed just now, plus that of the cached ones.
+            cached = [i for i in range(len(sources)) if i not in found]
+            texts = [sources[i].text for i in cached]
+            more = name_tally_of(texts, [analyses[i] for i in cached])
+            names = names_of(add_tallies([name_tally, more]), self._analyser.term_of)
+        del name_tally
+        self._analyser.forget_terms()
+        release_freed_memory()
         terms = list(self._ids)  # id -> term (the dict keeps insertion order)
         # The library's own vocabulary: the terms it uses, in store order, numbered from 0.
         store_ids, term_ids = compact_ids(
             np.concatenate([a.term_ids for a in analyses]), len(terms)
         )
         vocabulary = [terms[i] for i in store_ids.tolist()]
-        if saved is not None:
-            names = saved[2]
-        else:
-            # The names' counts of the sources analysed just now, plus those of the cached ones.
-            cached = [i for i in range(len(sources)) if i not in found]
-            texts = [sources[i].text for i in cached]
-            more = name_counts_of(texts, [analyses[i] for i in cached])
-            names = names_from(add_term_counts(name_counts, more))
-            if self.file:  # saved before the index is built: their temporaries never meet
-                arrays = [(a.spans, a.lengths) for a in analyses]
-                self.file.save(hashes, config, arrays, vocabulary, term_ids, names)
+        if saved is None and self.file:  # saved before the index is built: their temporaries
+            arrays = [(a.spans, a.lengths) for a in analyses]  # never meet
+            self.file.save(hashes, config, arrays, vocabulary, term_ids, names)
         return index_corpus(sources, analyses, vocabulary, term_ids, config, names)
 
     def _adopt(self, hashes: list[str], saved: tuple[list[str], list[Arrays]]) -> None:

@@ -109,7 +109,7 @@ _QUANTITY_NOUNS = frozenset("lot lots bunch ton tons loads plenty heaps".split()
 
 
 def framing_positions(tokens: Sequence[str]) -> set[int]:
-    """Indexes of `tokens` (lowercase, from `retrieval.tokenize`) that only frame the claim."""
+    """Indexes of `tokens` (lowercase, from `bot.tokenizer.tokenize`) that only frame the claim."""
     framing: set[int] = set()
     single = (
         INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME

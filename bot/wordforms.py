@@ -49,13 +49,13 @@ _MIN_BASE = 3
 _SUFFIXES = tuple(suffix for suffix, _ in _DERIVATIONS)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=4096)
 def word_classes(word: str) -> frozenset[str]:
     """Universal POS tags lemminflect knows for `word` (empty: not an English dictionary word)."""
     return frozenset(getAllLemmas(word))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=4096)
 def base_verb(word: str) -> str | None:
     """The verb a noun-only `word` (or its plural) is derived from, or None."""
     if not word.rstrip("s").endswith(_SUFFIXES):
@@ -76,7 +76,7 @@ def base_verb(word: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=4096)
 def is_participle_adverb(word: str) -> bool:
     """An *-ingly* word that is an adverb and nothing else (*increasingly*, not *kingly*)."""
     return word.endswith("ingly") and word_classes(word) == {"ADV"}

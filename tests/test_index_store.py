@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from bot.corpus import IndexStore
 from bot.main import main
 from bot.rendering.json_output import answer_to_dict
 from bot.sources import Source, SourceError, load_sources
+from bot.tokenizer import STOPWORDS
 
 QUESTIONS = ["Did Japan ban Tesla?", "Tesla sales in Japan", "Who is Lars Moravy?", "weather"]
 
@@ -174,3 +177,30 @@ def test_a_worker_whose_result_cannot_be_read_is_stopped_and_replaced(
     with caplog.at_level(logging.WARNING, logger="bot.analysis"):
         assert _built(library, IndexStore(parallel_min_chars=0)) == alone
     assert any("EOFError" in r.getMessage() for r in caplog.records)
+
+
+def test_a_worker_starts_without_the_lemmatisers() -> None:
+    """A worker only splits, tokenises and counts names: loading the lemmatisers' tables (~0.5 s
+    of its start) is left to the process it works for, which loads them anyway."""
+    heavy = ["simplemma", "lemminflect", "Stemmer", "pint", "countryinfo", "rank_bm25"]
+    check = f"import sys, bot.analysis; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    root = str(Path(bot.analysis.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", check],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_worker_reports_each_new_token_once_in_order_of_first_sight(
+    library: list[Source],
+) -> None:
+    reports: list[list[str]] = []
+    part = bot.analysis.analyse_alone([s.text for s in library], report=reports.append)
+    assert len(reports) >= 1
+    assert [token for report in reports for token in report] == part.vocabulary
+    assert "" in part.vocabulary  # the library's passages of stopwords only
+    assert not set(part.vocabulary) & STOPWORDS

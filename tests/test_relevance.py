@@ -9,7 +9,8 @@ from bot.answer import AnswerEngine
 from bot.answer_types import Status
 from bot.demonyms import demonym_forms
 from bot.framing import framing_positions
-from bot.retrieval import analyze, term_of, tokenize
+from bot.retrieval import analyze, term_of
+from bot.tokenizer import tokenize
 from bot.wordforms import base_verb
 
 HARBOUR = (

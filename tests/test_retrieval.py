@@ -1,6 +1,7 @@
 import pytest
 
-from bot.retrieval import PassageIndex, analyze, plain_tokens, tokenize
+from bot.retrieval import PassageIndex, analyze, plain_tokens
+from bot.tokenizer import tokenize
 
 
 @pytest.mark.parametrize(
