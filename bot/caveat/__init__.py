@@ -23,7 +23,7 @@ from bot.caveat.across import conflict_between
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
-from bot.caveat.quantities import dates_in
+from bot.caveat.quantities import last_year_in
 from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
 from bot.caveat.wording import (
     PassageConflict,
@@ -130,9 +130,7 @@ def _clauses_at(
 
 def _year_before(text: str, start: int) -> int | None:
     """The year of the last full date in the paragraph before `start`."""
-    before = text[text.rfind("\n\n", 0, start) + 1 : start]
-    dates = dates_in(before, tokenize(before))
-    return dates[-1].low // 10000 if dates else None
+    return last_year_in(text[text.rfind("\n\n", 0, start) + 1 : start])
 
 
 def _rank(finding: Finding) -> float:

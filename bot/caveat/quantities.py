@@ -59,17 +59,8 @@ class Date:
 def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> tuple[Date, ...]:
     """Dates in a clause. A day and month with no year ("On 25 February") take `year`, the
     year the text last gave, as a reader does; without one they are no date."""
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, int, int, int]] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            span = match.span()
-            if any(s < span[1] and span[0] < e for s, e in taken):
-                continue
-            bounds = _date_bounds(match, text)
-            if bounds is not None:
-                taken.append(span)
-                found.append((span[0], span[1], *bounds))
+    found = _full_dates(text)
+    taken = [(start, end) for start, end, _, _ in found]
     for pattern in _DAY_MONTH_PATTERNS if year is not None else ():
         for match in pattern.finditer(text):
             span = match.span()
@@ -84,6 +75,30 @@ def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> t
         event = lifespan.get(start) or _event_before(tokens, start)
         dates.append(Date(low, high, event, _window(tokens, start, end), start, end))
     return tuple(dates)
+
+
+def last_year_in(text: str) -> int | None:
+    """The year of the last full date in `text` (that of `dates_in`'s last date), without
+    reading what each date is of."""
+    found = _full_dates(text)
+    return max(found)[2] // 10000 if found else None
+
+
+def _full_dates(text: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, low, high) of each full date in `text`, the first pattern to match a span
+    taking it."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            bounds = _date_bounds(match, text)
+            if bounds is not None:
+                taken.append(span)
+                found.append((span[0], span[1], *bounds))
+    return found
 
 
 def days_in(text: str) -> frozenset[int]:

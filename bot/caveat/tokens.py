@@ -29,7 +29,10 @@ class Token:
     negated: bool = False
 
 
+@lru_cache(maxsize=256)
 def tokenize(text: str) -> tuple[Token, ...]:
+    """The tokens of `text`; an answer's detectors read each excerpt several times (kept for
+    the last few hundred texts)."""
     tokens = []
     for match in _TOKEN.finditer(text):
         word = match.group()
