@@ -22,7 +22,6 @@ from bot.caveat import (
     find_disagreements,
     find_single_source_claims,
 )
-from bot.caveat.units import load as load_units
 from bot.corpus import IndexStore, settle_memory
 from bot.excerpts import excerpt_for
 from bot.matching import Matcher, Matches
@@ -102,7 +101,6 @@ class AnswerEngine:
         for answers in (self._facts.dates, self._facts.amounts):
             self._matcher.marks(answers)  # made once here, not inside someone's answer
         settle_memory()
-        load_units()  # once per process, at a build rather than inside someone's answer
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
 
     @classmethod

@@ -28,7 +28,6 @@ from bot.analysis import (
     analyse_texts,
     name_tally_of,
 )
-from bot.caveat.units import load as load_units
 from bot.index_file import Arrays, IndexFile, compact_ids
 from bot.names import add_tallies
 from bot.passages import Passage, PassageList, PassagesBySource
@@ -97,7 +96,7 @@ class IndexStore:
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
         new, name_tally = analyse_texts(
-            texts, self._analyser, self._parallel_min_chars, while_waiting=_load_for_answers
+            texts, self._analyser, self._parallel_min_chars, while_waiting=load_dictionaries
         )
         self.analysed += len(pending)
         found = dict(zip(pending, new, strict=True))
@@ -135,12 +134,6 @@ class IndexStore:
         remap = np.array([ids.setdefault(t, len(ids)) for t in vocabulary], dtype=np.int32)
         for digest, (spans, lengths, term_ids) in zip(hashes, analyses, strict=True):
             self._analyses[digest] = SourceAnalysis(spans, lengths, remap[term_ids])
-
-
-def _load_for_answers() -> None:
-    """What an engine loads before its first answer (done while the build's workers run)."""
-    load_dictionaries()
-    load_units()
 
 
 def index_corpus(
