@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.answer_types import Citation
 from bot.caveat import find_conflicts_across, find_disagreements
-from bot.caveat.quantities import dates_in, quantities_in
+from bot.caveat.quantities import dates_in, last_year_in, quantities_in
 from bot.caveat.tokens import tokenize
 from bot.passages import split_into_passages
 from bot.sources import Source, load_sources
@@ -287,3 +287,22 @@ def test_a_denial_before_the_subject_is_another_clauses(tmp_path):
     only = "Vioxx not the only drug to help arthritis."
     pulled = "Merck pulled its arthritis drug Vioxx off the market on Thursday."
     assert _across(tmp_path / "drug", only, pulled) == []
+
+
+def test_the_year_a_clause_inherits_is_that_of_the_last_full_date_before_it(
+    seeds_dir: Path,
+) -> None:
+    """`last_year_in` reads only the date patterns; it must give the year of `dates_in`'s last
+    date, which also reads what each date is of."""
+    texts = [
+        API_FEB_27,
+        "Talks began on March 3, 1987 and ended 12 April 1988. On 25 February the board met.",
+        "The plant, opened in May 1990, closed on 2 June 2001 (re-opened June 4, 2003).",
+        "No date here, only 1,987 barrels and the year 1986.",
+        *(source.text for source in load_sources(seeds_dir)),
+    ]
+    for text in texts:
+        for cut in range(0, len(text) + 1, 7):
+            before = text[:cut]
+            dates = dates_in(before, tokenize(before))
+            assert last_year_in(before) == (dates[-1].low // 10000 if dates else None)
