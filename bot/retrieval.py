@@ -21,6 +21,7 @@ import numpy as np
 import simplemma
 import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+from scipy import sparse
 
 from bot.tokenizer import STOPWORDS, tokenize
 from bot.wordforms import base_verb, is_participle_adverb
@@ -168,9 +169,6 @@ class PassageIndex:
     def _build(
         self, vocabulary: list[str], term_ids: np.ndarray, lengths: np.ndarray, config: BM25Config
     ) -> None:
-        # Imported here: the build's analysis workers import this module but never index.
-        from scipy import sparse
-
         self.size = len(lengths)
         self.vocabulary = vocabulary
         self._columns = {term: column for column, term in enumerate(vocabulary)}

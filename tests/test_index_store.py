@@ -182,7 +182,7 @@ def test_a_worker_whose_result_cannot_be_read_is_stopped_and_replaced(
 def test_a_worker_starts_without_the_lemmatisers() -> None:
     """A worker only splits, tokenises and counts names: loading the lemmatisers' tables (~0.5 s
     of its start) is left to the process it works for, which loads them anyway."""
-    heavy = ["simplemma", "lemminflect", "Stemmer", "countryinfo", "rank_bm25"]
+    heavy = ["simplemma", "lemminflect", "Stemmer", "countryinfo", "rank_bm25", "scipy"]
     check = f"import sys, bot.analysis; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     root = str(Path(bot.analysis.__file__).resolve().parents[1])
     done = subprocess.run(
