@@ -53,7 +53,7 @@ from bot.framing import TIME_UNITS, framing_positions, message_framing
 from bot.lexicon import PREDICATE_FRAMES
 from bot.names import WORD, NameTally, name_tally
 from bot.retrieval import analyze, term_of
-from bot.tokenizer import STOPWORDS, fold_latin, is_kana_bigram, tokenize
+from bot.tokenizer import HIRAGANA, STOPWORDS, fold_latin, is_kana_bigram, tokenize
 from bot.wordforms import is_modifier, is_plural, word_classes
 
 MODIFIER_WEIGHT = 0.5
@@ -110,7 +110,6 @@ _DETERMINERS = frozenset(
 # What a demonym adds to its place name, as Snowball stems show it: Japan-es(e), India-n.
 _DEMONYM = frozenset({"es", "n", "an", "ian", "ish", "i"})
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
-_HIRAGANA = re.compile(r"[\u3040-\u309f]")
 _KANJI_KATAKANA = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # "What did Honda say about the ban?" asks for Honda's own words: who is asked, the verb
 _REPORT_ASKED = re.compile(
@@ -413,7 +412,7 @@ def _japanese_words(text: str) -> dict[str, str]:
     """Bigram -> the Japanese word it is part of, for messages: in text with kana, a run of
     kanji and katakana between hiragana (particles, endings) is a word ("東京タワーの高さ"
     -> 東京タワー, 高さ's 高). Chinese has no such mark of a word's end: its bigrams stay."""
-    if not _HIRAGANA.search(text):
+    if not HIRAGANA.search(text):
         return {}
     words: dict[str, str] = {}
     for run in _KANJI_KATAKANA.findall(text):

@@ -48,7 +48,8 @@ _ASCII_TOKEN_ANY_CASE = re.compile(
 )
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+# Hiragana, the Japanese script of particles and endings.
+HIRAGANA = re.compile(r"[\u3040-\u309f]")
 
 
 def tokenize(text: str) -> list[str]:
@@ -128,7 +129,7 @@ def is_kana_bigram(term: str) -> bool:
     """Whether `term` is a Japanese bigram holding hiragana, the script of particles and
     endings: unseen in the sources, such a bigram straddles a word boundary ("はい" of
     "橋はいつ") rather than naming something, as an unseen kanji bigram ("大阪") does."""
-    return len(term) == 2 and bool(_CJK.search(term)) and bool(_HIRAGANA.search(term))
+    return len(term) == 2 and bool(_CJK.search(term)) and bool(HIRAGANA.search(term))
 
 
 def _cjk_bigrams(token: str) -> list[str]:

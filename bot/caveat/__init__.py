@@ -116,21 +116,18 @@ def _clauses_at(
 ) -> list[Clause]:
     """Clauses of `text[start:end]`, a table row read with its columns and title, a pronoun
     opening a clause with the names it stands for (unless `pronouns` is false: without a
-    question to align on, only names a clause writes count)."""
+    question to align on, only names a clause writes count). The paragraph before the excerpt
+    gives the year of its last full date and the names of its last sentence that has any."""
+    before = text[text.rfind("\n\n", 0, start) + 1 : start]
     return clauses_of(
         text[start:end],
         label,
         group,
         column_names(text, start),
         subject_of(text, start),
-        _year_before(text, start),
-        names_before(text, start) if pronouns else frozenset(),
+        last_year_in(before),
+        names_before(before) if pronouns else frozenset(),
     )
-
-
-def _year_before(text: str, start: int) -> int | None:
-    """The year of the last full date in the paragraph before `start`."""
-    return last_year_in(text[text.rfind("\n\n", 0, start) + 1 : start])
 
 
 def _rank(finding: Finding) -> float:

@@ -23,7 +23,7 @@ from lemminflect import getAllLemmas
 from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, best_finding
-from bot.caveat.tokens import Token, is_content
+from bot.caveat.tokens import Token, is_content, runs_of
 from bot.wordforms import word_classes
 
 _PREPOSITIONS = frozenset(
@@ -71,7 +71,7 @@ def subject_names(clause: Clause, known: frozenset[str] = frozenset()) -> tuple[
     and a name after "said" or after a figure comes after the verb: it is no subject."""
     tokens = clause.tokens
     first_figure = min((q.start for q in clause.quantities), default=len(clause.text))
-    for run in _capitalised_runs(tokens):
+    for run in runs_of(tokens, _is_name_word):
         head, last = run[0], run[-1]
         if head.start >= first_figure:
             break
@@ -109,19 +109,6 @@ def _reported_clause(tokens: tuple[Token, ...], after: int) -> tuple[Token, ...]
                 return None
             return rest
     return None
-
-
-def _capitalised_runs(tokens: tuple[Token, ...]) -> list[list[Token]]:
-    runs: list[list[Token]] = []
-    previous: Token | None = None
-    for token in tokens:
-        if _is_name_word(token):
-            if runs and previous is runs[-1][-1]:
-                runs[-1].append(token)
-            else:
-                runs.append([token])
-        previous = token
-    return runs
 
 
 def _is_name_word(token: Token) -> bool:

@@ -86,12 +86,12 @@ def clauses_of(
     return clauses
 
 
-def names_before(text: str, start: int) -> frozenset[str]:
-    """The names of the last sentence of the paragraph before `start` that has any: what a
-    pronoun opening the excerpt ("He died in Taiwan in 1972") most likely stands for."""
-    paragraph = text.rfind("\n\n", 0, start) + 1
-    for first, last in reversed(split_sentences(text, paragraph, start)):
-        names = _analyse(text[first:last], "", "").names
+def names_before(before: str) -> frozenset[str]:
+    """The names of the last sentence of `before` (the paragraph before an excerpt) that has
+    any: what a pronoun opening the excerpt ("He died in Taiwan in 1972") most likely stands
+    for."""
+    for first, last in reversed(split_sentences(before, 0, len(before))):
+        names = _analyse(before[first:last], "", "").names
         if names:
             return names
     return frozenset()

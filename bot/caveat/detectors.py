@@ -10,7 +10,7 @@ from functools import lru_cache
 from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.quantities import Date, Quantity
-from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors
+from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors, runs_of
 from bot.wordforms import word_classes
 
 
@@ -91,13 +91,7 @@ def _subject_names(clause: Clause, known: frozenset[str]) -> frozenset[str]:
     over unless it is written as a name there or in `known` ("Year to date, Piedmont said…";
     "Tesla will…" beside "…sold Tesla cars")."""
     capitalised = _capitalised(clause)
-    runs: list[list[Token]] = []
-    for previous, token in zip((None, *clause.tokens), clause.tokens, strict=False):
-        if token.key in capitalised and token.text[:1].isupper():
-            if runs and previous is runs[-1][-1]:
-                runs[-1].append(token)
-            else:
-                runs.append([token])
+    runs = runs_of(clause.tokens, lambda t: t.key in capitalised and t.text[:1].isupper())
     for run in runs:
         if len(run) > 1 or run[0] is not clause.tokens[0] or run[0].key in clause.names | known:
             return frozenset(t.key for t in run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,6 +80,20 @@ def forms_of(lower: str) -> frozenset[str]:
     does not reduce ("won" is a form of *win*, "sold" of *sell*)."""
     verbs = getAllLemmas(lower).get("VERB", ())
     return frozenset({key_of(lower), *(key_of(verb) for verb in verbs)})
+
+
+def runs_of(tokens: tuple[Token, ...], member: Callable[[Token], bool]) -> list[list[Token]]:
+    """Each run of consecutive tokens that are `member`s (the words of a name: "Carrow United")."""
+    runs: list[list[Token]] = []
+    previous: Token | None = None
+    for token in tokens:
+        if member(token):
+            if runs and previous is runs[-1][-1]:
+                runs[-1].append(token)
+            else:
+                runs.append([token])
+        previous = token
+    return runs
 
 
 def possessors(tokens: tuple[Token, ...], owned: frozenset[str] = frozenset()) -> frozenset[str]:
