@@ -154,14 +154,13 @@ def index_corpus(
     index = PassageIndex.from_term_ids(vocabulary, term_ids, lengths, config)
     del term_ids, lengths
     release_freed_memory()
-    source_of = np.repeat(np.arange(len(analyses), dtype=np.int32), counts)
-    paragraphs = np.concatenate([a.spans[:, 0] for a in analyses])
+    passages = PassageList(sources, counts, np.concatenate([a.spans for a in analyses]))
+    source_of, paragraphs = passages.source_of, passages.spans[:, 0]
     # Passages of one paragraph are consecutive: number each run of (source, paragraph).
     starts = np.ones(len(source_of), dtype=bool)
     starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
     starts[1:] |= _unwrapped_breaks(sources, analyses)
     block_of = (np.cumsum(starts) - 1).astype(np.int32)
-    passages = PassageList(sources, counts, np.concatenate([a.spans for a in analyses]))
     by_source = PassagesBySource(passages, sources)
     return IndexedCorpus(passages, by_source, source_of, block_of, index, names)
 

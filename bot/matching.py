@@ -71,12 +71,10 @@ class Matcher:
 
     def match(self, query: Query) -> Matches:
         """Coverage as `bot.relevance` defines it, for every passage holding a question term."""
-        size = self.index.size
-        held = [self.index.postings(term) for term in query.terms]
-        if not held:
+        count = self._counts(query.terms)
+        if count is None:
             empty = np.empty(0)
             return Matches(np.empty(0, dtype=np.int64), empty, empty, empty, empty)
-        count = np.bincount(np.concatenate(held), minlength=size)
         doc_ids = np.flatnonzero(count)
         presence = _Presence(self, doc_ids)
         shared = np.zeros(len(doc_ids))
@@ -105,10 +103,13 @@ class Matcher:
 
     def hits(self, terms: Iterable[str], doc_ids: np.ndarray) -> np.ndarray:
         """How many of `terms` each passage in `doc_ids` holds."""
+        count = self._counts(terms)
+        return np.zeros(len(doc_ids), dtype=np.int64) if count is None else count[doc_ids]
+
+    def _counts(self, terms: Iterable[str]) -> np.ndarray | None:
+        """How many of `terms` each passage holds; None for no terms."""
         held = [self.index.postings(term) for term in terms]
-        if not held:
-            return np.zeros(len(doc_ids), dtype=np.int64)
-        return np.bincount(np.concatenate(held), minlength=self.index.size)[doc_ids]
+        return np.bincount(np.concatenate(held), minlength=self.index.size) if held else None
 
 
 class _Presence:

@@ -135,6 +135,16 @@ class PassageList(_MadeWhenRead):
     def sources(self) -> Sequence[Source]:
         return self._sources
 
+    @property
+    def source_of(self) -> np.ndarray:
+        """The number (position in `sources`) of each passage's source."""
+        return self._source_of
+
+    @property
+    def spans(self) -> np.ndarray:
+        """(paragraph, start, end) of each passage."""
+        return self._spans
+
     def first_of(self, source: int) -> int:
         """The index of `sources[source]`'s first passage."""
         return self._first[source]
@@ -311,12 +321,12 @@ def _last_line(text: str, start: int, end: int) -> str:
 
 
 def _is_soft_wrap(previous: str, line: str) -> bool:
-    """Whether `line` continues the sentence of `previous` (hard-wrapped prose)."""
+    """Whether `line` continues the sentence of the line before it, `previous` (hard-wrapped
+    prose)."""
     if previous.rstrip()[-1:] in _HARD_LINE_ENDS or _BULLET.match(line):
         return False
     first = line.lstrip()[:1]
-    last_line = previous.rsplit("\n", 1)[-1]
-    return first.islower() or len(last_line) >= _SOFT_WRAP_MIN_CHARS
+    return first.islower() or len(previous) >= _SOFT_WRAP_MIN_CHARS
 
 
 def _skip_lead(text: str, start: int, end: int) -> int:
