@@ -12,10 +12,10 @@ import re
 from pathlib import PurePath
 
 from bot.library.base import LABELS, Draft, LibraryError
-from bot.passages import split_into_passages
-from bot.sources import SOURCE_SUFFIXES, Source, SourceError, decode_text, default_title
+from bot.passages import passage_spans
+from bot.settings import DEFAULT_MAX_SOURCE_BYTES
+from bot.sources import SOURCE_SUFFIXES, SourceError, decode_text, default_title
 
-DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 # A title is shown as an embed title (256 characters) and in autocomplete choices (100, trimmed
 # with "…" there); the embed limit is the hard one.
 MAX_TITLE_CHARS = 256
@@ -66,7 +66,7 @@ def parse_text(
     if not text.strip():
         raise LibraryError("The text is empty; there is nothing to quote.")
     check_size(len(text.encode("utf-8")), "The text", max_bytes)
-    if not split_into_passages(Source("new", "new", None, None, text)):
+    if not passage_spans(text):
         raise LibraryError("The text holds no sentence to quote.")
     return Draft(
         text=text,

@@ -221,16 +221,23 @@ def source_detail_embed(source: Source, passages: Sequence[Passage]) -> discord.
 
 
 def _added_line(source: Source) -> str:
-    """Who added a library source and when; a user id renders as a (never pinging) mention."""
-    who = source.added_by or "unknown"
-    who = f"<@{who}>" if who.isdigit() else clean(who)
-    if not source.added_at:
-        return who
+    """Who added a library source and when."""
+    who = _member(source.added_by or "unknown")
+    return f"{who}, {_time(source.added_at, 'f')}" if source.added_at else who
+
+
+def _member(actor: str) -> str:
+    """Who did something: a user id as a mention (the bot's replies allow no mentions: it shows
+    the name and pings nobody)."""
+    return f"<@{actor}>" if actor.isdigit() else clean(actor)
+
+
+def _time(iso: str, style: discord.utils.TimestampStyle) -> str:
+    """An ISO time as a Discord timestamp in `style` ("f": full, "R": relative)."""
     try:
-        when = discord.utils.format_dt(datetime.fromisoformat(source.added_at), "f")
+        return discord.utils.format_dt(datetime.fromisoformat(iso), style)
     except ValueError:
-        when = clean(source.added_at)
-    return f"{who}, {when}"
+        return clean(iso)
 
 
 def conflict_embed(conflicts: Sequence[PassageConflict], limit: int = 10) -> discord.Embed:
@@ -261,12 +268,8 @@ def history_embed(changes: Sequence[Change]) -> discord.Embed:
     """A server's last library changes: when, who, what (newest first)."""
     lines = []
     for change in changes:
-        who = f"<@{change.actor}>" if change.actor.isdigit() else clean(change.actor)
-        try:
-            when = discord.utils.format_dt(datetime.fromisoformat(change.at), "R")
-        except ValueError:
-            when = clean(change.at)
-        lines.append(trim(f"{when} {who} {clean(change.summary)}", 380))
+        line = f"{_time(change.at, 'R')} {_member(change.actor)} {clean(change.summary)}"
+        lines.append(trim(line, 380))
     description = "\n".join(lines) or "No changes yet: this server uses the base sources."
     return discord.Embed(title="Library history", description=description[:MAX_DESCRIPTION],
                          colour=SOURCES_COLOUR)  # fmt: skip
