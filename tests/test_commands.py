@@ -282,6 +282,21 @@ async def test_share_button_is_removed_on_timeout() -> None:
     view.message.edit.assert_awaited_once_with(view=None)
 
 
+async def test_share_view_keeps_the_feedback_buttons_working(real_bot: CrosscheckBot) -> None:
+    view = ShareView(7, [], "link", ANSWERED, feedback_id=123)
+    feedback = [f"crosscheck:feedback:{kind}:123" for kind in ("up", "down", "missing")]
+    assert [getattr(c, "custom_id", None) for c in view.children][1:] == feedback
+    real_bot._connection.store_view(view, 555)  # as sending it does
+    view.stop()  # shared (or timed out): discord.py forgets the view
+    # ...but not the templates that answer every message's feedback buttons.
+    templates = real_bot._connection._view_store._dynamic_items
+    assert all(any(t.fullmatch(custom_id) for t in templates) for custom_id in feedback)
+    view.message = MagicMock(spec_set=discord.WebhookMessage)
+    await view.on_timeout()
+    left = view.message.edit.call_args.kwargs["view"]
+    assert [c.custom_id for c in left.children] == feedback and left.timeout is None
+
+
 # --- error handler --------------------------------------------------------------------------
 
 

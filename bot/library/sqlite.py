@@ -332,7 +332,8 @@ class SqliteStore:
             "COALESCE(SUM(f.missing), 0) "
             "FROM answer_record r LEFT JOIN feedback f "
             "ON f.guild_id = r.guild_id AND f.answer_id = r.answer_id "
-            "WHERE r.guild_id = ? AND r.at >= ? GROUP BY r.answer_id ORDER BY r.at DESC",
+            "WHERE r.guild_id = ? AND r.at >= ? "
+            "GROUP BY r.answer_id ORDER BY r.at DESC, r.rowid DESC",
             (guild_id, self._stamp(days)),
         )
         notes = self._read(
