@@ -69,6 +69,7 @@ async def test_feedback_reaches_moderators_and_survives_a_crash(tmp_path: Path) 
             check = await reply_to(fake, fake.message_command("Check against sources", CLAIM))
             assert check.ephemeral
             assert set(buttons(check)) == {"Share in channel", "up", "down", "missing"}
+            assert "noted" in (await click(fake, check, "up")).text()  # while the share view lives
             share = await fake.inject(fake.component(buttons(check)["Share in channel"], check))
             shared = await fake.wait_for_followup(share["id"], timeout=REPLY_TIMEOUT)
             assert not shared.ephemeral
