@@ -24,6 +24,7 @@ DEFAULT_ENV_FILE = Path(".env")
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_SOURCES_PER_SERVER = 500
+DEFAULT_FEEDBACK_RETENTION_DAYS = 30
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -48,6 +49,8 @@ class Settings:
     moderator_role_id: int | None = None
     max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
     max_sources_per_server: int = DEFAULT_MAX_SOURCES_PER_SERVER
+    # How long answers' questions, cited sources and members' feedback are kept (issue 19).
+    feedback_retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
 
     @property
     def custom_gateway(self) -> bool:
@@ -98,6 +101,11 @@ def load_settings(
         ),
         max_sources_per_server=_parse_count(
             "MAX_SOURCES_PER_SERVER", get("MAX_SOURCES_PER_SERVER"), DEFAULT_MAX_SOURCES_PER_SERVER
+        ),
+        feedback_retention_days=_parse_count(
+            "FEEDBACK_RETENTION_DAYS",
+            get("FEEDBACK_RETENTION_DAYS"),
+            DEFAULT_FEEDBACK_RETENTION_DAYS,
         ),
     )
 

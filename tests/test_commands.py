@@ -232,13 +232,14 @@ async def test_check_answers_the_asker_privately_with_a_share_button(
     assert 0 < view.timeout < 15 * 60  # ends while the followup token can still edit
 
 
-async def test_check_without_an_answer_has_no_button(real_bot: CrosscheckBot) -> None:
+async def test_check_without_an_answer_has_no_share_button(real_bot: CrosscheckBot) -> None:
     real_bot._library = FakeEngine(answer=NO_MATCH)
     cog = real_bot.get_cog("Check")
     interaction = MockInteraction()
     await cog.check_message(interaction, make_message("weather in Paris"))  # type: ignore[union-attr]
     kwargs = sent_kwargs(interaction.followup.send)
-    assert kwargs["ephemeral"] is True and "view" not in kwargs
+    # No share button (feedback buttons come with a library database; this engine has none).
+    assert kwargs["ephemeral"] is True and not kwargs["view"].children
 
 
 async def test_context_menu_is_registered_and_removed_with_the_cog(
@@ -279,6 +280,21 @@ async def test_share_button_is_removed_on_timeout() -> None:
     view.message = MagicMock(spec_set=discord.WebhookMessage)
     await view.on_timeout()
     view.message.edit.assert_awaited_once_with(view=None)
+
+
+async def test_share_view_keeps_the_feedback_buttons_working(real_bot: CrosscheckBot) -> None:
+    view = ShareView(7, [], "link", ANSWERED, feedback_id=123)
+    feedback = [f"crosscheck:feedback:{kind}:123" for kind in ("up", "down", "missing")]
+    assert [getattr(c, "custom_id", None) for c in view.children][1:] == feedback
+    real_bot._connection.store_view(view, 555)  # as sending it does
+    view.stop()  # shared (or timed out): discord.py forgets the view
+    # ...but not the templates that answer every message's feedback buttons.
+    templates = real_bot._connection._view_store._dynamic_items
+    assert all(any(t.fullmatch(custom_id) for t in templates) for custom_id in feedback)
+    view.message = MagicMock(spec_set=discord.WebhookMessage)
+    await view.on_timeout()
+    left = view.message.edit.call_args.kwargs["view"]
+    assert [c.custom_id for c in left.children] == feedback and left.timeout is None
 
 
 # --- error handler --------------------------------------------------------------------------

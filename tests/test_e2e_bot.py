@@ -61,6 +61,8 @@ class BotProcess:
     ) -> BotProcess:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            # this checkout's code, not the one the venv's editable install points at
+            "PYTHONPATH": str(ROOT),
             "HOME": str(workdir),
             "LANG": "C.UTF-8",
             "PYTHONUNBUFFERED": "1",

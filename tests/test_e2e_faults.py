@@ -117,6 +117,7 @@ async def test_signal_while_indexing_exits_0_without_finishing(
             "PYTHONUNBUFFERED": "1",
             "LOG_LEVEL": "INFO",
             "CROSSCHECK_SOURCES": str(corpus),
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),  # this checkout's code
             **fake.env(),
         }
         with log_path.open("wb") as log:

@@ -138,7 +138,7 @@ async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_pat
     import os
     import sys
 
-    from test_e2e_bot import SEEDS
+    from test_e2e_bot import ROOT, SEEDS
 
     (tmp_path / "notes.txt").write_bytes(ARTICLE)
     async with LibraryFakeDiscord() as fake:
@@ -149,7 +149,8 @@ async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_pat
                 sys.executable, "-m", "bot", "library", "add", "notes.txt",
                 "--guild", fake.guild_id,
                 cwd=tmp_path,
-                env={"PATH": os.environ.get("PATH", ""), "CROSSCHECK_SOURCES": str(SEEDS)},
+                env={"PATH": os.environ.get("PATH", ""), "CROSSCHECK_SOURCES": str(SEEDS),
+                     "PYTHONPATH": str(ROOT)},
             )  # fmt: skip
             assert await cli.wait() == 0
             for _ in range(40):  # the bot looks every couple of seconds

@@ -23,6 +23,8 @@ def cli(tmp_path: Path, seeds_dir: Path):
         "LANG": "C.UTF-8",
         "DATA_DIR": str(tmp_path / "data"),
         "CROSSCHECK_SOURCES": str(seeds_dir),
+        # this checkout's code, not the one the venv's editable install points at
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
     }
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -18,6 +18,7 @@ from bot.commands import EXTENSIONS
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.library.base import LibraryStore
     from bot.library.registry import Engine
 
 # The bot never joins voice: no warning at every start about missing voice libraries.
@@ -69,9 +70,17 @@ class CrosscheckBot(commands.Bot):
         """The answer engine of this server's library as it is now."""
         return self.library.engine_for(guild_id)
 
+    @property
+    def feedback_store(self) -> LibraryStore | None:
+        """Where answers and feedback on them are recorded: the library database, or None
+        (the `sync` command, a fixed engine), and then answers get no feedback buttons."""
+        return getattr(self._library, "store", None)
+
     async def setup_hook(self) -> None:
         from bot.app.sync import sync_if_changed
+        from bot.commands.feedback import start_feedback
 
+        await start_feedback(self)  # the buttons of answers sent before this start work too
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_on_start:

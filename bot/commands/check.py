@@ -10,9 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answer_types import Status
+from bot.answer_types import Answer, Status
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
+from bot.commands.answer_view import answer_view
+from bot.commands.feedback import feedback_buttons, remember_answer
 from bot.rendering.embed import answer_embeds, notice_text
 
 _log = logging.getLogger(__name__)
@@ -28,12 +30,25 @@ SHARE_TIMEOUT_SECONDS = 14 * 60
 class ShareView(discord.ui.View):
     """A "Share in channel" button that only the person who ran the check may press."""
 
-    def __init__(self, owner_id: int, embeds: Sequence[discord.Embed], message_link: str) -> None:
+    def __init__(
+        self,
+        owner_id: int,
+        embeds: Sequence[discord.Embed],
+        message_link: str,
+        answer: Answer | None = None,
+        feedback_id: int | None = None,
+    ) -> None:
         super().__init__(timeout=SHARE_TIMEOUT_SECONDS)
         self.owner_id = owner_id
         self.embeds = list(embeds)
         self.message_link = message_link
         self.message: discord.WebhookMessage | None = None
+        # The answer's feedback buttons stay when the share button goes (see `_without_share`).
+        self.answer = answer
+        self.feedback_id = feedback_id
+        if feedback_id is not None:
+            for item in feedback_buttons(feedback_id):
+                self.add_item(item)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
@@ -47,21 +62,29 @@ class ShareView(discord.ui.View):
     async def share(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         self.stop()
         # Acknowledge by removing the button (so it cannot post twice), then post publicly.
-        await interaction.response.edit_message(view=None)
+        await interaction.response.edit_message(view=self._without_share())
+        buttons = self._without_share()
         await interaction.followup.send(
             f"{interaction.user.mention} checked {self.message_link} against the sources:",
             embeds=self.embeds,
             allowed_mentions=NO_MENTIONS,
+            **({"view": buttons} if buttons is not None else {}),
         )
         _log.info(
             "Check shared by user %s in channel %s", interaction.user.id, interaction.channel_id
         )
 
+    def _without_share(self) -> discord.ui.View | None:
+        """The answer's persistent buttons alone (also under the shared copy), or None."""
+        if self.answer is None or self.feedback_id is None:
+            return None
+        return answer_view(self.answer, feedback_id=self.feedback_id)
+
     async def on_timeout(self) -> None:
         if self.message is None:
             return
         try:
-            await self.message.edit(view=None)
+            await self.message.edit(view=self._without_share())
         except discord.HTTPException as error:
             _log.debug("Could not remove the share button: %s", error)
 
@@ -94,13 +117,17 @@ class Check(commands.Cog):
         answer = await asyncio.to_thread(
             self.bot.engine_for(interaction.guild_id).answer, message.content
         )
+        feedback_id = remember_answer(self.bot, interaction, answer)
         if answer.status is not Status.ANSWERED:
             await interaction.followup.send(
-                notice_text(answer), ephemeral=True, allowed_mentions=NO_MENTIONS
+                notice_text(answer),
+                view=answer_view(answer, feedback_id=feedback_id),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
             )
             return
         embeds = answer_embeds(answer)
-        view = ShareView(interaction.user.id, embeds, message.jump_url)
+        view = ShareView(interaction.user.id, embeds, message.jump_url, answer, feedback_id)
         view.message = await interaction.followup.send(
             embeds=embeds, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
         )

@@ -22,11 +22,13 @@ from discord.ext import commands
 
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
 from bot.app.tree import NotModerator, describe_command_error, send_reply
+from bot.commands.feedback import feedback_embed
 from bot.commands.sources import find_source, source_choices
 from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
 from bot.library.parsing import check_size, is_text_file, parse_text, parse_upload
 from bot.library.registry import LibraryRegistry
 from bot.rendering.embed import clean, conflict_embed, history_embed
+from bot.rendering.feedback import report_days
 from bot.sources import Source
 
 _log = logging.getLogger(__name__)
@@ -256,6 +258,16 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         changes = await asyncio.to_thread(self.registry.store.history, _guild(interaction), 15)
         await send_reply(interaction, embeds=[history_embed(changes)])
+
+    @app_commands.command(name="feedback")
+    async def feedback(self, interaction: discord.Interaction) -> None:
+        """Members' feedback: the most disliked answers, the questions the sources lacked."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        days = report_days(self.bot.settings.feedback_retention_days)
+        report = await asyncio.to_thread(
+            self.registry.store.feedback_report, _guild(interaction), days
+        )
+        await send_reply(interaction, embeds=[feedback_embed(report)])
 
 
 class PasteModal(discord.ui.Modal, title="Add a source"):

@@ -1,4 +1,4 @@
-"""`python -m bot library add|remove|label|list|export|import`: the library from a shell.
+"""`python -m bot library add|remove|label|list|export|import|feedback`: the library from a shell.
 
 The same checks and transactions as the Discord commands, on the same database (DATA_DIR) and
 base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here within a
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from bot.library.base import LABELS, LibraryError, LibraryStore
@@ -18,6 +19,7 @@ from bot.library.parsing import check_label, parse_upload
 from bot.library.registry import open_library, server_sources
 from bot.library.transfer import drafts_from_folder, export_library
 from bot.rendering import describe_date, describe_label
+from bot.rendering.feedback import feedback_text, report_days
 from bot.rendering.json_output import render_json, source_to_dict
 from bot.settings import Settings, load_settings
 from bot.sources import Source
@@ -67,6 +69,12 @@ def add_library_parser(
     imports = actions.add_parser("import", parents=[common, guild], help="add a sources folder")
     imports.add_argument("folder", type=Path, metavar="DIR")
     imports.set_defaults(handler=_run(_import))
+
+    feedback = actions.add_parser(
+        "feedback", parents=[common, guild], help="members' feedback on answers (last 30 days)"
+    )
+    feedback.add_argument("--json", action="store_true", help="print JSON")
+    feedback.set_defaults(handler=_run(_feedback))
 
 
 Action = Callable[[argparse.Namespace, Settings, LibraryStore, list[Source]], str]
@@ -160,6 +168,15 @@ def _import(
     )  # fmt: skip
     line = f"Imported {len(added)} sources into server {args.guild}"
     return line + (f"; {len(skipped)} were already there." if skipped else ".")
+
+
+def _feedback(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    """What `/library feedback` shows, for one server."""
+    days = report_days(settings.feedback_retention_days)
+    report = store.feedback_report(args.guild, days)
+    return render_json(asdict(report)) if args.json else feedback_text(report)
 
 
 def _sentence(summary: str) -> str:
