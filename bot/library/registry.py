@@ -168,17 +168,47 @@ class LibraryRegistry:
             _log.exception("Could not build the index of server %s", guild_id)
         answering = self.snapshot(guild_id).engine
         known = {text_hash(source.text) for source in answering.sources}
-        suspects = {h for h in hashes if h not in known and h not in failing}
+        suspects = [h for h in dict.fromkeys(hashes) if h not in known and h not in failing]
         if suspects:
             failing.update(dict.fromkeys(suspects, why))
             try:
-                return self._without(guild_id, sources, hashes, failing)
+                snapshot = self._without(guild_id, sources, hashes, failing)
             except Exception:  # noqa: BLE001 - as above
                 _log.exception("Could not build the index of server %s either", guild_id)
-            for suspect in suspects:
-                del failing[suspect]
+                for suspect in suspects:
+                    del failing[suspect]
+            else:
+                return self._taken_back(guild_id, sources, hashes, suspects, snapshot)
         _log.warning("Server %s keeps answering from its last index: %s", guild_id, why)
         return Snapshot(sources, answering, stale=why)
+
+    def _taken_back(
+        self,
+        guild_id: int,
+        sources: tuple[Source, ...],
+        hashes: list[str],
+        suspects: list[str],
+        snapshot: Snapshot,
+    ) -> Snapshot:
+        """`snapshot` (built without `suspects`) with every suspect that builds taken back in:
+        halves of them are tried, then halves of the halves that fail, down to the sources
+        that fail alone (a few builds for one bad source among many, as after a restart)."""
+        failing = self._unindexable[guild_id]
+        groups = _halves(suspects)
+        while groups:
+            group = groups.pop()
+            trial = {h: why for h, why in failing.items() if h not in group}
+            try:
+                snapshot = self._without(guild_id, sources, hashes, trial)
+            except Exception as error:  # noqa: BLE001 - that group stays set aside
+                _log.debug("Server %s: %d sources still fail (%s)", guild_id, len(group), error)
+                groups += _halves(group)
+                continue
+            for h in group:
+                del failing[h]
+        for source, why in snapshot.skipped:
+            _log.warning("Server %s: source %s could not be indexed: %s", guild_id, source.id, why)
+        return snapshot
 
     def _without(
         self,
@@ -247,6 +277,14 @@ class LibraryRegistry:
         if snapshot.stale or snapshot.skipped:
             raise NotIndexed(result, snapshot)
         return result
+
+
+def _halves(group: list[str]) -> list[list[str]]:
+    """`group` in two halves, or none when it holds one item."""
+    if len(group) < 2:
+        return []
+    middle = len(group) // 2
+    return [group[:middle], group[middle:]]
 
 
 def _describe(error: BaseException, limit: int = 200) -> str:
