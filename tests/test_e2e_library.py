@@ -23,6 +23,7 @@ from fake_discord import (
     SentMessage,
 )
 from test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, cited_titles, started
+from test_long_words import many_words_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -250,8 +251,6 @@ async def test_a_file_with_one_very_long_word_leaves_the_library_changeable(
     """Issue 15: a Markdown file with an embedded base64 image (one 900 KB "word") in a server
     with a real vocabulary once failed with "Unable to allocate 35.6 GiB", and every change in
     that server after it failed the same way."""
-    from test_long_words import many_words_text
-
     image = "A" * 900_000  # a blank image's base64: one letter repeated
     chart = (
         f"Quillby tide chart\n\nHigh water in Quillby is at noon on 4 May 2031.\n\n"

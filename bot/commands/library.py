@@ -327,7 +327,7 @@ def _with_index_note(done: str, not_indexed: NotIndexed, source_id: str | None =
     snapshot = not_indexed.snapshot
     if snapshot.stale:
         return (
-            f"{_sentence(done)[:-1]}, but the index could not be rebuilt "
+            f"{done[:1].upper()}{done[1:]}, but the index could not be rebuilt "
             f"({clean(snapshot.stale)}): /ask answers from the library as it was before this "
             "change until the next change rebuilds it."
         )
