@@ -23,6 +23,7 @@ from fake_discord import (
     SentMessage,
 )
 from test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, cited_titles, started
+from test_long_words import many_words_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -243,3 +244,34 @@ async def test_sources_come_by_form_by_message_and_in_any_script(tmp_path: Path)
         assert len(downloads) == 3
         assert all(r.authorization is None for r in downloads)  # the token never leaves for the CDN
         assert not fake.unknown_routes and all(c.status == 204 for c in fake.callbacks)
+
+
+async def test_a_file_with_one_very_long_word_leaves_the_library_changeable(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: a Markdown file with an embedded base64 image (one 900 KB "word") in a server
+    with a real vocabulary once failed with "Unable to allocate 35.6 GiB", and every change in
+    that server after it failed the same way."""
+    image = "A" * 900_000  # a blank image's base64: one letter repeated
+    chart = (
+        f"Quillby tide chart\n\nHigh water in Quillby is at noon on 4 May 2031.\n\n"
+        f"![chart](data:image/png;base64,{image})\n"
+    ).encode()
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+            glossary = await add_file(fake, "glossary.txt", many_words_text().encode())
+            assert "Added **Glossary**" in glossary.text(), glossary.text()
+            added = await add_file(fake, "chart.md", chart)
+            assert "Added **Quillby tide chart**" in added.text(), added.text()
+            assert "can quote it now" in added.text()
+            answer = await ask_about(fake, "When is high water in Quillby?")
+            assert "Quillby tide chart" in cited_titles(answer), answer.text()
+
+            after = await add_file(fake, "notes.txt", ARTICLE)
+            assert TITLE in after.text() and "can quote it now" in after.text(), after.text()
+            assert TITLE in cited_titles(await ask(fake))
+        finally:
+            code = await bot.stop()
+        assert code == 0 and "Traceback" not in bot.output(), bot.output()
