@@ -78,6 +78,7 @@ async def test_ask_answers_publicly_in_one_reply() -> None:
     [embed] = kwargs["embeds"]
     assert embed.fields[0].value == "> Tokyo confirmed the ban on Monday."
     assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
+    assert kwargs["view"].timeout is None and not kwargs["view"].children  # nothing hidden
     interaction.response.defer.assert_not_called()
     interaction.followup.send.assert_not_called()
 
@@ -254,7 +255,7 @@ async def test_context_menu_is_registered_and_removed_with_the_cog(
 
 
 async def test_only_the_asker_may_share() -> None:
-    view = ShareView(owner_id=7, embeds=[discord.Embed(title="x")], message_link="link")
+    view = ShareView(owner_id=7, answer=ANSWERED, message_link="link")
     stranger = MockInteraction(user_id=8)
     assert await view.interaction_check(stranger) is False
     assert sent_kwargs(stranger.response.send_message)["ephemeral"] is True
@@ -262,20 +263,36 @@ async def test_only_the_asker_may_share() -> None:
 
 
 async def test_share_posts_publicly_once_and_removes_the_button() -> None:
-    embed = discord.Embed(title="answer")
-    view = ShareView(owner_id=7, embeds=[embed], message_link="https://discord.com/channels/1/2/3")
+    view = ShareView(owner_id=7, answer=ANSWERED, message_link="https://discord.com/channels/1/2/3")
     interaction = MockInteraction(user_id=7)
     await view.share.callback(interaction)
     interaction.response.edit_message.assert_awaited_once_with(view=None)
     kwargs = sent_kwargs(interaction.followup.send)
-    assert kwargs["embeds"] == [embed] and kwargs.get("ephemeral", False) is False
+    assert kwargs["embeds"] == view.embeds and kwargs.get("ephemeral", False) is False
+    assert kwargs["view"].timeout is None  # the public copy's buttons outlive the bot process
     assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
     assert "https://discord.com/channels/1/2/3" in sent_text(interaction.followup.send)
     assert view.is_finished()
 
 
+async def test_more_excerpts_in_the_private_answer_keeps_the_share_button() -> None:
+    citations = tuple(
+        Citation(n, make_source(str(n), text=f"Sentence number {n} about the ban."), 0, 30, 1.0)
+        for n in range(1, 6)
+    )
+    answer = Answer("Did Japan ban Tesla?", Status.ANSWERED, "5 excerpts.", citations)
+    view = ShareView(owner_id=7, answer=answer, message_link="link")
+    assert [item.label for item in view.children] == ["Share in channel", "More excerpts (2)"]
+    interaction = MockInteraction(user_id=7)
+    await view.children[1].callback(interaction)
+    kwargs = sent_kwargs(interaction.response.edit_message)
+    assert len(kwargs["embeds"][0].fields) == 5 + 1  # every excerpt, and the source list
+    assert [item.label for item in kwargs["view"].children] == ["Share in channel"]
+    assert len(view.embeds[0].fields) == 3 + 1  # what Share posts stays the short answer
+
+
 async def test_share_button_is_removed_on_timeout() -> None:
-    view = ShareView(owner_id=7, embeds=[], message_link="link")
+    view = ShareView(owner_id=7, answer=ANSWERED, message_link="link")
     view.message = MagicMock(spec_set=discord.WebhookMessage)
     await view.on_timeout()
     view.message.edit.assert_awaited_once_with(view=None)
@@ -443,7 +460,9 @@ async def test_sync_pushes_changes_to_the_dev_guild_only(
     [call] = discord_api["sync"].await_args_list
     assert call.kwargs["guild"].id == 1234
     guild_names = {c.name for c in real_bot.tree.get_commands(guild=discord.Object(1234))}
-    assert guild_names == {"ask", "sources", "library", "Check against sources", "Add to sources"}
+    assert guild_names == {
+        "ask", "sources", "library", "help", "Check against sources", "Add to sources"
+    }  # fmt: skip
 
 
 async def test_guild_sync_skips_when_up_to_date(

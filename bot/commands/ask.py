@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.answer_types import Answer, Status
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
+from bot.commands.answer_view import answer_view
 from bot.rendering.embed import answer_embeds, notice_text
 
 _log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ async def _respond(interaction: discord.Interaction, answer: Answer) -> None:
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
     if answer.status is Status.ANSWERED:
         await interaction.response.send_message(
-            embeds=answer_embeds(answer), allowed_mentions=NO_MENTIONS
+            embeds=answer_embeds(answer), view=answer_view(answer), allowed_mentions=NO_MENTIONS
         )
     else:
         await interaction.response.send_message(
@@ -87,7 +88,9 @@ async def _follow_up(interaction: discord.Interaction, answer: Answer) -> None:
     """
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
     if answer.status is Status.ANSWERED:
-        await interaction.followup.send(embeds=answer_embeds(answer), allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(
+            embeds=answer_embeds(answer), view=answer_view(answer), allowed_mentions=NO_MENTIONS
+        )
         return
     await interaction.edit_original_response(
         content=notice_text(answer), allowed_mentions=NO_MENTIONS
