@@ -49,6 +49,14 @@ NO_MATCH = Answer("weather in Paris", Status.NO_MATCH, "The sources don't cover 
 INVALID = Answer("", Status.INVALID, "The question is empty. Ask something.")
 
 
+def five_excerpts(question: str) -> Answer:
+    citations = tuple(
+        Citation(n, make_source(str(n), text=f"Sentence number {n} about the ban."), 0, 30, 1.0)
+        for n in range(1, 6)
+    )
+    return Answer(question, Status.ANSWERED, "5 excerpts from 5 sources.", citations)
+
+
 @pytest.fixture
 async def real_bot() -> AsyncIterator[CrosscheckBot]:
     """A real bot with the real extensions loaded, never connected."""
@@ -276,11 +284,7 @@ async def test_share_posts_publicly_once_and_removes_the_button() -> None:
 
 
 async def test_more_excerpts_in_the_private_answer_keeps_the_share_button() -> None:
-    citations = tuple(
-        Citation(n, make_source(str(n), text=f"Sentence number {n} about the ban."), 0, 30, 1.0)
-        for n in range(1, 6)
-    )
-    answer = Answer("Did Japan ban Tesla?", Status.ANSWERED, "5 excerpts.", citations)
+    answer = five_excerpts("Did Japan ban Tesla?")
     view = ShareView(owner_id=7, answer=answer, message_link="link")
     assert [item.label for item in view.children] == ["Share in channel", "More excerpts (2)"]
     interaction = MockInteraction(user_id=7)
@@ -592,3 +596,37 @@ def test_bot_uses_default_intents_and_pings_nobody() -> None:
     assert bot.allowed_mentions is not None
     assert bot.allowed_mentions.to_dict() == {"parse": []}
     assert isinstance(bot.tree, CrosscheckTree)
+
+
+# --- the buttons under an answer ------------------------------------------------------------
+
+
+def test_an_answer_shows_three_excerpts_and_a_lasting_more_button() -> None:
+    from bot.commands.answer_view import MoreExcerpts, answer_digest, answer_message
+
+    answer = five_excerpts("Did Japan ban Tesla?")
+    [embed], view = answer_message(answer)
+    assert sum(f.name.startswith("[") for f in embed.fields) == 3  # type: ignore[union-attr]
+    assert view.timeout is None
+    [more] = view.children
+    assert isinstance(more, MoreExcerpts) and more.item.label == "More excerpts (2)"
+    assert more.custom_id == f"crosscheck:more:{answer_digest(answer)}"
+    assert len(more.custom_id) <= 100
+
+
+def test_a_question_too_long_for_a_title_shows_every_excerpt_at_once() -> None:
+    from bot.commands.answer_view import answer_message
+
+    [embed], view = answer_message(five_excerpts("Did Japan ban Tesla? " * 20))
+    assert sum(f.name.startswith("[") for f in embed.fields) == 5  # type: ignore[union-attr]
+    assert not view.children  # a button could not read this question back from the title
+
+
+def test_the_digest_names_exactly_what_is_cited() -> None:
+    from bot.commands.answer_view import answer_digest
+
+    answer = five_excerpts("q")
+    moved = Answer("q", Status.ANSWERED, "", (*answer.citations[:4],
+                   Citation(5, answer.citations[4].source, 0, 29, 1.0)))  # fmt: skip
+    assert answer_digest(answer) == answer_digest(five_excerpts("another question"))
+    assert answer_digest(answer) != answer_digest(moved)

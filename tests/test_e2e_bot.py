@@ -146,6 +146,21 @@ def buttons(message: SentMessage) -> dict[str, str]:
     }
 
 
+def more_button(message: SentMessage) -> str:
+    """The custom_id of the message's one "More excerpts (N)" button."""
+    [custom_id] = [c for label, c in buttons(message).items() if label.startswith("More excerpts")]
+    return custom_id
+
+
+async def ask_disputed(fake: FakeDiscord) -> SentMessage:
+    """`/ask` the question the seeds disagree on; the public answer, checked to ping nobody."""
+    inter = await fake.inject(fake.slash_command("ask", {"question": DISPUTED}))
+    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
+    assert not reply.ephemeral
+    assert_silent(reply)
+    return reply
+
+
 def excerpt_fields(embed: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in embed.get("fields") or [] if EXCERPT_NAME.match(f.get("name", ""))]
 
@@ -235,9 +250,7 @@ async def test_answer_leads_with_the_disagreement_and_expands_in_place(
     live: tuple[FakeDiscord, BotProcess],
 ) -> None:
     fake, _ = live
-    inter = await fake.inject(fake.slash_command("ask", {"question": DISPUTED}))
-    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
-    assert_silent(reply)
+    reply = await ask_disputed(fake)
     assert_within_discord_limits(reply)
     [embed] = reply.embeds
     # A phone shows the title and the description first: both sides, with dates, are there.
@@ -253,10 +266,9 @@ async def test_answer_leads_with_the_disagreement_and_expands_in_place(
     shown = excerpt_fields(embed)
     assert 1 <= len(shown) <= 3
     cited = {int(f["name"][1 : f["name"].index("]")]) for f in shown}
-    more = [label for label in buttons(reply) if label.startswith("More excerpts")]
-    assert more == [f"More excerpts ({5 - len(shown)})"], buttons(reply)
+    assert f"More excerpts ({5 - len(shown)})" in buttons(reply), buttons(reply)
 
-    click = await fake.inject(fake.component(buttons(reply)[more[0]], reply))
+    click = await fake.inject(fake.component(more_button(reply), reply))
     edit = await fake.wait_for_reply(click["id"], timeout=REPLY_TIMEOUT)
     assert edit.kind == "edit" and edit.message_id == reply.message_id  # no new message
     assert_silent(edit)
@@ -272,9 +284,7 @@ async def test_more_excerpts_refuses_privately_when_the_answer_changed(
     live: tuple[FakeDiscord, BotProcess],
 ) -> None:
     fake, _ = live
-    inter = await fake.inject(fake.slash_command("ask", {"question": DISPUTED}))
-    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
-    [custom_id] = [c for label, c in buttons(reply).items() if label.startswith("More")]
+    reply = await ask_disputed(fake)
     # The same button under a question that the sources now answer with other excerpts (as
     # after a moderator's change to the library).
     other = fake.message_payload(
@@ -283,7 +293,7 @@ async def test_more_excerpts_refuses_privately_when_the_answer_changed(
         components=reply.components,
         webhook_id=fake.application_id,
     )
-    click = await fake.inject(fake.component(custom_id, other))
+    click = await fake.inject(fake.component(more_button(reply), other))
     note = await fake.wait_for_followup(click["id"], timeout=REPLY_TIMEOUT)
     assert note.ephemeral and "Ask again" in note.text()
     assert_silent(note)
@@ -374,8 +384,7 @@ async def test_check_message_menu_answers_privately_and_shares(
     assert_silent(reply)
 
     assert len(excerpt_fields(reply.embeds[0])) <= 3
-    [more] = [label for label in buttons(reply) if label.startswith("More excerpts")]
-    click = await fake.inject(fake.component(buttons(reply)[more], reply))
+    click = await fake.inject(fake.component(more_button(reply), reply))
     expanded = await fake.wait_for_reply(click["id"], timeout=REPLY_TIMEOUT)
     assert expanded.kind == "edit" and expanded.message_id == reply.message_id
     assert len(excerpt_fields(expanded.embeds[0])) > 3
@@ -410,16 +419,14 @@ async def test_more_excerpts_still_works_after_a_crash(tmp_path: Path) -> None:
         bot = await BotProcess.start(fake, tmp_path, guild_id=fake.guild_id)
         try:
             await started(fake, bot)
-            inter = await fake.inject(fake.slash_command("ask", {"question": DISPUTED}))
-            reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
+            reply = await ask_disputed(fake)
         finally:
             await bot.kill()  # SIGKILL: nothing in memory survives
 
         bot = await BotProcess.start(fake, tmp_path, guild_id=fake.guild_id)
         try:
             await started(fake, bot, ready=2)
-            [custom_id] = [c for label, c in buttons(reply).items() if label.startswith("More")]
-            click = await fake.inject(fake.component(custom_id, reply))
+            click = await fake.inject(fake.component(more_button(reply), reply))
             edit = await fake.wait_for_reply(click["id"], timeout=REPLY_TIMEOUT)
             assert edit.kind == "edit" and edit.message_id == reply.message_id
             assert len(excerpt_fields(edit.embeds[0])) == 5

@@ -5,7 +5,8 @@ posted before a restart, so it keeps no state in memory: it is a `DynamicItem` (
 `CrosscheckBot.setup_hook`) whose custom_id holds a digest of the answer's citations. On a
 click the question is read back from the embed's title, answered again by this server's engine,
 and shown expanded only if the new answer cites exactly what the digest says; otherwise (the
-library changed, or the question was too long for a title) the clicker is told privately.
+library changed) the clicker is told privately. A question too long for a title cannot be read
+back, so its answer shows every excerpt at once instead (`answer_message`).
 """
 
 from __future__ import annotations
@@ -19,16 +20,24 @@ import discord
 
 from bot.answer_types import Answer, Status
 from bot.app.tree import NO_MENTIONS
-from bot.rendering.embed import answer_embeds, hidden_excerpts, title_question
+from bot.rendering.embed import answer_embeds, answer_title, hidden_excerpts, title_question
 
 _log = logging.getLogger(__name__)
 
 MORE_PREFIX = "crosscheck:more:"
 STALE = (
-    "I can't show more of this answer any more: this server's sources have changed since "
-    "(or the question was too long to keep). Ask again with /ask."
+    "I can't show more of this answer any more: this server's sources have changed since it "
+    "was posted. Ask again with /ask."
 )
 FAILED = "Something went wrong on my side; it has been logged. Please try again later."
+
+
+def answer_message(answer: Answer) -> tuple[list[discord.Embed], discord.ui.View]:
+    """The embeds and buttons of a public answer: the short layout with "More excerpts" when
+    the button will be able to read the question back from the title, else (a question too
+    long for a title) every excerpt at once."""
+    expanded = title_question(answer_title(answer)) != answer.question
+    return answer_embeds(answer, expanded=expanded), answer_view(answer, expanded=expanded)
 
 
 def answer_view(answer: Answer, *, expanded: bool = False) -> discord.ui.View:

@@ -13,8 +13,8 @@ from discord.ext import commands
 from bot.answer_types import Answer, Status
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
-from bot.commands.answer_view import answer_view
-from bot.rendering.embed import answer_embeds, notice_text
+from bot.commands.answer_view import answer_message
+from bot.rendering.embed import notice_text
 
 _log = logging.getLogger(__name__)
 
@@ -69,8 +69,9 @@ async def _respond(interaction: discord.Interaction, answer: Answer) -> None:
     """First and only reply: a public answer, or a private note saying what to try."""
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
     if answer.status is Status.ANSWERED:
+        embeds, view = answer_message(answer)
         await interaction.response.send_message(
-            embeds=answer_embeds(answer), view=answer_view(answer), allowed_mentions=NO_MENTIONS
+            embeds=embeds, view=view, allowed_mentions=NO_MENTIONS
         )
     else:
         await interaction.response.send_message(
@@ -88,9 +89,8 @@ async def _follow_up(interaction: discord.Interaction, answer: Answer) -> None:
     """
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
     if answer.status is Status.ANSWERED:
-        await interaction.followup.send(
-            embeds=answer_embeds(answer), view=answer_view(answer), allowed_mentions=NO_MENTIONS
-        )
+        embeds, view = answer_message(answer)
+        await interaction.followup.send(embeds=embeds, view=view, allowed_mentions=NO_MENTIONS)
         return
     await interaction.edit_original_response(
         content=notice_text(answer), allowed_mentions=NO_MENTIONS

@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.answer_types import Answer, Status
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
-from bot.commands.answer_view import answer_view, more_label
+from bot.commands.answer_view import answer_message, more_label
 from bot.rendering.embed import answer_embeds, hidden_excerpts, notice_text
 
 _log = logging.getLogger(__name__)
@@ -63,10 +63,11 @@ class ShareView(discord.ui.View):
         self.stop()
         # Acknowledge by removing the buttons (so it cannot post twice), then post publicly.
         await interaction.response.edit_message(view=None)
+        embeds, view = answer_message(self.answer)
         await interaction.followup.send(
             f"{interaction.user.mention} checked {self.message_link} against the sources:",
-            embeds=self.embeds,
-            view=answer_view(self.answer),
+            embeds=embeds,
+            view=view,
             allowed_mentions=NO_MENTIONS,
         )
         _log.info(

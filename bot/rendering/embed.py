@@ -122,6 +122,11 @@ def hidden_excerpts(answer: Answer) -> int:
     return _answer_layout(answer, expanded=False).hidden
 
 
+def answer_title(answer: Answer) -> str:
+    """The question as the embed's title: escaped, without bidi controls, cut to fit."""
+    return trim(clean(without_bidi_controls(answer.question)), MAX_TITLE) or "Answer"
+
+
 def title_question(title: str) -> str:
     """The text an answer's title was made from (undoes `clean`; a trimmed title stays cut)."""
     return _ESCAPED.sub(r"\1", title.replace("@\u200b", "@"))
@@ -146,7 +151,7 @@ def _answer_layout(answer: Answer, expanded: bool) -> _Layout:
     disagreement would misrepresent the sources, dropping the tenth excerpt does not; the
     excerpts share what is left of the 6000-character total."""
     citations = display_order(answer)
-    title = trim(clean(without_bidi_controls(answer.question)), MAX_TITLE) or "Answer"
+    title = answer_title(answer)
     description = _answer_description(answer)
     extra = [f for f in (_sources_field(citations), _notes_field(answer.notes)) if f]
     fixed = len(title) + len(description) + FOOTER_RESERVE
