@@ -630,3 +630,43 @@ def test_the_digest_names_exactly_what_is_cited() -> None:
                    Citation(5, answer.citations[4].source, 0, 29, 1.0)))  # fmt: skip
     assert answer_digest(answer) == answer_digest(five_excerpts("another question"))
     assert answer_digest(answer) != answer_digest(moved)
+
+
+def clicked_on(answer: Answer, engine: FakeEngine) -> MagicMock:
+    """A click of the "More excerpts" button under `answer`, as posted."""
+    from bot.commands.answer_view import answer_message
+
+    [embed], _ = answer_message(answer)
+    interaction = MockInteraction(client=make_bot(engine))
+    interaction.message = MagicMock(spec_set=discord.Message)
+    interaction.message.embeds = [embed]
+    return interaction
+
+
+async def test_more_excerpts_answers_the_title_again_and_edits_the_message() -> None:
+    from bot.commands.answer_view import MoreExcerpts, answer_digest
+
+    answer = five_excerpts("Did Japan ban Tesla?")
+    engine = FakeEngine(answer=answer)
+    interaction = clicked_on(answer, engine)
+    await MoreExcerpts(answer_digest(answer)).callback(interaction)
+    assert engine.questions == ["Did Japan ban Tesla?"]
+    interaction.response.defer.assert_awaited_once_with()
+    edit = interaction.edit_original_response.await_args.kwargs
+    assert sum(f.name.startswith("[") for f in edit["embeds"][0].fields) == 5
+    assert not edit["view"].children and edit["view"].timeout is None
+    assert edit["allowed_mentions"].to_dict() == {"parse": []}
+    interaction.followup.send.assert_not_called()
+
+
+async def test_more_excerpts_failing_says_so_privately(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.commands.answer_view import MoreExcerpts, answer_digest
+
+    answer = five_excerpts("Did Japan ban Tesla?")
+    interaction = clicked_on(answer, FakeEngine(answer=None))  # the engine fails
+    with caplog.at_level(logging.ERROR):
+        await MoreExcerpts(answer_digest(answer)).callback(interaction)
+    assert "More excerpts failed" in caplog.text
+    assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
+    assert "went wrong" in sent_text(interaction.followup.send)
+    interaction.edit_original_response.assert_not_called()

@@ -19,7 +19,7 @@ import re
 import discord
 
 from bot.answer_types import Answer, Status
-from bot.app.tree import NO_MENTIONS
+from bot.app.tree import NO_MENTIONS, UNEXPECTED
 from bot.rendering.embed import answer_embeds, answer_title, hidden_excerpts, title_question
 
 _log = logging.getLogger(__name__)
@@ -29,14 +29,13 @@ STALE = (
     "I can't show more of this answer any more: this server's sources have changed since it "
     "was posted. Ask again with /ask."
 )
-FAILED = "Something went wrong on my side; it has been logged. Please try again later."
 
 
 def answer_message(answer: Answer) -> tuple[list[discord.Embed], discord.ui.View]:
     """The embeds and buttons of a public answer: the short layout with "More excerpts" when
     the button will be able to read the question back from the title, else (a question too
     long for a title) every excerpt at once."""
-    expanded = title_question(answer_title(answer)) != answer.question
+    expanded = title_question(answer_title(answer)) != answer.question.strip()
     return answer_embeds(answer, expanded=expanded), answer_view(answer, expanded=expanded)
 
 
@@ -95,7 +94,9 @@ class MoreExcerpts(
             _log.exception("More excerpts failed")
             if not interaction.response.is_done():
                 await interaction.response.defer()
-            await interaction.followup.send(FAILED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(
+                UNEXPECTED, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
 
     async def _expand(self, interaction: discord.Interaction) -> None:
         # Acknowledge at once (Discord's 3 s): the edit of this message follows the answer.
