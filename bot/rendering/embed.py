@@ -42,7 +42,6 @@ MAX_CONTENT = 2000
 ELLIPSIS = "…"
 SOURCES_NAME = "Sources"
 MAX_SHOWN_EXCERPTS = 3  # before "More excerpts": the first screen of a phone
-COMPACT_EXCERPT = 500  # an excerpt's longest quote before "More excerpts"
 MAX_DISAGREEMENTS = 3  # lines in the description; the rest are counted
 MAX_DISAGREEMENT = 500
 MAX_SOURCE_LINE = 200
@@ -157,8 +156,7 @@ def _answer_layout(answer: Answer, expanded: bool) -> _Layout:
     fixed = len(title) + len(description) + FOOTER_RESERVE
     fixed += sum(len(name) + len(value) for name, value in extra)
     most = MAX_FIELDS - len(extra) if expanded else MAX_SHOWN_EXCERPTS
-    longest = MAX_FIELD_VALUE if expanded else COMPACT_EXCERPT
-    excerpts = _fit_citations(citations, most, MAX_TOTAL - fixed, longest)
+    excerpts = _fit_citations(citations, most, MAX_TOTAL - fixed)
     return _Layout(title, description, excerpts, extra, len(citations) - len(excerpts))
 
 
@@ -176,10 +174,9 @@ def _answer_description(answer: Answer) -> str:
 
 
 def _fit_citations(
-    citations: Sequence[Citation], max_fields: int, budget: int, longest: int
+    citations: Sequence[Citation], max_fields: int, budget: int
 ) -> list[tuple[str, str]]:
-    """Name/value pairs for as many citations as fit, each excerpt getting an equal share of
-    `budget`, at most `longest` characters."""
+    """Name/value pairs for as many citations as fit, each excerpt getting an equal share."""
     names = [trim(_excerpt_name(c), MAX_FIELD_NAME) for c in citations]
     count = min(len(citations), max(max_fields, 0))
     while count > 1:
@@ -190,7 +187,7 @@ def _fit_citations(
     if count == 0:
         return []
     share = (budget - sum(map(len, names[:count]))) // count
-    limit = max(1, min(longest, share))
+    limit = max(1, min(MAX_FIELD_VALUE, share))
     return [(names[i], quote(clean(citations[i].excerpt), limit)) for i in range(count)]
 
 
