@@ -55,7 +55,9 @@ class ShareView(discord.ui.View):
         """Every excerpt, in this same private message."""
         self.remove_item(self.more)
         await interaction.response.edit_message(
-            embeds=answer_embeds(self.answer, expanded=True), view=self
+            embeds=answer_embeds(self.answer, expanded=True),
+            view=self,
+            allowed_mentions=NO_MENTIONS,
         )
 
     @discord.ui.button(label="Share in channel", style=discord.ButtonStyle.primary, row=0)
