@@ -159,3 +159,20 @@ def test_plain_commands_read_crosscheck_sources_like_run(
     assert json.loads(capsys.readouterr().out)["citations"][0]["source"]["id"] == "river"
     assert main(["sources", "--sources", str(DEFAULT_SOURCES_DIR), "--json"]) == 0  # still wins
     assert len(json.loads(capsys.readouterr().out)) == 3
+
+
+def test_ask_names_both_sides_of_a_disagreement_before_any_excerpt(capsys) -> None:
+    from bot.answer import AnswerEngine
+
+    assert main(["ask", "Did Japan ban Tesla?"]) == 0
+    out = capsys.readouterr().out
+    head = out[: out.index("\n[")]
+    assert "⚠" in head and "001 (2025-03-25)" in head and "000 (undated)" in head, head
+    answer = AnswerEngine.from_folder(DEFAULT_SOURCES_DIR).answer("Did Japan ban Tesla?")
+    flat = " ".join(out.split())
+    sides = [side for c in answer.contradictions for side in c.sides]
+    for side in sides:
+        assert flat.count(" ".join(side.quote.split())) == 1, side.quote
+    # The two sides are the first excerpts printed.
+    first = [line.split("]")[0] + "]" for line in out.splitlines() if line.startswith("[")][:2]
+    assert first == [f"[{side.n}]" for side in sides[:2]]

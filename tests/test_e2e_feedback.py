@@ -32,11 +32,14 @@ OTHER_MEMBER = "1500000000000000009"
 
 
 def buttons(message: SentMessage | dict[str, Any]) -> dict[str, str]:
-    """The message's buttons: feedback ones by kind ("up", "down", "missing"), others by label."""
+    """The message's buttons: feedback ones by kind ("up", "down", "missing"), others by label;
+    "More excerpts" (the answer layout's, tested with it) left out."""
     rows = message.components if isinstance(message, SentMessage) else message["components"]
     found = {}
     for component in (c for row in rows for c in row["components"]):
         parts = component["custom_id"].split(":")
+        if (component.get("label") or "").startswith("More excerpts"):
+            continue
         key = parts[2] if parts[:2] == ["crosscheck", "feedback"] else component.get("label")
         found[key] = component["custom_id"]
     return found

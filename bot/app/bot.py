@@ -78,11 +78,14 @@ class CrosscheckBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         from bot.app.sync import sync_if_changed
+        from bot.commands.answer_view import MoreExcerpts
         from bot.commands.feedback import start_feedback
 
         await start_feedback(self)  # the buttons of answers sent before this start work too
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        # Buttons under answers posted before this start keep working.
+        self.add_dynamic_items(MoreExcerpts)
         if self.sync_on_start:
             await sync_if_changed(self, self.settings.guild_id)
 

@@ -17,6 +17,7 @@ from discord import app_commands
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+UNEXPECTED = "Something went wrong on my side; it has been logged. Please try again later."
 OUTDATED_COMMAND = (
     "This command is out of date or was sent with options I don't understand; "
     "reload Discord (Ctrl+R) and try again."
@@ -137,7 +138,7 @@ class CrosscheckTree(app_commands.CommandTree):
         if message is None:
             original = getattr(error, "original", error)
             _log.error("Unexpected error in command %r", name, exc_info=original)
-            message = "Something went wrong on my side; it has been logged. Please try again later."
+            message = UNEXPECTED
         elif message == OUTDATED_COMMAND:  # a stale client or a malformed request: worth a look
             _log.warning(
                 "Command %r by user %s in guild %s could not run: %s",

@@ -132,6 +132,16 @@ def feedback_items(answer_id: int) -> list[discord.ui.Item[Any]]:
     return [FeedbackButton(kind, answer_id) for kind in BUTTONS]
 
 
+def feedback_id_of(message: discord.Message | None) -> int | None:
+    """The answer id the feedback buttons on `message` carry, or None when it has none."""
+    for row in message.components if message is not None else ():
+        for component in getattr(row, "children", ()):
+            found = re.fullmatch(TEMPLATE, getattr(component, "custom_id", None) or "")
+            if found:
+                return int(found["answer"])
+    return None
+
+
 def feedback_buttons(answer_id: int) -> list[discord.ui.Item[Any]]:
     """The same buttons as plain items, for a view with a timeout (the private check's share
     view). The registered templates answer their clicks all the same; a `DynamicItem` in such a
