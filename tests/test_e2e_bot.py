@@ -63,6 +63,7 @@ class BotProcess:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(workdir),
             "LANG": "C.UTF-8",
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),  # this checkout's `bot`
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "LOG_LEVEL": "INFO",
