@@ -413,6 +413,11 @@ def test_a_lone_surrogate_is_refused_with_a_reason(field: str) -> None:
         parse_text(meta["text"], title=meta["title"], origin="paste")
 
 
+def test_pasted_binary_is_refused_as_a_file_would_be() -> None:
+    with pytest.raises(LibraryError, match="binary"):
+        parse_text(ARTICLE.replace("ferry", "fer\x00ry"), origin="paste")
+
+
 def test_titles_lose_bidi_controls_and_zero_width_characters() -> None:
     title = "\u202eFerry\u200b \u2066notes\u2069\u200e\ufeff\u061c \u2060closed\u200d"
     assert parse_text(ARTICLE, title=title, origin="paste").title == "Ferry notes closed"

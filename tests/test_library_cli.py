@@ -119,6 +119,9 @@ def test_unusable_database_stops_with_one_line(cli, tmp_path: Path) -> None:
         ("library", "remove", "nope", "--guild", "5"),
         ("library", "add", "missing.txt", "--guild", "5"),
         ("library", "add", "a.txt", "--guild", "5", "--date", "May 3"),
+        ("library", "remove", "\udcff", "--guild", "5"),  # an undecodable byte, as argv gives it
+        ("library", "label", "\udcff", "official", "--guild", "5"),
+        ("library", "add", "a.txt", "--guild", "5", "--title", "Ferry \udcff notes"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(cli, tmp_path: Path, args: tuple[str, ...]) -> None:

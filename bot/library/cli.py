@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.library.base import LABELS, LibraryError, LibraryStore
-from bot.library.parsing import check_label, parse_upload
+from bot.library.parsing import check_label, check_unicode, parse_upload
 from bot.library.registry import open_library, server_sources
 from bot.library.transfer import drafts_from_folder, export_library
 from bot.rendering import describe_date, describe_label
@@ -118,12 +118,14 @@ def _add(
 def _remove(
     args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
 ) -> str:
+    check_unicode(args.source_id, "The source id")
     return _sentence(store.remove(args.guild, args.source_id, CLI_ACTOR, base))
 
 
 def _label(
     args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
 ) -> str:
+    check_unicode(args.source_id, "The source id")
     label = check_label(args.label)
     assert label is not None  # argparse requires a value; check_label refuses blanks as None
     return _sentence(store.set_label(args.guild, args.source_id, label, CLI_ACTOR, base))

@@ -72,6 +72,8 @@ def parse_text(
     are then the same text, byte for byte, to the duplicate check and to every quote.
     """
     check_unicode(text, "The text")
+    if "\x00" in text:  # a file with one is refused by `decode_text`; pasted text too
+        raise LibraryError("The text is not plain text (it holds binary data).")
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise LibraryError("The text is empty; there is nothing to quote.")

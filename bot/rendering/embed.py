@@ -12,7 +12,7 @@ from datetime import datetime
 
 import discord
 
-from bot.answer_types import Answer, Citation, Contradiction, count_of
+from bot.answer_types import Answer, Citation, Contradiction, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.library.base import Change
 from bot.passages import Passage
@@ -115,7 +115,7 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
 
 def notice_text(answer: Answer) -> str:
     """The short reply for a question with no answer (`no_match` or `invalid`)."""
-    return trim(clean(answer.message), MAX_CONTENT) or "No answer."
+    return trim(clean(where_to_look(answer, "/sources list")), MAX_CONTENT) or "No answer."
 
 
 def _fit_citations(

@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from bot.answer_types import Answer, Status, count_of
+from bot.answer_types import Answer, Status, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.rendering import describe_date, describe_label
 from bot.sources import Source
@@ -18,7 +18,7 @@ WIDTH = 100
 
 def render_answer(answer: Answer) -> str:
     if answer.status is not Status.ANSWERED:
-        return answer.message
+        return where_to_look(answer, "python -m bot sources")
     lines: list[str] = []
     for citation in answer.citations:
         quote = _clean(" ".join(citation.excerpt.split()))
