@@ -99,7 +99,7 @@ def read_text(path: Path) -> str:
 def read_bytes(path: Path, max_bytes: int, setting: str | None = None) -> bytes:
     """The bytes of regular file `path`, or `SourceError` if it is not one or is over `max_bytes`
     (no more than `max_bytes` + 1 bytes are read; `setting` is named in that message)."""
-    return _read_regular_file(Path(path), Path(path).name, max_bytes, setting)
+    return _read_regular_file(Path(path), str(path), max_bytes, setting)
 
 
 def too_large(name: str, size: int, max_bytes: int, setting: str | None = None) -> str:

@@ -392,12 +392,12 @@ def test_opening_waits_for_another_connection_before_switching_to_wal(tmp_path: 
 # --- hardening (issue 15) ---------------------------------------------------------------------
 
 
-def test_export_never_writes_outside_its_folder(tmp_path: Path) -> None:
+def test_export_never_writes_outside_its_folder(tmp_path: Path, seeds_dir: Path) -> None:
     from dataclasses import replace
 
     from bot.library.transfer import export_library
 
-    source = load_sources(Path(__file__).parent.parent / "seeds")[0]
+    source = load_sources(seeds_dir)[0]
     folder = tmp_path / "a" / "b" / "backup"
     for bad in ("../../escaped", str(tmp_path / "escaped"), "sub/escaped", ".."):
         with pytest.raises(LibraryError, match="cannot name a file"):

@@ -57,11 +57,11 @@ def export_library(sources: Sequence[Source], folder: Path) -> int:
 def _make_empty_folder(folder: Path) -> None:
     if folder.is_symlink() and not folder.exists():
         raise LibraryError(f"{folder} is a broken link; export into a new folder.")
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise LibraryError(f"{folder} is not an empty folder; export into a new one.")
     try:
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise LibraryError(f"{folder} is not an empty folder; export into a new one.")
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
+    except OSError as error:  # under a file, no permission, a read-only disk
         raise LibraryError(
             f"cannot create the folder {folder}: {error.strerror or error}"
         ) from error
