@@ -88,6 +88,7 @@ async def test_moderators_curate_a_library_that_survives_a_crash(tmp_path: Path)
             assert "official" in cited_titles(answer)
             elsewhere = await ask(fake, fake.second_guild_id)
             assert TITLE not in elsewhere.text()
+            assert "/sources list" in elsewhere.text() and "python -m" not in elsewhere.text()
 
             # Bad files: a reason each, and the library is unchanged.
             before = await library_listing(fake)
@@ -275,3 +276,42 @@ async def test_a_file_with_one_very_long_word_leaves_the_library_changeable(
         finally:
             code = await bot.stop()
         assert code == 0 and "Traceback" not in bot.output(), bot.output()
+
+
+async def test_the_paste_form_answers_bad_and_broken_submissions(tmp_path: Path) -> None:
+    async def submit(typed: dict[str, str], *, text_value: object = None) -> SentMessage:
+        paste = await fake.inject(
+            fake.slash_command("library paste", permissions=MODERATOR_PERMISSIONS)
+        )
+        form = await fake.wait_for_callback(paste["id"], timeout=REPLY_TIMEOUT)
+        payload = fake.modal_submit(form, typed, permissions=MODERATOR_PERMISSIONS)
+        if text_value is not None:  # what a broken client or a hand-made request might send
+            for row in payload["data"]["components"]:
+                for component in row.get("components") or [row.get("component")]:
+                    if component and component["value"] == typed["Text"]:
+                        component["value"] = text_value
+        return await reply_to(fake, payload)
+
+    text = "The Quillby lighthouse will be repainted red in July 2031."
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+            before = await library_listing(fake)
+            # A lone surrogate (half of an emoji's UTF-16 pair) in the text or the title.
+            for typed in (
+                {"Title": "Lighthouse notice", "Text": text.replace("red", "red \ud83d")},
+                {"Title": "Light\udc00house notice", "Text": text},
+            ):
+                reply = await submit(typed)
+                assert reply.ephemeral and "Nothing was changed" in reply.text(), reply.text()
+                assert "not valid Unicode" in reply.text()
+            # An error nobody foresaw (a number where the text belongs) is answered too.
+            broken = await submit({"Title": "Lighthouse notice", "Text": text}, text_value=7)
+            assert broken.ephemeral and "Something went wrong" in broken.text(), broken.text()
+            assert await library_listing(fake) == before
+        finally:
+            code = await bot.stop()
+        assert code == 0, bot.output()
+        assert bot.output().count("Traceback") == 1, bot.output()  # the unforeseen error, logged
+        assert "library paste form" in bot.output()

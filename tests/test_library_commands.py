@@ -19,14 +19,16 @@ from bot.library.registry import LibraryRegistry, open_registry
 from bot.settings import Settings
 
 GUILD = 42  # MockInteraction's guild
-ROLE = 777
+ROLE, OTHER_SERVERS_ROLE = 777, 888
 ARTICLE = "Harbour notes\nThe Quillby ferry will stop running on 3 May 2027."
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, seeds_dir: Path) -> AsyncIterator[CrosscheckBot]:
     registry = open_registry(seeds_dir, tmp_path / "data")
-    bot = CrosscheckBot(Settings(moderator_role_id=ROLE), registry)
+    bot = CrosscheckBot(
+        Settings(moderator_role_ids=frozenset({OTHER_SERVERS_ROLE, ROLE})), registry
+    )
     bot.sync_on_start = False
     await bot.setup_hook()
     yield bot
@@ -48,6 +50,7 @@ def added_titles(bot: CrosscheckBot) -> list[str]:
         (discord.Permissions(manage_messages=True), [], True),
         (discord.Permissions(administrator=True), [], True),  # the Administrator bit alone
         (discord.Permissions.none(), [ROLE], True),
+        (discord.Permissions.none(), [5, OTHER_SERVERS_ROLE], True),  # any role of the list
         (discord.Permissions.none(), [], False),
         (discord.Permissions(send_messages=True, manage_channels=True), [123], False),
     ],

@@ -121,17 +121,18 @@ def manages_messages(interaction: discord.Interaction) -> bool:
 
 
 def is_moderator(interaction: discord.Interaction) -> bool:
-    """Manage Messages in this channel, or the role in `MODERATOR_ROLE_ID` when it is set."""
+    """Manage Messages in this channel, or one of the roles in `MODERATOR_ROLE_ID`."""
     if interaction.guild_id is None:
         return False
     if manages_messages(interaction):
         return True
     bot: CrosscheckBot = interaction.client  # type: ignore[assignment]
-    role_id = bot.settings.moderator_role_id
     user = interaction.user
     # The member's role ids come with the interaction; `Member.roles` would need the guild's
     # role cache, which a server the bot has not fully received yet may lack.
-    return role_id is not None and isinstance(user, discord.Member) and user._roles.has(role_id)
+    return isinstance(user, discord.Member) and any(
+        user._roles.has(role_id) for role_id in bot.settings.moderator_role_ids
+    )
 
 
 def require_moderator(interaction: discord.Interaction) -> bool:

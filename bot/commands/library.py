@@ -21,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
-from bot.app.tree import NotModerator, describe_command_error, send_reply
+from bot.app.tree import NotModerator, describe_command_error, reply_to_error, send_reply
 from bot.commands.feedback import feedback_embed
 from bot.commands.sources import find_source, source_choices
 from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
@@ -319,6 +319,10 @@ class PasteModal(discord.ui.Modal, title="Add a source"):
             await self.cog._refuse(interaction, error)
             return
         await self.cog._add(interaction, draft)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        """An unexpected error: answered (the form's "thinking…" must not hang) and logged."""
+        await reply_to_error(interaction, error, "library paste form")
 
 
 def _guild(interaction: discord.Interaction) -> int:

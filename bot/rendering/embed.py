@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import discord
 
-from bot.answer_types import Answer, Citation, count_of
+from bot.answer_types import Answer, Citation, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.library.base import Change
 from bot.passages import Passage
@@ -133,7 +133,7 @@ def title_question(title: str) -> str:
 
 def notice_text(answer: Answer) -> str:
     """The short reply for a question with no answer (`no_match` or `invalid`)."""
-    return trim(clean(answer.message), MAX_CONTENT) or "No answer."
+    return trim(clean(where_to_look(answer, "/sources list")), MAX_CONTENT) or "No answer."
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from bot.answer_types import Answer, Status, count_of
+from bot.answer_types import Answer, Status, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.rendering import (
     DISAGREE,
@@ -27,7 +27,7 @@ def render_answer(answer: Answer) -> str:
     sides with their dates, then every excerpt (both sides of a disagreement first), the
     sources, and the notes: the Discord layout, with room for all excerpts."""
     if answer.status is not Status.ANSWERED:
-        return answer.message
+        return where_to_look(answer, "python -m bot sources")
     lines = [_clean(answer.message)]
     for number, line in enumerate(disagreement_lines(answer)):
         head = f"⚠ {DISAGREE}: " if number == 0 else "⚠ "
