@@ -37,7 +37,6 @@ from bot.caveat.clauses import Clause, starts_phrase
 from bot.caveat.detectors import Finding
 from bot.caveat.quantities import number_value
 from bot.caveat.tokens import Token, forms_of, is_content
-from bot.wordforms import word_classes
 
 __all__ = [
     "AlignedDisagreement",
@@ -53,8 +52,9 @@ _MAX_ITEMS = 60
 _MAX_SLOT = 4
 _MIN_MATCHED = 4
 _SPEAKER_REACH = 12  # "Finance Secretary Jaime Ongpin told reporters yesterday …"
+_SAME_SPELLING = 0.8  # two names this alike are one name spelt two ways
 _SCORE = 30.0  # above every other finding: the two sources state the same thing
-_BRACKETS = {"(": ")", "[": "]", "<": ">"}
+_BRACKETS = (("(", ")"), ("[", "]"), ("<", ">"), ("&lt;", "&gt;"))
 _LIST_JOINERS = frozenset({"and", "or", "&"})
 
 
@@ -146,6 +146,8 @@ def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
         p, q = denials[0]
         if not (x.own_speaker or _anchored(matched, p.token.start, a, set())):
             return None
+        if p.denied is None:  # the negating side speaks first, as the polarity detector's does
+            return AlignedDisagreement(SlotKind.POLARITY, b, a, _denial_span(q), _denial_span(p))
         return AlignedDisagreement(SlotKind.POLARITY, a, b, _denial_span(p), _denial_span(q))
     if len(slots) != 1 or denials:
         return None
@@ -153,6 +155,8 @@ def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
     if tag != "replace" or max(i2 - i1, j2 - j1) > _MAX_SLOT:
         return None
     left, right = x.items[i1:i2], y.items[j1:j2]
+    if i1 > 0 and x.items[i1 - 1].name and left[0].name:
+        return None  # "Reuters Inc" / "Reuters Holdings Plc": one name written two ways
     return _classify(a, b, left, right, matched, x.own_speaker)
 
 
@@ -178,20 +182,34 @@ def _classify(
             return None  # "March 1987" and "March 3, 1987" agree
         kind, spans = SlotKind.DATE, ((x.start, x.end), (y.start, y.end))
     elif all(i.name for i in left + right):
+        if _title_case(a) or _title_case(b):
+            return None  # a headline or markup capitalises what is no name
         if _in_list(a, left) or _in_list(b, right):
             return None  # one name of a list against another is two members, not two answers
-        kind, spans = SlotKind.NAME, (_span(left), _span(right))
+        spans = (_span(left), _span(right))
+        said = [
+            clause.text[slice(*span)].lower() for clause, span in zip((a, b), spans, strict=True)
+        ]
+        if SequenceMatcher(None, *said, autojunk=False).ratio() >= _SAME_SPELLING:
+            return None  # "Sonoira" / "Sonora": one name, misspelt once
+        kind = SlotKind.NAME
     elif len(left) == len(right) == 1 and {left[0].key, right[0].key} <= lex.QUANTIFIERS:
         kind, spans = SlotKind.QUANTIFIER, (_span(left), _span(right))
     else:
         return None
-    # What the statement is about is named outside the slot (before it, for a name: the name
-    # in the slot must not be the subject itself).
+    # What the statement is about is named before the slot (a name in the slot must not be the
+    # subject itself; "The bond … of 5,000 dlrs … listed in Luxembourg" names no subject).
     slot_keys = {i.key for i in left + right}
-    before = first_start if kind is SlotKind.NAME else None
+    before = None if kind is SlotKind.QUANTIFIER else first_start
     if not (own_speaker or _anchored(matched, before, a, slot_keys)):
         return None
     return AlignedDisagreement(kind, a, b, *spans)
+
+
+def _title_case(clause: Clause) -> bool:
+    """Most of the clause's words are capitalised: capitals there mark no names."""
+    items = _statement(clause).items  # type: ignore[union-attr]
+    return 2 * sum(i.name for i in items) > len(items)
 
 
 def _anchored(
@@ -308,7 +326,7 @@ def _statement(clause: Clause) -> _Statement | None:
             pending_denial = token.start
             skip = max(phrase - 1, 0)
             continue
-        item = _item(token, index)
+        item = _item(token, index, tokens[index + 1] if index + 1 < len(tokens) else None)
         if item is None:
             continue
         items.append(_Item(item[0], token, item[1], pending_denial))
@@ -335,8 +353,12 @@ def _entity(text: str, token: Token) -> bool:
     return text[token.start - 1 : token.start] == "#" and text[token.end : token.end + 1] == ";"
 
 
-def _item(token: Token, index: int) -> tuple[str, bool] | None:
-    """(key, is a name) of a statement's word, or None for a word the alignment skips."""
+def _item(token: Token, index: int, following: Token | None) -> tuple[str, bool] | None:
+    """(key, is a name) of a statement's word, or None for a word the alignment skips.
+
+    The clause's first word is capitalised whatever it is: it counts as a name when the next
+    word is capitalised too ("Acme Corp", "Henry Bibby") or it is written in capitals ("IBM"),
+    not alone ("Qtly div", "Shr loss")."""
     lower = token.lower
     value = number_value(token)
     if value is not None:
@@ -345,17 +367,21 @@ def _item(token: Token, index: int) -> tuple[str, bool] | None:
         return lower, False
     if not is_content(token) and lower not in lex.MONTHS:
         return None
-    name = token.text[:1].isupper() and (index > 0 or not word_classes(lower))
+    opening_name = token.text.isupper() or (
+        following is not None and following.text[:1].isupper() and is_content(following)
+    )
+    name = token.text[:1].isupper() and (index > 0 or opening_name)
     return min(forms_of(lower)), name and lower not in lex.MONTHS
 
 
 def _bracketed(clause: Clause) -> set[int]:
-    """Indices of tokens inside brackets: tickers ("<BTOM.MI>"), asides, abbreviations."""
+    """Indices of tokens inside brackets or markup: tickers ("<BTOM.MI>"), asides,
+    abbreviations, escaped tags ("&lt;FONT face=…&gt;")."""
     inside: set[int] = set()
     text = clause.text
     for index, token in enumerate(clause.tokens):
         before = text[: token.start]
-        for opening, closing in _BRACKETS.items():
+        for opening, closing in _BRACKETS:
             if before.count(opening) > before.count(closing):
                 inside.add(index)
                 break
