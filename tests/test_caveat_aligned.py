@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import AnswerEngine
 from bot.answer_types import Citation
 from bot.caveat import find_conflicts_across, find_disagreements
 from bot.caveat.align import SlotKind, aligned_disagreement
@@ -110,3 +111,43 @@ def test_a_statement_with_no_name_of_its_own_is_not_compared():
     # Reuters bond boilerplate: the same sentence about two different issues.
     concession = "The selling concession is {} pct while management and underwriting pays 5/8 pct."
     assert _aligned(concession.format("1-1/4"), concession.format("1-1/2")) is None
+
+
+def test_a_sources_correction_note_is_quoted_as_evidence(tmp_path):
+    original = "A rating agency said it may downgrade Acme Corp's 60 mln dlrs of debentures."
+    corrected = (
+        "A rating agency said it may downgrade Acme Corp's 80 mln dlrs of debentures.\n"
+        "    -- corrects amount from 60 mln dlrs in item which originally ran March 2.\n"
+    )
+    sources = _sources(tmp_path, original, corrected)
+    (caveat,) = find_disagreements("Which Acme debt may be downgraded?", _cited(sources))
+    assert caveat.explanation.startswith("[1] says 60 mln dlrs")
+    assert caveat.explanation.endswith(
+        "[2]'s source marks itself a correction: “-- corrects amount from 60 mln dlrs in item "
+        "which originally ran March 2”."
+    )
+    (listed,) = find_conflicts_across([p for s in sources for p in split_into_passages(s)])
+    assert "marks itself a correction" in listed.explanation
+
+
+def test_an_answer_over_two_wire_stories_shows_the_caveat(tmp_path):
+    """The whole way a user meets it: the question retrieves both stories, the caveat names the
+    figures."""
+    pair = next(p for p in _PAIRS if p["id"] == "plain-downgrade")
+    _sources(tmp_path, pair["first"], pair["second"])
+    answer = AnswerEngine.from_folder(tmp_path).answer("Which Acme debentures may be downgraded?")
+    assert len(answer.citations) == 2
+    (caveat,) = answer.contradictions
+    assert caveat.kind == "number"
+    assert "[1] says 60 mln dlrs" in caveat.explanation
+    assert "[2] says 80 mln dlrs" in caveat.explanation
+
+
+def test_a_correction_in_the_economic_sense_is_no_note(tmp_path):
+    first = "A rating agency said it may downgrade Acme Corp's 60 mln dlrs of debentures."
+    second = (
+        "A rating agency said it may downgrade Acme Corp's 80 mln dlrs of debentures.\n"
+        "correction in the current account deficit was slower than expected.\n"
+    )
+    (caveat,) = find_disagreements("Which Acme debt?", _cited(_sources(tmp_path, first, second)))
+    assert "correction" not in caveat.explanation

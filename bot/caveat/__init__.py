@@ -16,11 +16,12 @@ import itertools
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from bot.answer_types import Citation, Contradiction
 from bot.caveat.across import conflict_between
-from bot.caveat.align import aligned_finding, like_with_like
+from bot.caveat.align import aligned_finding, like_with_like, noting_corrections
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
@@ -99,7 +100,9 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
         ):
             best_per_pair[pair] = finding
     findings = sorted(best_per_pair.values(), key=lambda f: -_rank(f))
-    return [to_contradiction(f) for f in findings[:MAX_CONTRADICTIONS]]
+    texts = {f"[{c.n}]": c.source.text for c in citations}
+    said = [(f, to_contradiction(f)) for f in findings[:MAX_CONTRADICTIONS]]
+    return [replace(c, explanation=noting_corrections(c.explanation, f, texts)) for f, c in said]
 
 
 def _years_asked_about(question: str) -> frozenset[str]:
@@ -212,8 +215,9 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
             analysed[i], analysed[j]
         )
         if finding is not None and like_with_like(finding):
-            conflicts.append(
-                (finding.score, to_passage_conflict(finding, passages[i], passages[j]))
-            )
+            conflict = to_passage_conflict(finding, passages[i], passages[j])
+            texts = {p.source.id: p.source.text for p in conflict.passages}
+            explanation = noting_corrections(conflict.explanation, finding, texts)
+            conflicts.append((finding.score, replace(conflict, explanation=explanation)))
     conflicts.sort(key=lambda pair: -pair[0])
     return [conflict for _, conflict in conflicts]

@@ -26,7 +26,8 @@ articles, two days.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
@@ -44,6 +45,7 @@ __all__ = [
     "aligned_disagreement",
     "aligned_finding",
     "like_with_like",
+    "noting_corrections",
 ]
 
 # Bounds: a clause longer than this is no single statement to align; a slot longer than this
@@ -52,6 +54,13 @@ _MAX_ITEMS = 60
 _MAX_SLOT = 4
 _MIN_MATCHED = 4
 _SPEAKER_REACH = 12  # "Finance Secretary Jaime Ongpin told reporters yesterday …"
+# A source's own correction note: a line opened by a dash or a bracket, then "corrects"…
+# ("-- corrects year of loss in third paragraph", "- Corrects dollar figure of notes placed").
+_CORRECTION = re.compile(
+    r"^[ \t]*(?:-+|[–—(])[ \t]*(?:corrects?|corrected|correcting|correction)\b[^\n]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NOTE_CHARS = 100
 _SAME_SPELLING = 0.8  # two names this alike are one name spelt two ways
 _SCORE = 30.0  # above every other finding: the two sources state the same thing
 _BRACKETS = (("(", ")"), ("[", "]"), ("<", ">"), ("&lt;", "&gt;"))
@@ -109,6 +118,20 @@ class _Statement:
     speaker: frozenset[str]
     deictic: bool
     own_speaker: bool  # "Acme said it …": the speaker names what the statement is about
+
+
+def noting_corrections(explanation: str, finding: Finding, texts: Mapping[str, str]) -> str:
+    """`explanation` of an aligned finding, with the correction note of each side's source
+    (`texts` by the sides' labels) quoted after it: evidence of which figure was superseded."""
+    if finding.detail != "aligned":
+        return explanation
+    for label in (finding.first.label, finding.second.label):
+        match = _CORRECTION.search(texts.get(label, ""))
+        if match is not None:
+            note = " ".join(match.group().split()).rstrip(".")
+            note = note if len(note) <= _NOTE_CHARS else note[: _NOTE_CHARS - 1] + "…"
+            explanation += f" {label}'s source marks itself a correction: “{note}”."
+    return explanation
 
 
 def aligned_finding(first: Sequence[Clause], second: Sequence[Clause]) -> Finding | None:
