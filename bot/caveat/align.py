@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -36,7 +37,7 @@ from functools import lru_cache
 from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause, starts_phrase
 from bot.caveat.detectors import Finding
-from bot.caveat.quantities import number_value
+from bot.caveat.quantities import Date, Quantity, number_value
 from bot.caveat.tokens import Token, forms_of, is_content
 
 __all__ = [
@@ -231,7 +232,8 @@ def _classify(
 
 def _title_case(clause: Clause) -> bool:
     """Most of the clause's words are capitalised: capitals there mark no names."""
-    items = _statement(clause).items  # type: ignore[union-attr]
+    statement = _statement(clause)
+    items = statement.items if statement is not None else ()
     return 2 * sum(i.name for i in items) > len(items)
 
 
@@ -266,13 +268,13 @@ def _is_figure_word(item: _Item) -> bool:
     return item.key.startswith("#") or item.token.lower in lex.MULTIPLIERS
 
 
-def _quantity_at(clause: Clause, items: tuple[_Item, ...]):  # noqa: ANN202 - a Quantity
+def _quantity_at(clause: Clause, items: tuple[_Item, ...]) -> Quantity | None:
     """The figure of `clause` (with its unit) that holds the slot's words, if one does."""
     start, end = _span(items)
     return next((q for q in clause.quantities if q.start <= start and end <= q.end), None)
 
 
-def _with_noun(clause: Clause, quantity) -> tuple[int, int]:  # noqa: ANN001 - a Quantity
+def _with_noun(clause: Clause, quantity: Quantity) -> tuple[int, int]:
     """A figure's span with the noun it counts ("four games", "10 cts"), as a reader says it."""
     end = quantity.end
     if quantity.unit.startswith("#"):
@@ -282,7 +284,7 @@ def _with_noun(clause: Clause, quantity) -> tuple[int, int]:  # noqa: ANN001 - a
     return quantity.start, end
 
 
-def _date_at(clause: Clause, items: tuple[_Item, ...]):  # noqa: ANN202 - a Date
+def _date_at(clause: Clause, items: tuple[_Item, ...]) -> Date | None:
     """The full date of `clause` that holds every word of the slot, if one does."""
     start, end = _span(items)
     return next((d for d in clause.dates if d.start <= start and end <= d.end), None)
@@ -399,16 +401,23 @@ def _item(token: Token, index: int, following: Token | None) -> tuple[str, bool]
 
 def _bracketed(clause: Clause) -> set[int]:
     """Indices of tokens inside brackets or markup: tickers ("<BTOM.MI>"), asides,
-    abbreviations, escaped tags ("&lt;FONT face=…&gt;")."""
-    inside: set[int] = set()
+    abbreviations, escaped tags ("&lt;FONT face=…&gt;", its "lt" and "gt" too)."""
     text = clause.text
-    for index, token in enumerate(clause.tokens):
-        before = text[: token.start]
-        for opening, closing in _BRACKETS:
-            if before.count(opening) > before.count(closing):
-                inside.add(index)
-                break
-    return inside
+    marks = [
+        (
+            [m.start() for m in re.finditer(re.escape(o), text)],
+            [m.end() for m in re.finditer(re.escape(c), text)],
+        )
+        for o, c in _BRACKETS
+    ]
+    return {
+        index
+        for index, token in enumerate(clause.tokens)
+        if any(
+            bisect_right(opened, token.start) > bisect_right(closed, token.start)
+            for opened, closed in marks
+        )
+    }
 
 
 def _attribution(
