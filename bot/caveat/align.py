@@ -18,9 +18,12 @@ Because the words around the slot are the same, what is compared is like with li
 measure of the same thing over the same period (a year is not a quarter: "year" and "quarter"
 would be a second slot), a name in the same role. A hedge or an attribution no longer hides the
 disagreement when both sides share it; two speakers who differ are two views, not compared. A
-statement must name what it is about (a shared name outside the slot and the speaker), and one
-placed in time relative to its writing ("this morning", "next week") is never compared: two
-articles, two days.
+statement must name what it is about before the slot (a shared name, or the speaker of "Acme said
+it …"), and one placed in time relative to its writing ("this morning", "next week") is never
+compared: two articles, two days. Two names are no slot when one continues a shared name
+("Reuters Inc" / "Reuters Holdings Plc"), when they are one name spelt two ways, or when the
+clause is in title case (a headline, markup). Bounds: clauses of at most 60 words, slots of at
+most 4.
 """
 
 from __future__ import annotations
@@ -168,7 +171,7 @@ def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
         if len(denials) != 1:
             return None
         p, q = denials[0]
-        if not (x.own_speaker or _anchored(matched, p.token.start, a, set())):
+        if not (x.own_speaker or _anchored(matched, p.token.start, set())):
             return None
         if p.denied is None:  # the negating side speaks first, as the polarity detector's does
             return AlignedDisagreement(SlotKind.POLARITY, b, a, _denial_span(q), _denial_span(p))
@@ -225,7 +228,7 @@ def _classify(
     # subject itself; "The bond … of 5,000 dlrs … listed in Luxembourg" names no subject).
     slot_keys = {i.key for i in left + right}
     before = None if kind is SlotKind.QUANTIFIER else first_start
-    if not (own_speaker or _anchored(matched, before, a, slot_keys)):
+    if not (own_speaker or _anchored(matched, before, slot_keys)):
         return None
     return AlignedDisagreement(kind, a, b, *spans)
 
@@ -237,9 +240,7 @@ def _title_case(clause: Clause) -> bool:
     return 2 * sum(i.name for i in items) > len(items)
 
 
-def _anchored(
-    matched: list[tuple[_Item, _Item]], before: int | None, a: Clause, slot_keys: set[str]
-) -> bool:
+def _anchored(matched: list[tuple[_Item, _Item]], before: int | None, slot_keys: set[str]) -> bool:
     """A shared name outside the slot (before offset `before` of `a`'s text, when given)."""
     return any(
         p.name and q.name and p.key not in slot_keys and (before is None or p.token.start < before)
