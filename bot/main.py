@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Status
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Status
 from bot.rendering.json_output import (
     answer_to_dict,
     conflicts_to_list,
@@ -123,8 +123,8 @@ def _eval(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace) -> AnswerEngine:
     """The sources `run` would answer from: `--sources`, else CROSSCHECK_SOURCES, else the seeds;
     with `--guild ID`, that server's library. The index is saved under DATA_DIR."""
-    from bot.corpus import IndexStore
-    from bot.index_file import index_path_for
+    from bot.index.saved import index_path_for
+    from bot.index.store import IndexStore
     from bot.library.cli import settings_for
 
     if getattr(args, "guild", None) is not None:
@@ -136,10 +136,10 @@ def _engine(args: argparse.Namespace) -> AnswerEngine:
 
 def _server_engine(args: argparse.Namespace) -> AnswerEngine:
     """`--guild ID`: that server's library (base set and DATA_DIR as `run` reads them)."""
-    from bot.corpus import IndexStore
-    from bot.index_file import server_index_path
+    from bot.answer.registry import build_engine, open_library, server_sources
+    from bot.index.saved import server_index_path
+    from bot.index.store import IndexStore
     from bot.library.cli import settings_for
-    from bot.library.registry import build_engine, open_library, server_sources
 
     settings = settings_for(args)
     store, base = open_library(settings.sources_dir, settings.data_dir)

@@ -1,10 +1,10 @@
 """Text analysis and BM25 ranking: pure, deterministic, no I/O.
 
 `analyze` turns text into index terms (lowercase, stopwords out, irregular forms lemmatised by
-simplemma, nouns made from verbs taken back to the verb by `bot.wordforms`, then Snowball-stemmed
-by PyStemmer), so "ban"/"banned"/"bans", "sell"/"sold", "driver"/"drives" and "Teslas"/"Tesla's"
-meet. `PassageIndex` scores term lists with BM25 as a sparse-matrix product, equal to
-rank-bm25's scores (rank-bm25 stays the reference the tests compare with).
+simplemma, nouns made from verbs taken back to the verb by `bot.english.wordforms`, then
+Snowball-stemmed by PyStemmer), so "ban"/"banned"/"bans", "sell"/"sold", "driver"/"drives"
+and "Teslas"/"Tesla's" meet. `PassageIndex` scores term lists with BM25 as a sparse-matrix
+product, equal to rank-bm25's scores (rank-bm25 stays the reference the tests compare with).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 from scipy import sparse
 
-from bot.tokenizer import STOPWORDS, is_term_token, tokenize
-from bot.wordforms import base_verb, is_participle_adverb
+from bot.english.wordforms import base_verb, is_participle_adverb
+from bot.passages.tokens import STOPWORDS, is_term_token, tokenize
 
 _STEMMER = Stemmer.Stemmer("english")
 # Without a cache of its own: `_term` keeps the terms, and a second cache of the same words
@@ -39,8 +39,8 @@ def analyze(text: str) -> list[str]:
 
 def term_of(token: str) -> str | None:
     """The index term of one token from `tokenize` (None for a stopword or a token longer than
-    any word, `bot.tokenizer.is_term_token`); recent ones are cached, as questions and excerpts
-    repeat words."""
+    any word, `bot.passages.tokens.is_term_token`); recent ones are cached, as questions and
+    excerpts repeat words."""
     return _term(token)
 
 
@@ -95,7 +95,7 @@ def term_of_uncached(token: str) -> str | None:
     if token.isdigit() or not token.isascii():
         return token
     if is_participle_adverb(token):
-        return token  # "increasingly" is not "increase" (bot.wordforms)
+        return token  # "increasingly" is not "increase" (bot.english.wordforms)
     verb = base_verb(token)
     if verb in STOPWORDS:
         verb = None  # "owner" -> "own", a stopword ("their own"): keep the noun

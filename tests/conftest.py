@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import AnswerEngine
+from bot.answer.engine import AnswerEngine
 from bot.sources import DEFAULT_SOURCES_DIR
 
 SourceFolderFactory = Callable[[dict[str, str | bytes]], Path]

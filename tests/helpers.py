@@ -14,8 +14,8 @@ from unittest.mock import MagicMock
 
 import discord
 
-from bot.answer_types import Answer
-from bot.passages import Passage, split_into_passages
+from bot.answer.types import Answer
+from bot.passages.sentences import Passage, split_into_passages
 from bot.settings import Settings
 from bot.sources import Source
 
@@ -30,7 +30,7 @@ def make_source(
 
 
 class FakeEngine:
-    """The `bot.library.registry.Engine` interface over fixed answers; can be made slow for
+    """The `bot.answer.registry.Engine` interface over fixed answers; can be made slow for
     timing tests. It is also a one-engine library: every server gets this engine."""
 
     def __init__(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.names import NameCounter, name_tally
-from bot.passages import _ascii_blocks, _line_blocks, passage_spans
+from bot.index.names import NameCounter, name_tally
+from bot.passages.sentences import _ascii_blocks, _line_blocks, passage_spans
+from bot.passages.tokens import scan_ascii, tokenize
 from bot.sources import load_sources
-from bot.tokenizer import scan_ascii, tokenize
 
 PASSAGE_SETS = [
     ["Kestrel Motors said on Monday it would stop selling the Quillby in Japan."],

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import MAX_CITATIONS, AnswerEngine
-from bot.answer_types import Status
-from bot.validation import MAX_QUESTION_CHARS
+from bot.answer.engine import MAX_CITATIONS, AnswerEngine
+from bot.answer.types import Status
+from bot.answer.validation import MAX_QUESTION_CHARS
 
 _SENTENCE_ENDS = (".", "?", "!", "”", ":")
 

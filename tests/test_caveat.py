@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer_types import Citation
+from bot.answer.types import Citation
 from bot.caveat import find_conflicts_across, find_disagreements, find_single_source_claims
-from bot.passages import split_into_passages
+from bot.passages.sentences import split_into_passages
 from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Citation
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Citation
 from bot.caveat import find_conflicts_across, find_disagreements
 from bot.caveat.align import SlotKind, aligned_disagreement
 from bot.caveat.clauses import clauses_of
-from bot.passages import split_into_passages
+from bot.passages.sentences import split_into_passages
 from bot.sources import Source, load_sources
 
 _PAIRS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answer_types import Citation
+from bot.answer.types import Citation
 from bot.caveat import find_disagreements
 from bot.caveat.alternatives import alternatives_of
 from bot.sources import load_sources

@@ -5,7 +5,7 @@ import math
 import pytest
 from helpers import make_source
 
-from bot.answer_types import Citation
+from bot.answer.types import Citation
 from bot.caveat import find_disagreements
 from bot.caveat.detectors import _distance
 from bot.caveat.focus import Asked, asked_by

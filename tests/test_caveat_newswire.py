@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answer_types import Citation
+from bot.answer.types import Citation
 from bot.caveat import find_conflicts_across, find_disagreements
 from bot.caveat.quantities import dates_in, last_year_in, quantities_in
 from bot.caveat.tokens import tokenize
-from bot.passages import split_into_passages
+from bot.passages.sentences import split_into_passages
 from bot.sources import Source, load_sources
 
 API_FEB_27 = (

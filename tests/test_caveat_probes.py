@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from helpers import make_source
 
-from bot.answer_types import Citation, Contradiction
+from bot.answer.types import Citation, Contradiction
 from bot.caveat import find_disagreements
 
 

@@ -164,7 +164,7 @@ def test_plain_commands_read_crosscheck_sources_like_run(
 
 
 def test_ask_names_both_sides_of_a_disagreement_before_any_excerpt(capsys) -> None:
-    from bot.answer import AnswerEngine
+    from bot.answer.engine import AnswerEngine
 
     assert main(["ask", "Did Japan ban Tesla?"]) == 0
     out = capsys.readouterr().out

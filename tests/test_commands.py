@@ -25,7 +25,7 @@ from helpers import (
     sent_text,
 )
 
-from bot.answer_types import Answer, Citation, Status
+from bot.answer.types import Answer, Citation, Status
 from bot.app import bot as app_bot
 from bot.app import run as app_run
 from bot.app import sync as app_sync

@@ -184,7 +184,7 @@ def assert_within_discord_limits(message: SentMessage) -> None:
 
 def side_quotes(question: str) -> list[str]:
     """The quotes on both sides of each disagreement, as the bot's own engine finds them."""
-    from bot.answer import AnswerEngine
+    from bot.answer.engine import AnswerEngine
     from bot.rendering.embed import clean
 
     answer = AnswerEngine.from_folder(SEEDS).answer(question)

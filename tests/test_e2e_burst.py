@@ -21,7 +21,7 @@ from fake_discord import FakeDiscord, RecordedRequest, running_fake
 from helpers import FakeEngine
 from test_e2e_bot import REPLY_TIMEOUT, BotProcess, started
 
-from bot.answer_types import Answer, Status
+from bot.answer.types import Answer, Status
 from bot.app.bot import CrosscheckBot
 from bot.commands import ask as ask_module
 from bot.evaluation.bench import ag_news_titles, reuters_articles

@@ -6,8 +6,8 @@ import discord
 import pytest
 from helpers import make_source
 
-from bot.answer_types import Answer, Citation, Contradiction, Side, Status
-from bot.passages import split_into_passages
+from bot.answer.types import Answer, Citation, Contradiction, Side, Status
+from bot.passages.sentences import split_into_passages
 from bot.rendering import embed as render
 
 HOSTILE = (

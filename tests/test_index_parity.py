@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.evaluation.bench import ag_news_titles, reuters_articles
-from bot.passages import split_into_passages
+from bot.passages.sentences import split_into_passages
 from bot.retrieval import BM25Config, PassageIndex, analyze
 from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import bot.analysis
-from bot.answer import BM25, AnswerEngine
-from bot.corpus import IndexStore
-from bot.index_file import _checksum, pack_strings, unpack_strings
+import bot.index.build
+from bot.answer.engine import BM25, AnswerEngine
+from bot.index.saved import _checksum, pack_strings, unpack_strings
+from bot.index.store import IndexStore
 from bot.main import main
+from bot.passages.tokens import STOPWORDS
 from bot.rendering.json_output import answer_to_dict
 from bot.sources import Source, SourceError, load_sources
-from bot.tokenizer import STOPWORDS
 
 QUESTIONS = ["Did Japan ban Tesla?", "Tesla sales in Japan", "Who is Lars Moravy?", "weather"]
 
@@ -53,7 +53,7 @@ def test_a_saved_index_is_loaded_instead_of_analysing_and_answers_the_same(
 
 def _rebuilt(path: Path, sources: list[Source], caplog: pytest.LogCaptureFixture) -> IndexStore:
     store = IndexStore(path)
-    with caplog.at_level(logging.WARNING, logger="bot.index_file"):
+    with caplog.at_level(logging.WARNING, logger="bot.index.saved"):
         AnswerEngine(sources, index_store=store)
     assert store.analysed == len(sources)
     assert [r.getMessage() for r in caplog.records if "rebuilding" in r.getMessage()]
@@ -154,7 +154,7 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_this_process(
 ) -> None:
     alone = _built(library, IndexStore())
     monkeypatch.setattr("sys.executable", "/nonexistent/python")
-    with caplog.at_level(logging.WARNING, logger="bot.analysis"):
+    with caplog.at_level(logging.WARNING, logger="bot.index.build"):
         assert _built(library, IndexStore(parallel_min_chars=0)) == alone
     assert any("analysing here" in r.getMessage() for r in caplog.records)
 
@@ -174,8 +174,8 @@ def test_a_worker_whose_result_cannot_be_read_is_stopped_and_replaced(
         stream.read(1000)
         raise EOFError("truncated")
 
-    monkeypatch.setattr(bot.analysis.pickle, "load", fail_midway)
-    with caplog.at_level(logging.WARNING, logger="bot.analysis"):
+    monkeypatch.setattr(bot.index.build.pickle, "load", fail_midway)
+    with caplog.at_level(logging.WARNING, logger="bot.index.build"):
         assert _built(library, IndexStore(parallel_min_chars=0)) == alone
     assert any("EOFError" in r.getMessage() for r in caplog.records)
 
@@ -184,8 +184,8 @@ def test_a_worker_starts_without_the_lemmatisers() -> None:
     """A worker only splits, tokenises and counts names: loading the lemmatisers' tables (~0.5 s
     of its start) is left to the process it works for, which loads them anyway."""
     heavy = ["simplemma", "lemminflect", "Stemmer", "countryinfo", "rank_bm25", "scipy"]
-    check = f"import sys, bot.analysis; print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    root = str(Path(bot.analysis.__file__).resolve().parents[1])
+    check = f"import sys, bot.index.build; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    root = str(Path(bot.index.build.__file__).resolve().parents[2])
     done = subprocess.run(
         [sys.executable, "-P", "-c", check],
         capture_output=True,
@@ -200,7 +200,7 @@ def test_a_worker_reports_each_new_token_once_in_order_of_first_sight(
     library: list[Source],
 ) -> None:
     reports: list[list[str]] = []
-    part = bot.analysis.analyse_alone([s.text for s in library], report=reports.append)
+    part = bot.index.build.analyse_alone([s.text for s in library], report=reports.append)
     assert len(reports) >= 1
     assert [token for report in reports for token in report] == part.vocabulary
     assert "" in part.vocabulary  # the library's passages of stopwords only

@@ -15,9 +15,9 @@ from typing import TypeVar
 
 import pytest
 
+from bot.answer.registry import LibraryRegistry, open_registry, server_sources
 from bot.library.base import LibraryError, StoreError
 from bot.library.parsing import parse_text, parse_upload
-from bot.library.registry import LibraryRegistry, open_registry, server_sources
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.sources import load_sources
 

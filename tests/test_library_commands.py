@@ -13,9 +13,9 @@ import pytest
 from discord import app_commands
 from helpers import MockInteraction, sent_text
 
+from bot.answer.registry import LibraryRegistry, open_registry
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
 from bot.app.tree import NotModerator
-from bot.library.registry import LibraryRegistry, open_registry
 from bot.settings import Settings
 
 GUILD = 42  # MockInteraction's guild
@@ -229,7 +229,7 @@ POISONED = "Poisoned notes\nThe Quillby pier will reopen on 9 June 2031 after re
 def failing_builds(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     """Builds of a library holding a source with one of these titles fail, as the build of a
     library with a 900 KB word once did ("Unable to allocate 35.6 GiB")."""
-    import bot.library.registry as registry_module
+    import bot.answer.registry as registry_module
 
     real = registry_module.build_engine
     poison: set[str] = {"Poisoned notes"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Status
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Status
 from bot.retrieval import analyze
 
 SYLLABLES = "bal ker mon tri vos dun pel gar sim nor fex lut".split()

@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.analysis import analyse_alone
-from bot.answer import BM25, AnswerEngine
-from bot.corpus import IndexStore
-from bot.index_file import IndexFile, pack_strings, unpack_strings
+from bot.answer.engine import BM25, AnswerEngine
+from bot.index.build import analyse_alone
+from bot.index.saved import IndexFile, pack_strings, unpack_strings
+from bot.index.store import IndexStore
+from bot.passages.tokens import MAX_TERM_CHARS
 from bot.retrieval import analyze
 from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
-from bot.tokenizer import MAX_TERM_CHARS
 
 LONGEST = "q" * MAX_TERM_CHARS
 TOO_LONG = "z" * (MAX_TERM_CHARS + 1)

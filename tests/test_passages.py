@@ -3,7 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.passages import PassageList, PassagesBySource, passage_spans, split_into_passages
+from bot.passages.sentences import PassageList, PassagesBySource, passage_spans, split_into_passages
 from bot.sources import Source, load_sources
 
 

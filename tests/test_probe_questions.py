@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import AnswerEngine
+from bot.answer.engine import AnswerEngine
 from bot.evaluation.seeds_dev import load_questions, score
 
 DATA = Path(__file__).resolve().parent / "data"

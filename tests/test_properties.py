@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Answer, Status
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Answer, Status
 from bot.evaluation.bench import reuters_articles
 from bot.evaluation.wikicontradict import load_rows
 from bot.sources import Source

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.acronyms import defined_acronyms
-from bot.answer import AnswerEngine
-from bot.answer_types import Status
-from bot.demonyms import demonym_forms
-from bot.framing import framing_positions
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Status
+from bot.english.demonyms import demonym_forms
+from bot.english.wordforms import base_verb
+from bot.index.acronyms import defined_acronyms
+from bot.passages.tokens import tokenize
+from bot.relevance.framing import framing_positions
 from bot.retrieval import analyze, term_of
-from bot.tokenizer import tokenize
-from bot.wordforms import base_verb
 
 HARBOUR = (
     "Port Aldwin Gazette\n\n"

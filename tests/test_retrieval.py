@@ -1,7 +1,7 @@
 import pytest
 
+from bot.passages.tokens import tokenize
 from bot.retrieval import PassageIndex, analyze, plain_tokens
-from bot.tokenizer import tokenize
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.answer import AnswerEngine
-from bot.tables import cells, column_names, is_table_row, subject_of
+from bot.answer.engine import AnswerEngine
+from bot.passages.tables import cells, column_names, is_table_row, subject_of
 
 TABLE = (
     "Ferries of the northern lakes\n\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Status
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Status
 from bot.rendering.terminal import render_answer
 from bot.text_cleanup import printable_line, without_bidi_controls, without_zero_width
 

@@ -18,8 +18,8 @@ from bot.commands import EXTENSIONS
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.answer.registry import Engine
     from bot.library.base import LibraryStore
-    from bot.library.registry import Engine
 
 # The bot never joins voice: no warning at every start about missing voice libraries.
 discord.VoiceClient.warn_nacl = False
@@ -29,7 +29,7 @@ MAX_TRACKED_COOLDOWNS = 1000
 
 
 class Library(Protocol):
-    """What the bot needs from `bot.library.registry.LibraryRegistry` to answer."""
+    """What the bot needs from `bot.answer.registry.LibraryRegistry` to answer."""
 
     def engine_for(self, guild_id: int | None) -> Engine: ...
 

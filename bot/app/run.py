@@ -24,10 +24,10 @@ import aiohttp
 import discord
 import yarl
 
+from bot.answer.registry import open_registry
 from bot.app.bot import CrosscheckBot, Library
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.library.base import StoreError
-from bot.library.registry import open_registry
 from bot.settings import Settings
 from bot.sources import SourceError
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from bot.answer_types import Citation, Contradiction
+from bot.answer.types import Citation, Contradiction
 from bot.caveat.across import conflict_between
 from bot.caveat.align import aligned_finding, like_with_like, noting_corrections
 from bot.caveat.clauses import Clause, clauses_of, names_before
@@ -34,9 +34,9 @@ from bot.caveat.wording import (
     to_contradiction,
     to_passage_conflict,
 )
-from bot.lexicon import PREDICATE_FRAMES
-from bot.passages import Passage
-from bot.tables import column_names, subject_of
+from bot.english.frames import PREDICATE_FRAMES
+from bot.passages.sentences import Passage
+from bot.passages.tables import column_names, subject_of
 
 __all__ = [
     "MAX_CONTRADICTIONS",
@@ -149,8 +149,8 @@ def find_single_source_claims(question: str, citations: Sequence[Citation]) -> l
 
     When the other cited sources cover the same subject (share a word of the question) but none
     mentions, say, a ban, the note reads "Only [2] mentions “ban”." The claim is the question's
-    predicate: only words of the predicate families in `bot.lexicon` (ban, sell, cease, expand…)
-    are considered. One note at most, for the question's first such word.
+    predicate: only words of the predicate families in `bot.english.frames` (ban, sell, cease,
+    expand…) are considered. One note at most, for the question's first such word.
     """
     by_source: dict[str, list[Citation]] = {}
     for citation in citations:

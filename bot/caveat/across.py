@@ -20,11 +20,11 @@ from dataclasses import replace
 
 from lemminflect import getAllLemmas
 
-from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.tokens import Token, is_content, runs_of
-from bot.wordforms import word_classes
+from bot.english import caveat_words as lex
+from bot.english.wordforms import word_classes
 
 _PREPOSITIONS = frozenset(
     "in of from to at by for with on into onto against over under than about near via per".split()

@@ -37,11 +37,11 @@ from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
 
-from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause, starts_phrase
 from bot.caveat.detectors import Finding
 from bot.caveat.quantities import Date, Quantity, number_value
 from bot.caveat.tokens import Token, forms_of, is_content
+from bot.english import caveat_words as lex
 
 __all__ = [
     "AlignedDisagreement",

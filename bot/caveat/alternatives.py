@@ -14,7 +14,7 @@ import re
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, alignment
 from bot.caveat.tokens import Token, is_content, tokenize
-from bot.wordforms import word_classes
+from bot.english.wordforms import word_classes
 
 _ARTICLES = frozenset("the a an".split())
 _MAX_WORDS = 6

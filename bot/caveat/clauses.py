@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from bot import caveat_lexicon as lex
 from bot.caveat.quantities import (
     Date,
     Quantity,
@@ -16,8 +15,9 @@ from bot.caveat.quantities import (
     quantities_in,
 )
 from bot.caveat.tokens import Token, forms_of, is_content, tokenize
-from bot.passages import passage_spans, split_sentences
-from bot.tables import cells, is_table_row
+from bot.english import caveat_words as lex
+from bot.passages.sentences import passage_spans, split_sentences
+from bot.passages.tables import cells, is_table_row
 
 _NEGATION_SCOPE = 8
 _SUBJECT_PRONOUNS = frozenset("he she it they".split())

@@ -7,11 +7,11 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot import caveat_lexicon as lex
 from bot.caveat.clauses import Clause
 from bot.caveat.quantities import Date, Quantity
 from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors, runs_of
-from bot.wordforms import word_classes
+from bot.english import caveat_words as lex
+from bot.english.wordforms import word_classes
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,15 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 
-from bot import caveat_lexicon as lex
 from bot.caveat.alternatives import alternative_conflict, alternatives_of
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, alignment, other_times
 from bot.caveat.quantities import Date
 from bot.caveat.tokens import Token, is_content, key_of, possessors, tokenize
-from bot.lexicon import PREDICATE_FRAMES
-from bot.passages import split_sentences
-from bot.wordforms import is_modifier, word_classes
+from bot.english import caveat_words as lex
+from bot.english.frames import PREDICATE_FRAMES
+from bot.english.wordforms import is_modifier, word_classes
+from bot.passages.sentences import split_sentences
 
 
 class Asked(StrEnum):

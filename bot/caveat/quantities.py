@@ -6,9 +6,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot import caveat_lexicon as lex
 from bot.caveat.tokens import Token, is_content
 from bot.caveat.units import to_base
+from bot.english import caveat_words as lex
 
 _APPROXIMATE_TOLERANCE = 0.05
 _MEASURE_REACH = 4

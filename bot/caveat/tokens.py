@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from lemminflect import getAllLemmas
 
-from bot import caveat_lexicon as lex
+from bot.english import caveat_words as lex
 from bot.retrieval import analyze
 
 _TOKEN = re.compile(

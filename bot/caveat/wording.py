@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
 
-from bot.answer_types import Contradiction, Side
+from bot.answer.types import Contradiction, Side
 from bot.caveat.detectors import Finding
 from bot.caveat.tokens import tokenize
-from bot.passages import Passage
+from bot.passages.sentences import Passage
 
 _SNIPPET_WORDS = 12
 

@@ -21,7 +21,7 @@ import re
 
 import discord
 
-from bot.answer_types import Answer, Status
+from bot.answer.types import Answer, Status
 from bot.app.tree import NO_MENTIONS, UNEXPECTED
 from bot.commands.feedback import feedback_id_of, feedback_items
 from bot.rendering.embed import answer_embeds, answer_title, hidden_excerpts, title_question

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answer_types import Answer, Status
+from bot.answer.types import Answer, Status
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
 from bot.commands.answer_view import answer_message, answer_view, more_label, readable_title

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.answer_types import Answer, Status
+from bot.answer.types import Answer, Status
 from bot.app.tree import send_reply
 from bot.library.base import FeedbackReport, LibraryError, UnknownAnswerError
 from bot.rendering.embed import MAX_DESCRIPTION, SOURCES_COLOUR, clean, trim

@@ -20,13 +20,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answer.registry import LibraryRegistry, NotIndexed
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
 from bot.app.tree import NotModerator, describe_command_error, reply_to_error, send_reply
 from bot.commands.feedback import feedback_embed
 from bot.commands.sources import find_source, source_choices
 from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
 from bot.library.parsing import check_size, is_text_file, parse_text, parse_upload
-from bot.library.registry import LibraryRegistry, NotIndexed
 from bot.rendering.embed import clean, conflict_embed, history_embed
 from bot.rendering.feedback import report_days
 from bot.sources import Source

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer import BM25, AnswerEngine
-from bot.corpus import IndexStore
+from bot.answer.engine import BM25, AnswerEngine
+from bot.index.store import IndexStore
 from bot.retrieval import analyze
 from bot.sources import Source, load_sources
 
@@ -102,7 +102,7 @@ def measure(
         "startup_s": round(startup, 2),
         "saved_index_mib": round(saved_mib, 1),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
-        # the largest of the build's analysis workers (`bot.analysis`), for a large library
+        # the largest of the build's analysis workers (`bot.index.build`), for a large library
         "worker_peak_rss_mib": round(_peak_rss_mib(resource.RUSAGE_CHILDREN), 1),
         "retrieval_ms": _percentiles(retrieval, "max"),
         "answer_ms": _percentiles(answers, "max"),

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.answer import BM25, AnswerEngine
+from bot.answer.engine import BM25, AnswerEngine
 from bot.sources import DEFAULT_SOURCES_DIR
 
 # Question sets in the shared/eval format, scored the same way (status, citations, caveat).

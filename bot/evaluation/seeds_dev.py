@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Answer, Status
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Answer, Status
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 

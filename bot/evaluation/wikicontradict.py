@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Answer, Contradiction
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Answer, Contradiction
 
 CSV_NAME = "WikiContradict_dataset_v1_rag_qa.rows1-148.csv"
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from bot.answer.registry import open_library, server_sources
 from bot.library.base import LABELS, LibraryError, LibraryStore
 from bot.library.parsing import check_label, check_unicode, parse_upload
-from bot.library.registry import open_library, server_sources
 from bot.library.transfer import drafts_from_folder, export_library
 from bot.rendering import describe_date, describe_label
 from bot.rendering.feedback import feedback_text, report_days

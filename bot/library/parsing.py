@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import PurePath
 
 from bot.library.base import LABELS, Draft, LibraryError
-from bot.passages import passage_spans
+from bot.passages.sentences import passage_spans
 from bot.settings import DEFAULT_MAX_SOURCE_BYTES
 from bot.sources import SOURCE_SUFFIXES, SourceError, decode_text, default_title, too_large
 from bot.text_cleanup import printable_line

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.answer_types import Answer, Citation, Contradiction
+from bot.answer.types import Answer, Citation, Contradiction
 from bot.sources import Source
 
 DISAGREE = "Sources disagree"

@@ -15,10 +15,10 @@ from typing import NamedTuple
 
 import discord
 
-from bot.answer_types import Answer, Citation, count_of, where_to_look
+from bot.answer.types import Answer, Citation, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.library.base import Change
-from bot.passages import Passage
+from bot.passages.sentences import Passage
 from bot.rendering import (
     DISAGREE,
     describe_date,

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.answer_types import Answer, Citation
+from bot.answer.types import Answer, Citation
 from bot.caveat import PassageConflict
 from bot.sources import Source
 

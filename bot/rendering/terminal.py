@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from bot.answer_types import Answer, Status, count_of, where_to_look
+from bot.answer.types import Answer, Status, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.rendering import (
     DISAGREE,

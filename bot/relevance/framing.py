@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.wordforms import word_classes
+from bot.english.wordforms import word_classes
 
 INTERJECTIONS = frozenset(
     """lol lmao lmfao rofl omg omfg wow whoa woah haha hahaha hah heh hehe hmm hm huh ugh
@@ -109,7 +109,8 @@ _QUANTITY_NOUNS = frozenset("lot lots bunch ton tons loads plenty heaps".split()
 
 
 def framing_positions(tokens: Sequence[str]) -> set[int]:
-    """Indexes of `tokens` (lowercase, from `bot.tokenizer.tokenize`) that only frame the claim."""
+    """Indexes of `tokens` (lowercase, from `bot.passages.tokens.tokenize`) that only frame
+    the claim."""
     framing: set[int] = set()
     single = (
         INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME

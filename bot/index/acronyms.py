@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.english.wordforms import word_classes
+from bot.passages.tokens import STOPWORDS
 from bot.retrieval import analyze, term_of
-from bot.tokenizer import STOPWORDS
-from bot.wordforms import word_classes
 
 _DEFINED = re.compile(r"\(([A-Z]{2,8})s?\)")
 _WORDS_BEFORE = re.compile(r"[A-Za-z]+")

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.answer import AnswerEngine
+from bot.answer.engine import AnswerEngine
 from bot.caveat import find_disagreements, find_single_source_claims
 from bot.sources import DEFAULT_SOURCES_DIR
 

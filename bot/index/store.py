@@ -4,7 +4,7 @@ Analysing text (splitting sentences, lemmatising, stemming) is what building an 
 It depends only on a source's text, so `IndexStore` keeps each source's analysis by the hash of
 its text: an engine for a library that differs by one source re-analyses only that source, and
 the rest is numpy work. `IndexStore` can also save the whole library's analysis to a `.npz`
-file and load it at the next start instead of analysing again (see `bot.index_file`).
+file and load it at the next start instead of analysing again (see `bot.index.saved`).
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.analysis import (
+from bot.index.build import (
     PARALLEL_MIN_CHARS,
     Analyser,
     SourceAnalysis,
     analyse_texts,
     name_tally_of,
 )
-from bot.index_file import Arrays, IndexFile, compact_ids
-from bot.names import add_tallies
-from bot.passages import Passage, PassageList, PassagesBySource
-from bot.relevance import names_of
+from bot.index.names import add_tallies
+from bot.index.saved import Arrays, IndexFile, compact_ids
+from bot.passages.sentences import Passage, PassageList, PassagesBySource
+from bot.relevance.query import names_of
 from bot.retrieval import (
     BM25Config,
     PassageIndex,
@@ -55,7 +55,7 @@ class IndexedCorpus:
     source_of: np.ndarray  # source number (position in the sources given) of each passage
     block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
     index: PassageIndex
-    # terms the sources write as names (`bot.relevance.name_terms`): a scan of every passage,
+    # terms the sources write as names (`bot.relevance.query.name_terms`): a scan of every passage,
     # so it is made once per library and saved with the index
     names: frozenset[str] = frozenset()
 

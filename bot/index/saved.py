@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.passages import split_sentences
+from bot.passages.sentences import split_sentences
+from bot.passages.tokens import MAX_TERM_CHARS
 from bot.retrieval import BM25Config, analyze
-from bot.tokenizer import MAX_TERM_CHARS
 
 log = logging.getLogger(__name__)
 

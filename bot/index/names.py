@@ -1,9 +1,9 @@
 """Which words the sources write as names: how often each word is written capitalised (not
 first in a sentence, not an acronym) and how often in lowercase.
 
-Counts are of words as written; `bot.relevance` turns them into terms and decides. Like
-`bot.tokenizer`, this needs no lemmatiser, so an analysis worker (`bot.analysis`) imports it
-cheaply; tallies of parts of a library add up (`add_tallies`).
+Counts are of words as written; `bot.relevance.query` turns them into terms and decides. Like
+`bot.passages.tokens`, this needs no lemmatiser, so an analysis worker (`bot.index.build`)
+imports it cheaply; tallies of parts of a library add up (`add_tallies`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from itertools import chain
 
 import numpy as np
 
-from bot.tokenizer import TEXT_SEPARATOR
+from bot.passages.tokens import TEXT_SEPARATOR
 
 # Where a sentence starts, and a word or a number as written.
 _SENTENCE_START = re.compile(r"[.!?:;]['\"”’)]*\s+|\n")
@@ -40,7 +40,7 @@ NameTally = tuple[Counter[str], Counter[str]]
 
 
 def name_tally(texts: Iterable[str]) -> NameTally:
-    """The counts `bot.relevance.names_of` decides from."""
+    """The counts `bot.relevance.query.names_of` decides from."""
     counter = NameCounter()
     counter.add(texts)
     return counter.tally()

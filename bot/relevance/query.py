@@ -3,7 +3,8 @@
 Built once per question from its tokens and a few facts about the sources (which terms they use,
 which they write as names, which numbers they hold). Rules, all of English rather than of a topic:
 
-- words that only frame the claim (`bot.framing`) are left out: "last week" vetoes nothing;
+- words that only frame the claim (`bot.relevance.framing`) are left out: "last week" vetoes
+  nothing;
 - each remaining word weighs its IDF; an adjective or adverb and nothing else (*biggest*) weighs
   half, since it qualifies what the question is about rather than naming it;
 - names the sources know (words they write capitalised; not acronyms, which a source may spell
@@ -11,13 +12,13 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   around it, at least 40% of their weight:
   "Toyota bought Tesla" is not answered by a passage about Tesla alone;
 - a place or people the sources write in the other form (*France* asked, *French* written;
-  `bot.demonyms`) is asked as they write it;
+  `bot.english.demonyms`) is asked as they write it;
 - a name no source knows (capitalised, or no English dictionary word: *Bitcoin*, *iPhone*)
   weighs like any word no source uses, the most, and the no_match message names it; it also
   counts among the names a passage must hold (never met) when written capitalised and not as
   an acronym;
-- a predicate of availability (*ban*, *buy*, *pull*…, `bot.lexicon`) is met by any word of its
-  frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
+- a predicate of availability (*ban*, *buy*, *pull*…, `bot.english.frames`) is met by any word of
+  its frame (*pull* by *cease*), and the passage itself must hold one: *Toyota* next to *Tesla* is
   not a purchase;
 - a year or a written ordinal that qualifies a common noun ("the 2012 race", "the 5th season";
   not "14th Street", a name; not "1378 EVs", a count of a plural) must be in the passage itself: a
@@ -35,7 +36,7 @@ which they write as names, which numbers they hold). Rules, all of English rathe
   require nothing; in a yes/no question or a claim, a figure or date is the value asserted and
   weighs half, since the source that disagrees gives another;
 - a number marked approximate ("about 1,400") is met by one within 10% (1,378);
-- an acronym a source defines ("Full Self-Driving (FSD)", `bot.acronyms`) and its phrase meet
+- an acronym a source defines ("Full Self-Driving (FSD)", `bot.index.acronyms`) and its phrase meet
   each other;
 - of two words joined by *or*, either answers ("Did Japan or China ban Tesla?").
 """
@@ -48,13 +49,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.caveat.focus import Asked, asked_by
-from bot.demonyms import demonym_forms
-from bot.framing import TIME_UNITS, framing_positions, message_framing
-from bot.lexicon import PREDICATE_FRAMES
-from bot.names import WORD, NameTally, name_tally
+from bot.english.demonyms import demonym_forms
+from bot.english.frames import PREDICATE_FRAMES
+from bot.english.wordforms import is_modifier, is_plural, word_classes
+from bot.index.names import WORD, NameTally, name_tally
+from bot.passages.tokens import HIRAGANA, STOPWORDS, fold_latin, is_kana_bigram, tokenize
+from bot.relevance.framing import TIME_UNITS, framing_positions, message_framing
 from bot.retrieval import analyze, term_of
-from bot.tokenizer import HIRAGANA, STOPWORDS, fold_latin, is_kana_bigram, tokenize
-from bot.wordforms import is_modifier, is_plural, word_classes
 
 MODIFIER_WEIGHT = 0.5
 # Words of sentences before the question itself ("X, also called Y, is a politician. Was Y born
@@ -164,7 +165,7 @@ class Query:
     # with one is preferred among those that bear on the question
     answer_terms: frozenset[str] = frozenset()
     # terms that give the answer itself (dates for "when", figures for "how many" or a claimed
-    # figure): a cited sentence without one takes the neighbour that has it (`bot.answer`)
+    # figure): a cited sentence without one takes the neighbour that has it (`bot.answer.engine`)
     answer_forms: frozenset[str] = frozenset()
     # each group: a year or ordinal that qualifies a noun ("the 2021 festival"); also in
     # `required_own`
@@ -195,7 +196,7 @@ class SourceFacts:
     figures: frozenset[str] = frozenset()
     # figures that are not dates (years, months): what answers "how large…?"
     amounts: frozenset[str] = frozenset()
-    # acronyms the sources define -> the terms of their phrase (`bot.acronyms`), and a term ->
+    # acronyms the sources define -> the terms of their phrase (`bot.index.acronyms`), and a term ->
     # the acronyms that are it or start with it
     acronyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     acronyms_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -21,16 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from bot.answer import AnswerEngine
-from bot.answer_types import Answer, Status
+from bot.answer.engine import AnswerEngine
+from bot.answer.types import Answer, Status
+from bot.answer.validation import question_problem
 from bot.caveat import PassageConflict
-from bot.corpus import IndexStore, text_hash
-from bot.index_file import index_path_for, server_index_path
+from bot.index.saved import index_path_for, server_index_path
+from bot.index.store import IndexStore, text_hash
 from bot.library.base import LibraryStore, library_sources
 from bot.library.sqlite import SqliteStore
-from bot.passages import Passage
+from bot.passages.sentences import Passage
 from bot.sources import Source, load_sources
-from bot.validation import question_problem
 
 _log = logging.getLogger(__name__)
 

@@ -14,19 +14,21 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.acronyms import acronyms_by_word, defined_acronyms
-from bot.answer_types import Answer, Citation, Status, count_of
+from bot.answer.excerpts import excerpt_for
+from bot.answer.matching import Matcher, Matches
+from bot.answer.types import Answer, Citation, Status, count_of
+from bot.answer.validation import question_problem, searchable_text
 from bot.caveat import (
     PassageConflict,
     find_conflicts_across,
     find_disagreements,
     find_single_source_claims,
 )
-from bot.corpus import IndexStore, settle_memory
-from bot.excerpts import excerpt_for
-from bot.matching import Matcher, Matches
-from bot.passages import Passage
-from bot.relevance import (
+from bot.index.acronyms import acronyms_by_word, defined_acronyms
+from bot.index.store import IndexStore, settle_memory
+from bot.passages.sentences import Passage
+from bot.passages.tables import table_rows
+from bot.relevance.query import (
     Query,
     SourceFacts,
     build_query,
@@ -40,8 +42,6 @@ from bot.relevance import (
 )
 from bot.retrieval import BM25Config, analyze, term_of
 from bot.sources import Source, SourceError, load_sources
-from bot.tables import table_rows
-from bot.validation import question_problem, searchable_text
 
 log = logging.getLogger(__name__)
 
@@ -239,8 +239,8 @@ class AnswerEngine:
         that says "production will cease" answers "Did Japan ban Tesla?" as much as one that
         says "ban". A passage of an uncited source is added (one per source) when it names two
         of the question's words and either
-        - uses a word of the question's predicate family (`bot.lexicon`) and shares a specific
-          detail (a rare word, a date, a number) with a passage already found, or
+        - uses a word of the question's predicate family (`bot.english.frames`) and shares a
+          specific detail (a rare word, a date, a number) with a passage already found, or
         - covers part of the question (any part, when it gives the kind of answer asked: a
           date, a figure) and shares two rare words with a passage already found (the same
           entity: "Little America II", "Mount Pleasant").

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.passages import PassageList
+from bot.passages.sentences import PassageList
 from bot.retrieval import analyze
 
 _PIPES = re.compile(r"\s*\|\s*")

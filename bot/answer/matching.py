@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.corpus import IndexedCorpus
-from bot.relevance import MIN_NAME_SHARE, Query
-from bot.tables import TableRows
+from bot.index.store import IndexedCorpus
+from bot.passages.tables import TableRows
+from bot.relevance.query import MIN_NAME_SHARE, Query
 
 # Words found in the sentences around a passage (same paragraph) count as its context.
 CONTEXT_SENTENCES = 2
@@ -36,7 +36,7 @@ class Matches:
 
 
 class Matcher:
-    """Scores and coverage of passages for a question (`bot.relevance.Query`), in numpy.
+    """Scores and coverage of passages for a question (`bot.relevance.query.Query`), in numpy.
 
     A passage *holds* a group of terms (a question term and the words that meet it) when one of
     them is among its own terms, or, for a table row, among its table's column names. The group
@@ -70,7 +70,8 @@ class Matcher:
         return [j for j in range(first, last) if self._block_of[j] == block]
 
     def match(self, query: Query) -> Matches:
-        """Coverage as `bot.relevance` defines it, for every passage holding a question term."""
+        """Coverage as `bot.relevance.query` defines it, for every passage holding a question
+        term."""
         count = self._counts(query.terms)
         if count is None:
             empty = np.empty(0)

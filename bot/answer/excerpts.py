@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.passages import Passage
-from bot.tables import is_table_row
+from bot.passages.sentences import Passage
+from bot.passages.tables import is_table_row
 
 MAX_EXCERPT_CHARS = 500
 

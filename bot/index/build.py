@@ -4,7 +4,8 @@ This is what building an engine costs (splitting sentences, tokenising, lemmatis
 and the scan for names), so it is made cheap three ways: each distinct token is analysed once,
 after which tokens become term ids by a dictionary look-up made in C; sources are read in
 batches, a batch's passages tokenised and their names counted in one regex pass
-(`bot.names.NameCounter`); and a large library is shared by two worker processes, one per core.
+(`bot.index.names.NameCounter`); and a large
+library is shared by two worker processes, one per core.
 
 A worker only splits, tokenises and counts: it numbers its distinct tokens (stopwords out) in
 order of first sight, and the caller, whose lemmatisers are loaded, turns each distinct token
@@ -30,9 +31,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bot.names import NameCounter, NameTally, add_tallies
-from bot.passages import passage_spans
-from bot.tokenizer import TEXT_SEPARATOR, is_term_token, scan_ascii, tokenize
+from bot.index.names import NameCounter, NameTally, add_tallies
+from bot.passages.sentences import passage_spans
+from bot.passages.tokens import TEXT_SEPARATOR, is_term_token, scan_ascii, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -376,7 +377,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-_WORKER_MAIN = "from bot.analysis import serve_worker; serve_worker()"
+_WORKER_MAIN = "from bot.index.build import serve_worker; serve_worker()"
 
 # Sent by a worker after its last tokens, and passed on by its reader.
 _DONE = None
@@ -397,7 +398,7 @@ class _Worker:
     def __init__(self, texts: Sequence[str], reported: queue.SimpleQueue[list[str] | None]) -> None:
         self._process: subprocess.Popen[bytes] | None = None
         self._problem = ""
-        package_root = str(Path(__file__).resolve().parents[1])
+        package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_root, *sys.path])}
         try:
             with tempfile.TemporaryFile() as payload:

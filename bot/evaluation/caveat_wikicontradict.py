@@ -24,7 +24,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bot.answer_types import Citation, Contradiction
+from bot.answer.types import Citation, Contradiction
 from bot.caveat import find_disagreements
 from bot.evaluation.wikicontradict import load_rows, run_wikicontradict
 from bot.retrieval import PassageIndex, analyze
