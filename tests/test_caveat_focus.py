@@ -8,8 +8,8 @@ from helpers import make_source
 from bot.answer.types import Citation
 from bot.caveat import find_disagreements
 from bot.caveat.detectors import _distance
-from bot.caveat.focus import Asked, asked_by
 from bot.caveat.quantities import Quantity
+from bot.relevance.kind import Asked, asked_by
 
 
 def _cite(texts: list[str]) -> list[Citation]:

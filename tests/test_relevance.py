@@ -6,10 +6,10 @@ import pytest
 
 from bot.answer.engine import AnswerEngine
 from bot.answer.types import Status
-from bot.english.demonyms import demonym_forms
 from bot.english.wordforms import base_verb
 from bot.index.acronyms import defined_acronyms
 from bot.passages.tokens import tokenize
+from bot.relevance.demonyms import demonym_forms
 from bot.relevance.framing import framing_positions
 from bot.retrieval import analyze, term_of
 

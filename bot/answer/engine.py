@@ -26,8 +26,8 @@ from bot.caveat import (
 )
 from bot.index.acronyms import acronyms_by_word, defined_acronyms
 from bot.index.store import IndexStore, settle_memory
+from bot.index.tables import table_rows
 from bot.passages.sentences import Passage
-from bot.passages.tables import table_rows
 from bot.relevance.query import (
     Query,
     SourceFacts,

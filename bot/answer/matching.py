@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.index.store import IndexedCorpus
-from bot.passages.tables import TableRows
+from bot.index.tables import TableRows
 from bot.relevance.query import MIN_NAME_SHARE, Query
 
 # Words found in the sentences around a passage (same paragraph) count as its context.

@@ -24,7 +24,7 @@ from bot.caveat.across import conflict_between
 from bot.caveat.align import aligned_finding, like_with_like, noting_corrections
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
-from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
+from bot.caveat.focus import answering, detectors_for, focused_finding
 from bot.caveat.quantities import last_year_in
 from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
 from bot.caveat.wording import (
@@ -37,6 +37,7 @@ from bot.caveat.wording import (
 from bot.english.frames import PREDICATE_FRAMES
 from bot.passages.sentences import Passage
 from bot.passages.tables import column_names, subject_of
+from bot.relevance.kind import asked_by
 
 __all__ = [
     "MAX_CONTRADICTIONS",

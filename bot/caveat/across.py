@@ -24,6 +24,7 @@ from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.tokens import Token, is_content, runs_of
 from bot.english import caveat_words as lex
+from bot.english.time import MONTHS
 from bot.english.wordforms import word_classes
 
 _PREPOSITIONS = frozenset(
@@ -115,7 +116,7 @@ def _is_name_word(token: Token) -> bool:
     return (
         token.text[:1].isupper()
         and is_content(token)
-        and token.lower.rstrip(".") not in lex.MONTHS
+        and token.lower.rstrip(".") not in MONTHS
         and not token.lower.isdigit()
     )
 

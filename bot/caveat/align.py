@@ -42,6 +42,7 @@ from bot.caveat.detectors import Finding
 from bot.caveat.quantities import Date, Quantity, number_value
 from bot.caveat.tokens import Token, forms_of, is_content
 from bot.english import caveat_words as lex
+from bot.english.time import MONTHS
 
 __all__ = [
     "AlignedDisagreement",
@@ -391,13 +392,13 @@ def _item(token: Token, index: int, following: Token | None) -> tuple[str, bool]
         return f"#{value:g}", False
     if lower in lex.QUANTIFIERS or lower in lex.MODALS or lower in lex.HEDGE_WORDS:
         return lower, False
-    if not is_content(token) and lower not in lex.MONTHS:
+    if not is_content(token) and lower not in MONTHS:
         return None
     opening_name = token.text.isupper() or (
         following is not None and following.text[:1].isupper() and is_content(following)
     )
     name = token.text[:1].isupper() and (index > 0 or opening_name)
-    return min(forms_of(lower)), name and lower not in lex.MONTHS
+    return min(forms_of(lower)), name and lower not in MONTHS
 
 
 def _bracketed(clause: Clause) -> set[int]:

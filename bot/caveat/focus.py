@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from enum import StrEnum
 from functools import lru_cache
 
 from bot.caveat.alternatives import alternative_conflict, alternatives_of
@@ -33,32 +32,10 @@ from bot.caveat.quantities import Date
 from bot.caveat.tokens import Token, is_content, key_of, possessors, tokenize
 from bot.english import caveat_words as lex
 from bot.english.frames import PREDICATE_FRAMES
+from bot.english.time import MONTHS
 from bot.english.wordforms import is_modifier, word_classes
-from bot.passages.sentences import split_sentences
+from bot.relevance.kind import AUXILIARIES, DATE_NOUNS, NAMING, WH_WORDS, Asked
 
-
-class Asked(StrEnum):
-    WHO = "who"
-    WHEN = "when"
-    AMOUNT = "amount"
-    WHERE = "where"
-    YES_NO = "yes/no"
-    OTHER = "other"
-
-
-_AUXILIARIES = frozenset(
-    """did does do is was are were has have had can could will would should shall may might
-    must isn't wasn't aren't weren't doesn't didn't hasn't haven't can't won't""".split()
-)
-_WH = frozenset("what which who whom whose when where why how".split())
-# Nouns that name a measure: "what is the population of…" asks for an amount.
-_MEASURES = frozenset(
-    """population number size length height width depth area weight mass salinity temperature
-    distance speed cost price age count total amount percentage share rate capacity volume
-    range altitude elevation diameter duration budget revenue salary attendance""".split()
-)
-_NAMING = frozenset("name names called title".split())
-_DATE_NOUNS = frozenset("year month date day decade century".split())
 _AGENT_MARKER = "by"
 _PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got gotten".split())
 _COPULA = frozenset("was were is are".split())
@@ -67,37 +44,6 @@ _PLACE_PREPOSITIONS = frozenset("in at near inside outside within".split())
 _OBJECT_PREPOSITIONS = frozenset("of for with at to from on in under".split())
 _NEAR = 6
 _NEAR_ANSWER = 12
-
-
-def asked_by(question: str) -> Asked:
-    """What the question's last sentence asks for (a preamble before it only sets the scene)."""
-    spans = split_sentences(question, 0, len(question))  # "Fort D. A. Russell", "Jr." go on
-    sentences = [question[s:e] for s, e in spans if tokenize(question[s:e])]
-    last = sentences[-1] if sentences else question
-    words = [t.lower for t in tokenize(last)]
-    if not words:
-        return Asked.OTHER
-    if not last.rstrip().endswith("?") and not set(words) & _WH:
-        return Asked.YES_NO  # a claim stated plainly: is it so?
-    first_wh = next((i for i, w in enumerate(words) if w in _WH), None)
-    if (
-        first_wh is None
-    ):  # "Did…?", "As of 2011, are…?", or a statement asked ("Japan banned Tesla?")
-        return Asked.YES_NO
-    wh, rest = words[first_wh], words[first_wh + 1 : first_wh + 5]
-    if words[0] in _AUXILIARIES and first_wh > 2:
-        return Asked.YES_NO  # "Did X say who…": still a yes/no question
-    if wh in ("who", "whom", "whose") or (wh in ("what", "which") and set(rest) & _NAMING):
-        return Asked.WHO
-    if wh == "when" or (wh in ("what", "which") and rest[:1] and rest[0] in _DATE_NOUNS):
-        return Asked.WHEN
-    if wh == "how" and rest[:1] and rest[0] not in ("did", "does", "do", "is", "was", "can"):
-        return Asked.AMOUNT
-    if wh in ("what", "which") and set(rest) & _MEASURES:
-        return Asked.AMOUNT
-    if wh == "where":
-        return Asked.WHERE
-    return Asked.OTHER
 
 
 def _asks_which(question: str) -> bool:
@@ -110,7 +56,7 @@ def _asks_which(question: str) -> bool:
         after = after[2:] if after[1:2] and after[1] in ("the", "a", "an") else after[1:]
     while after[1:] and is_modifier(after[0]):
         after = after[1:]  # "the largest city"
-    return bool(after) and after[0] not in _AUXILIARIES and "NOUN" in word_classes(after[0])
+    return bool(after) and after[0] not in AUXILIARIES and "NOUN" in word_classes(after[0])
 
 
 def answering(asked: Asked, question: str, clauses: list[Clause]) -> list[Clause]:
@@ -137,7 +83,7 @@ def detectors_for(asked: Asked, question: str) -> frozenset[str]:
         return frozenset(general | {"number"})
     if asked is Asked.YES_NO:
         tokens = tokenize(question)
-        if any(t.lower in lex.MONTHS or re.fullmatch(r"1\d{3}|20\d\d", t.text) for t in tokens):
+        if any(t.lower in MONTHS or re.fullmatch(r"1\d{3}|20\d\d", t.text) for t in tokens):
             general.add("date")
         if any(t.lower[0].isdigit() or t.lower in lex.NUMBER_WORDS for t in tokens):
             general.add("number")
@@ -205,9 +151,9 @@ def _question_parts(
     chat is often all lowercase ("japan banned tesla").
     """
     tokens = tokenize(question)
-    content = [t for t in tokens if is_content(t) and t.lower not in _WH and not _shouted(t)]
+    content = [t for t in tokens if is_content(t) and t.lower not in WH_WORDS and not _shouted(t)]
     names = frozenset(t.key for t in content[1:] if t.text[0].isupper()) | frozenset(
-        t.key for t in content[:1] if t.text[0].isupper() and t.lower not in _AUXILIARIES
+        t.key for t in content[:1] if t.text[0].isupper() and t.lower not in AUXILIARIES
     )
     names |= frozenset(t.key for t in content if t.key in known_names)
     content += [t for t in tokens if _shouted(t)]
@@ -222,7 +168,7 @@ def _shouted(token: Token) -> bool:
 
 @lru_cache(maxsize=1)
 def _asking_keys() -> frozenset[str]:
-    return frozenset(key_of(w) for w in _NAMING | _DATE_NOUNS | {"name", "year", "time"})
+    return frozenset(key_of(w) for w in NAMING | DATE_NOUNS | {"name", "year", "time"})
 
 
 def _covers(
@@ -324,7 +270,7 @@ def _names_after(tokens: tuple[Token, ...], markers: frozenset[str] | set[str]) 
     """Keys of the capitalised words right after one of `markers` ("in Lyon", "by Crawford")."""
     found: set[str] = set()
     for before, token in zip(tokens, tokens[1:], strict=False):
-        if not token.text[:1].isupper() or token.lower in lex.MONTHS:
+        if not token.text[:1].isupper() or token.lower in MONTHS:
             continue
         if before.lower in markers or before.key in found:
             found.add(token.key)
@@ -344,7 +290,7 @@ def _answer_names(
     topic = [i for i, t in enumerate(tokens) if t.key in _family(others)]
     runs: list[list[int]] = []
     for i, token in enumerate(tokens):
-        capital = token.text[:1].isupper() and token.lower not in lex.MONTHS
+        capital = token.text[:1].isupper() and token.lower not in MONTHS
         opens = i > 0 or not word_classes(token.lower)  # "Keswick is…", not "Today…"
         if capital and opens and token.key not in names and is_content(token):
             if runs and runs[-1][-1] == i - 1:
@@ -467,7 +413,7 @@ def _agent(clause: Clause, word: Token, names: frozenset[str]) -> Token | None:
     opens = [m.end() for m in _SENTENCE_END.finditer(clause.text, 0, word.start)]
     first = next((i for i, t in enumerate(tokens) if opens and t.start >= opens[-1]), 0)
     for i, token in enumerate(tokens[first:at], start=first):
-        if not token.text[:1].isupper() or not is_content(token) or token.lower in lex.MONTHS:
+        if not token.text[:1].isupper() or not is_content(token) or token.lower in MONTHS:
             continue
         if i > first or token.key in names:
             return token

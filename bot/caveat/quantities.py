@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from bot.caveat.tokens import Token, is_content
 from bot.caveat.units import to_base
 from bot.english import caveat_words as lex
+from bot.english.time import MONTHS
 
 _APPROXIMATE_TOLERANCE = 0.05
 _MEASURE_REACH = 4
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
-_MONTH = "|".join(sorted(lex.MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<y>1\d{3}|20\d{2})"
 _DATE_PATTERNS = (
@@ -64,7 +65,7 @@ def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> t
     for pattern in _DAY_MONTH_PATTERNS if year is not None else ():
         for match in pattern.finditer(text):
             span = match.span()
-            day, month = int(match.group("d")), lex.MONTHS[match.group("m").lower()]
+            day, month = int(match.group("d")), MONTHS[match.group("m").lower()]
             if any(s < span[1] and span[0] < e for s, e in taken) or not 1 <= day <= 31:
                 continue
             taken.append(span)
@@ -118,7 +119,7 @@ def _days(text: str) -> list[tuple[int, tuple[int, int]]]:
         for match in pattern.finditer(text):
             day, month = int(match.group("d")), match.group("m")
             if 1 <= day <= 31 and month[0].isupper():  # "may 3" is no day; "May 3" is
-                found.append((lex.MONTHS[month.lower()] * 100 + day, match.span()))
+                found.append((MONTHS[month.lower()] * 100 + day, match.span()))
     return found
 
 
@@ -135,7 +136,7 @@ def _date_bounds(match: re.Match[str], text: str) -> tuple[int, int] | None:
         if not _plausible_year(text, match.start()):
             return None
         return year * 10000 + 101, year * 10000 + 1231
-    month = lex.MONTHS[groups["m"].lower()]
+    month = MONTHS[groups["m"].lower()]
     if groups.get("d"):
         day = int(groups["d"])
         if not 1 <= day <= 31:
@@ -151,7 +152,7 @@ def _plausible_year(text: str, start: int) -> bool:
     if previous is None or before.endswith(("(", ",", "–", "—", "-")):
         return True
     word = previous.group(1).rstrip(".")
-    if word.lower() in _PREPOSITIONS_BEFORE_YEAR or word.lower() in lex.MONTHS:
+    if word.lower() in _PREPOSITIONS_BEFORE_YEAR or word.lower() in MONTHS:
         return True
     return not word[:1].isupper()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,13 +10,9 @@ from functools import lru_cache
 from lemminflect import getAllLemmas
 
 from bot.english import caveat_words as lex
+from bot.english.time import MONTHS
+from bot.passages.tokens import WORD_OR_SIGN
 from bot.retrieval import analyze
-
-_TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?(?!\w)"
-    r"|[^\W\d_](?:\w|['’\-](?=[^\W\d_]))*"
-    r"|[%$€£¥]"
-)
 
 
 @dataclass(frozen=True)
@@ -35,7 +30,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
     """The tokens of `text`; an answer's detectors read each excerpt several times (kept for
     the last few hundred texts)."""
     tokens = []
-    for match in _TOKEN.finditer(text):
+    for match in WORD_OR_SIGN.finditer(text):
         word = match.group()
         lower = word.lower()
         tokens.append(Token(word, lower, key_of(lower), match.start(), match.end()))
@@ -66,7 +61,7 @@ def content_keys(text: str) -> frozenset[str]:
 def is_content(token: Token) -> bool:
     return (
         token.lower not in lex.STOPWORDS
-        and token.lower not in lex.MONTHS
+        and token.lower not in MONTHS
         and not token.lower[0].isdigit()
         and token.lower not in lex.NEGATION_CUES
         and len(token.lower) > 1

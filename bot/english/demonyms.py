@@ -12,20 +12,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.retrieval import term_of
-
-
-def demonym_forms(term: str) -> frozenset[str]:
-    """The terms of the places or peoples paired with the term `term` (empty for most words)."""
-    return _pairs().get(term, frozenset())
-
 
 @lru_cache(maxsize=1)
-def _pairs() -> dict[str, frozenset[str]]:
+def word_pairs() -> tuple[tuple[str, str], ...]:
+    """(place, people) as lowercase words: one-word pairs, or the last words of pairs that differ
+    in their last word alone ("south korea", "south korean": ("korea", "korean"))."""
     from countryinfo import all_countries  # its data is read only when a question needs it
 
-    pairs: dict[str, set[str]] = {}  # place -> its people; people -> its one place
-    places: dict[str, set[str]] = {}
+    pairs: list[tuple[str, str]] = []
     for country in all_countries():
         name, demonym = country.name(), country.demonym()
         if not name or not demonym:
@@ -33,11 +27,5 @@ def _pairs() -> dict[str, frozenset[str]]:
         place, people = name.lower().split(), demonym.lower().split()
         if len(place) != len(people) or place[:-1] != people[:-1]:
             continue  # "United States" / "American": no one word stands for the other
-        a, b = term_of(place[-1]), term_of(people[-1])
-        if a and b and a != b:
-            pairs.setdefault(a, set()).add(b)
-            places.setdefault(b, set()).add(a)
-    for people_term, named in places.items():
-        if len(named) == 1:  # "French" is the people of France, Martinique, Réunion…: of none
-            pairs.setdefault(people_term, set()).update(named)
-    return {term: frozenset(forms) for term, forms in pairs.items()}
+        pairs.append((place[-1], people[-1]))
+    return tuple(pairs)

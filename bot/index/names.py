@@ -1,7 +1,7 @@
 """Which words the sources write as names: how often each word is written capitalised (not
 first in a sentence, not an acronym) and how often in lowercase.
 
-Counts are of words as written; `bot.relevance.query` turns them into terms and decides. Like
+Counts are of words as written; `bot.index.name_terms` turns them into terms and decides. Like
 `bot.passages.tokens`, this needs no lemmatiser, so an analysis worker (`bot.index.build`)
 imports it cheaply; tallies of parts of a library add up (`add_tallies`).
 """
@@ -40,7 +40,7 @@ NameTally = tuple[Counter[str], Counter[str]]
 
 
 def name_tally(texts: Iterable[str]) -> NameTally:
-    """The counts `bot.relevance.query.names_of` decides from."""
+    """The counts `bot.index.name_terms.names_of` decides from."""
     counter = NameCounter()
     counter.add(texts)
     return counter.tally()

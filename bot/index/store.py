@@ -28,10 +28,10 @@ from bot.index.build import (
     analyse_texts,
     name_tally_of,
 )
+from bot.index.name_terms import names_of
 from bot.index.names import add_tallies
 from bot.index.saved import Arrays, IndexFile, compact_ids
 from bot.passages.sentences import Passage, PassageList, PassagesBySource
-from bot.relevance.query import names_of
 from bot.retrieval import (
     BM25Config,
     PassageIndex,
@@ -55,7 +55,7 @@ class IndexedCorpus:
     source_of: np.ndarray  # source number (position in the sources given) of each passage
     block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
     index: PassageIndex
-    # terms the sources write as names (`bot.relevance.query.name_terms`): a scan of every passage,
+    # terms the sources write as names (`bot.index.name_terms.name_terms`): a scan of every passage,
     # so it is made once per library and saved with the index
     names: frozenset[str] = frozenset()
 

@@ -64,6 +64,21 @@ def is_term_token(token: str) -> bool:
     return len(token) <= MAX_TERM_CHARS and token not in STOPWORDS
 
 
+# Words, numbers and signs as written (the caveat's tokens, `bot.caveat.tokens`; the question's
+# kind, `bot.relevance.kind`): a number keeps its separators and suffix, a word its inner
+# apostrophes and hyphens.
+WORD_OR_SIGN = re.compile(
+    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?(?!\w)"
+    r"|[^\W\d_](?:\w|['’\-](?=[^\W\d_]))*"
+    r"|[%$€£¥]"
+)
+
+
+def words(text: str) -> list[str]:
+    """The lowercased `WORD_OR_SIGN`s of `text`."""
+    return [match.group().lower() for match in WORD_OR_SIGN.finditer(text)]
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase word and number tokens, apostrophes folded, possessive 's dropped."""
     text = without_escapes(text)  # "\x1b[31mQuillby" is the word "Quillby"

@@ -48,13 +48,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.caveat.focus import Asked, asked_by
-from bot.english.demonyms import demonym_forms
 from bot.english.frames import PREDICATE_FRAMES
+from bot.english.time import MONTHS
 from bot.english.wordforms import is_modifier, is_plural, word_classes
-from bot.index.names import WORD, NameTally, name_tally
+from bot.index.names import WORD
 from bot.passages.tokens import HIRAGANA, STOPWORDS, fold_latin, is_kana_bigram, tokenize
+from bot.relevance.demonyms import demonym_forms
 from bot.relevance.framing import TIME_UNITS, framing_positions, message_framing
+from bot.relevance.kind import Asked, asked_by
 from bot.retrieval import analyze, term_of
 
 MODIFIER_WEIGHT = 0.5
@@ -82,10 +83,6 @@ _ASPECT_TERMS = frozenset(
 # "come into force", "took effect": a noun that, after these, names the start of an event.
 _PHASE_NOUNS = frozenset("force effect".split())
 _PHASE_LINKS = frozenset("into take takes took taken taking".split())
-_MONTHS = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
-)
 # The noun that names what "how + adjective" asks for ("how long" -> length).
 MEASURE_NOUNS = {
     "long": "length",
@@ -204,7 +201,7 @@ class SourceFacts:
 
 def date_terms(vocabulary: Iterable[str]) -> frozenset[str]:
     """The terms of `vocabulary` that are years or month names."""
-    months = {term_of(month) for month in _MONTHS}
+    months = {term_of(month) for month in MONTHS}
     return frozenset(t for t in vocabulary if _YEAR.match(t) or t in months)
 
 
@@ -276,7 +273,7 @@ def build_query(text: str, facts: SourceFacts) -> Query:
         if i >= scene:
             weight *= PREAMBLE_WEIGHT
             scene_terms.add(term)
-        elif claim and (_NUMBER.match(term) or token in _MONTHS):
+        elif claim and (_NUMBER.match(term) or token in MONTHS):
             weight *= VALUE_WEIGHT  # what a yes/no claim asserts; a source may say otherwise
         query.weights[term] = weight
         query.matches[term] = frozenset({term})
@@ -629,27 +626,6 @@ def predicate_frames() -> dict[str, frozenset[str]]:
         for term in frame:
             own[term] = own.get(term, frozenset()) | frame
     return own
-
-
-def name_terms(texts: Iterable[str]) -> frozenset[str]:
-    """Terms the texts write capitalised (not first in a sentence) at least 3 times in 4."""
-    return names_of(name_tally(texts))
-
-
-def names_of(
-    tally: NameTally, term_of_word: Callable[[str], str | None] = term_of
-) -> frozenset[str]:
-    """Terms written capitalised at least 3 times in 4 (months are not names); `term_of_word`
-    gives each word's term."""
-    capitalised, lowercase = tally
-    by_term: dict[str, list[int]] = {}  # term -> times capitalised, times in lowercase
-    for word in capitalised.keys() | lowercase.keys():
-        term = term_of_word(word.replace("’", "'").removesuffix("'s"))
-        if term and word not in _MONTHS:
-            counts = by_term.setdefault(term, [0, 0])
-            counts[0] += capitalised.get(word, 0)
-            counts[1] += lowercase.get(word, 0)
-    return frozenset(term for term, (up, down) in by_term.items() if up > 0 and up >= 3 * down)
 
 
 def _name_forms(name: str, names: Collection[str]) -> frozenset[str]:

@@ -1,0 +1,34 @@
+"""Which terms are names: the words the sources write capitalised at least 3 times in 4.
+
+The counts come from `bot.index.names` (cheap, in the analysis workers); the decision needs the
+analyser's terms, so it is made here, in the process that builds the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from bot.english.time import MONTHS
+from bot.index.names import NameTally, name_tally
+from bot.retrieval import term_of
+
+
+def name_terms(texts: Iterable[str]) -> frozenset[str]:
+    """Terms the texts write capitalised (not first in a sentence) at least 3 times in 4."""
+    return names_of(name_tally(texts))
+
+
+def names_of(
+    tally: NameTally, term_of_word: Callable[[str], str | None] = term_of
+) -> frozenset[str]:
+    """Terms written capitalised at least 3 times in 4 (months are not names); `term_of_word`
+    gives each word's term."""
+    capitalised, lowercase = tally
+    by_term: dict[str, list[int]] = {}  # term -> times capitalised, times in lowercase
+    for word in capitalised.keys() | lowercase.keys():
+        term = term_of_word(word.replace("’", "'").removesuffix("'s"))
+        if term and word not in MONTHS:
+            counts = by_term.setdefault(term, [0, 0])
+            counts[0] += capitalised.get(word, 0)
+            counts[1] += lowercase.get(word, 0)
+    return frozenset(term for term, (up, down) in by_term.items() if up > 0 and up >= 3 * down)
