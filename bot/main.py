@@ -124,14 +124,17 @@ def _engine(args: argparse.Namespace) -> AnswerEngine:
     """The sources `run` would answer from: `--sources`, else CROSSCHECK_SOURCES, else the seeds;
     with `--guild ID`, that server's library. The index is saved under DATA_DIR."""
     from bot.index.saved import index_path_for
-    from bot.index.store import IndexStore
+    from bot.index.store import IndexStore, settle_memory
     from bot.library.cli import settings_for
 
     if getattr(args, "guild", None) is not None:
-        return _server_engine(args)
-    settings = settings_for(args)
-    store = IndexStore(index_path_for(settings.data_dir, settings.sources_dir))
-    return AnswerEngine.from_folder(settings.sources_dir, index_store=store)
+        engine = _server_engine(args)
+    else:
+        settings = settings_for(args)
+        store = IndexStore(index_path_for(settings.data_dir, settings.sources_dir))
+        engine = AnswerEngine.from_folder(settings.sources_dir, index_store=store)
+    settle_memory()  # the process's choice, not the engine's: see `settle_memory`
+    return engine
 
 
 def _server_engine(args: argparse.Namespace) -> AnswerEngine:

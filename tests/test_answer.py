@@ -1,3 +1,4 @@
+import gc
 from collections import Counter
 from pathlib import Path
 
@@ -6,6 +7,7 @@ import pytest
 from bot.answer.engine import MAX_CITATIONS, AnswerEngine
 from bot.answer.types import Status
 from bot.answer.validation import MAX_QUESTION_CHARS
+from bot.main import main
 
 _SENTENCE_ENDS = (".", "?", "!", "”", ":")
 
@@ -143,6 +145,23 @@ def test_any_folder_of_sources_can_be_asked(make_sources) -> None:
     answer = AnswerEngine.from_folder(folder).answer("Did the valley flood?")
     assert answer.status is Status.ANSWERED
     assert Counter(_sources_cited(answer)) == Counter({"a": 1, "b": 1})
+
+
+def test_building_an_engine_leaves_the_garbage_collector_to_the_process(make_sources) -> None:
+    """A library user's own objects are not frozen because it built an engine: freezing is the
+    entry points' choice (the bot and the command line)."""
+    folder = make_sources({"a.txt": "The river flooded the valley in May."})
+    frozen = gc.get_freeze_count()
+    AnswerEngine.from_folder(folder)
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_command_line_settles_memory_after_its_build(make_sources, capsys) -> None:
+    folder = make_sources({"a.txt": "The river flooded the valley in May."})
+    gc.unfreeze()
+    assert main(["ask", "--sources", str(folder), "Did the valley flood?"]) == 0
+    assert gc.get_freeze_count() > 0  # the engine's objects are out of the collector's scans
+    gc.unfreeze()
 
 
 # a source about something else, so that the words of the others are rarer than everywhere

@@ -25,7 +25,7 @@ from bot.caveat import (
     find_single_source_claims,
 )
 from bot.index.acronyms import acronyms_by_word, defined_acronyms
-from bot.index.store import IndexStore, settle_memory
+from bot.index.store import IndexStore
 from bot.index.tables import table_rows
 from bot.passages.sentences import Passage
 from bot.relevance.query import (
@@ -100,7 +100,6 @@ class AnswerEngine:
         self._facts = self._source_facts(corpus.names, frames)
         for answers in (self._facts.dates, self._facts.amounts):
             self._matcher.marks(answers)  # made once here, not inside someone's answer
-        settle_memory()
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
 
     @classmethod

@@ -111,13 +111,17 @@ class LibraryRegistry:
         *,
         data_dir: Path | None = None,
         base_index: IndexStore | None = None,
+        after_build: Callable[[], None] = lambda: None,
     ) -> None:
-        """`data_dir`, when given, keeps each server's saved index under `data_dir/index/`."""
+        """`data_dir`, when given, keeps each server's saved index under `data_dir/index/`.
+        `after_build` runs after each engine is built: the process that owns the registry
+        decides what to do with its memory then (the bot: `bot.index.store.settle_memory`)."""
+        self._after_build = after_build
         self.store = store
         self.base: tuple[Source, ...] = tuple(base)
         self._data_dir = data_dir
         self._indexes: dict[int, IndexStore] = {}
-        self._base_snapshot = Snapshot(self.base, build_engine(self.base, base_index))
+        self._base_snapshot = Snapshot(self.base, self._build(self.base, base_index))
         self._snapshots: dict[int, Snapshot] = {}
         # per server: text hash -> why that source could not be indexed
         self._unindexable: dict[int, dict[str, str]] = {}
@@ -222,7 +226,12 @@ class LibraryRegistry:
         skipped = tuple(
             (source, failing[h]) for source, h in zip(sources, hashes, strict=True) if h in failing
         )
-        return Snapshot(sources, build_engine(kept, self._index_for(guild_id)), skipped)
+        return Snapshot(sources, self._build(kept, self._index_for(guild_id)), skipped)
+
+    def _build(self, sources: Sequence[Source], index_store: IndexStore | None) -> Engine:
+        engine = build_engine(sources, index_store)
+        self._after_build()
+        return engine
 
     def _index_for(self, guild_id: int) -> IndexStore:
         """The server's own index store: a rebuild re-analyses only the sources that changed."""
@@ -312,14 +321,18 @@ def open_library(sources_dir: Path, data_dir: Path) -> tuple[SqliteStore, list[S
     return SqliteStore.in_data_dir(data_dir), base
 
 
-def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
+def open_registry(
+    sources_dir: Path, data_dir: Path, *, after_build: Callable[[], None] = lambda: None
+) -> LibraryRegistry:
     """`open_library` plus the base engine, built now (blocking). The bot changes the library,
     so a database it cannot write is refused here, at start."""
     store, base = open_library(sources_dir, data_dir)
     try:
         store.check_writable()
         base_index = IndexStore(index_path_for(data_dir, sources_dir))
-        return LibraryRegistry(store, base, data_dir=data_dir, base_index=base_index)
+        return LibraryRegistry(
+            store, base, data_dir=data_dir, base_index=base_index, after_build=after_build
+        )
     except BaseException:
         store.close()
         raise
