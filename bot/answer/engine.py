@@ -28,18 +28,16 @@ from bot.index.acronyms import acronyms_by_word, defined_acronyms
 from bot.index.store import IndexStore
 from bot.index.tables import table_rows
 from bot.passages.sentences import Passage
+from bot.relevance.owners import owned_by_another
 from bot.relevance.query import (
-    Query,
-    SourceFacts,
     build_query,
     date_terms,
     figure_terms,
     names_by_prefix,
-    number_value,
-    owned_by_another,
     predicate_frames,
-    surface_words,
 )
+from bot.relevance.reading import Query, SourceFacts
+from bot.relevance.words import number_value, surface_words
 from bot.retrieval import BM25Config, analyze, term_of
 from bot.sources import Source, SourceError, load_sources
 

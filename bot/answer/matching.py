@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.index.store import IndexedCorpus
 from bot.index.tables import TableRows
-from bot.relevance.query import MIN_NAME_SHARE, Query
+from bot.relevance.reading import MIN_NAME_SHARE, Query
 
 # Words found in the sentences around a passage (same paragraph) count as its context.
 CONTEXT_SENTENCES = 2
@@ -36,7 +36,7 @@ class Matches:
 
 
 class Matcher:
-    """Scores and coverage of passages for a question (`bot.relevance.query.Query`), in numpy.
+    """Scores and coverage of passages for a question (`bot.relevance.reading.Query`), in numpy.
 
     A passage *holds* a group of terms (a question term and the words that meet it) when one of
     them is among its own terms, or, for a table row, among its table's column names. The group
