@@ -140,3 +140,12 @@ def sent_text(mock: MagicMock) -> str:
     mock.assert_called_once()
     args, kwargs = mock.call_args
     return str(args[0] if args else kwargs.get("content"))
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a `python` subprocess that must run this checkout's code (not the
+    one an editable install points at), plus `extra` variables."""
+    import os
+
+    checkout = str(Path(__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": checkout, **extra}
