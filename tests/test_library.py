@@ -12,13 +12,12 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from helpers import subprocess_env
+from helpers import rebuilt_within, subprocess_env
 
 from bot.library.base import DuplicateSourceError, LibraryError, StoreError
 from bot.library.parsing import parse_text, parse_upload
@@ -292,17 +291,6 @@ def test_sigkill_in_the_middle_of_an_add_leaves_nothing(
     # and the database still takes the same add afterwards
     store.add(GUILD, parse_upload(ARTICLE.encode(), "n.txt"), "42", [], 500)
     assert len(store.added_sources(GUILD)) == 1 and len(store.history(GUILD)) == 1
-
-
-async def rebuilt_within(registry: LibraryRegistry, seconds: float) -> list[int]:
-    """What `refresh_external_changes` rebuilds first within `seconds` (a PostgreSQL
-    notification takes a moment to arrive); [] if nothing."""
-    deadline = time.monotonic() + seconds
-    while True:
-        rebuilt = await registry.refresh_external_changes()
-        if rebuilt or time.monotonic() > deadline:
-            return rebuilt
-        await asyncio.sleep(0.05)
 
 
 def run_at_once(work: Callable[[], R], times: int) -> list[R | Exception]:

@@ -4,7 +4,6 @@ store's behaviour itself is tested on both stores in test_library.py and test_fe
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -13,12 +12,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from helpers import subprocess_env
+from helpers import rebuilt_within, subprocess_env
 
 from bot.library.base import LibraryError, StoreError
 from bot.library.parsing import parse_upload
 from bot.library.postgres import MIGRATIONS, PostgresStore
-from bot.library.registry import LibraryRegistry, open_library, open_registry, server_sources
+from bot.library.registry import open_library, open_registry, server_sources
 from bot.library.sql_common import SCHEMA_VERSION, statements
 from bot.library.transfer import export_library
 from bot.settings import SettingsError, load_settings
@@ -37,15 +36,6 @@ def cli(tmp_path: Path, seeds_dir: Path, *args: str, database_url: str | None = 
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-
-
-async def rebuilt_within(registry: LibraryRegistry, seconds: float) -> list[int]:
-    deadline = time.monotonic() + seconds
-    while True:
-        rebuilt = await registry.refresh_external_changes()
-        if rebuilt or time.monotonic() > deadline:
-            return rebuilt
-        await asyncio.sleep(0.05)
 
 
 # --- changes announced to every process -----------------------------------------------------
