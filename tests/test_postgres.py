@@ -4,6 +4,7 @@ store's behaviour itself is tested on both stores in test_library.py and test_fe
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -228,3 +229,54 @@ def test_export_and_import_through_the_command_line(
     answer = json.loads(run("ask", "--guild", "9", "--json", QUESTION).stdout)
     assert answer["citations"][0]["source"]["title"] == "Harbour notes"
     assert not (tmp_path / "data" / "crosscheck.sqlite3").exists()  # all of it in PostgreSQL
+
+
+# --- end to end: two bots on one PostgreSQL -------------------------------------------------
+
+
+async def test_two_bots_on_one_postgresql_share_each_change(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """Two `python -m bot run` processes (each with its own Discord connection and DATA_DIR)
+    on one library: what a moderator adds through one is cited by the other within seconds,
+    in that server only, and a removal through the other is seen by the first."""
+    from fake_discord import MODERATOR_PERMISSIONS, LibraryFakeDiscord
+    from test_e2e_bot import BotProcess, cited_titles, started
+    from test_e2e_library import ARTICLE as NOTES
+    from test_e2e_library import TITLE, add_file, ask, reply_to
+
+    async def cites(fake: LibraryFakeDiscord, expected: bool, within: float = 5.0) -> bool:
+        """Whether the bot behind `fake` cites the notes, once it does as `expected` or after
+        `within` seconds."""
+        deadline = time.monotonic() + within
+        while True:
+            cited = TITLE in cited_titles(await ask(fake))
+            if cited == expected or time.monotonic() > deadline:
+                return cited
+            await asyncio.sleep(0.25)
+
+    shared = {"DATABASE_URL": postgres_url}
+    async with LibraryFakeDiscord() as first_fake, LibraryFakeDiscord() as second_fake:
+        (tmp_path / "first").mkdir()
+        (tmp_path / "second").mkdir()
+        first = await BotProcess.start(first_fake, tmp_path / "first", extra_env=shared)
+        second = await BotProcess.start(second_fake, tmp_path / "second", extra_env=shared)
+        try:
+            await started(first_fake, first)
+            await started(second_fake, second)
+            added = await add_file(first_fake, "notes.txt", NOTES)
+            assert TITLE in added.text(), added.text()
+            assert await cites(second_fake, True), second.output()
+            assert TITLE not in (await ask(second_fake, second_fake.second_guild_id)).text()
+
+            source_id = added.text().split("source `")[1].split("`")[0]
+            removed = await reply_to(second_fake, second_fake.slash_command(
+                "library remove", {"source": source_id}, permissions=MODERATOR_PERMISSIONS
+            ))  # fmt: skip
+            assert "Removed" in removed.text(), removed.text()
+            assert not await cites(first_fake, False), first.output()
+        finally:
+            codes = [await first.stop(), await second.stop()]
+        for bot in (first, second):
+            assert "Traceback" not in bot.output(), bot.output()
+        assert codes == [0, 0]
