@@ -230,3 +230,34 @@ def test_retention_setting(tmp_path: Path) -> None:
     for bad in ("0", "-3", "a week"):
         with pytest.raises(SettingsError, match="FEEDBACK_RETENTION_DAYS"):
             load_settings({"FEEDBACK_RETENTION_DAYS": bad}, None)
+
+
+def test_several_processes_deleting_old_records_at_once_all_record_their_answer(
+    tmp_path: Path, clock: Clock, database_url: str | None
+) -> None:
+    """Each answer recorded deletes what is past the retention; processes (a store each)
+    doing so at once, over the same old records, must not fail (nor lose their answer)."""
+    from test_library import run_at_once
+
+    from bot.library.registry import open_store
+
+    stores = [open_store(tmp_path, database_url) for _ in range(4)]
+    for store in stores:
+        store._clock = clock  # type: ignore[attr-defined]
+    for n in range(200):
+        record(stores[0], n, guild=n % 7)
+    clock.advance(31)
+    turn = iter(range(4))
+
+    def answer() -> None:
+        n = next(turn)
+        record(stores[n], 1000 + n, guild=100 + n, keep_days=30)
+
+    for round_ in range(3):
+        assert run_at_once(answer, 4) == [None] * 4
+        turn = iter(range(4))
+        for n in range(50):
+            record(stores[0], 2000 + 100 * round_ + n, guild=n % 7)
+        clock.advance(31)
+    for store in stores:
+        store.close()

@@ -25,6 +25,7 @@ from bot.library.base import LibraryError, StoreError
 from bot.library.sql_common import (
     SCHEMA_VERSION,
     TABLES,
+    Db,
     SqlStore,
     describe_url,
     migrations,
@@ -41,6 +42,7 @@ MIGRATIONS = migrations(serial="BIGSERIAL PRIMARY KEY")
 CONNECT_TIMEOUT_S = 10
 # The advisory lock taken while migrating or copying (server ids are locked by their own id).
 SCHEMA_LOCK = 0x43524F5353  # "CROSS"
+PURGE_LOCK = SCHEMA_LOCK + 1  # taken while deleting old feedback records
 # How often the listener wakes to see whether it should stop (seconds).
 LISTEN_WAKE_S = 0.5
 
@@ -126,6 +128,9 @@ class PostgresStore(SqlStore):
         return counts
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    def _purging(self, db: Db) -> None:
+        db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (PURGE_LOCK,))
 
     def _connect(self) -> _Db:
         try:

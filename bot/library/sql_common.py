@@ -301,7 +301,7 @@ class SqlStore:
                     json.dumps(list(dict.fromkeys(source_ids))), status, self._stamp(),
                 ),
             )  # fmt: skip
-            _purge(db, self._stamp(keep_days))
+            self._purge(db, self._stamp(keep_days))
 
     def vote(self, guild_id: int, answer_id: int, member_id: int, vote: str) -> str | None:
         """Set the member's vote ("up" or "down") on an answer; returns their earlier vote.
@@ -370,7 +370,28 @@ class SqlStore:
     def purge_feedback(self, keep_days: int) -> int:
         """Forget the answers older than `keep_days` (question, sources, votes, notes)."""
         with self._transaction() as db:
-            return _purge(db, self._stamp(keep_days))
+            return self._purge(db, self._stamp(keep_days))
+
+    def _purge(self, db: Db, cutoff: str) -> int:
+        """Delete the answer records dated before `cutoff`, and their feedback; returns how
+        many. Cheap when there is nothing to delete (one look at the time index)."""
+        if (
+            db.execute("SELECT 1 FROM answer_record WHERE at < ? LIMIT 1", (cutoff,)).fetchone()
+            is None
+        ):
+            return 0
+        self._purging(db)
+        db.execute(
+            "DELETE FROM feedback WHERE EXISTS (SELECT 1 FROM answer_record r WHERE "
+            "r.guild_id = feedback.guild_id AND r.answer_id = feedback.answer_id AND r.at < ?)",
+            (cutoff,),
+        )
+        return db.execute("DELETE FROM answer_record WHERE at < ?", (cutoff,)).rowcount
+
+    def _purging(self, db: Db) -> None:
+        """Called inside a transaction about to delete old records: a store whose changes can
+        run side by side makes purges wait for each other here (two deleting the same rows in
+        another order could deadlock)."""
 
     def _stamp(self, days_ago: int = 0) -> str:
         """The clock's time, less `days_ago` days, as stored (ISO UTC, seconds)."""
@@ -419,19 +440,6 @@ def _check_recorded(db: Db, guild_id: int, answer_id: int) -> None:
     ).fetchone()
     if row is None:
         raise UnknownAnswerError("This answer is no longer on record.")
-
-
-def _purge(db: Db, cutoff: str) -> int:
-    """Delete the answer records dated before `cutoff`, and their feedback; returns how many.
-    Cheap when there is nothing to delete (one look at the time index)."""
-    if db.execute("SELECT 1 FROM answer_record WHERE at < ? LIMIT 1", (cutoff,)).fetchone() is None:
-        return 0
-    db.execute(
-        "DELETE FROM feedback WHERE EXISTS (SELECT 1 FROM answer_record r WHERE "
-        "r.guild_id = feedback.guild_id AND r.answer_id = feedback.answer_id AND r.at < ?)",
-        (cutoff,),
-    )
-    return db.execute("DELETE FROM answer_record WHERE at < ?", (cutoff,)).rowcount
 
 
 def _insert(
