@@ -92,13 +92,21 @@ async def test_a_lost_listener_connection_makes_the_bot_look_at_every_server(
 def test_the_store_reconnects_after_the_server_drops_it(postgres_url: str) -> None:
     store = PostgresStore(postgres_url)
     draft = parse_upload(ARTICLE.encode(), "n.txt")
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE datname = current_database() AND pid <> pg_backend_pid()")  # fmt: skip
+
+    def drop_connections() -> None:  # what a server restart or a failover does
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+    drop_connections()
+    assert store.added_sources(5) == []  # a read is simply asked again on a new connection
+    drop_connections()
     with pytest.raises(LibraryError, match="could not save it"):
-        store.add(5, draft, "42", [], 500)  # the change in flight is refused, not half-made
-    assert store.added_sources(5) == []  # and the next call works again
-    assert store.add(5, draft, "42", [], 500).title == "Harbour notes"
+        store.add(5, draft, "42", [], 500)  # a change in flight is refused, not half-made
+    assert store.added_sources(5) == []
+    assert store.add(5, draft, "42", [], 500).title == "Harbour notes"  # and changes work again
     store.close()
 
 

@@ -151,8 +151,20 @@ class PostgresStore(SqlStore):
         return self._db
 
     def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
+        """One query; asked again once on a new connection if the server had dropped ours (a
+        read is safe to repeat; a change is not: it may have committed before the drop)."""
         with self._lock:
-            return self._live().execute(sql, params).fetchall()
+            for attempt in (1, 2):
+                db = self._live()
+                try:
+                    return db.execute(sql, params).fetchall()
+                except psycopg.Error as error:
+                    if attempt == 1 and db.connection.broken:
+                        continue
+                    raise StoreError(
+                        f"cannot read the library database {self.where}: {one_line(error)}"
+                    ) from error
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _transaction(self, guild_id: int | None = None, *, announce: bool = False) -> Iterator[_Db]:
@@ -168,11 +180,7 @@ class PostgresStore(SqlStore):
                     yield db
                     if announce and guild_id is not None:
                         _announce(db, guild_id)
-            except psycopg.Error as error:
-                raise LibraryError(
-                    f"The library database could not save it: {one_line(error)}."
-                ) from error
-            except StoreError as error:
+            except (psycopg.Error, StoreError) as error:  # StoreError: could not reconnect
                 raise LibraryError(
                     f"The library database could not save it: {one_line(error)}."
                 ) from error
@@ -257,7 +265,7 @@ class _Listener:
                         for notice in connection.notifies(timeout=LISTEN_WAKE_S):
                             self._note(notice)
             except psycopg.Error as error:
-                _log.warning("Library change listener lost its connection (%s); retrying.", error)
+                _log.warning("Library change listener lost its connection: %s", one_line(error))
                 first = False
                 self._stopping.wait(1.0)
             self._ready.set()
