@@ -45,6 +45,14 @@ class PostgresServer:
         self.folder = Path(tempfile.mkdtemp(prefix="crosscheck-pg-"))
         self.data = self.folder / "data"
         self.user: str | None = None
+        self.bin: Path | None = None
+        try:
+            self._start()
+        except BaseException:
+            self.stop()  # a half-started server leaves nothing behind
+            raise
+
+    def _start(self) -> None:
         if os.geteuid() == 0:
             self.user = _unprivileged_user()
             entry = pwd.getpwnam(self.user)
@@ -116,11 +124,13 @@ class PostgresServer:
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if self.bin is not None and (self.data / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _run(self, program: str, *args: str) -> None:
+        assert self.bin is not None
         result = subprocess.run(
             [str(self.bin / program), *args],
             user=self.user, capture_output=True, text=True, timeout=120, cwd=self.folder,
