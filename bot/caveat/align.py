@@ -30,19 +30,17 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
-from functools import lru_cache
 
-from bot.caveat.clauses import Clause, starts_phrase
+from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding
-from bot.caveat.quantities import Date, Quantity, number_value
-from bot.caveat.tokens import Token, forms_of, is_content
+from bot.caveat.quantities import Date, Quantity
+from bot.caveat.statements import Item, Statement, statement_of
+from bot.caveat.tokens import is_content
 from bot.english import caveat_words as lex
-from bot.english.time import MONTHS
 
 __all__ = [
     "AlignedDisagreement",
@@ -53,12 +51,9 @@ __all__ = [
     "noting_corrections",
 ]
 
-# Bounds: a clause longer than this is no single statement to align; a slot longer than this
-# is a different statement, not one differing value.
-_MAX_ITEMS = 60
+# A slot longer than this is a different statement, not one differing value.
 _MAX_SLOT = 4
 _MIN_MATCHED = 4
-_SPEAKER_REACH = 12  # "Finance Secretary Jaime Ongpin told reporters yesterday …"
 # A source's own correction note: a line opened by a dash or a bracket, then "corrects"…
 # ("-- corrects year of loss in third paragraph", "- Corrects dollar figure of notes placed").
 _CORRECTION = re.compile(
@@ -68,7 +63,6 @@ _CORRECTION = re.compile(
 _NOTE_CHARS = 100
 _SAME_SPELLING = 0.8  # two names this alike are one name spelt two ways
 _SCORE = 30.0  # above every other finding: the two sources state the same thing
-_BRACKETS = (("(", ")"), ("[", "]"), ("<", ">"), ("&lt;", "&gt;"))
 _LIST_JOINERS = frozenset({"and", "or", "&"})
 
 
@@ -107,24 +101,6 @@ class AlignedDisagreement:
         )
 
 
-@dataclass(frozen=True)
-class _Item:
-    """One word of a statement, as aligned."""
-
-    key: str
-    token: Token
-    name: bool
-    denied: int | None  # the first word after a negation (what it denies): the cue's offset
-
-
-@dataclass(frozen=True)
-class _Statement:
-    items: tuple[_Item, ...]
-    speaker: frozenset[str]
-    deictic: bool
-    own_speaker: bool  # "Acme said it …": the speaker names what the statement is about
-
-
 def noting_corrections(explanation: str, finding: Finding, texts: Mapping[str, str]) -> str:
     """`explanation` of an aligned finding, with the correction note of each side's source
     (`texts` by the sides' labels) quoted after it: evidence of which figure was superseded."""
@@ -150,7 +126,7 @@ def aligned_finding(first: Sequence[Clause], second: Sequence[Clause]) -> Findin
 
 def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
     """Whether `a` and `b` state the same thing but for one slot, and that slot."""
-    x, y = _statement(a), _statement(b)
+    x, y = statement_of(a), statement_of(b)
     if x is None or y is None or x.deictic or y.deictic or x.speaker != y.speaker:
         return None
     keys_x, keys_y = [i.key for i in x.items], [i.key for i in y.items]
@@ -191,9 +167,9 @@ def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
 def _classify(
     a: Clause,
     b: Clause,
-    left: tuple[_Item, ...],
-    right: tuple[_Item, ...],
-    matched: list[tuple[_Item, _Item]],
+    left: tuple[Item, ...],
+    right: tuple[Item, ...],
+    matched: list[tuple[Item, Item]],
     own_speaker: bool,
 ) -> AlignedDisagreement | None:
     """The slot's kind and each side's value in it, when the two values disagree."""
@@ -236,12 +212,12 @@ def _classify(
 
 def _title_case(clause: Clause) -> bool:
     """Most of the clause's words are capitalised: capitals there mark no names."""
-    statement = _statement(clause)
+    statement = statement_of(clause)
     items = statement.items if statement is not None else ()
     return 2 * sum(i.name for i in items) > len(items)
 
 
-def _anchored(matched: list[tuple[_Item, _Item]], before: int | None, slot_keys: set[str]) -> bool:
+def _anchored(matched: list[tuple[Item, Item]], before: int | None, slot_keys: set[str]) -> bool:
     """A shared name outside the slot (before offset `before` of `a`'s text, when given)."""
     return any(
         p.name and q.name and p.key not in slot_keys and (before is None or p.token.start < before)
@@ -249,7 +225,7 @@ def _anchored(matched: list[tuple[_Item, _Item]], before: int | None, slot_keys:
     )
 
 
-def _name_variant(op: tuple[str, int, int, int, int], x: _Statement, y: _Statement) -> bool:
+def _name_variant(op: tuple[str, int, int, int, int], x: Statement, y: Statement) -> bool:
     """An insertion of name words next to a matched name word ("Mobil Oil Corp" / "Mobil Corp"):
     the same name written more fully, not a second slot."""
     tag, i1, i2, j1, j2 = op
@@ -261,16 +237,16 @@ def _name_variant(op: tuple[str, int, int, int, int], x: _Statement, y: _Stateme
     return (lo > 0 and items[lo - 1].name) or (hi < len(items) and items[hi].name)
 
 
-def _denial_span(item: _Item) -> tuple[int, int]:
+def _denial_span(item: Item) -> tuple[int, int]:
     """The denied word with its negation ("not closing"), or the word alone."""
     return (item.token.start if item.denied is None else item.denied), item.token.end
 
 
-def _is_figure_word(item: _Item) -> bool:
+def _is_figure_word(item: Item) -> bool:
     return item.key.startswith("#") or item.token.lower in lex.MULTIPLIERS
 
 
-def _quantity_at(clause: Clause, items: tuple[_Item, ...]) -> Quantity | None:
+def _quantity_at(clause: Clause, items: tuple[Item, ...]) -> Quantity | None:
     """The figure of `clause` (with its unit) that holds the slot's words, if one does."""
     start, end = _span(items)
     return next((q for q in clause.quantities if q.start <= start and end <= q.end), None)
@@ -286,17 +262,17 @@ def _with_noun(clause: Clause, quantity: Quantity) -> tuple[int, int]:
     return quantity.start, end
 
 
-def _date_at(clause: Clause, items: tuple[_Item, ...]) -> Date | None:
+def _date_at(clause: Clause, items: tuple[Item, ...]) -> Date | None:
     """The full date of `clause` that holds every word of the slot, if one does."""
     start, end = _span(items)
     return next((d for d in clause.dates if d.start <= start and end <= d.end), None)
 
 
-def _span(items: tuple[_Item, ...]) -> tuple[int, int]:
+def _span(items: tuple[Item, ...]) -> tuple[int, int]:
     return items[0].token.start, items[-1].token.end
 
 
-def _in_list(clause: Clause, items: tuple[_Item, ...]) -> bool:
+def _in_list(clause: Clause, items: tuple[Item, ...]) -> bool:
     """The slot's name is joined by a comma, "and" or "or" to another name beside it."""
     tokens = clause.tokens
     first = tokens.index(items[0].token)
@@ -320,170 +296,6 @@ def _joined(clause: Clause, index: int, step: int) -> bool:
     return 0 <= beyond < len(tokens) and tokens[beyond].text[:1].isupper()
 
 
-@lru_cache(maxsize=512)
-def _statement(clause: Clause) -> _Statement | None:
-    """The clause as a statement to align: its words, its speaker, whether it is deictic."""
-    tokens = clause.tokens
-    if len(tokens) > 2 * _MAX_ITEMS:
-        return None
-    hidden = _bracketed(clause)
-    speaker, said = _attribution(clause.text, tokens, hidden)
-    lowers = [t.lower for t in tokens]
-    items: list[_Item] = []
-    deictic = False
-    pending_denial: int | None = None
-    skip = 0
-    for index, token in enumerate(tokens):
-        if skip:
-            skip -= 1
-            continue
-        if index in hidden or index in said or _entity(clause.text, token):
-            continue
-        lower = token.lower
-        following = lowers[index + 1] if index + 1 < len(lowers) else ""
-        if lower in lex.DEICTIC_TIME or (
-            lower in lex.DEICTIC_DETERMINERS and following in lex.TIME_NOUNS
-        ):
-            deictic = True
-        if starts_phrase(lowers, index, lex.NOT_NEGATION):
-            skip = 1
-            continue
-        phrase = starts_phrase(lowers, index, lex.NEGATION_PHRASES)
-        if phrase or lower in lex.NEGATION_CUES or lower.endswith(("n't", "n’t")):
-            pending_denial = token.start
-            skip = max(phrase - 1, 0)
-            continue
-        item = _item(token, index, tokens[index + 1] if index + 1 < len(tokens) else None)
-        if item is None:
-            continue
-        items.append(_Item(item[0], token, item[1], pending_denial))
-        pending_denial = None
-    if len(items) > _MAX_ITEMS:
-        return None
-    own = (
-        bool(speaker)
-        and any(
-            tokens[k].lower in lex.SUBJECT_PRONOUNS for k in range(len(tokens)) if k not in said
-        )
-        and _first_outside(tokens, said) in lex.SUBJECT_PRONOUNS
-    )
-    return _Statement(tuple(items), speaker, deictic, own)
-
-
-def _first_outside(tokens: tuple[Token, ...], said: set[int]) -> str:
-    """The first word of the statement after its attribution."""
-    return next((t.lower for k, t in enumerate(tokens) if k not in said), "")
-
-
-def _entity(text: str, token: Token) -> bool:
-    """A character reference left in the text ("California #39;s" for "California's")."""
-    return text[token.start - 1 : token.start] == "#" and text[token.end : token.end + 1] == ";"
-
-
-def _item(token: Token, index: int, following: Token | None) -> tuple[str, bool] | None:
-    """(key, is a name) of a statement's word, or None for a word the alignment skips.
-
-    The clause's first word is capitalised whatever it is: it counts as a name when the next
-    word is capitalised too ("Acme Corp", "Henry Bibby") or it is written in capitals ("IBM"),
-    not alone ("Qtly div", "Shr loss")."""
-    lower = token.lower
-    value = number_value(token)
-    if value is not None:
-        return f"#{value:g}", False
-    if lower in lex.QUANTIFIERS or lower in lex.MODALS or lower in lex.HEDGE_WORDS:
-        return lower, False
-    if not is_content(token) and lower not in MONTHS:
-        return None
-    opening_name = token.text.isupper() or (
-        following is not None and following.text[:1].isupper() and is_content(following)
-    )
-    name = token.text[:1].isupper() and (index > 0 or opening_name)
-    return min(forms_of(lower)), name and lower not in MONTHS
-
-
-def _bracketed(clause: Clause) -> set[int]:
-    """Indices of tokens inside brackets or markup: tickers ("<BTOM.MI>"), asides,
-    abbreviations, escaped tags ("&lt;FONT face=…&gt;", its "lt" and "gt" too)."""
-    text = clause.text
-    marks = [
-        (
-            [m.start() for m in re.finditer(re.escape(o), text)],
-            [m.end() for m in re.finditer(re.escape(c), text)],
-        )
-        for o, c in _BRACKETS
-    ]
-    return {
-        index
-        for index, token in enumerate(clause.tokens)
-        if any(
-            bisect_right(opened, token.start) > bisect_right(closed, token.start)
-            for opened, closed in marks
-        )
-    }
-
-
-def _attribution(
-    text: str, tokens: tuple[Token, ...], hidden: set[int]
-) -> tuple[frozenset[str], set[int]]:
-    """Who the clause is attributed to (the keys naming the speaker) and the indices of the
-    attribution's words: "X said (that) …", "…, X said", "…, said X", "according to X"."""
-    lowers = [t.lower for t in tokens]
-    for index, lower in enumerate(lowers):
-        if lower in lex.REPORTING_VERBS and lowers[index + 1 : index + 2] != ["to"]:
-            break
-        if lower == "according" and lowers[index + 1 : index + 2] == ["to"]:
-            end = next(
-                (k for k in range(index + 2, len(tokens)) if _comma_before(text, tokens, k)),
-                len(tokens),
-            )
-            span = set(range(index, end))
-            return _speaker_keys(tokens, span), span
-    else:
-        return frozenset(), set()
-    # "…, the company said." or "…, said Smith.": the attribution runs from the last comma
-    start = next((k for k in range(index, 0, -1) if _comma_before(text, tokens, k)), 0)
-    if start > 0 and (index - start <= 6) and _tail(tokens, index):
-        span = set(range(start, len(tokens)))
-        return _speaker_keys(tokens, span), span
-    if index > _SPEAKER_REACH:
-        return frozenset(), set()
-    end = index + 1
-    while end < len(tokens) and (
-        lowers[end] in lex.DEICTIC_TIME
-        or lowers[end] in lex.WEEKDAYS
-        or lowers[end] == "on"
-        or (lowers[end] == "reporters" and lowers[index] in ("told", "tells"))
-    ):
-        end += 1  # the time of the saying, or its audience, is not the statement
-    if end < len(tokens) and lowers[end] == "that":
-        end += 1
-    return _speaker_keys(tokens, set(range(index)) - hidden), set(range(end))
-
-
-def _tail(tokens: tuple[Token, ...], verb: int) -> bool:
-    """The reporting verb ends the clause (with at most the speaker or a time after it)."""
-    return len(tokens) - verb <= 5
-
-
-def _comma_before(text: str, tokens: tuple[Token, ...], index: int) -> bool:
-    """Whether a comma stands between token `index` and the one before it."""
-    return index > 0 and "," in text[tokens[index - 1].end : tokens[index].start]
-
-
-def _speaker_keys(tokens: tuple[Token, ...], span: set[int]) -> frozenset[str]:
-    """The words naming a speaker, less pronouns, times, designators and reporting verbs."""
-    return frozenset(
-        tokens[k].key
-        for k in span
-        if is_content(tokens[k])
-        and tokens[k].lower not in lex.REPORTING_VERBS
-        and tokens[k].lower not in lex.COMPANY_DESIGNATORS
-        and tokens[k].lower not in lex.DEICTIC_TIME
-        and tokens[k].lower not in lex.WEEKDAYS
-        and tokens[k].lower not in ("according", "reporters")
-    )
-
-
 def like_with_like(finding: Finding) -> bool:
     """Whether a figure or a name of another detector is compared with its like.
 
@@ -494,7 +306,7 @@ def like_with_like(finding: Finding) -> bool:
     Other kinds, and aligned findings, pass."""
     if finding.detail == "aligned" or finding.kind != "number":
         return True
-    x, y = _statement(finding.first), _statement(finding.second)
+    x, y = statement_of(finding.first), statement_of(finding.second)
     if x is None or y is None:
         return False
     left, right = _context(x.items, finding.first_span), _context(y.items, finding.second_span)
@@ -511,7 +323,7 @@ def like_with_like(finding: Finding) -> bool:
     )
 
 
-def _context(items: tuple[_Item, ...], span: tuple[int, int]) -> list[str]:
+def _context(items: tuple[Item, ...], span: tuple[int, int]) -> list[str]:
     """The keys of the four words before and the two after `span` (figures aside), with a mark
     where `span` stands."""
     before = [i for i in items if i.token.end <= span[0] and not _is_figure_word(i)][-4:]

@@ -23,26 +23,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from bot.caveat.alternatives import alternative_conflict, alternatives_of
+from bot.caveat.asked import AGENT_MARKER, family, question_parts
 from bot.caveat.clauses import Clause
 from bot.caveat.detectors import Finding, alignment, other_times
+from bot.caveat.other_event import other_event
 from bot.caveat.quantities import Date
-from bot.caveat.tokens import Token, is_content, key_of, possessors, tokenize
+from bot.caveat.tokens import Token, is_content, possessors, tokenize
 from bot.english import caveat_words as lex
-from bot.english.frames import PREDICATE_FRAMES
 from bot.english.time import MONTHS
 from bot.english.wordforms import is_modifier, word_classes
-from bot.relevance.kind import AUXILIARIES, DATE_NOUNS, NAMING, WH_WORDS, Asked
+from bot.relevance.kind import AUXILIARIES, Asked
 
-_AGENT_MARKER = "by"
-_PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got gotten".split())
 _COPULA = frozenset("was were is are".split())
 _AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
 _PLACE_PREPOSITIONS = frozenset("in at near inside outside within".split())
 _OBJECT_PREPOSITIONS = frozenset("of for with at to from on in under".split())
-_NEAR = 6
 _NEAR_ANSWER = 12
 
 
@@ -111,8 +108,8 @@ def focused_finding(
         return _best(first, second, question, _asked_date_conflict)
     if asked is Asked.YES_NO:
         return (
-            _other_event(question, first, second)
-            or _other_event(question, second, first)
+            other_event(question, first, second)
+            or other_event(question, second, first)
             or _best(first, second, question, _offered_answer)
         )
     return None
@@ -136,39 +133,10 @@ def _best(
 
 
 def _alternative_chosen(question: str, a: Clause, b: Clause) -> Finding | None:
-    return alternative_conflict(question, a, b, _question_parts(question)[0])
+    return alternative_conflict(question, a, b, question_parts(question)[0])
 
 
 # --- who -----------------------------------------------------------------------------------
-
-
-def _question_parts(
-    question: str, known_names: frozenset[str] = frozenset()
-) -> tuple[frozenset[str], frozenset[str]]:
-    """(names, other content keys) of the question: what it is about and what it asks of it.
-
-    A word the excerpts write as a name (`known_names`) is one however the question writes it:
-    chat is often all lowercase ("japan banned tesla").
-    """
-    tokens = tokenize(question)
-    content = [t for t in tokens if is_content(t) and t.lower not in WH_WORDS and not _shouted(t)]
-    names = frozenset(t.key for t in content[1:] if t.text[0].isupper()) | frozenset(
-        t.key for t in content[:1] if t.text[0].isupper() and t.lower not in AUXILIARIES
-    )
-    names |= frozenset(t.key for t in content if t.key in known_names)
-    content += [t for t in tokens if _shouted(t)]
-    others = frozenset(t.key for t in content) - names - _asking_keys()
-    return names, others
-
-
-def _shouted(token: Token) -> bool:
-    """A dictionary word in capitals ("BANNED") is emphasis, not a name."""
-    return len(token.text) > 1 and token.text.isupper() and bool(word_classes(token.lower))
-
-
-@lru_cache(maxsize=1)
-def _asking_keys() -> frozenset[str]:
-    return frozenset(key_of(w) for w in NAMING | DATE_NOUNS | {"name", "year", "time"})
 
 
 def _covers(
@@ -176,7 +144,7 @@ def _covers(
 ) -> bool:
     """The clause speaks of the question's subject (a name of it, or all of it) and its topic."""
     about = _subject_keys(clause, question)
-    return bool(about & names or not names) and bool(_family(others) & clause.keys)
+    return bool(about & names or not names) and bool(family(others) & clause.keys)
 
 
 def _subject_keys(clause: Clause, question: str) -> frozenset[str]:
@@ -196,7 +164,7 @@ def _name_conflict(
     """Two clauses on the question's subject and topic that name different people where English
     puts the answer (`answers`: after "by" or a copula… by default). `offered` is the answer a
     yes/no question names itself ("Was it built by Crawford?"): no part of its subject."""
-    names, others = _question_parts(question)
+    names, others = question_parts(question)
     names, others = names - offered, others - offered
     if not others or not (
         _covers(a, names, others, question) and _covers(b, names, others, question)
@@ -222,7 +190,7 @@ def _name_conflict(
 
 def _ranks(clause: Clause, others: frozenset[str]) -> frozenset[str]:
     """Ordinals that rank the question's topic word ("the second largest city")."""
-    tokens, topic = clause.tokens, _family(others)
+    tokens, topic = clause.tokens, family(others)
     return frozenset(
         t.lower
         for i, t in enumerate(tokens)
@@ -244,7 +212,7 @@ def _offered_answer(question: str, a: Clause, b: Clause) -> Finding | None:
     subject = _copula_subject(tokens)
     if subject:
         return _name_conflict(question, a, b, _answers, subject)
-    for answers, markers in ((_located, _PLACE_PREPOSITIONS), (_answers, {_AGENT_MARKER})):
+    for answers, markers in ((_located, _PLACE_PREPOSITIONS), (_answers, {AGENT_MARKER})):
         offered = _names_after(tokens, markers)
         if offered:
             return _name_conflict(question, a, b, answers, offered)
@@ -287,7 +255,7 @@ def _answer_names(
 ) -> list[tuple[tuple[int, int], frozenset[str]]]:
     """Runs of capitalised words near the question's topic that the question does not name."""
     tokens = clause.tokens
-    topic = [i for i, t in enumerate(tokens) if t.key in _family(others)]
+    topic = [i for i, t in enumerate(tokens) if t.key in family(others)]
     runs: list[list[int]] = []
     for i, token in enumerate(tokens):
         capital = token.text[:1].isupper() and token.lower not in MONTHS
@@ -330,7 +298,7 @@ def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
 
 
 def _asked_date_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
-    names, others = _question_parts(question)
+    names, others = question_parts(question)
     if not a.dates or not b.dates or not others:
         return None
     if not (_subject_keys(a, question) & _subject_keys(b, question) & names):
@@ -347,140 +315,8 @@ def _asked_date_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
 
 
 def _date_near(clause: Clause, others: frozenset[str]) -> Date:
-    topic = [t.start for t in clause.tokens if t.key in _family(others)]
+    topic = [t.start for t in clause.tokens if t.key in family(others)]
     return min(clause.dates, key=lambda d: min((abs(d.start - p) for p in topic), default=0))
 
 
 # --- yes/no: the predicate asked about against another kind of event -------------------------
-
-
-def _other_event(question: str, first: list[Clause], second: list[Clause]) -> Finding | None:
-    """`first` reports the question's predicate (a ban) by one actor; `second` never does, and
-    reports instead another kind of event about the same subject (an end, a sale) by another."""
-    names, _ = _question_parts(question, frozenset().union(*(c.names for c in first + second)))
-    # a prohibition is imposed by one party on another: the contrast with an account of the
-    # other party's own doing ("the ban started": the event is the ban, "started" its aspect)
-    asked = {t.key for t in tokenize(question)} & _prohibition()
-    if not asked or not names:
-        return None
-    frame = _prohibition()
-    if any(frame & c.keys for c in second):
-        return None  # the other source speaks of the same kind of event: no contrast here
-    reports = [
-        (c, t)
-        for c in first
-        if not c.hedged
-        for t in c.tokens
-        if t.key in frame and not t.negated and not is_modifier(t.lower)
-    ]
-    others = [
-        (c, t)
-        for c in second
-        if not c.hedged and c.keys & names
-        for t in c.tokens
-        if t.key in _all_frames() and not t.negated and not is_modifier(t.lower)
-    ]
-    best: Finding | None = None
-    for clause, word in reports:
-        agent = _agent(clause, word, names)
-        if agent is None or not (clause.keys & names):
-            continue
-        for other, event in others:
-            actor = _agent(other, event, names)
-            if actor is None or actor.key == agent.key or not (clause.keys & other.keys & names):
-                continue
-            score = 1.5 + alignment(clause, other, names)
-            if best is None or score > best.score:
-                who, by = _with_head(clause, agent), _bare(actor.text)
-                detail = f"{word.text}|{who}|{by}|{_own(question, word, actor)}"
-                span_a, span_b = (word.start, word.end), (event.start, event.end)
-                best = Finding("event", score, clause, other, span_a, span_b, detail)
-    return best
-
-
-def _agent(clause: Clause, word: Token, names: frozenset[str]) -> Token | None:
-    """Who does it: a name after "by" following the word (a passive), else the clause's first
-    name, its subject in English word order ("Japan has imposed a ban", "Tesla has announced
-    that production will cease"). A capital that only opens the clause (or the sentence of the
-    word) is not a name."""
-    tokens = list(clause.tokens)
-    at = tokens.index(word)
-    for i in range(at + 1, min(len(tokens) - 1, at + _NEAR)):
-        if tokens[i].lower == _AGENT_MARKER and tokens[i + 1].text[:1].isupper():
-            return tokens[i + 1]
-    # the sentence of the word: a period before a capital ends one, even after an abbreviation
-    # kept whole ("…SpaceX, and X Corp. Citing concerns…, Japanese officials have banned")
-    opens = [m.end() for m in _SENTENCE_END.finditer(clause.text, 0, word.start)]
-    first = next((i for i, t in enumerate(tokens) if opens and t.start >= opens[-1]), 0)
-    for i, token in enumerate(tokens[first:at], start=first):
-        if not token.text[:1].isupper() or not is_content(token) or token.lower in MONTHS:
-            continue
-        if i > first or token.key in names:
-            return token
-    return None
-
-
-_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
-
-
-def _with_head(clause: Clause, name: Token) -> str:
-    """A name with the noun it modifies, when it modifies one ("Japanese officials")."""
-    tokens = list(clause.tokens)
-    at = tokens.index(name)
-    after = tokens[at + 1] if at + 1 < len(tokens) else None
-    if (
-        after is not None
-        and after.text.islower()
-        and is_content(after)
-        and word_classes(after.lower) == {"NOUN"}
-    ):
-        return f"{name.text} {after.text}"
-    return _bare(name.text)
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"['’]s$", "", name)
-
-
-def _own(question: str, word: Token, actor: Token) -> str:
-    """ "own" when the other actor is what the question's predicate applies to (its object)."""
-    tokens = tokenize(question)
-    frames = _frame_of()
-    position = next((i for i, t in enumerate(tokens) if t.key in frames), None)
-    if position is None:
-        return ""
-    before = tokens[:position]
-    if any(t.lower in _PASSIVE_AUXILIARIES for t in before) and not tokens[position].lower.endswith(
-        "ing"
-    ):
-        # a passive ("Tesla got banned", "was Tesla banned?"): it applies to its subject
-        applies_to = {t.key for t in before}
-    else:
-        applies_to = {t.key for t in tokens[position + 1 :]}
-    return "own" if actor.key in applies_to else ""
-
-
-@lru_cache(maxsize=1)
-def _frame_of() -> dict[str, frozenset[str]]:
-    own: dict[str, frozenset[str]] = {}
-    for words in PREDICATE_FRAMES.values():
-        frame = frozenset(key_of(w) for w in words)
-        for key in frame:
-            own[key] = own.get(key, frozenset()) | frame
-    return own
-
-
-@lru_cache(maxsize=1)
-def _prohibition() -> frozenset[str]:
-    return frozenset(key_of(w) for w in PREDICATE_FRAMES["prohibition"])
-
-
-@lru_cache(maxsize=1)
-def _all_frames() -> frozenset[str]:
-    return frozenset(_frame_of())
-
-
-def _family(keys: frozenset[str]) -> frozenset[str]:
-    """Keys with the words of their predicate frames (*enter* with *start*, *begin*…)."""
-    frames = _frame_of()
-    return keys.union(*(frames.get(k, frozenset()) for k in keys))
