@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import bot.index.build
+import bot.index.parallel
 from bot.answer.engine import BM25, AnswerEngine
 from bot.index.saved import _checksum, pack_strings, unpack_strings
 from bot.index.store import IndexStore
@@ -154,7 +154,7 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_this_process(
 ) -> None:
     alone = _built(library, IndexStore())
     monkeypatch.setattr("sys.executable", "/nonexistent/python")
-    with caplog.at_level(logging.WARNING, logger="bot.index.build"):
+    with caplog.at_level(logging.WARNING, logger="bot.index.parallel"):
         assert _built(library, IndexStore(parallel_min_chars=0)) == alone
     assert any("analysing here" in r.getMessage() for r in caplog.records)
 
@@ -174,8 +174,8 @@ def test_a_worker_whose_result_cannot_be_read_is_stopped_and_replaced(
         stream.read(1000)
         raise EOFError("truncated")
 
-    monkeypatch.setattr(bot.index.build.pickle, "load", fail_midway)
-    with caplog.at_level(logging.WARNING, logger="bot.index.build"):
+    monkeypatch.setattr(bot.index.parallel.pickle, "load", fail_midway)
+    with caplog.at_level(logging.WARNING, logger="bot.index.parallel"):
         assert _built(library, IndexStore(parallel_min_chars=0)) == alone
     assert any("EOFError" in r.getMessage() for r in caplog.records)
 
@@ -184,8 +184,10 @@ def test_a_worker_starts_without_the_lemmatisers() -> None:
     """A worker only splits, tokenises and counts names: loading the lemmatisers' tables (~0.5 s
     of its start) is left to the process it works for, which loads them anyway."""
     heavy = ["simplemma", "lemminflect", "Stemmer", "countryinfo", "rank_bm25", "scipy"]
-    check = f"import sys, bot.index.build; print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    root = str(Path(bot.index.build.__file__).resolve().parents[2])
+    check = (
+        f"import sys, bot.index.parallel; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    root = str(Path(bot.index.parallel.__file__).resolve().parents[2])
     done = subprocess.run(
         [sys.executable, "-P", "-c", check],
         capture_output=True,
@@ -200,7 +202,7 @@ def test_a_worker_reports_each_new_token_once_in_order_of_first_sight(
     library: list[Source],
 ) -> None:
     reports: list[list[str]] = []
-    part = bot.index.build.analyse_alone([s.text for s in library], report=reports.append)
+    part = bot.index.parallel.analyse_alone([s.text for s in library], report=reports.append)
     assert len(reports) >= 1
     assert [token for report in reports for token in report] == part.vocabulary
     assert "" in part.vocabulary  # the library's passages of stopwords only

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from bot.answer.engine import BM25, AnswerEngine
-from bot.index.build import analyse_alone
+from bot.index.parallel import analyse_alone
 from bot.index.saved import IndexFile, pack_strings, unpack_strings
 from bot.index.store import IndexStore
 from bot.passages.tokens import MAX_TERM_CHARS

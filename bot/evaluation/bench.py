@@ -104,7 +104,7 @@ def measure(
         "startup_s": round(startup, 2),
         "saved_index_mib": round(saved_mib, 1),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
-        # the largest of the build's analysis workers (`bot.index.build`), for a large library
+        # the largest of the build's analysis workers (`bot.index.parallel`), for a large library
         "worker_peak_rss_mib": round(_peak_rss_mib(resource.RUSAGE_CHILDREN), 1),
         "retrieval_ms": _percentiles(retrieval, "max"),
         "answer_ms": _percentiles(answers, "max"),

@@ -2,7 +2,7 @@
 first in a sentence, not an acronym) and how often in lowercase.
 
 Counts are of words as written; `bot.index.name_terms` turns them into terms and decides. Like
-`bot.passages.tokens`, this needs no lemmatiser, so an analysis worker (`bot.index.build`)
+`bot.passages.tokens`, this needs no lemmatiser, so an analysis worker (`bot.index.parallel`)
 imports it cheaply; tallies of parts of a library add up (`add_tallies`).
 """
 

@@ -21,15 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.index.build import (
-    PARALLEL_MIN_CHARS,
-    Analyser,
-    SourceAnalysis,
-    analyse_texts,
-    name_tally_of,
-)
+from bot.index.build import Analyser, SourceAnalysis, name_tally_of
 from bot.index.name_terms import names_of
 from bot.index.names import add_tallies
+from bot.index.parallel import PARALLEL_MIN_CHARS, analyse_texts
 from bot.index.saved import Arrays, IndexFile, compact_ids
 from bot.passages.sentences import Passage, PassageList, PassagesBySource
 from bot.retrieval import (

@@ -1,6 +1,6 @@
 """Text -> tokens: lowercase words and numbers, apostrophes folded, and the stopwords.
 
-What a worker process needs to read sources without the lemmatisers (`bot.index.build`), so it
+What a worker process needs to read sources without the lemmatisers (`bot.index.parallel`), so it
 imports nothing heavier than the standard library.
 """
 
