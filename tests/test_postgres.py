@@ -19,7 +19,7 @@ from bot.answer.registry import open_library, open_registry, server_sources
 from bot.library.base import LibraryError, StoreError
 from bot.library.parsing import parse_upload
 from bot.library.postgres import MIGRATIONS, PostgresStore
-from bot.library.sql_common import SCHEMA_VERSION, statements
+from bot.library.sql_schema import SCHEMA_VERSION, statements
 from bot.library.transfer import export_library
 from bot.settings import SettingsError, load_settings
 

@@ -29,7 +29,7 @@ from bot.app.bot import CrosscheckBot, Library
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.index.store import settle_memory
 from bot.library.base import StoreError
-from bot.library.sql_common import describe_url
+from bot.library.sql_schema import describe_url
 from bot.settings import Settings
 from bot.sources import SourceError
 

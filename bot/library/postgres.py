@@ -22,11 +22,10 @@ from typing import Any
 import psycopg
 
 from bot.library.base import LibraryError, StoreError
-from bot.library.sql_common import (
+from bot.library.sql_common import Db, SqlStore
+from bot.library.sql_schema import (
     SCHEMA_VERSION,
     TABLES,
-    Db,
-    SqlStore,
     describe_url,
     migrations,
     newer_schema_error,

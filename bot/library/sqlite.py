@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.library.base import LibraryError, StoreError
-from bot.library.sql_common import (
+from bot.library.sql_common import SqlStore
+from bot.library.sql_schema import (
     SCHEMA_VERSION,
     TABLES,
-    SqlStore,
     migrations,
     newer_schema_error,
     statements,
