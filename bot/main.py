@@ -78,11 +78,17 @@ def _sources(args: argparse.Namespace) -> int:
 
 
 def _conflicts(args: argparse.Namespace) -> int:
-    conflicts = _engine(args).conflicts()
+    from bot.library.cli import settings_for
+
+    seconds = settings_for(args).conflicts_seconds if args.seconds is None else args.seconds
+    scan = _engine(args).scan_conflicts(seconds or None)
     if args.json:
-        print(render_json(conflicts_to_list(conflicts)))
+        print(render_json(conflicts_to_list(scan.conflicts)))
     else:
-        print(render_conflicts(conflicts))
+        print(render_conflicts(scan.conflicts))
+    shortfall = scan.shortfall()
+    if shortfall:  # on stderr: the JSON on stdout stays a plain list
+        print(f"note: {shortfall} (--seconds 0 lifts the limit)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -150,6 +156,17 @@ def _server_engine(args: argparse.Namespace) -> AnswerEngine:
         store.close()
 
 
+def _seconds(value: str) -> float:
+    """A `--seconds` value: a number of seconds, 0 or more."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 or more, not {value!r}")
+    return seconds
+
+
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -200,6 +217,13 @@ def _parser() -> argparse.ArgumentParser:
         "conflicts", parents=[common], help="disagreements across all the sources"
     )
     conflicts.add_argument("--json", action="store_true", help="print JSON")
+    conflicts.add_argument(
+        "--seconds",
+        type=_seconds,
+        metavar="N",
+        help="stop looking after N seconds and say what was left (default: CONFLICTS_SECONDS, "
+        "30; 0: no limit)",
+    )
     conflicts.set_defaults(handler=_conflicts)
 
     run = commands.add_parser(

@@ -24,6 +24,8 @@ DEFAULT_ENV_FILE = Path(".env")
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_SOURCES_PER_SERVER = 500
+DEFAULT_CONFLICTS_SECONDS = 30.0
+MAX_CONFLICTS_SECONDS = 600.0  # well inside the 15 minutes Discord keeps a reply open
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -48,6 +50,8 @@ class Settings:
     moderator_role_id: int | None = None
     max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
     max_sources_per_server: int = DEFAULT_MAX_SOURCES_PER_SERVER
+    # How long `/library conflicts` and `python -m bot conflicts` look before reporting.
+    conflicts_seconds: float = DEFAULT_CONFLICTS_SECONDS
 
     @property
     def custom_gateway(self) -> bool:
@@ -99,6 +103,7 @@ def load_settings(
         max_sources_per_server=_parse_count(
             "MAX_SOURCES_PER_SERVER", get("MAX_SOURCES_PER_SERVER"), DEFAULT_MAX_SOURCES_PER_SERVER
         ),
+        conflicts_seconds=_parse_conflicts_seconds(get("CONFLICTS_SECONDS")),
     )
 
 
@@ -149,5 +154,20 @@ def _parse_cooldown(value: str | None) -> float:
     if not 0 <= seconds <= 3600:
         raise SettingsError(
             f"ASK_COOLDOWN_SECONDS must be a number of seconds from 0 (off) to 3600, not {value!r}"
+        )
+    return seconds
+
+
+def _parse_conflicts_seconds(value: str | None) -> float:
+    if value is None:
+        return DEFAULT_CONFLICTS_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= MAX_CONFLICTS_SECONDS:
+        raise SettingsError(
+            f"CONFLICTS_SECONDS must be a number of seconds above 0 and at most "
+            f"{MAX_CONFLICTS_SECONDS:.0f}, not {value!r}"
         )
     return seconds

@@ -17,6 +17,7 @@ from bot.passages import PassageList
 from bot.retrieval import analyze
 
 _PIPES = re.compile(r"\s*\|\s*")
+MAX_ROW_CHARS = 5_000  # a longer line is prose, not a row of fields
 
 
 def is_table_row(line: str) -> bool:
@@ -43,23 +44,33 @@ def cells(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _line_at(text: str, start: int) -> tuple[int, str | None]:
+    """(start, text) of the line holding offset `start`; None for its text when it is longer
+    than `MAX_ROW_CHARS` (no table row, and reading it for each of its sentences would cost
+    its length squared)."""
+    line_start = text.rfind("\n", max(0, start - MAX_ROW_CHARS), start) + 1
+    line_end = text.find("\n", start, start + MAX_ROW_CHARS + 1)
+    if line_end < 0:
+        line_end = len(text) if len(text) - start <= MAX_ROW_CHARS else -1
+    if (line_start == 0 and start > MAX_ROW_CHARS) or line_end < 0:
+        return line_start, None
+    return line_start, text[line_start:line_end]
+
+
 def column_names(text: str, start: int) -> list[str] | None:
     """The header fields of the table holding the line at offset `start` of `text`.
 
     None when the line is no table row, or when it is a two-field line (an infobox: its own first
     field names it). The header is the first line of the block of table rows the line is in.
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if not is_table_row(line) or len(cells(line)) < 3:
+    line_start, line = _line_at(text, start)
+    if line is None or not is_table_row(line) or len(cells(line)) < 3:
         return None
     header = line
     cursor = line_start
     while cursor > 0:
-        previous_start = text.rfind("\n", 0, cursor - 1) + 1
-        previous = text[previous_start : cursor - 1]
-        if not is_table_row(previous):
+        previous_start, previous = _line_at(text, cursor - 1)
+        if previous is None or not is_table_row(previous):
             break
         header, cursor = previous, previous_start
     if header == line:
@@ -70,14 +81,14 @@ def column_names(text: str, start: int) -> list[str] | None:
 def subject_of(text: str, start: int) -> str | None:
     """The line that titles the table or infobox holding the line at `start`: the nearest line
     before its block of rows that is not a row ("Carrow Viaduct" above "Length<TAB>1,410 m")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    if not is_table_row(text[line_start : line_end if line_end >= 0 else len(text)]):
+    line_start, line = _line_at(text, start)
+    if line is None or not is_table_row(line):
         return None
     cursor = line_start
     while cursor > 0:
-        previous_start = text.rfind("\n", 0, cursor - 1) + 1
-        previous = text[previous_start : cursor - 1]
+        previous_start, previous = _line_at(text, cursor - 1)
+        if previous is None:
+            return None  # a line of prose too long to title anything
         if previous.strip() and not is_table_row(previous):
             return previous.strip()
         cursor = previous_start

@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 
 from bot.answer import AnswerEngine
 from bot.answer_types import Answer, Status
-from bot.caveat import PassageConflict
+from bot.caveat import ConflictScan, PassageConflict
 from bot.corpus import IndexStore
 from bot.index_file import index_path_for, server_index_path
 from bot.library.base import LibraryStore, library_sources
@@ -46,6 +46,8 @@ class Engine(Protocol):
 
     def conflicts(self) -> list[PassageConflict]: ...
 
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan: ...
+
 
 class EmptyEngine:
     """The engine of a library with no sources: every question is "not covered"."""
@@ -63,6 +65,9 @@ class EmptyEngine:
 
     def conflicts(self) -> list[PassageConflict]:
         return []
+
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan:
+        return ConflictScan([], 0, 0, 0, 0, 0, 0)
 
 
 def build_engine(sources: Sequence[Source], index_store: IndexStore | None = None) -> Engine:
