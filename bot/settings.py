@@ -145,29 +145,35 @@ def _parse_log_level(value: str | None) -> str:
 
 
 def _parse_cooldown(value: str | None) -> float:
-    if value is None:
-        return DEFAULT_ASK_COOLDOWN_SECONDS
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 3600:
-        raise SettingsError(
-            f"ASK_COOLDOWN_SECONDS must be a number of seconds from 0 (off) to 3600, not {value!r}"
-        )
-    return seconds
+    return _parse_seconds(
+        "ASK_COOLDOWN_SECONDS",
+        value,
+        DEFAULT_ASK_COOLDOWN_SECONDS,
+        0.0,
+        3600.0,
+        "from 0 (off) to 3600",
+    )
 
 
 def _parse_conflicts_seconds(value: str | None) -> float:
+    limit = MAX_CONFLICTS_SECONDS
+    return _parse_seconds(
+        "CONFLICTS_SECONDS", value, DEFAULT_CONFLICTS_SECONDS, 0.0, limit,
+        f"above 0 and at most {limit:.0f}", above=True,
+    )  # fmt: skip
+
+
+def _parse_seconds(
+    name: str, value: str | None, default: float, low: float, high: float, allowed: str,
+    *, above: bool = False,
+) -> float:  # fmt: skip
+    """A number of seconds from `low` (or `above` it) to `high`, else a message saying which."""
     if value is None:
-        return DEFAULT_CONFLICTS_SECONDS
+        return default
     try:
         seconds = float(value)
     except ValueError:
-        seconds = 0.0
-    if not 0 < seconds <= MAX_CONFLICTS_SECONDS:
-        raise SettingsError(
-            f"CONFLICTS_SECONDS must be a number of seconds above 0 and at most "
-            f"{MAX_CONFLICTS_SECONDS:.0f}, not {value!r}"
-        )
+        seconds = float("nan")
+    if not (low < seconds if above else low <= seconds) or not seconds <= high:
+        raise SettingsError(f"{name} must be a number of seconds {allowed}, not {value!r}")
     return seconds

@@ -195,7 +195,9 @@ def _plausible_year(text: str, start: int) -> bool:
     if word_end == limit:
         return True  # no word before it
     word_start = word_end
-    while word_start > limit and (_is_word_char(text[word_start - 1]) or text[word_start - 1] == "."):
+    while word_start > limit and (
+        _is_word_char(text[word_start - 1]) or text[word_start - 1] == "."
+    ):
         word_start -= 1
     word = text[word_start:word_end].rstrip(".")
     if word.lower() in _PREPOSITIONS_BEFORE_YEAR or word.lower() in lex.MONTHS:

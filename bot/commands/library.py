@@ -263,11 +263,11 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
                 busy, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        engine = self.bot.engine_for(guild_id)
-        seconds = self.bot.settings.conflicts_seconds
-        self._conflict_runs.add(guild_id)
+        self._conflict_runs.add(guild_id)  # before any await: six at once start one check
         try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            engine = self.bot.engine_for(guild_id)
+            seconds = self.bot.settings.conflicts_seconds
             loop = asyncio.get_running_loop()
             scan = await loop.run_in_executor(self._conflicts, engine.scan_conflicts, seconds)
         finally:
