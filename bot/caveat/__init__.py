@@ -12,6 +12,7 @@ collision with a template filled in from those quotes. Pure and deterministic, n
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import logging
 import re
@@ -240,17 +241,14 @@ def scan_conflicts(
     and between pairs: once it says so, what was found so far is returned, with counts of what
     was read and compared. Conflicts come one per passage pair, strongest first.
     """
-    analysed: list[list[Clause]] = []
+    words: list[frozenset[str]] = []  # each passage's content words; its clauses are not kept
     for p in passages:
         if should_stop():
             break
-        end = trimmed_end(p.source.text, p.start, p.end, MAX_COMPARED_CHARS)
-        analysed.append(
-            _clauses_at(p.source.text, p.start, end, p.source.id, p.source.id, pronouns=False)
-        )
+        words.append(frozenset().union(*(c.keys for c in _compared_clauses(p))))
     postings: dict[str, list[int]] = {}
-    for index, clauses in enumerate(analysed):
-        for key in set().union(*(c.keys for c in clauses)) if clauses else ():
+    for index, keys in enumerate(words):
+        for key in keys:
             postings.setdefault(key, []).append(index)
     shared_counts: dict[tuple[int, int], int] = {}
     for indices in postings.values():
@@ -260,11 +258,21 @@ def scan_conflicts(
             if passages[i].source.id != passages[j].source.id:
                 shared_counts[(i, j)] = shared_counts.get((i, j), 0) + 1
     pairs = sorted(pair for pair, count in shared_counts.items() if count >= 2)
+    # Only paired passages are analysed again, each once, and let go after its last pair: in
+    # this order a passage never comes back once the pairs it opens are done.
+    analysed: dict[int, list[Clause]] = {}
+    held: list[int] = []  # the indices in `analysed`, a heap
     conflicts: list[tuple[float, PassageConflict]] = []
     compared = 0
     for i, j in pairs:
         if should_stop():
             break
+        while held and held[0] < i:
+            del analysed[heapq.heappop(held)]
+        for k in (i, j):
+            if k not in analysed:
+                analysed[k] = _compared_clauses(passages[k])
+                heapq.heappush(held, k)
         compared += 1
         finding = conflict_between(analysed[i], analysed[j])
         if finding is not None:
@@ -275,12 +283,20 @@ def scan_conflicts(
     return ConflictScan(
         conflicts=[conflict for _, conflict in conflicts],
         passages=len(passages),
-        read=len(analysed),
+        read=len(words),
         sources=len({p.source.id for p in passages}),
-        sources_read=_sources_read(passages, len(analysed)),
+        sources_read=_sources_read(passages, len(words)),
         pairs=len(pairs),
         compared=compared,
     )
+
+
+def _compared_clauses(passage: Passage) -> list[Clause]:
+    """The clauses of a passage (up to `MAX_COMPARED_CHARS`) as a whole source set compares them."""
+    text = passage.source.text
+    end = trimmed_end(text, passage.start, passage.end, MAX_COMPARED_CHARS)
+    group = passage.source.id
+    return _clauses_at(text, passage.start, end, group, group, pronouns=False)
 
 
 def _sources_read(passages: Sequence[Passage], read: int) -> int:
