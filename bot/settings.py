@@ -26,7 +26,10 @@ DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_SOURCES_PER_SERVER = 500
 DEFAULT_CONFLICTS_SECONDS = 30.0
 MAX_CONFLICTS_SECONDS = 600.0  # well inside the 15 minutes Discord keeps a reply open
+DEFAULT_FEEDBACK_RETENTION_DAYS = 30
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Discord ids (snowflakes) are positive and fit SQLite's signed 64-bit integers.
+SNOWFLAKE_LIMIT = 2**63
 
 
 class SettingsError(Exception):
@@ -47,11 +50,15 @@ class Settings:
     sources_dir: Path = DEFAULT_SOURCES_DIR
     # The per-server library (issue 9): where the database lives, who moderates, the limits.
     data_dir: Path = DEFAULT_DATA_DIR
-    moderator_role_id: int | None = None
+    # Roles whose members may use /library (role ids are unique across servers, so one list
+    # serves every server the bot is in).
+    moderator_role_ids: frozenset[int] = frozenset()
     max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
     max_sources_per_server: int = DEFAULT_MAX_SOURCES_PER_SERVER
     # How long `/library conflicts` and `python -m bot conflicts` look before reporting.
     conflicts_seconds: float = DEFAULT_CONFLICTS_SECONDS
+    # How long answers' questions, cited sources and members' feedback are kept (issue 19).
+    feedback_retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
 
     @property
     def custom_gateway(self) -> bool:
@@ -96,7 +103,7 @@ def load_settings(
             sources_dir or get("CROSSCHECK_SOURCES") or DEFAULT_SOURCES_DIR
         ).expanduser(),
         data_dir=Path(get("DATA_DIR") or DEFAULT_DATA_DIR).expanduser(),
-        moderator_role_id=_parse_snowflake("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
+        moderator_role_ids=_parse_role_ids("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
         max_source_bytes=_parse_count(
             "MAX_SOURCE_BYTES", get("MAX_SOURCE_BYTES"), DEFAULT_MAX_SOURCE_BYTES
         ),
@@ -104,6 +111,11 @@ def load_settings(
             "MAX_SOURCES_PER_SERVER", get("MAX_SOURCES_PER_SERVER"), DEFAULT_MAX_SOURCES_PER_SERVER
         ),
         conflicts_seconds=_parse_conflicts_seconds(get("CONFLICTS_SECONDS")),
+        feedback_retention_days=_parse_count(
+            "FEEDBACK_RETENTION_DAYS",
+            get("FEEDBACK_RETENTION_DAYS"),
+            DEFAULT_FEEDBACK_RETENTION_DAYS,
+        ),
     )
 
 
@@ -111,12 +123,26 @@ def _parse_guild_id(value: str | None) -> int | None:
     return _parse_snowflake("DISCORD_GUILD_ID", value, "a server ID")
 
 
-def _parse_snowflake(name: str, value: str | None, what: str = "a role ID") -> int | None:
+def _parse_role_ids(name: str, value: str | None) -> frozenset[int]:
+    """A comma-separated list of role ids (one per server, or several)."""
+    if value is None:
+        return frozenset()
+    if not all(is_snowflake(part.strip()) for part in value.split(",")):
+        raise SettingsError(f"{name} must be role IDs (numbers) separated by commas, not {value!r}")
+    return frozenset(int(part) for part in value.split(","))
+
+
+def _parse_snowflake(name: str, value: str | None, what: str) -> int | None:
     if value is None:
         return None
-    if not value.isdigit() or not 0 < int(value) < 2**64:
+    if not is_snowflake(value):
         raise SettingsError(f"{name} must be {what} (a number), not {value!r}")
     return int(value)
+
+
+def is_snowflake(value: str) -> bool:
+    """Whether `value` is a Discord id: a whole number from 1 to 2**63 - 1."""
+    return value.isdigit() and 0 < int(value) < SNOWFLAKE_LIMIT
 
 
 def _parse_count(name: str, value: str | None, default: int) -> int:

@@ -145,3 +145,13 @@ def test_env_example_documents_every_variable_settings_reads() -> None:
     documented = set(re.findall(r"^#? ?([A-Z_]+)=", example, flags=re.MULTILINE))
     assert "DISCORD_TOKEN" in read and len(read) >= 7
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+def test_moderator_roles_are_a_comma_separated_list() -> None:
+    settings = load_settings({"MODERATOR_ROLE_ID": " 111, 222 ,333"}, env_file=None)
+    assert settings.moderator_role_ids == frozenset({111, 222, 333})
+    assert load_settings({"MODERATOR_ROLE_ID": "111"}, env_file=None).moderator_role_ids == {111}
+    assert load_settings({}, env_file=None).moderator_role_ids == frozenset()
+    for bad in ("111,,222", "111;222", "111,abc", str(2**63)):
+        with pytest.raises(SettingsError, match="MODERATOR_ROLE_ID"):
+            load_settings({"MODERATOR_ROLE_ID": bad}, env_file=None)
