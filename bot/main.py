@@ -148,7 +148,7 @@ def _server_engine(args: argparse.Namespace) -> AnswerEngine:
     from bot.library.registry import build_engine, open_library, server_sources
 
     settings = settings_for(args)
-    store, base = open_library(settings.sources_dir, settings.data_dir)
+    store, base = open_library(settings.sources_dir, settings.data_dir, settings.database_url)
     try:
         index = IndexStore(server_index_path(settings.data_dir, args.guild))
         return build_engine(server_sources(store, base, args.guild), index)  # type: ignore[return-value]

@@ -50,6 +50,8 @@ class Settings:
     sources_dir: Path = DEFAULT_SOURCES_DIR
     # The per-server library (issue 9): where the database lives, who moderates, the limits.
     data_dir: Path = DEFAULT_DATA_DIR
+    # The library in PostgreSQL instead of DATA_DIR's SQLite file; may hold a password.
+    database_url: str | None = field(default=None, repr=False)
     # Roles whose members may use /library (role ids are unique across servers, so one list
     # serves every server the bot is in).
     moderator_role_ids: frozenset[int] = frozenset()
@@ -103,6 +105,7 @@ def load_settings(
             sources_dir or get("CROSSCHECK_SOURCES") or DEFAULT_SOURCES_DIR
         ).expanduser(),
         data_dir=Path(get("DATA_DIR") or DEFAULT_DATA_DIR).expanduser(),
+        database_url=_parse_database_url(get("DATABASE_URL")),
         moderator_role_ids=_parse_role_ids("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
         max_source_bytes=_parse_count(
             "MAX_SOURCE_BYTES", get("MAX_SOURCE_BYTES"), DEFAULT_MAX_SOURCE_BYTES
@@ -160,6 +163,19 @@ def _parse_url(name: str, value: str | None, default: str, schemes: tuple[str, .
     if parts.scheme not in schemes or not parts.netloc:
         expected = " or ".join(f"{s}://" for s in schemes)
         raise SettingsError(f"{name} must be a URL starting with {expected}, not {value!r}")
+    return value
+
+
+def _parse_database_url(value: str | None) -> str | None:
+    """A PostgreSQL URL, or None (SQLite in DATA_DIR). The value is not echoed: it may hold a
+    password."""
+    if value is None:
+        return None
+    if urlsplit(value).scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            "DATABASE_URL must be a PostgreSQL URL starting with postgresql:// "
+            "(e.g. postgresql://crosscheck:PASSWORD@db-host:5432/crosscheck), or unset for SQLite"
+        )
     return value
 
 

@@ -28,6 +28,7 @@ from bot.app.bot import CrosscheckBot, Library
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.library.base import StoreError
 from bot.library.registry import open_registry
+from bot.library.sql_common import describe_url
 from bot.settings import Settings
 from bot.sources import SourceError
 
@@ -62,8 +63,9 @@ def apply_endpoints(settings: Settings) -> None:
 
 
 def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
-    _log.info("Indexing sources in %s; library in %s", settings.sources_dir, settings.data_dir)
-    registry = open_registry(settings.sources_dir, settings.data_dir)
+    place = describe_url(settings.database_url) if settings.database_url else settings.data_dir
+    _log.info("Indexing sources in %s; library in %s", settings.sources_dir, place)
+    registry = open_registry(settings.sources_dir, settings.data_dir, settings.database_url)
     registry.load_customised(should_stop)
     _log.info("Indexed %d base sources.", len(registry.base))
     return registry

@@ -127,7 +127,7 @@ class LibraryRegistry:
         # per server: text hash -> why that source could not be indexed
         self._unindexable: dict[int, dict[str, str]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        self._seen_version = store.data_version()
+        store.changed_guilds()  # start looking: what others change from now on is seen
 
     def load_customised(self, should_stop: Callable[[], bool] = lambda: False) -> None:
         """Build the engine of every server whose library differs from the base (blocking)."""
@@ -248,13 +248,13 @@ class LibraryRegistry:
     async def refresh_external_changes(self) -> list[int]:
         """Rebuild the servers whose committed library differs from what they answer from.
 
-        Cheap when nothing changed: one `PRAGMA data_version`. Returns the servers rebuilt.
+        Cheap when nothing changed: one `PRAGMA data_version` (SQLite), or a look at the
+        servers PostgreSQL announced (then only those are read). Returns the servers rebuilt.
         """
-        version = await asyncio.to_thread(self.store.data_version)
-        if version == self._seen_version:
-            return []
-        self._seen_version = version
-        guilds = set(await asyncio.to_thread(self.store.customised_guilds)) | set(self._snapshots)
+        guilds = await asyncio.to_thread(self.store.changed_guilds)
+        if guilds is None:  # something changed, the store cannot say where: look everywhere
+            customised = await asyncio.to_thread(self.store.customised_guilds)
+            guilds = set(customised) | set(self._snapshots)
         rebuilt = []
         for guild_id in sorted(guilds):
             async with self._locks.setdefault(guild_id, asyncio.Lock()):
@@ -308,19 +308,33 @@ def server_sources(
     return library_sources(base, store.overrides(guild_id), store.added_sources(guild_id))
 
 
-def open_library(sources_dir: Path, data_dir: Path) -> tuple[SqliteStore, list[Source]]:
-    """The store in `data_dir` and the base sources from `sources_dir`.
+def open_store(data_dir: Path, database_url: str | None = None) -> LibraryStore:
+    """The library: in PostgreSQL at `database_url` when given, else SQLite in `data_dir`."""
+    if database_url:
+        from bot.library.postgres import PostgresStore  # psycopg only when it is used
+
+        return PostgresStore(database_url)
+    return SqliteStore.in_data_dir(data_dir)
+
+
+def open_library(
+    sources_dir: Path, data_dir: Path, database_url: str | None = None
+) -> tuple[LibraryStore, list[Source]]:
+    """The store (`open_store`) and the base sources from `sources_dir`.
 
     Raises `SourceError` for unusable base sources and `StoreError` for an unusable database.
     """
     base = load_sources(sources_dir)
-    return SqliteStore.in_data_dir(data_dir), base
+    return open_store(data_dir, database_url), base
 
 
-def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
+def open_registry(
+    sources_dir: Path, data_dir: Path, database_url: str | None = None
+) -> LibraryRegistry:
     """`open_library` plus the base engine, built now (blocking). The bot changes the library,
-    so a database it cannot write is refused here, at start."""
-    store, base = open_library(sources_dir, data_dir)
+    so a database it cannot write is refused here, at start. `data_dir` keeps the saved
+    indexes, wherever the library is."""
+    store, base = open_library(sources_dir, data_dir, database_url)
     try:
         store.check_writable()
         base_index = IndexStore(index_path_for(data_dir, sources_dir))
