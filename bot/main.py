@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.answer.engine import AnswerEngine
 from bot.answer.types import Status
@@ -78,11 +79,17 @@ def _sources(args: argparse.Namespace) -> int:
 
 
 def _conflicts(args: argparse.Namespace) -> int:
-    conflicts = _engine(args).conflicts()
+    from bot.library.cli import settings_for
+
+    seconds = settings_for(args).conflicts_seconds if args.seconds is None else args.seconds
+    scan = _engine(args).scan_conflicts(seconds or None)
     if args.json:
-        print(render_json(conflicts_to_list(conflicts)))
+        print(render_json(conflicts_to_list(scan.conflicts)))
     else:
-        print(render_conflicts(conflicts))
+        print(render_conflicts(scan.conflicts))
+    shortfall = scan.shortfall()
+    if shortfall:  # on stderr: the JSON on stdout stays a plain list
+        print(f"note: {shortfall} (--seconds 0 lifts the limit)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -153,6 +160,17 @@ def _server_engine(args: argparse.Namespace) -> AnswerEngine:
         store.close()
 
 
+def _seconds(value: str) -> float:
+    """A `--seconds` value: a number of seconds, 0 or more."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 or more, not {value!r}")
+    return seconds
+
+
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -207,6 +225,13 @@ def _parser() -> argparse.ArgumentParser:
         "conflicts", parents=[common], help="disagreements across all the sources"
     )
     conflicts.add_argument("--json", action="store_true", help="print JSON")
+    conflicts.add_argument(
+        "--seconds",
+        type=_seconds,
+        metavar="N",
+        help="stop looking after N seconds and say what was left (default: CONFLICTS_SECONDS, "
+        "30; 0: no limit)",
+    )
     conflicts.set_defaults(handler=_conflicts)
 
     run = commands.add_parser(
@@ -224,6 +249,12 @@ def _parser() -> argparse.ArgumentParser:
 
     add_library_parser(commands, common)
 
+    _add_measuring(commands, common)
+    return parser
+
+
+def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
+    """`eval` (answer quality) and `bench` (build, memory, latency)."""
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
     evaluate.add_argument("suite", choices=["seeds", "claims", "cranfield", "wikicontradict"])
     evaluate.add_argument(
@@ -250,4 +281,3 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--copies", type=int, default=1, help="repeat the sources N times")
     bench.add_argument("--data", type=Path, default=Path("../shared"), help="shared data folder")
     bench.set_defaults(handler=_bench)
-    return parser

@@ -24,6 +24,8 @@ DEFAULT_ENV_FILE = Path(".env")
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_SOURCES_PER_SERVER = 500
+DEFAULT_CONFLICTS_SECONDS = 30.0
+MAX_CONFLICTS_SECONDS = 600.0  # well inside the 15 minutes Discord keeps a reply open
 DEFAULT_FEEDBACK_RETENTION_DAYS = 30
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Discord ids (snowflakes) are positive and fit SQLite's signed 64-bit integers.
@@ -55,6 +57,8 @@ class Settings:
     moderator_role_ids: frozenset[int] = frozenset()
     max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
     max_sources_per_server: int = DEFAULT_MAX_SOURCES_PER_SERVER
+    # How long `/library conflicts` and `python -m bot conflicts` look before reporting.
+    conflicts_seconds: float = DEFAULT_CONFLICTS_SECONDS
     # How long answers' questions, cited sources and members' feedback are kept (issue 19).
     feedback_retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
 
@@ -109,6 +113,7 @@ def load_settings(
         max_sources_per_server=_parse_count(
             "MAX_SOURCES_PER_SERVER", get("MAX_SOURCES_PER_SERVER"), DEFAULT_MAX_SOURCES_PER_SERVER
         ),
+        conflicts_seconds=_parse_conflicts_seconds(get("CONFLICTS_SECONDS")),
         feedback_retention_days=_parse_count(
             "FEEDBACK_RETENTION_DAYS",
             get("FEEDBACK_RETENTION_DAYS"),
@@ -182,14 +187,35 @@ def _parse_log_level(value: str | None) -> str:
 
 
 def _parse_cooldown(value: str | None) -> float:
+    return _parse_seconds(
+        "ASK_COOLDOWN_SECONDS",
+        value,
+        DEFAULT_ASK_COOLDOWN_SECONDS,
+        0.0,
+        3600.0,
+        "from 0 (off) to 3600",
+    )
+
+
+def _parse_conflicts_seconds(value: str | None) -> float:
+    limit = MAX_CONFLICTS_SECONDS
+    return _parse_seconds(
+        "CONFLICTS_SECONDS", value, DEFAULT_CONFLICTS_SECONDS, 0.0, limit,
+        f"above 0 and at most {limit:.0f}", above=True,
+    )  # fmt: skip
+
+
+def _parse_seconds(
+    name: str, value: str | None, default: float, low: float, high: float, allowed: str,
+    *, above: bool = False,
+) -> float:  # fmt: skip
+    """A number of seconds from `low` (or `above` it) to `high`, else a message saying which."""
     if value is None:
-        return DEFAULT_ASK_COOLDOWN_SECONDS
+        return default
     try:
         seconds = float(value)
     except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 3600:
-        raise SettingsError(
-            f"ASK_COOLDOWN_SECONDS must be a number of seconds from 0 (off) to 3600, not {value!r}"
-        )
+        seconds = float("nan")
+    if not (low < seconds if above else low <= seconds) or not seconds <= high:
+        raise SettingsError(f"{name} must be a number of seconds {allowed}, not {value!r}")
     return seconds

@@ -8,6 +8,7 @@ make a passage about the weather in Tokyo tomorrow.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,10 +20,12 @@ from bot.answer.matching import Matcher, Matches
 from bot.answer.types import Answer, Citation, Status, count_of
 from bot.answer.validation import question_problem, searchable_text
 from bot.caveat import (
+    ConflictScan,
     PassageConflict,
     find_conflicts_across,
     find_disagreements,
     find_single_source_claims,
+    scan_conflicts,
 )
 from bot.index.acronyms import acronyms_by_word, defined_acronyms
 from bot.index.store import IndexStore
@@ -110,6 +113,14 @@ class AnswerEngine:
     def conflicts(self) -> list[PassageConflict]:
         """Disagreements between sources across the whole set, strongest first."""
         return find_conflicts_across(self.passages)
+
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan:
+        """`conflicts`, stopped after `seconds` (None: however long it takes) with what was
+        found so far and what was not checked."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        return scan_conflicts(
+            self.passages, lambda: deadline is not None and time.monotonic() >= deadline
+        )
 
     def answer(self, question: str) -> Answer:
         problem = question_problem(question)

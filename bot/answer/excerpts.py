@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.passages.sentences import Passage
+from bot.passages.sentences import Passage, trimmed_end
 from bot.passages.tables import is_table_row
 
 MAX_EXCERPT_CHARS = 500
@@ -94,13 +94,5 @@ def _neighbour(passages: Sequence[Passage], position: int, step: int) -> Passage
 
 
 def _trim(passage: Passage, start: int, end: int) -> Excerpt:
-    if end - start <= MAX_EXCERPT_CHARS:
-        return Excerpt(start, end, trimmed=False)
-    text = passage.source.text
-    cut = start + MAX_EXCERPT_CHARS
-    space = text.rfind(" ", start, cut)
-    if space > start + MAX_EXCERPT_CHARS // 2:
-        cut = space
-    while cut > start and not text[cut - 1].isalnum():
-        cut -= 1
-    return Excerpt(start, cut, trimmed=True)
+    cut = trimmed_end(passage.source.text, start, end, MAX_EXCERPT_CHARS)
+    return Excerpt(start, cut, trimmed=cut < end)

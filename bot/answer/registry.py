@@ -24,7 +24,7 @@ from typing import Protocol, TypeVar
 from bot.answer.engine import AnswerEngine
 from bot.answer.types import Answer, Status
 from bot.answer.validation import question_problem
-from bot.caveat import PassageConflict
+from bot.caveat import ConflictScan, PassageConflict
 from bot.index.saved import index_path_for, server_index_path
 from bot.index.store import IndexStore, text_hash
 from bot.library.base import LibraryStore, library_sources
@@ -52,6 +52,8 @@ class Engine(Protocol):
 
     def conflicts(self) -> list[PassageConflict]: ...
 
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan: ...
+
 
 class EmptyEngine:
     """The engine of a library with no sources: every question is "not covered"."""
@@ -69,6 +71,9 @@ class EmptyEngine:
 
     def conflicts(self) -> list[PassageConflict]:
         return []
+
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan:
+        return ConflictScan([], 0, 0, 0, 0, 0, 0)
 
 
 def build_engine(sources: Sequence[Source], index_store: IndexStore | None = None) -> Engine:

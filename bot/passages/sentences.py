@@ -350,3 +350,17 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def trimmed_end(text: str, start: int, end: int, limit: int) -> int:
+    """Where `text[start:end]` ends when kept to `limit` characters: after the last word that
+    fits (at a space in the second half of the span), never after a trailing sign."""
+    if end - start <= limit:
+        return end
+    cut = start + limit
+    space = text.rfind(" ", start, cut)
+    if space > start + limit // 2:
+        cut = space
+    while cut > start and not text[cut - 1].isalnum():
+        cut -= 1
+    return cut
