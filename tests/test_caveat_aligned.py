@@ -81,7 +81,7 @@ def test_the_moderators_list_shows_an_aligned_disagreement(tmp_path):
 
 
 def _aligned(first: str, second: str):
-    (a,), (b,) = clauses_of(first, "[1]", "a"), clauses_of(second, "[2]", "b")
+    (a,), (b,) = clauses_of(first, 1, "a"), clauses_of(second, 2, "b")
     return aligned_disagreement(a, b)
 
 

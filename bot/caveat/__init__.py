@@ -24,7 +24,8 @@ from bot.answer.types import Citation, Contradiction
 from bot.caveat.across import conflict_between
 from bot.caveat.align import aligned_finding, like_with_like, noting_corrections
 from bot.caveat.clauses import Clause, clauses_of, names_before
-from bot.caveat.detectors import Finding, best_finding
+from bot.caveat.detectors import best_finding
+from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.focus import answering, detectors_for, focused_finding
 from bot.caveat.quantities import last_year_before
 from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
@@ -56,7 +57,9 @@ MAX_CONTRADICTIONS = 3
 _YEAR = re.compile(r"(1[0-9]|20)\d\d")
 # Comparisons that say nothing of when: they bear on a question that names a year only when
 # one of the two excerpts speaks of that year.
-_UNDATED_KINDS = frozenset({"polarity", "antonym"})
+# findings that answer the question itself (who, where, the event asked about) rank first
+_ANSWERING_KINDS = frozenset({FindingKind.NAME, FindingKind.PLACE, FindingKind.EVENT})
+_UNDATED_KINDS = frozenset({FindingKind.POLARITY, FindingKind.ANTONYM})
 _TIME_PREPOSITIONS = frozenset("in during since until before after by".split())
 # What the text before an excerpt is read for (its last year, the names a pronoun stands for):
 # at most this many characters of its paragraph, about two pages. Reading the whole paragraph
@@ -89,9 +92,7 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
     years = _years_asked_about(question)
     asked = asked_by(question)
     kinds = detectors_for(asked, question)
-    clauses = {
-        c.n: _clauses_at(c.source.text, c.start, c.end, f"[{c.n}]", c.source.id) for c in citations
-    }
+    clauses = {c.n: _clauses_at(c.source.text, c.start, c.end, c.n, c.source.id) for c in citations}
     best_per_pair: dict[frozenset[str], Finding] = {}
     for first, second in itertools.combinations(citations, 2):
         if first.source.id == second.source.id:
@@ -114,7 +115,7 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
         ):
             best_per_pair[pair] = finding
     findings = sorted(best_per_pair.values(), key=lambda f: -_rank(f))
-    texts = {f"[{c.n}]": c.source.text for c in citations}
+    texts = {c.source.id: c.source.text for c in citations}
     said = [(f, to_contradiction(f)) for f in findings[:MAX_CONTRADICTIONS]]
     return [replace(c, explanation=noting_corrections(c.explanation, f, texts)) for f, c in said]
 
@@ -135,7 +136,7 @@ def _of_other_years(years: frozenset[str], clauses: list[Clause]) -> bool:
 
 
 def _clauses_at(
-    text: str, start: int, end: int, label: str, group: str, pronouns: bool = True
+    text: str, start: int, end: int, n: int | None, group: str, pronouns: bool = True
 ) -> list[Clause]:
     """Clauses of `text[start:end]`, a table row read with its columns and title, a pronoun
     opening a clause with the names it stands for (unless `pronouns` is false: without a
@@ -146,7 +147,7 @@ def _clauses_at(
     first = max(paragraph, start - BEFORE_CHARS)
     return clauses_of(
         text[start:end],
-        label,
+        n,
         group,
         column_names(text, start),
         subject_of(text, start),
@@ -157,7 +158,7 @@ def _clauses_at(
 
 def _rank(finding: Finding) -> float:
     """Findings on what was asked (name, event, focused date) rank above the general ones."""
-    return finding.score + (10.0 if finding.kind in ("name", "place", "event") else 0.0)
+    return finding.score + (10.0 if finding.kind in _ANSWERING_KINDS else 0.0)
 
 
 def find_single_source_claims(question: str, citations: Sequence[Citation]) -> list[str]:
@@ -307,7 +308,7 @@ def _compared_clauses(passage: Passage) -> list[Clause]:
     text = passage.source.text
     end = trimmed_end(text, passage.start, passage.end, MAX_COMPARED_CHARS)
     group = passage.source.id
-    return _clauses_at(text, passage.start, end, group, group, pronouns=False)
+    return _clauses_at(text, passage.start, end, None, group, pronouns=False)
 
 
 def _sources_read(passages: Sequence[Passage], read: int) -> int:

@@ -21,7 +21,8 @@ from dataclasses import replace
 from lemminflect import getAllLemmas
 
 from bot.caveat.clauses import Clause
-from bot.caveat.detectors import Finding, best_finding
+from bot.caveat.detectors import best_finding
+from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.tokens import Token, is_content, runs_of
 from bot.english import caveat_words as lex
 from bot.english.time import MONTHS
@@ -145,7 +146,7 @@ def _same_occasion(finding: Finding) -> bool:
     """The two values compared belong to one occasion: the same kind of event for two dates;
     the same date for a figure or an opposite reached by a change."""
     a, b = finding.first, finding.second
-    if finding.kind == "date":
+    if finding.kind is FindingKind.DATE:
         x = next(d for d in a.dates if (d.start, d.end) == finding.first_span)
         y = next(d for d in b.dates if (d.start, d.end) == finding.second_span)
         if not (_of_the_subject(a, x.start, b.names) and _of_the_subject(b, y.start, a.names)):
@@ -153,13 +154,13 @@ def _same_occasion(finding: Finding) -> bool:
         if x.event or y.event:
             return x.event == y.event
         return _same_predicate(a, b)
-    if finding.kind == "number" and not _same_owners(finding):
+    if finding.kind is FindingKind.NUMBER and not _same_owners(finding):
         return False
-    if finding.kind in ("number", "antonym") and (_changes(a) or _changes(b)):
+    if finding.kind in (FindingKind.NUMBER, FindingKind.ANTONYM) and (_changes(a) or _changes(b)):
         return bool(a.dates and b.dates) and any(
             x.low <= y.high and y.low <= x.high for x in a.dates for y in b.dates
         )
-    if finding.kind == "polarity":
+    if finding.kind is FindingKind.POLARITY:
         return _denied_after_subject(a, b) and _denied_after_subject(b, a)
     return True
 

@@ -36,7 +36,7 @@ from difflib import SequenceMatcher
 from enum import Enum
 
 from bot.caveat.clauses import Clause
-from bot.caveat.detectors import Finding
+from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.quantities import Date, Quantity
 from bot.caveat.statements import Item, Statement, statement_of
 from bot.caveat.tokens import is_content
@@ -91,27 +91,27 @@ class AlignedDisagreement:
 
     def finding(self) -> Finding:
         return Finding(
-            self.slot.value,
+            FindingKind(self.slot.value),
             _SCORE,
             self.first,
             self.second,
             self.first_span,
             self.second_span,
-            detail="aligned",
+            aligned=True,
         )
 
 
 def noting_corrections(explanation: str, finding: Finding, texts: Mapping[str, str]) -> str:
     """`explanation` of an aligned finding, with the correction note of each side's source
-    (`texts` by the sides' labels) quoted after it: evidence of which figure was superseded."""
-    if finding.detail != "aligned":
+    (`texts` by source id) quoted after it: evidence of which figure was superseded."""
+    if not finding.aligned:
         return explanation
-    for label in (finding.first.label, finding.second.label):
-        match = _CORRECTION.search(texts.get(label, ""))
+    for side in (finding.first, finding.second):
+        match = _CORRECTION.search(texts.get(side.group, ""))
         if match is not None:
             note = " ".join(match.group().split()).rstrip(".")
             note = note if len(note) <= _NOTE_CHARS else note[: _NOTE_CHARS - 1] + "…"
-            explanation += f" {label}'s source marks itself a correction: “{note}”."
+            explanation += f" {side.label}'s source marks itself a correction: “{note}”."
     return explanation
 
 
@@ -304,7 +304,7 @@ def like_with_like(finding: Finding) -> bool:
     things ("Acme's sales force has 200" / "Acme's design team has 40"; "revenue for the year" /
     "revenue for the quarter"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays").
     Other kinds, and aligned findings, pass."""
-    if finding.detail == "aligned" or finding.kind != "number":
+    if finding.aligned or finding.kind is not FindingKind.NUMBER:
         return True
     x, y = statement_of(finding.first), statement_of(finding.second)
     if x is None or y is None:

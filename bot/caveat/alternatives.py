@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from bot.caveat.clauses import Clause
-from bot.caveat.detectors import Finding, alignment
+from bot.caveat.detectors import alignment
+from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.tokens import Token, is_content, tokenize
 from bot.english.wordforms import word_classes
 
@@ -105,7 +106,9 @@ def alternative_conflict(
     if first is None or second is None or first == second:
         return None
     score = 2.0 + alignment(a, b, names)
-    return Finding("name", score, a, b, _span(a, offered[first]), _span(b, offered[second]))
+    return Finding(
+        FindingKind.NAME, score, a, b, _span(a, offered[first]), _span(b, offered[second])
+    )
 
 
 def _chosen(clause: Clause, offered: list[frozenset[str]]) -> int | None:

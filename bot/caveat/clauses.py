@@ -13,6 +13,7 @@ from bot.caveat.quantities import (
     days_in,
     number_value,
     quantities_in,
+    year_of,
 )
 from bot.caveat.tokens import Token, forms_of, is_content, tokenize
 from bot.english import caveat_words as lex
@@ -36,9 +37,13 @@ _STOP_HEAD = Token("", "", "", -1, -1)
 
 @dataclass(frozen=True)
 class Clause:
-    """One clause of a cited excerpt or passage, analysed for comparison."""
+    """One clause of a cited excerpt or passage, analysed for comparison.
 
-    label: str
+    `n` is the citation number of the excerpt (None for a passage of the conflicts list, which
+    its source's id, `group`, names).
+    """
+
+    n: int | None
     group: str
     text: str
     tokens: tuple[Token, ...]
@@ -51,10 +56,15 @@ class Clause:
     dates: tuple[Date, ...]
     days: frozenset[int] = frozenset()  # days of the year named, with or without a year
 
+    @property
+    def label(self) -> str:
+        """How the wording names the clause's side: "[2]", or the source's id."""
+        return self.group if self.n is None else f"[{self.n}]"
+
 
 def clauses_of(
     text: str,
-    label: str,
+    n: int | None,
     group: str,
     columns: list[str] | None = None,
     subject: str | None = None,
@@ -72,16 +82,16 @@ def clauses_of(
     clauses: list[Clause] = []
     for start, end, is_row in _pieces(text):
         if is_row:
-            clauses.append(_table_row(text[start:end], label, group, columns, subject))
+            clauses.append(_table_row(text[start:end], n, group, columns, subject))
             continue
         for cstart, cend in _clause_spans(text, start, end):
-            clause = _analyse(text[cstart:cend], label, group, year)
+            clause = _analyse(text[cstart:cend], n, group, year)
             if antecedent and _opens_with_pronoun(clause):
                 clause = replace(
                     clause, names=clause.names | antecedent, keys=clause.keys | antecedent
                 )
             clauses.append(clause)
-            year = next((d.low // 10000 for d in reversed(clause.dates)), year)
+            year = next((year_of(d.low) for d in reversed(clause.dates)), year)
             antecedent = clause.names or antecedent
     return clauses
 
@@ -133,10 +143,10 @@ def _pieces(text: str) -> list[tuple[int, int, bool]]:
 
 
 def _table_row(
-    row: str, label: str, group: str, columns: list[str] | None, subject: str | None
+    row: str, n: int | None, group: str, columns: list[str] | None, subject: str | None
 ) -> Clause:
     """A row of fields: each figure and date is read within its field and named by its column."""
-    clause = _analyse(row, label, group)
+    clause = _analyse(row, n, group)
     if subject:
         about = [t for t in tokenize(subject) if is_content(t)]
         clause = replace(
@@ -209,7 +219,7 @@ def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _analyse(text: str, label: str, group: str, year: int | None = None) -> Clause:
+def _analyse(text: str, n: int | None, group: str, year: int | None = None) -> Clause:
     tokens = _negate(text, tokenize(text))
     content = [t for t in tokens if is_content(t)]
     keys = frozenset(t.key for t in content)
@@ -217,7 +227,7 @@ def _analyse(text: str, label: str, group: str, year: int | None = None) -> Clau
     asserted = frozenset(k for t in tokens if not t.negated and t.key for k in forms_of(t.lower))
     dates = dates_in(text, tokens, year)
     return Clause(
-        label=label,
+        n=n,
         group=group,
         text=text,
         tokens=tokens,

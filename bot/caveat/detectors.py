@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.caveat.clauses import Clause
+from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.quantities import Date, Quantity
 from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors, runs_of
 from bot.english import caveat_words as lex
 from bot.english.wordforms import word_classes
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    score: float
-    first: Clause
-    second: Clause
-    first_span: tuple[int, int]
-    second_span: tuple[int, int]
-    detail: str = ""
 
 
 def best_finding(
@@ -127,7 +116,7 @@ def _date_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | Non
     if not subject:
         return None
     score = 2.0 + alignment(a, b, focus)
-    return Finding("date", score, a, b, (x.start, x.end), (y.start, y.end))
+    return Finding(FindingKind.DATE, score, a, b, (x.start, x.end), (y.start, y.end))
 
 
 def other_times(a: Clause, b: Clause) -> bool:
@@ -166,7 +155,7 @@ def _number_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | N
         return None
     x, y = min(pairs, key=lambda p: _distance(p[0], p[1]))
     score = 2.0 + alignment(a, b, focus)
-    return Finding("number", score, a, b, (x.start, x.end), (y.start, y.end))
+    return Finding(FindingKind.NUMBER, score, a, b, (x.start, x.end), (y.start, y.end))
 
 
 def _distance(x: Quantity, y: Quantity) -> float:
@@ -222,7 +211,12 @@ def _polarity_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding |
             continue
         score = 1.0 + alignment(a, b, focus)
         return Finding(
-            "polarity", score, neg, pos, (token.start, token.end), (other.start, other.end)
+            FindingKind.POLARITY,
+            score,
+            neg,
+            pos,
+            (token.start, token.end),
+            (other.start, other.end),
         )
     return None
 
@@ -257,15 +251,13 @@ def _antonym_conflict(a: Clause, b: Clause, focus: frozenset[str]) -> Finding | 
             if len(shared) < 2:
                 continue
             score = 1.0 + alignment(a, b, focus)
-            return Finding(
-                "antonym", score, a, b, (x.start, x.end), (y.start, y.end), f"{x.text}/{y.text}"
-            )
+            return Finding(FindingKind.ANTONYM, score, a, b, (x.start, x.end), (y.start, y.end))
     return None
 
 
 _DETECTORS = {
-    "date": _date_conflict,
-    "number": _number_conflict,
-    "polarity": _polarity_conflict,
-    "antonym": _antonym_conflict,
+    FindingKind.DATE: _date_conflict,
+    FindingKind.NUMBER: _number_conflict,
+    FindingKind.POLARITY: _polarity_conflict,
+    FindingKind.ANTONYM: _antonym_conflict,
 }

@@ -27,7 +27,8 @@ from collections.abc import Callable
 from bot.caveat.alternatives import alternative_conflict, alternatives_of
 from bot.caveat.asked import AGENT_MARKER, family, question_parts
 from bot.caveat.clauses import Clause
-from bot.caveat.detectors import Finding, alignment, other_times
+from bot.caveat.detectors import alignment, other_times
+from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.other_event import other_event
 from bot.caveat.quantities import Date
 from bot.caveat.tokens import Token, is_content, possessors, tokenize
@@ -71,23 +72,23 @@ def _events(tokens: tuple[Token, ...]) -> frozenset[str]:
     return frozenset(event for event in found if event)
 
 
-def detectors_for(asked: Asked, question: str) -> frozenset[str]:
+def detectors_for(asked: Asked, question: str) -> frozenset[FindingKind]:
     """The general comparisons that bear on what is asked."""
-    general = {"polarity", "antonym"}
+    general = {FindingKind.POLARITY, FindingKind.ANTONYM}
     if asked is Asked.WHEN:
-        return frozenset(general | {"date"})
+        return frozenset(general | {FindingKind.DATE})
     if asked is Asked.AMOUNT:
-        return frozenset(general | {"number"})
+        return frozenset(general | {FindingKind.NUMBER})
     if asked is Asked.YES_NO:
         tokens = tokenize(question)
         if any(t.lower in MONTHS or re.fullmatch(r"1\d{3}|20\d\d", t.text) for t in tokens):
-            general.add("date")
+            general.add(FindingKind.DATE)
         if any(t.lower[0].isdigit() or t.lower in lex.NUMBER_WORDS for t in tokens):
-            general.add("number")
+            general.add(FindingKind.NUMBER)
         return frozenset(general)
     if asked in (Asked.WHO, Asked.WHERE):
         return frozenset(general)
-    return frozenset(general | {"date", "number"})
+    return frozenset(general | {FindingKind.DATE, FindingKind.NUMBER})
 
 
 def focused_finding(
@@ -185,7 +186,8 @@ def _name_conflict(
         return None  # a name in common: they may well agree
     x, y = first[0][0], second[0][0]
     score = 2.0 + alignment(a, b, names | others)
-    return Finding("place" if answers is _located else "name", score, a, b, x, y)
+    kind = FindingKind.PLACE if answers is _located else FindingKind.NAME
+    return Finding(kind, score, a, b, x, y)
 
 
 def _ranks(clause: Clause, others: frozenset[str]) -> frozenset[str]:
@@ -311,7 +313,7 @@ def _asked_date_conflict(question: str, a: Clause, b: Clause) -> Finding | None:
     if x.event and y.event and x.event != y.event:
         return None  # a birth and a death are not two answers to one "when"
     score = 2.0 + alignment(a, b, names | others)
-    return Finding("date", score, a, b, (x.start, x.end), (y.start, y.end))
+    return Finding(FindingKind.DATE, score, a, b, (x.start, x.end), (y.start, y.end))
 
 
 def _date_near(clause: Clause, others: frozenset[str]) -> Date:

@@ -8,7 +8,8 @@ import re
 
 from bot.caveat.asked import AGENT_MARKER, all_frames, frame_of, prohibition, question_parts
 from bot.caveat.clauses import Clause
-from bot.caveat.detectors import Finding, alignment
+from bot.caveat.detectors import alignment
+from bot.caveat.findings import EventDetail, Finding, FindingKind
 from bot.caveat.tokens import Token, is_content, tokenize
 from bot.english.time import MONTHS
 from bot.english.wordforms import is_modifier, word_classes
@@ -56,9 +57,11 @@ def other_event(question: str, first: list[Clause], second: list[Clause]) -> Fin
             score = 1.5 + alignment(clause, other, names)
             if best is None or score > best.score:
                 who, by = _with_head(clause, agent), _bare(actor.text)
-                detail = f"{word.text}|{who}|{by}|{_own(question, word, actor)}"
+                detail = EventDetail(word.text, who, by, _own(question, word, actor))
                 span_a, span_b = (word.start, word.end), (event.start, event.end)
-                best = Finding("event", score, clause, other, span_a, span_b, detail)
+                best = Finding(
+                    FindingKind.EVENT, score, clause, other, span_a, span_b, event=detail
+                )
     return best
 
 
@@ -106,13 +109,13 @@ def _bare(name: str) -> str:
     return re.sub(r"['’]s$", "", name)
 
 
-def _own(question: str, word: Token, actor: Token) -> str:
-    """ "own" when the other actor is what the question's predicate applies to (its object)."""
+def _own(question: str, word: Token, actor: Token) -> bool:
+    """Whether the other actor is what the question's predicate applies to (its object)."""
     tokens = tokenize(question)
     frames = frame_of()
     position = next((i for i, t in enumerate(tokens) if t.key in frames), None)
     if position is None:
-        return ""
+        return False
     before = tokens[:position]
     if any(t.lower in _PASSIVE_AUXILIARIES for t in before) and not tokens[position].lower.endswith(
         "ing"
@@ -121,4 +124,4 @@ def _own(question: str, word: Token, actor: Token) -> str:
         applies_to = {t.key for t in before}
     else:
         applies_to = {t.key for t in tokens[position + 1 :]}
-    return "own" if actor.key in applies_to else ""
+    return actor.key in applies_to

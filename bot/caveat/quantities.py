@@ -6,6 +6,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from bot.caveat.tokens import Token, is_content
 from bot.caveat.units import to_base
@@ -52,10 +53,27 @@ class Quantity:
     window: frozenset[str] = frozenset()  # content words around it: what it measures
 
 
+# A day as one integer, YYYYMMDD: 25 March 2025 is 20250325, so days compare and sort as numbers.
+# A date that names only a month or a year is the range of its days ("March 2025": 20250301 to
+# 20250331; a month's last day is always written 31).
+Ymd: TypeAlias = int
+
+
+def ymd(year: int, month: int, day: int) -> Ymd:
+    return (year * 100 + month) * 100 + day
+
+
+def year_of(day: Ymd) -> int:
+    return day // 10000
+
+
 @dataclass(frozen=True)
 class Date:
-    low: int
-    high: int
+    """A date a clause gives: the days it may mean (`low` to `high`), what it is the date of
+    (`event`: "born", "died"… or None), the content words around it, and its span."""
+
+    low: Ymd
+    high: Ymd
     event: str | None
     window: frozenset[str]
     start: int
@@ -74,7 +92,7 @@ def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> t
             if taken.overlaps(*span) or not 1 <= day <= 31:
                 continue
             taken.add(*span)
-            found.append((span[0], span[1], *([(year * 100 + month) * 100 + day] * 2)))
+            found.append((span[0], span[1], *([ymd(year, month, day)] * 2)))
     lifespan = _lifespan_events(text)
     dates = []
     for start, end, low, high in sorted(found):
@@ -87,7 +105,7 @@ def last_year_in(text: str) -> int | None:
     """The year of the last full date in `text` (that of `dates_in`'s last date), without
     reading what each date is of."""
     found = _full_dates(text)
-    return max(found)[2] // 10000 if found else None
+    return year_of(max(found)[2]) if found else None
 
 
 def last_year_before(text: str, first: int, start: int) -> int | None:
@@ -100,7 +118,7 @@ def last_year_before(text: str, first: int, start: int) -> int | None:
     if near > first:
         found = _full_dates(text[near:start])
         if found and max(found)[0] >= _CUT_MARGIN:
-            return max(found)[2] // 10000
+            return year_of(max(found)[2])
     return last_year_in(text[first:start])
 
 
@@ -165,19 +183,19 @@ def _date_bounds(match: re.Match[str], text: str) -> tuple[int, int] | None:
         offset = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}.get(
             (groups.get("q") or "").lower(), (0, 9)
         )
-        return (first + offset[0]) * 10000 + 101, (first + offset[1]) * 10000 + 1231
+        return ymd(first + offset[0], 1, 1), ymd(first + offset[1], 12, 31)
     year = int(groups["y"])
     if not groups.get("m"):
         if not _plausible_year(text, match.start()):
             return None
-        return year * 10000 + 101, year * 10000 + 1231
+        return ymd(year, 1, 1), ymd(year, 12, 31)
     month = MONTHS[groups["m"].lower()]
     if groups.get("d"):
         day = int(groups["d"])
         if not 1 <= day <= 31:
             return None
-        return (year * 100 + month) * 100 + day, (year * 100 + month) * 100 + day
-    return (year * 100 + month) * 100 + 1, (year * 100 + month) * 100 + 31
+        return ymd(year, month, day), ymd(year, month, day)
+    return ymd(year, month, 1), ymd(year, month, 31)
 
 
 def _plausible_year(text: str, start: int) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lemminflect import getAllLemmas
 
 from bot.answer.types import Contradiction, Side
-from bot.caveat.detectors import Finding
+from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.tokens import tokenize
 from bot.passages.sentences import Passage
 
@@ -29,10 +29,11 @@ class PassageConflict:
 
 
 def to_contradiction(finding: Finding) -> Contradiction:
-    sides = (
-        Side(_number_of(finding.first.label), finding.first.text),
-        Side(_number_of(finding.second.label), finding.second.text),
-    )
+    """The finding between two cited excerpts, for the answer (both clauses have a number)."""
+    first, second = finding.first.n, finding.second.n
+    if first is None or second is None:
+        raise ValueError("a contradiction is between two cited excerpts")
+    sides = (Side(first, finding.first.text), Side(second, finding.second.text))
     return Contradiction(kind=finding.kind, explanation=explain(finding), sides=sides)
 
 
@@ -46,10 +47,6 @@ def to_passage_conflict(finding: Finding, first: Passage, second: Passage) -> Pa
     )
 
 
-def _number_of(label: str) -> int:
-    return int(label.strip("[]"))
-
-
 def explain(finding: Finding) -> str:
     """Both answers in plain words, each with its [n] and the words around it quoted."""
     a, b = finding.first, finding.second
@@ -57,20 +54,20 @@ def explain(finding: Finding) -> str:
     second = _snippet(b.text, finding.second_span)
     said_a = a.text[slice(*finding.first_span)]
     said_b = b.text[slice(*finding.second_span)]
-    if finding.kind in ("number", "date", "place") or (
-        finding.detail == "aligned" and finding.kind != "name"
+    if finding.kind in (FindingKind.NUMBER, FindingKind.DATE, FindingKind.PLACE) or (
+        finding.aligned and finding.kind is not FindingKind.NAME
     ):  # an aligned statement's slot is said by its value, as a figure is
         return f"{a.label} says {said_a} (“{first}”); {b.label} says {said_b} (“{second}”)."
-    if finding.kind == "name":
+    if finding.kind is FindingKind.NAME:
         return f"{a.label} names {said_a} (“{first}”); {b.label} names {said_b} (“{second}”)."
-    if finding.kind == "event":
-        word, agent, actor, own = finding.detail.split("|")
-        account = f"{actor}'s own account" if own else f"an account of what {actor} did"
+    if finding.event is not None:
+        event, actor = finding.event, finding.event.actor
+        account = f"{actor}'s own account" if event.own else f"an account of what {actor} did"
         return (
-            f"{a.label} reports a “{_lemma(word)}” by {agent} (“{first}”); {b.label} reports no "
-            f"“{_lemma(word)}”, only {account}: “{second}”."
+            f"{a.label} reports a “{_lemma(event.word)}” by {event.agent} (“{first}”); {b.label} "
+            f"reports no “{_lemma(event.word)}”, only {account}: “{second}”."
         )
-    if finding.kind == "polarity":
+    if finding.kind is FindingKind.POLARITY:
         return f"{a.label} says “{first}”, while {b.label} says “{second}”."
     return f"{a.label} says “{first}”, but {b.label} says “{second}”."
 
