@@ -23,8 +23,9 @@ import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 from scipy import sparse
 
+from bot.english.function_words import STOPWORDS
 from bot.english.wordforms import base_verb, is_participle_adverb
-from bot.passages.tokens import STOPWORDS, is_term_token, tokenize
+from bot.passages.tokens import is_term_token, tokenize
 
 _STEMMER = Stemmer.Stemmer("english")
 # Without a cache of its own: `_term` keeps the terms, and a second cache of the same words

@@ -14,10 +14,10 @@ import pytest
 
 import bot.index.parallel
 from bot.answer.engine import BM25, AnswerEngine
+from bot.english.function_words import STOPWORDS
 from bot.index.saved import _checksum, pack_strings, unpack_strings
 from bot.index.store import IndexStore
 from bot.main import main
-from bot.passages.tokens import STOPWORDS
 from bot.rendering.json_output import answer_to_dict
 from bot.sources import Source, SourceError, load_sources
 

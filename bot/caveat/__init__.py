@@ -37,6 +37,8 @@ from bot.caveat.wording import (
     to_passage_conflict,
 )
 from bot.english.frames import PREDICATE_FRAMES
+from bot.english.function_words import TIME_PREPOSITIONS
+from bot.english.time import YEAR
 from bot.passages.sentences import Passage, trimmed_end
 from bot.passages.tables import column_names, subject_of
 from bot.relevance.kind import asked_by
@@ -54,13 +56,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_CONTRADICTIONS = 3
-_YEAR = re.compile(r"(1[0-9]|20)\d\d")
+_YEAR = re.compile(YEAR)
 # Comparisons that say nothing of when: they bear on a question that names a year only when
 # one of the two excerpts speaks of that year.
 # findings that answer the question itself (who, where, the event asked about) rank first
 _ANSWERING_KINDS = frozenset({FindingKind.NAME, FindingKind.PLACE, FindingKind.EVENT})
 _UNDATED_KINDS = frozenset({FindingKind.POLARITY, FindingKind.ANTONYM})
-_TIME_PREPOSITIONS = frozenset("in during since until before after by".split())
 # What the text before an excerpt is read for (its last year, the names a pronoun stands for):
 # at most this many characters of its paragraph, about two pages. Reading the whole paragraph
 # made a source with no blank lines cost its length squared.
@@ -126,7 +127,7 @@ def _years_asked_about(question: str) -> frozenset[str]:
     return frozenset(
         t.key
         for before, t in zip(tokens, tokens[1:], strict=False)
-        if _YEAR.fullmatch(t.key) and before.lower in _TIME_PREPOSITIONS
+        if _YEAR.fullmatch(t.key) and before.lower in TIME_PREPOSITIONS
     )
 
 

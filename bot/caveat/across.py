@@ -25,12 +25,11 @@ from bot.caveat.detectors import best_finding
 from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.tokens import Token, is_content, runs_of
 from bot.english import caveat_words as lex
-from bot.english.time import MONTHS
+from bot.english.function_words import PREPOSITIONS, SUBJECT_PRONOUNS
+from bot.english.names import DESIGNATORS
+from bot.english.speech import REPORTED
+from bot.english.time import DEICTIC_DETERMINERS, MONTHS, PERIODS, WRITTEN_DEICTIC_TIME
 from bot.english.wordforms import word_classes
-
-_PREPOSITIONS = frozenset(
-    "in of from to at by for with on into onto against over under than about near via per".split()
-)
 
 
 def conflict_between(first: list[Clause], second: list[Clause]) -> Finding | None:
@@ -78,7 +77,7 @@ def subject_names(clause: Clause, known: frozenset[str] = frozenset()) -> tuple[
         if head.start >= first_figure:
             break
         index = tokens.index(head)
-        if index > 0 and tokens[index - 1].lower in _PREPOSITIONS | lex.REPORTING_VERBS:
+        if index > 0 and tokens[index - 1].lower in PREPOSITIONS | REPORTED:
             continue
         opening = head is tokens[0] and len(run) == 1
         if opening and word_classes(head.lower) and head.key not in clause.names | known:
@@ -88,7 +87,7 @@ def subject_names(clause: Clause, known: frozenset[str] = frozenset()) -> tuple[
         reported = _reported_clause(tokens, tokens.index(last) + 1)
         if reported is not None:
             return _subject_of_tokens(clause, reported, known)
-        return tuple(t.key for t in run if t.lower not in lex.COMPANY_DESIGNATORS)
+        return tuple(t.key for t in run if t.lower not in DESIGNATORS)
     return ()
 
 
@@ -103,11 +102,11 @@ def _reported_clause(tokens: tuple[Token, ...], after: int) -> tuple[Token, ...]
     """The words another's statement takes after "said"/"told … that", when its subject is not
     the speaker again (a pronoun: "said it affirmed…"); None when no such verb follows."""
     for index in range(after, min(after + 3, len(tokens))):
-        if tokens[index].lower in lex.REPORTING_VERBS:
+        if tokens[index].lower in REPORTED:
             rest = tokens[index + 1 :]
             if rest and rest[0].lower == "that":
                 rest = rest[1:]
-            if rest and rest[0].lower in lex.SUBJECT_PRONOUNS:
+            if rest and rest[0].lower in SUBJECT_PRONOUNS:
                 return None
             return rest
     return None
@@ -125,11 +124,10 @@ def _is_name_word(token: Token) -> bool:
 def _deictic(clause: Clause) -> bool:
     """The clause places itself in time relative to when it was written."""
     words = [t.lower for t in clause.tokens]
-    if any(w in lex.DEICTIC_TIME for w in words):
+    if any(w in WRITTEN_DEICTIC_TIME for w in words):
         return True
     return any(
-        w in lex.DEICTIC_DETERMINERS and n in lex.TIME_NOUNS
-        for w, n in zip(words, words[1:], strict=False)
+        w in DEICTIC_DETERMINERS and n in PERIODS for w, n in zip(words, words[1:], strict=False)
     ) or ("so", "far") in zip(words, words[1:], strict=False)
 
 

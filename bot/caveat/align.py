@@ -41,6 +41,7 @@ from bot.caveat.quantities import Date, Quantity
 from bot.caveat.statements import Item, Statement, statement_of
 from bot.caveat.tokens import is_content
 from bot.english import caveat_words as lex
+from bot.english.function_words import QUANTIFIERS
 
 __all__ = [
     "AlignedDisagreement",
@@ -197,7 +198,7 @@ def _classify(
         if SequenceMatcher(None, *said, autojunk=False).ratio() >= _SAME_SPELLING:
             return None  # "Sonoira" / "Sonora": one name, misspelt once
         kind = SlotKind.NAME
-    elif len(left) == len(right) == 1 and {left[0].key, right[0].key} <= lex.QUANTIFIERS:
+    elif len(left) == len(right) == 1 and {left[0].key, right[0].key} <= QUANTIFIERS:
         kind, spans = SlotKind.QUANTIFIER, (_span(left), _span(right))
     else:
         return None

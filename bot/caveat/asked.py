@@ -7,8 +7,10 @@ from functools import lru_cache
 
 from bot.caveat.tokens import Token, is_content, key_of, tokenize
 from bot.english.frames import PREDICATE_FRAMES
+from bot.english.function_words import AUXILIARIES, WH_WORDS
+from bot.english.time import DATE_NOUNS
 from bot.english.wordforms import word_classes
-from bot.relevance.kind import AUXILIARIES, DATE_NOUNS, NAMING, WH_WORDS
+from bot.relevance.kind import NAMING
 
 AGENT_MARKER = "by"
 

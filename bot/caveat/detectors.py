@@ -11,6 +11,7 @@ from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.quantities import Date, Quantity
 from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors, runs_of
 from bot.english import caveat_words as lex
+from bot.english.names import DESIGNATORS
 from bot.english.wordforms import word_classes
 
 
@@ -71,7 +72,7 @@ def _coined(clause: Clause, keys: frozenset[str]) -> frozenset[str]:
     return frozenset(
         t.key
         for t in clause.tokens
-        if t.key in keys and not word_classes(t.lower) and t.lower not in lex.COMPANY_DESIGNATORS
+        if t.key in keys and not word_classes(t.lower) and t.lower not in DESIGNATORS
     )
 
 

@@ -33,14 +33,12 @@ from bot.caveat.other_event import other_event
 from bot.caveat.quantities import Date
 from bot.caveat.tokens import Token, is_content, possessors, tokenize
 from bot.english import caveat_words as lex
-from bot.english.time import MONTHS
+from bot.english.function_words import AUXILIARIES, COPULA, OBJECT_PREPOSITIONS, PLACE_PREPOSITIONS
+from bot.english.time import MONTHS, YEAR
 from bot.english.wordforms import is_modifier, word_classes
-from bot.relevance.kind import AUXILIARIES, Asked
+from bot.relevance.kind import Asked
 
-_COPULA = frozenset("was were is are".split())
-_AGENT_OR_COPULA = _COPULA | {"by", "named", "called", "as"}
-_PLACE_PREPOSITIONS = frozenset("in at near inside outside within".split())
-_OBJECT_PREPOSITIONS = frozenset("of for with at to from on in under".split())
+_AGENT_OR_COPULA = COPULA | {"by", "named", "called", "as"}
 _NEAR_ANSWER = 12
 
 
@@ -50,7 +48,7 @@ def _asks_which(question: str) -> bool:
     words = [t.lower for t in tokenize(question)]
     at = next((i for i, w in enumerate(words) if w in ("which", "what")), None)
     after = words[at + 1 : at + 6] if at is not None else []
-    if after[:1] and after[0] in _COPULA:
+    if after[:1] and after[0] in COPULA:
         after = after[2:] if after[1:2] and after[1] in ("the", "a", "an") else after[1:]
     while after[1:] and is_modifier(after[0]):
         after = after[1:]  # "the largest city"
@@ -81,7 +79,7 @@ def detectors_for(asked: Asked, question: str) -> frozenset[FindingKind]:
         return frozenset(general | {FindingKind.NUMBER})
     if asked is Asked.YES_NO:
         tokens = tokenize(question)
-        if any(t.lower in MONTHS or re.fullmatch(r"1\d{3}|20\d\d", t.text) for t in tokens):
+        if any(t.lower in MONTHS or re.fullmatch(YEAR, t.text) for t in tokens):
             general.add(FindingKind.DATE)
         if any(t.lower[0].isdigit() or t.lower in lex.NUMBER_WORDS for t in tokens):
             general.add(FindingKind.NUMBER)
@@ -214,7 +212,7 @@ def _offered_answer(question: str, a: Clause, b: Clause) -> Finding | None:
     subject = _copula_subject(tokens)
     if subject:
         return _name_conflict(question, a, b, _answers, subject)
-    for answers, markers in ((_located, _PLACE_PREPOSITIONS), (_answers, {AGENT_MARKER})):
+    for answers, markers in ((_located, PLACE_PREPOSITIONS), (_answers, {AGENT_MARKER})):
         offered = _names_after(tokens, markers)
         if offered:
             return _name_conflict(question, a, b, answers, offered)
@@ -223,7 +221,7 @@ def _offered_answer(question: str, a: Clause, b: Clause) -> Finding | None:
 
 def _copula_subject(tokens: tuple[Token, ...]) -> frozenset[str]:
     """The name between an opening copula and an article: "Is *Dagmar* the largest city…?"."""
-    if not tokens or tokens[0].lower not in _COPULA:
+    if not tokens or tokens[0].lower not in COPULA:
         return frozenset()
     run = []
     for token in tokens[1:]:
@@ -249,7 +247,7 @@ def _names_after(tokens: tuple[Token, ...], markers: frozenset[str] | set[str]) 
 
 def _located(clause: Clause, run: list[int], topic: list[int]) -> bool:
     """Whether a name stands where English puts a place: after a preposition of place."""
-    return run[0] > 0 and clause.tokens[run[0] - 1].lower in _PLACE_PREPOSITIONS
+    return run[0] > 0 and clause.tokens[run[0] - 1].lower in PLACE_PREPOSITIONS
 
 
 def _answer_names(
@@ -291,9 +289,9 @@ def _answers(clause: Clause, run: list[int], topic: list[int]) -> bool:
     after = tokens[last + 1] if last + 1 < len(tokens) else None
     if before is not None and (before.lower in _AGENT_OR_COPULA or first - 1 in topic):
         return True
-    if before is not None and before.lower in _OBJECT_PREPOSITIONS and first - 2 in topic:
+    if before is not None and before.lower in OBJECT_PREPOSITIONS and first - 2 in topic:
         return True  # "the club of Carrow United", "played for Carrow United"
-    return after is not None and (after.lower in _COPULA or last + 1 in topic)
+    return after is not None and (after.lower in COPULA or last + 1 in topic)
 
 
 # --- when ----------------------------------------------------------------------------------

@@ -11,10 +11,9 @@ from bot.caveat.clauses import Clause
 from bot.caveat.detectors import alignment
 from bot.caveat.findings import EventDetail, Finding, FindingKind
 from bot.caveat.tokens import Token, is_content, tokenize
+from bot.english.function_words import PASSIVE_AUXILIARIES
 from bot.english.time import MONTHS
 from bot.english.wordforms import is_modifier, word_classes
-
-_PASSIVE_AUXILIARIES = frozenset("was were is are be been being get gets got gotten".split())
 
 _NEAR = 6
 
@@ -117,7 +116,7 @@ def _own(question: str, word: Token, actor: Token) -> bool:
     if position is None:
         return False
     before = tokens[:position]
-    if any(t.lower in _PASSIVE_AUXILIARIES for t in before) and not tokens[position].lower.endswith(
+    if any(t.lower in PASSIVE_AUXILIARIES for t in before) and not tokens[position].lower.endswith(
         "ing"
     ):
         # a passive ("Tesla got banned", "was Tesla banned?"): it applies to its subject

@@ -11,14 +11,16 @@ from typing import TypeAlias
 from bot.caveat.tokens import Token, is_content
 from bot.caveat.units import to_base
 from bot.english import caveat_words as lex
-from bot.english.time import MONTHS
+from bot.english.function_words import BEFORE_YEAR
+from bot.english.numbers import WRITTEN_APPROXIMATORS
+from bot.english.time import MONTHS, YEAR
 
 _APPROXIMATE_TOLERANCE = 0.05
 _MEASURE_REACH = 4
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<y>1\d{3}|20\d{2})"
+_YEAR = rf"(?P<y>{YEAR})"
 _DATE_PATTERNS = (
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH})\b\.?,?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b(?P<m>{_MONTH})\b\.?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
@@ -30,14 +32,11 @@ _DAY_MONTH_PATTERNS = (
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<m>{_MONTH})\b", re.IGNORECASE),
     re.compile(rf"\b(?P<m>{_MONTH})\b\.?\s+{_DAY}\b(?!\s*,?\s*\d)", re.IGNORECASE),
 )
-_LIFESPAN = re.compile(r"\(\s*[^()]*?\b(1\d{3}|20\d{2})\s*[–—-]\s*[^()]*?\b(1\d{3}|20\d{2})\b")
+_LIFESPAN = re.compile(rf"\(\s*[^()]*?\b({YEAR})\s*[–—-]\s*[^()]*?\b({YEAR})\b")
 _YEAR_LOOK_BACK = 1024
 _FOUR_DIGITS = re.compile(r"\d{4}")  # in every full date: its year, or its decade ("1990s")
 _NEAR_DATE_CHARS = 500
 _CUT_MARGIN = 64  # a date this far from a cut is read as in the whole text
-_PREPOSITIONS_BEFORE_YEAR = frozenset(
-    ["in", "on", "since", "from", "until", "till", "by", "of", "to", "between", "and", "c", "circa"]
-)
 
 
 @dataclass(frozen=True)
@@ -219,7 +218,7 @@ def _plausible_year(text: str, start: int) -> bool:
     ):
         word_start -= 1
     word = text[word_start:word_end].rstrip(".")
-    if word.lower() in _PREPOSITIONS_BEFORE_YEAR or word.lower() in MONTHS:
+    if word.lower() in BEFORE_YEAR or word.lower() in MONTHS:
         return True
     return not word[:1].isupper()
 
@@ -409,7 +408,7 @@ def _of_keys(tokens: tuple[Token, ...], j: int) -> frozenset[str]:
 
 def _widen(qualifier: list[str], low: float, high: float) -> tuple[float, float]:
     """Turn a qualified value into an interval: "about 5", "at least 5", "up to 5"."""
-    if set(qualifier[-1:]) & lex.APPROXIMATE:
+    if set(qualifier[-1:]) & WRITTEN_APPROXIMATORS:
         return low * (1 - _APPROXIMATE_TOLERANCE), high * (1 + _APPROXIMATE_TOLERANCE)
     if any(tuple(qualifier[-len(p) :]) == p for p in lex.OPEN_ABOVE):
         return low, math.inf

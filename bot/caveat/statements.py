@@ -12,7 +12,10 @@ from bot.caveat.clauses import Clause, starts_phrase
 from bot.caveat.quantities import number_value
 from bot.caveat.tokens import Token, forms_of, is_content
 from bot.english import caveat_words as lex
-from bot.english.time import MONTHS
+from bot.english.function_words import MODALS, QUANTIFIERS, SUBJECT_PRONOUNS
+from bot.english.names import DESIGNATORS
+from bot.english.speech import REPORTED
+from bot.english.time import DEICTIC_DETERMINERS, MONTHS, PERIODS, WEEKDAYS, WRITTEN_DEICTIC_TIME
 
 _SPEAKER_REACH = 12  # "Finance Secretary Jaime Ongpin told reporters yesterday …"
 
@@ -61,9 +64,7 @@ def statement_of(clause: Clause) -> Statement | None:
             continue
         lower = token.lower
         following = lowers[index + 1] if index + 1 < len(lowers) else ""
-        if lower in lex.DEICTIC_TIME or (
-            lower in lex.DEICTIC_DETERMINERS and following in lex.TIME_NOUNS
-        ):
+        if lower in WRITTEN_DEICTIC_TIME or (lower in DEICTIC_DETERMINERS and following in PERIODS):
             deictic = True
         if starts_phrase(lowers, index, lex.NOT_NEGATION):
             skip = 1
@@ -82,10 +83,8 @@ def statement_of(clause: Clause) -> Statement | None:
         return None
     own = (
         bool(speaker)
-        and any(
-            tokens[k].lower in lex.SUBJECT_PRONOUNS for k in range(len(tokens)) if k not in said
-        )
-        and _first_outside(tokens, said) in lex.SUBJECT_PRONOUNS
+        and any(tokens[k].lower in SUBJECT_PRONOUNS for k in range(len(tokens)) if k not in said)
+        and _first_outside(tokens, said) in SUBJECT_PRONOUNS
     )
     return Statement(tuple(items), speaker, deictic, own)
 
@@ -110,7 +109,7 @@ def _item(token: Token, index: int, following: Token | None) -> tuple[str, bool]
     value = number_value(token)
     if value is not None:
         return f"#{value:g}", False
-    if lower in lex.QUANTIFIERS or lower in lex.MODALS or lower in lex.HEDGE_WORDS:
+    if lower in QUANTIFIERS or lower in MODALS or lower in lex.HEDGE_WORDS:
         return lower, False
     if not is_content(token) and lower not in MONTHS:
         return None
@@ -149,7 +148,7 @@ def _attribution(
     attribution's words: "X said (that) …", "…, X said", "…, said X", "according to X"."""
     lowers = [t.lower for t in tokens]
     for index, lower in enumerate(lowers):
-        if lower in lex.REPORTING_VERBS and lowers[index + 1 : index + 2] != ["to"]:
+        if lower in REPORTED and lowers[index + 1 : index + 2] != ["to"]:
             break
         if lower == "according" and lowers[index + 1 : index + 2] == ["to"]:
             end = next(
@@ -169,8 +168,8 @@ def _attribution(
         return frozenset(), set()
     end = index + 1
     while end < len(tokens) and (
-        lowers[end] in lex.DEICTIC_TIME
-        or lowers[end] in lex.WEEKDAYS
+        lowers[end] in WRITTEN_DEICTIC_TIME
+        or lowers[end] in WEEKDAYS
         or lowers[end] == "on"
         or (lowers[end] == "reporters" and lowers[index] in ("told", "tells"))
     ):
@@ -196,9 +195,9 @@ def _speaker_keys(tokens: tuple[Token, ...], span: set[int]) -> frozenset[str]:
         tokens[k].key
         for k in span
         if is_content(tokens[k])
-        and tokens[k].lower not in lex.REPORTING_VERBS
-        and tokens[k].lower not in lex.COMPANY_DESIGNATORS
-        and tokens[k].lower not in lex.DEICTIC_TIME
-        and tokens[k].lower not in lex.WEEKDAYS
+        and tokens[k].lower not in REPORTED
+        and tokens[k].lower not in DESIGNATORS
+        and tokens[k].lower not in WRITTEN_DEICTIC_TIME
+        and tokens[k].lower not in WEEKDAYS
         and tokens[k].lower not in ("according", "reporters")
     )

@@ -10,6 +10,7 @@ from functools import lru_cache
 from lemminflect import getAllLemmas
 
 from bot.english import caveat_words as lex
+from bot.english.function_words import CAVEAT_STOPWORDS
 from bot.english.time import MONTHS
 from bot.passages.tokens import WORD_OR_SIGN
 from bot.retrieval import analyze
@@ -60,7 +61,7 @@ def content_keys(text: str) -> frozenset[str]:
 
 def is_content(token: Token) -> bool:
     return (
-        token.lower not in lex.STOPWORDS
+        token.lower not in CAVEAT_STOPWORDS
         and token.lower not in MONTHS
         and not token.lower[0].isdigit()
         and token.lower not in lex.NEGATION_CUES

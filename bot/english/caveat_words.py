@@ -12,19 +12,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-STOPWORDS = _words(
-    """a an the and or but if then else of in on at by for with from to into onto upon over
-    under about above below between through during before after since until till as than that
-    this these those there here it its it's he him his she her hers they them their theirs we us
-    our ours you your yours i me my mine who whom whose which what when where why how whether is
-    are was were be been being am do does did done doing have has had having will would shall
-    should can could may might must also just only even still very really quite so too such own
-    same other another each every both either any some all most more much many few several one
-    ones not no nor never per via s t d ll ve re m o y
-    said says say according however although though while whereas because yet thus hence therefore
-    like later earlier once ever again further"""
-)
-
 # Cues that put the words after them (up to the end of the clause) in the scope of a negation.
 NEGATION_CUES = _words(
     "not no never none neither nor without cannot excluding except nobody nowhere"
@@ -127,8 +114,6 @@ ANTONYM_PAIRS = (
     ("older", "younger"),
 )
 
-# Words that close a company's name ("Eastman Kodak Co"): part of many names, naming none.
-COMPANY_DESIGNATORS = _words("inc co corp ltd plc llc lp ag sa nv gmbh bhd pty spa kk")
 
 # Ranks after the first: "the second largest city" is not "the largest city".
 ORDINALS = _words("second third fourth fifth sixth seventh eighth ninth tenth 2nd 3rd 4th 5th")
@@ -184,8 +169,6 @@ BASELINE_MARKERS = (
     ("compared", "to"),
 )
 
-# Qualifiers before a number: how they widen its value into an interval.
-APPROXIMATE = _words("about around approximately approx roughly nearly almost some circa c ca")
 # "at least 5", "more than 5", "over 5" and "at most 5", "less than 5", "up to 5".
 OPEN_ABOVE = (("at", "least"), ("more", "than"), ("over",), ("above",), ("exceeding",))
 OPEN_BELOW = (
@@ -371,24 +354,3 @@ CHANGE_VERBS = _words(
     lose jump slip ease rally narrow widen expand contract boost trim surge plunge slump soar
     sink dip edge bring lift revise adjust mark climb tumble double triple halve"""
 )
-# Words that place a statement in time relative to when it was written ("today", "this
-# morning", "last week"): two sources written on different days mean different times by them.
-DEICTIC_TIME = _words(
-    """today yesterday tomorrow tonight now currently presently recently lately ago meanwhile
-    morning afternoon evening overnight weekend"""
-)
-# "this/last/next" before one of these is a time relative to the writing ("last week").
-DEICTIC_DETERMINERS = _words("this last next past coming")
-TIME_NOUNS = _words(
-    "week weekend month year quarter season session day night spring summer autumn winter"
-)
-# Verbs that report what someone else states ("Lifetime said the bank intends…").
-REPORTING_VERBS = _words("said says told tells reported reports announced announces added stated")
-SUBJECT_PRONOUNS = _words("it he she they we i its")
-
-# Closed classes the statement aligner (`bot.caveat.align`) keeps in a statement although they
-# are stopwords: a quantifier or a modal that differs makes two statements say different things.
-QUANTIFIERS = _words("all every each both most many several some few half none")
-MODALS = _words("will would shall should can could may might must")
-# Days of the week place a statement relative to the week it was written in, as "today" does.
-WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")

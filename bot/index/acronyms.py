@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.english.function_words import STOPWORDS
 from bot.english.wordforms import word_classes
-from bot.passages.tokens import STOPWORDS
 from bot.retrieval import analyze, term_of
 
 _DEFINED = re.compile(r"\(([A-Z]{2,8})s?\)")

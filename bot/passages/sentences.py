@@ -14,6 +14,8 @@ from typing import overload
 
 import numpy as np
 
+from bot.english.function_words import CLAUSE_OPENERS
+from bot.english.names import SENTENCE_END_DESIGNATORS
 from bot.sources import Source
 
 # Words that end in a period without ending a sentence. Initials ("J.") and dotted
@@ -23,15 +25,6 @@ ABBREVIATIONS = frozenset(
     assn est approx vs no nos vol fig op cf al jan feb mar apr jun jul aug sep sept oct nov
     dec mon tue wed thu fri sat sun
     """.split()
-)
-# A company's designator ends its name, so it often ends a sentence too ("…and X Corp. Citing
-# concerns, officials…"): it does when the next word opens a clause rather than going on with a
-# name: a capitalised function word or an -ing form.
-DESIGNATORS = frozenset("inc corp co ltd llc plc bros".split())
-_CLAUSE_OPENERS = frozenset(
-    """the a an this that these those it its he she they we i you there here in on at for
-    after before as but and or so yet however meanwhile while when if although though since
-    by with from to under during despite""".split()
 )
 _NEXT_WORD = re.compile(r"[A-Z][a-z]*")
 
@@ -250,7 +243,7 @@ def _ends_in_abbreviation(text: str, period: int, following: int) -> bool:
     word = text[word_start:period]
     if _INITIALS.fullmatch(word):
         return True
-    if word.lower() in DESIGNATORS:
+    if word.lower() in SENTENCE_END_DESIGNATORS:
         return not _opens_clause(text, following)
     return word.lower() in ABBREVIATIONS
 
@@ -261,7 +254,7 @@ def _opens_clause(text: str, start: int) -> bool:
     if word is None:
         return False
     lowered = word.group().lower()
-    return lowered in _CLAUSE_OPENERS or (len(lowered) > 4 and lowered.endswith("ing"))
+    return lowered in CLAUSE_OPENERS or (len(lowered) > 4 and lowered.endswith("ing"))
 
 
 def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:

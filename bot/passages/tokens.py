@@ -12,25 +12,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from bot.english.function_words import STOPWORDS
 from bot.text_cleanup import without_escapes, without_zero_width
-
-# NLTK's English stopword list (a superset of Snowball's), plus words that only frame a question.
-STOPWORDS = frozenset(
-    """i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
-    yourselves he him his himself she she's her hers herself it it's its itself they them
-    their theirs themselves what which who whom this that that'll these those am is are was
-    were be been being have has had having do does did doing a an the and but if or because
-    as until while of at by for with about against between into through during before after
-    above below to from up down in out on off over under again further then once here there
-    when where why how all any both each few more most other some such no nor not only own
-    same so than too very s t can will just don don't should should've now d ll m o re ve y
-    ain aren aren't couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven
-    haven't isn isn't ma mightn mightn't mustn mustn't needn needn't shan shan't shouldn
-    shouldn't wasn wasn't weren weren't won won't wouldn wouldn't also could would may might
-    must shall whether tell please anyone anything something someone really actually still
-    yet already ever
-    """.split()
-)
 
 # The longest token that can be a search term (`is_term_token`). The longest words in the shared
 # data are 24 letters in Reuters ("beteiligungsgesellschaft") and 36 in AG News (a URL slug run

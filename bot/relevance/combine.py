@@ -6,16 +6,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from functools import lru_cache
 
+from bot.english.function_words import NO_ALTERNATIVE
+from bot.english.speech import STATEMENT_WORDS
 from bot.passages.tokens import tokenize
 from bot.relevance.reading import PREAMBLE_WEIGHT, Query, SourceFacts
-from bot.relevance.words import (
-    _REPORTING_WORDS,
-    NO_ALTERNATIVE,
-    OR_LIST,
-    PHASE_LINKS,
-    PHASE_NOUNS,
-    YEAR,
-)
+from bot.relevance.words import OR_LIST, PHASE_LINKS, PHASE_NOUNS, YEAR
 from bot.retrieval import analyze, term_of
 
 
@@ -148,7 +143,7 @@ def require_report(query: Query, reporter: str) -> None:
 
 @lru_cache(maxsize=1)
 def _reporting_terms() -> frozenset[str]:
-    return frozenset(analyze(_REPORTING_WORDS))
+    return frozenset(analyze(" ".join(sorted(STATEMENT_WORDS))))
 
 
 def add_measure(query: Query, noun: str, facts: SourceFacts) -> None:

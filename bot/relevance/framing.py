@@ -30,18 +30,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from bot.english.function_words import (
+    INDEFINITE_PRONOUNS,
+    LIGHT_VERBS,
+    MORE_FUNCTION_WORDS,
+    REPORTER_OPENERS,
+    WH_DETERMINERS,
+)
+from bot.english.speech import HEARSAY
+from bot.english.time import CHAT_DEICTIC_DETERMINERS, CHAT_DEICTIC_TIME, TIME_UNITS
 from bot.english.wordforms import word_classes
+from bot.relevance.kind import NAMING_WORDS
 
 INTERJECTIONS = frozenset(
     """lol lmao lmfao rofl omg omfg wow whoa woah haha hahaha hah heh hehe hmm hm huh ugh
     ooh oh ah aha yay yeah yea yep yup nope nah ok okay k wtf wth smh tbh imo imho fyi btw
     idk ikr iirc afaik lmk pls plz thx ty bruh bro dude guys folks yo hey hi hello oops
     damn dang gosh jeez meh welp rip fr ngl istg""".split()
-)
-# Indefinite pronouns, also how a chat message calls its readers ("@everyone").
-INDEFINITE_PRONOUNS = frozenset(
-    """everyone everybody someone somebody anyone anybody nobody everything nothing y'all
-    yall""".split()
 )
 
 DISCOURSE_AND_HEDGES = frozenset(
@@ -57,53 +62,20 @@ CONJUNCTIVE_ADVERBS = frozenset(
     nevertheless nonetheless meanwhile regardless""".split()
 )
 
-REPORTING_VERBS = frozenset(
-    """hear heard hears hearing say says said saying tell tells told telling think thinks
-    thought believe believes believed guess guessed reckon reckons suppose supposed wonder
-    wondering wondered seem seems seemed appear appears appeared know knows knew read
-    see saw seen""".split()
-)
 
-DEICTIC_TIME = frozenset(
-    """yesterday today tonight tomorrow now nowadays currently recently lately soon anymore
-    ago once earlier""".split()
-)
-# "last week", "next month", "this year": a deictic determiner before a unit of time.
-_DEICTIC_DETERMINERS = frozenset("last next this past coming previous few couple".split())
-TIME_UNITS = frozenset(
-    """second seconds minute minutes hour hours day days night nights week weeks weekend
-    weekends month months year years decade decades morning evening afternoon date dates
-    time""".split()
-)
 _NUMBER_WORDS = frozenset(
     "a an one two three four five six seven eight nine ten several many few couple".split()
 )
 
-# Prepositions, conjunctions, determiners and chat pronouns NLTK's stopword list lacks: closed
-# classes, never what a claim is about ("every dealer", "per unit", "can u").
-FUNCTION_WORDS = frozenset(
-    """every per amid amidst among amongst upon toward towards despite unless although whereas
-    whilst onto beside unto versus vs etc u ur ya neither either""".split()
-)
-# "my cousin says…", "a guy on reddit said…": who passed the claim on, before a reporting verb.
-_REPORTER_OPENERS = frozenset("my our your a an some this someone somebody people".split())
 _MAX_REPORTER = 5
 
-_NAMING = frozenset("name names called".split())
 # "@Mods", "@Crosscheck": whom a message calls; "BREAKING:", "fact check:": what it calls itself.
 _ADDRESSED = re.compile(r"@([^\W\d_][\w-]*)")
 _LABEL = re.compile(r"^\W*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s")
 # Verbs that gloss a word: "what does FSD *mean*", "what does EV *stand for*".
 _GLOSSING = frozenset("mean means stand stands".split())
 _QUANTIFIERS = frozenset("many much few little".split())
-_WH = frozenset("which what whose".split())
 CHAT_FUTURE = frozenset("gonna wanna gotta".split())
-# Light verbs: their meaning is in the words around them ("came to the festival").
-LIGHT_VERBS = frozenset(
-    """come came comes coming go goes went gone get gets got gotten getting take takes took
-    taken taking give gives gave given giving happen happens happened happening become
-    becomes became done""".split()
-)
 # Nouns that quantify what follows them ("a lot of", "tons of"): a quantity word, not a topic.
 _QUANTITY_NOUNS = frozenset("lot lots bunch ton tons loads plenty heaps".split())
 
@@ -112,9 +84,9 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
     """Indexes of `tokens` (lowercase, from `bot.passages.tokens.tokenize`) that only frame
     the claim."""
     framing: set[int] = set()
-    single = (
-        INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | REPORTING_VERBS | DEICTIC_TIME
-    ) | (LIGHT_VERBS | INDEFINITE_PRONOUNS | FUNCTION_WORDS | CONJUNCTIVE_ADVERBS)
+    single = (INTERJECTIONS | DISCOURSE_AND_HEDGES | CHAT_FUTURE | HEARSAY | CHAT_DEICTIC_TIME) | (
+        LIGHT_VERBS | INDEFINITE_PRONOUNS | MORE_FUNCTION_WORDS | CONJUNCTIVE_ADVERBS
+    )
     framing.update(_reporter(tokens))
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
@@ -123,17 +95,21 @@ def framing_positions(tokens: Sequence[str]) -> set[int]:
             framing.add(i)
         elif token in _QUANTITY_NOUNS and after == "of":
             framing.add(i)  # "a lot of batteries": how many, not what
-        elif token in _NAMING and _WH & set(tokens[max(0, i - 4) : i]):
+        elif token in NAMING_WORDS and WH_DETERMINERS & set(tokens[max(0, i - 4) : i]):
             framing.add(i)  # "what is the name of…": the answer is a name, not about names
         elif token in _GLOSSING and _asks_what_it_means(tokens, i):
             framing.add(i)  # "what does FSD stand for?": the answer is what FSD is
         elif before == "how" and (token in _QUANTIFIERS or word_classes(token) & {"ADJ", "ADV"}):
             framing.add(i)  # "how many", "how long ago": the measure asked for
-        elif token in TIME_UNITS and (before in _WH or i - 2 in framing and before == "and"):
+        elif token in TIME_UNITS and (
+            before in WH_DETERMINERS or i - 2 in framing and before == "and"
+        ):
             framing.add(i)  # "in which year and month": the kind of date asked for
-        elif token in TIME_UNITS and (before in _DEICTIC_DETERMINERS or after == "ago"):
+        elif token in TIME_UNITS and (before in CHAT_DEICTIC_DETERMINERS or after == "ago"):
             # "last week", "next month"; "three days ago" also drops its number word
-            framing.update((i - 1, i) if before in _DEICTIC_DETERMINERS | _NUMBER_WORDS else (i,))
+            framing.update(
+                (i - 1, i) if before in CHAT_DEICTIC_DETERMINERS | _NUMBER_WORDS else (i,)
+            )
     return framing
 
 
@@ -156,14 +132,14 @@ def message_framing(text: str, tokens: Sequence[str], is_name: Callable[[str], b
 def _asks_what_it_means(tokens: Sequence[str], i: int) -> bool:
     """ "what does X mean?", "what does X stand for?": the glossing verb ends the question."""
     ends = i + 1 == len(tokens) or (tokens[i + 1 :] == ["for"] and tokens[i].startswith("stand"))
-    return ends and tokens[0] in _WH and bool({"do", "does", "did"} & set(tokens[1:i]))
+    return ends and tokens[0] in WH_DETERMINERS and bool({"do", "does", "did"} & set(tokens[1:i]))
 
 
 def _reporter(tokens: Sequence[str]) -> range:
     """Positions of a message-initial reporter: "my cousin (says)", "a guy on reddit (said)"."""
-    if not tokens or tokens[0] not in _REPORTER_OPENERS:
+    if not tokens or tokens[0] not in REPORTER_OPENERS:
         return range(0)
     for i, token in enumerate(tokens[1 : _MAX_REPORTER + 1], start=1):
-        if token in REPORTING_VERBS:
+        if token in HEARSAY:
             return range(i)
     return range(0)

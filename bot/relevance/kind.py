@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.english.function_words import AUXILIARIES, MANNER_AUXILIARIES, WH_WORDS
+from bot.english.time import DATE_NOUNS
 from bot.passages.sentences import split_sentences
 from bot.passages.tokens import words
 
@@ -27,19 +29,15 @@ class Asked(StrEnum):
     OTHER = "other"
 
 
-AUXILIARIES = frozenset(
-    """did does do is was are were has have had can could will would should shall may might
-    must isn't wasn't aren't weren't doesn't didn't hasn't haven't can't won't""".split()
-)
-WH_WORDS = frozenset("what which who whom whose when where why how".split())
 # Nouns that name a measure: "what is the population of…" asks for an amount.
 MEASURES = frozenset(
     """population number size length height width depth area weight mass salinity temperature
     distance speed cost price age count total amount percentage share rate capacity volume
     range altitude elevation diameter duration budget revenue salary attendance""".split()
 )
-NAMING = frozenset("name names called title".split())
-DATE_NOUNS = frozenset("year month date day decade century".split())
+# Words that ask for a name ("what is the name of…"; a chat framing of it, `bot.relevance.framing`)
+NAMING_WORDS = frozenset({"name", "names", "called"})
+NAMING = NAMING_WORDS | {"title"}
 
 
 def asked_by(question: str) -> Asked:
@@ -64,7 +62,7 @@ def asked_by(question: str) -> Asked:
         return Asked.WHO
     if wh == "when" or (wh in ("what", "which") and rest[:1] and rest[0] in DATE_NOUNS):
         return Asked.WHEN
-    if wh == "how" and rest[:1] and rest[0] not in ("did", "does", "do", "is", "was", "can"):
+    if wh == "how" and rest[:1] and rest[0] not in MANNER_AUXILIARIES:
         return Asked.AMOUNT
     if wh in ("what", "which") and set(rest) & MEASURES:
         return Asked.AMOUNT

@@ -46,6 +46,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.english.frames import PREDICATE_FRAMES
+from bot.english.function_words import WH_DETERMINERS
+from bot.english.numbers import ASKED_APPROXIMATORS as APPROXIMATORS
 from bot.english.time import MONTHS
 from bot.english.wordforms import is_modifier
 from bot.passages.tokens import is_kana_bigram, tokenize
@@ -63,11 +65,9 @@ from bot.relevance.reading import (
 )
 from bot.relevance.rules import QUESTION_RULES, TOKEN_RULES, framing_word, possessive_owner
 from bot.relevance.words import (
-    APPROXIMATORS,
     MAGNITUDES,
     NUMBER,
     POSSESSOR,
-    WH_DETERMINERS,
     YEAR,
     capitalised_name,
     is_name,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.english.function_words import DO_SUPPORT
 from bot.english.wordforms import is_plural
 from bot.relevance.combine import (
     add_measure,
@@ -26,7 +27,6 @@ from bot.relevance.words import (
     ASPECT_TERMS,
     COUNTING,
     DETERMINERS,
-    DO_SUPPORT,
     MEASURE_NOUNS,
     NUMBER,
     ORDINAL,

@@ -6,16 +6,20 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
+from bot.english.function_words import (
+    BEFORE_ADJECTIVE,
+    DETERMINERS,
+    STOPWORDS,
+    TAKE_FORMS,
+)
+from bot.english.time import TIME_UNITS
+from bot.english.time import YEAR as YEAR_WRITTEN
 from bot.english.wordforms import word_classes
 from bot.index.names import WORD
-from bot.passages.tokens import HIRAGANA, STOPWORDS, fold_latin
+from bot.passages.tokens import HIRAGANA, fold_latin
 from bot.relevance.demonyms import demonym_forms
-from bot.relevance.framing import TIME_UNITS
 from bot.relevance.reading import APPROXIMATE_TOLERANCE, SourceFacts
 from bot.retrieval import term_of
-
-WH_DETERMINERS = frozenset("which what whose".split())
-
 
 COUNTING = frozenset("many much".split())
 
@@ -35,7 +39,7 @@ ASPECT_TERMS = frozenset(
 PHASE_NOUNS = frozenset("force effect".split())
 
 
-PHASE_LINKS = frozenset("into take takes took taken taking".split())
+PHASE_LINKS = TAKE_FORMS | {"into"}
 
 
 # The noun that names what "how + adjective" asks for ("how long" -> length).
@@ -52,16 +56,6 @@ MEASURE_NOUNS = {
     "old": "age",
     "many": "number",
 }
-
-
-APPROXIMATORS = frozenset(
-    "about around roughly nearly almost approximately some over under circa like".split()
-)
-
-
-DETERMINERS = frozenset(
-    "the a an this that these those his her its their our my your any no every each".split()
-)
 
 
 # What a demonym adds to its place name, as Snowball stems show it: Japan-es(e), India-n.
@@ -82,13 +76,6 @@ REPORT_ASKED = re.compile(
 )
 
 
-# words by which a passage reports what someone said (analysed as passages are)
-_REPORTING_WORDS = """say says said tell told announce announcement statement stated respond
-    response reply replied reaction tweet tweeted post posted write wrote comment according
-    quote quoted add added declare insist warn argue explain claim note admit confirm deny
-    predict believe"""
-
-
 # A possessive: "Toyota's", "BYD’s" (the owner); at most this many words name what it owns.
 POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 
@@ -100,22 +87,8 @@ MAX_COMPOUND = 4
 OR_LIST = re.compile(r"((?:[^\W\d_][\w'’-]*\s*,\s*)+)([^\W\d_][\w'’-]*)\s*,?\s+or\b")
 
 
-# Words after "or" that name no alternative of their own ("…, or neither?").
-NO_ALTERNATIVE = frozenset("neither both none either all other others not".split())
-
-
 # Prepositions that put a figure in a year ("sold in 2021"), as against bounds ("before 1920").
 WITHIN = frozenset("in during".split())
-
-
-# words after which a word that can be an adjective is one: "has close ties", "very open"
-BEFORE_ADJECTIVE = frozenset(
-    "very so too more most quite rather have has had having is are was were be been".split()
-)
-
-
-# Auxiliaries followed by a bare verb: "Did Tesla's deliveries *grow*?"
-DO_SUPPORT = frozenset("do does did will would can could should shall may might must".split())
 
 
 # "Lincoln's date of birth" asks for a date: no source need write the word "date".
@@ -125,11 +98,11 @@ TIME_UNIT_TERMS = frozenset(term_of(w) for w in TIME_UNITS)
 ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
-YEAR = re.compile(r"^(1[0-9]|20)\d\d$")
+YEAR = re.compile(rf"^{YEAR_WRITTEN}$")
 
 
 # "(1990 - 1995)", "(1990–1995)": a span of years in parentheses
-YEAR_SPAN = re.compile(r"\(\s*((?:1[0-9]|20)\d\d)\s*[-–—]\s*((?:1[0-9]|20)\d\d)\s*\)")
+YEAR_SPAN = re.compile(rf"\(\s*({YEAR_WRITTEN})\s*[-–—]\s*({YEAR_WRITTEN})\s*\)")
 
 
 def written_demonym(term: str, facts: SourceFacts) -> str | None:
