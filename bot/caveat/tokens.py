@@ -10,6 +10,7 @@ from functools import lru_cache
 from lemminflect import getAllLemmas
 
 from bot.english import caveat_words as lex
+from bot.english.demonyms import place_of_people
 from bot.english.function_words import CAVEAT_STOPWORDS
 from bot.english.time import MONTHS
 from bot.passages.tokens import WORD_OR_SIGN
@@ -41,7 +42,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
 @lru_cache(maxsize=100_000)
 def key_of(lower: str) -> str:
     """The comparison key of a lowercased token: lemma-stem, stopwords kept as themselves."""
-    lower = lex.DEMONYMS.get(lower, lower)
+    lower = place_of_people().get(lower, lower)
     folded = "".join(
         ch for ch in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(ch)
     )

@@ -320,32 +320,6 @@ DATE_EVENTS = {
 }
 
 # Nationality adjectives folded onto their country, so "Japanese roads" aligns with "Japan".
-DEMONYMS = {
-    "japanese": "japan",
-    "chinese": "china",
-    "american": "america",
-    "french": "france",
-    "german": "germany",
-    "british": "britain",
-    "english": "england",
-    "russian": "russia",
-    "indian": "india",
-    "italian": "italy",
-    "spanish": "spain",
-    "korean": "korea",
-    "canadian": "canada",
-    "australian": "australia",
-    "mexican": "mexico",
-    "irish": "ireland",
-    "scottish": "scotland",
-    "european": "europe",
-    "african": "africa",
-    "asian": "asia",
-    "dutch": "netherlands",
-    "swedish": "sweden",
-    "polish": "poland",
-    "turkish": "turkey",
-}
 
 # Verbs of change: a figure they report ("rose to 62.2 pct", "raised its offer to 42 dlrs") is a
 # value at one moment, so two sources giving two such values need not disagree.

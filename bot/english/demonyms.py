@@ -29,3 +29,27 @@ def word_pairs() -> tuple[tuple[str, str], ...]:
             continue  # "United States" / "American": no one word stands for the other
         pairs.append((place[-1], people[-1]))
     return tuple(pairs)
+
+
+# Peoples the country data pairs with no one place (a continent's, or a people of several
+# places), as the caveat reads them: *Chinese* statements are about China.
+MORE_PEOPLES = {
+    "chinese": "china",
+    "american": "america",
+    "french": "france",
+    "british": "britain",
+    "english": "england",
+    "european": "europe",
+    "asian": "asia",
+}
+
+
+@lru_cache(maxsize=1)
+def place_of_people() -> dict[str, str]:
+    """People word -> its one place word ("dutch" -> "netherlands"), from the country data, plus
+    `MORE_PEOPLES`."""
+    places: dict[str, set[str]] = {}
+    for place, people in word_pairs():
+        places.setdefault(people, set()).add(place)
+    found = {people: next(iter(named)) for people, named in places.items() if len(named) == 1}
+    return found | MORE_PEOPLES
