@@ -40,7 +40,7 @@ from bot.relevance.query import (
     predicate_frames,
 )
 from bot.relevance.reading import Query, SourceFacts
-from bot.relevance.words import number_value, surface_words
+from bot.relevance.words import surface_words, term_value
 from bot.retrieval import BM25Config, analyze, term_of
 from bot.sources import Source, SourceError, load_sources
 
@@ -178,7 +178,7 @@ class AnswerEngine:
         self, names: frozenset[str], frames: dict[str, frozenset[str]]
     ) -> SourceFacts:
         """Facts about the sources that question analysis needs, computed once at build."""
-        numbers = {t: v for t in self._index.vocabulary if (v := number_value(t)) is not None}
+        numbers = {t: v for t in self._index.vocabulary if (v := term_value(t)) is not None}
         acronyms = defined_acronyms(source.text for source in self.sources)
         figures = figure_terms(numbers)
         return SourceFacts(
@@ -269,7 +269,7 @@ class AnswerEngine:
         subjects = matches.held
         shared_rare = self._matcher.hits(rare, matches.doc_ids)
         # a date or figure the question names itself is a detail too: both passages give it
-        words = {t for t in question_terms if number_value(t) is None and t not in self._dates}
+        words = {t for t in question_terms if term_value(t) is None and t not in self._dates}
         same_event = (self._matcher.hits(related, matches.doc_ids) > 0) & (
             self._matcher.hits(rare - words, matches.doc_ids) > 0
         )

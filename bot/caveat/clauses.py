@@ -17,11 +17,11 @@ from bot.caveat.quantities import (
 )
 from bot.caveat.tokens import Token, forms_of, is_content, tokenize
 from bot.english import caveat_words as lex
+from bot.english.function_words import THIRD_PERSON_SUBJECTS
 from bot.passages.sentences import passage_spans, split_sentences
 from bot.passages.tables import cells, is_table_row
 
 _NEGATION_SCOPE = 8
-_SUBJECT_PRONOUNS = frozenset("he she it they".split())
 _PRONOUN_REACH = 5
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+(?=[A-Z])|,?\s+but\s+|\s+[—–]\s+"
@@ -112,7 +112,7 @@ def _opens_with_pronoun(clause: Clause) -> bool:
     for token in clause.tokens[:_PRONOUN_REACH]:
         if token.key in clause.names:
             return False
-        if token.lower in _SUBJECT_PRONOUNS:
+        if token.lower in THIRD_PERSON_SUBJECTS:
             return True
     return False
 

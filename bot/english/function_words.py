@@ -96,6 +96,8 @@ DETERMINERS = words(
     "the a an this that these those his her its their our my your any no every each"
 )
 SUBJECT_PRONOUNS = words("it he she they we i its")
+# The pronouns that may stand for a name the sentence before gave ("He died in 1972").
+THIRD_PERSON_SUBJECTS = SUBJECT_PRONOUNS - {"we", "i", "its"}
 # Closed classes the statement aligner keeps although they are stopwords: a quantifier or a
 # modal that differs makes two statements say different things.
 QUANTIFIERS = words("all every each both most many several some few half none")

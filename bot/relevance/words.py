@@ -157,7 +157,9 @@ def name_forms(name: str, names: Collection[str]) -> frozenset[str]:
     return frozenset(forms)
 
 
-def number_value(term: str) -> float | None:
+def term_value(term: str) -> float | None:
+    """The value of a number term, its separators dropped ("1,400" -> 1400). A written figure
+    (decimal commas, number words) is read by `bot.caveat.quantities.number_value`."""
     if not NUMBER.match(term):
         return None
     try:
@@ -167,7 +169,7 @@ def number_value(term: str) -> float | None:
 
 
 def near(term: str, numbers: Mapping[str, float]) -> frozenset[str]:
-    value = number_value(term)
+    value = term_value(term)
     if value is None:
         return frozenset({term})
     tolerance = abs(value) * APPROXIMATE_TOLERANCE
