@@ -22,7 +22,7 @@ from typing import Any
 import discord
 import pytest
 import pytest_asyncio
-from fake_discord import (
+from fakes.discord import (
     FLAG_EPHEMERAL,
     MEMBER_PERMISSIONS,
     MODERATOR_PERMISSIONS,

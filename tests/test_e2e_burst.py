@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import FakeDiscord, RecordedRequest, running_fake
+from fakes.discord import FakeDiscord, RecordedRequest, running_fake
 from helpers import FakeEngine
 from test_e2e_bot import REPLY_TIMEOUT, BotProcess, started
 

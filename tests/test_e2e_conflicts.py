@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import MODERATOR_PERMISSIONS, LibraryFakeDiscord
+from fakes.discord import MODERATOR_PERMISSIONS, LibraryFakeDiscord
 from test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, started
 from test_e2e_library import add_file
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_discord import FLAG_EPHEMERAL, MODERATOR_PERMISSIONS, LibraryFakeDiscord
+from fakes.discord import FLAG_EPHEMERAL, MODERATOR_PERMISSIONS, LibraryFakeDiscord
 from test_e2e_bot import _LOG_LEVEL, REPLY_TIMEOUT, ROOT, BotProcess, started
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import MEMBER_PERMISSIONS, MODERATOR_PERMISSIONS, LibraryFakeDiscord, SentMessage
+from fakes.discord import MEMBER_PERMISSIONS, MODERATOR_PERMISSIONS, LibraryFakeDiscord, SentMessage
 from test_e2e_bot import REPLY_TIMEOUT, ROOT, SEEDS, BotProcess, started
 from test_e2e_library import ask_about, reply_to
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import (
+from fakes.discord import (
     MEMBER_PERMISSIONS,
     MODERATOR_PERMISSIONS,
     PERM_ADMINISTRATOR,

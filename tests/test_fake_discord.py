@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
-from fake_discord import (
+from fakes.discord import (
     FLAG_EPHEMERAL,
     MEMBER_PERMISSIONS,
     MODERATOR_PERMISSIONS,
@@ -370,7 +370,8 @@ async def test_wait_helpers_time_out(fake: FakeDiscord) -> None:
 
 
 def test_modals_are_held_to_discords_limits() -> None:
-    from fake_discord import _HTTPError, _validate_modal
+    from fakes.discord.records import _HTTPError
+    from fakes.discord.validation import _validate_modal
 
     def text_input(**extra: object) -> dict:
         return {"type": 4, "custom_id": "t", "style": 1, "label": "Title", **extra}

@@ -248,7 +248,7 @@ async def test_two_bots_on_one_postgresql_share_each_change(
     """Two `python -m bot run` processes (each with its own Discord connection and DATA_DIR)
     on one library: what a moderator adds through one is cited by the other within seconds,
     in that server only, and a removal through the other is seen by the first."""
-    from fake_discord import MODERATOR_PERMISSIONS, LibraryFakeDiscord
+    from fakes.discord import MODERATOR_PERMISSIONS, LibraryFakeDiscord
     from test_e2e_bot import BotProcess, cited_titles, started
     from test_e2e_library import ARTICLE as NOTES
     from test_e2e_library import TITLE, add_file, ask, reply_to

@@ -1,0 +1,136 @@
+"""Discord's v10 numbers the fake speaks: permissions, intents, flags, interaction and callback
+types."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+API_PREFIX = "/api/v10"
+
+
+DISCORD_EPOCH_MS = 1420070400000
+
+
+# Permission bits (https://discord.com/developers/docs/topics/permissions).
+PERM_CREATE_INSTANT_INVITE = 1 << 0
+
+
+PERM_ADD_REACTIONS = 1 << 6
+
+
+PERM_VIEW_CHANNEL = 1 << 10
+
+
+PERM_SEND_MESSAGES = 1 << 11
+
+
+PERM_EMBED_LINKS = 1 << 14
+
+
+PERM_ATTACH_FILES = 1 << 15
+
+
+PERM_READ_MESSAGE_HISTORY = 1 << 16
+
+
+PERM_MANAGE_MESSAGES = 1 << 13
+
+
+PERM_ADMINISTRATOR = 1 << 3
+
+
+PERM_USE_APPLICATION_COMMANDS = 1 << 31
+
+
+MEMBER_PERMISSIONS = (
+    PERM_CREATE_INSTANT_INVITE
+    | PERM_ADD_REACTIONS
+    | PERM_VIEW_CHANNEL
+    | PERM_SEND_MESSAGES
+    | PERM_EMBED_LINKS
+    | PERM_ATTACH_FILES
+    | PERM_READ_MESSAGE_HISTORY
+    | PERM_USE_APPLICATION_COMMANDS
+)
+
+
+MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | PERM_MANAGE_MESSAGES
+
+
+# Privileged gateway intents.
+INTENT_GUILD_MEMBERS = 1 << 1
+
+
+INTENT_GUILD_PRESENCES = 1 << 8
+
+
+INTENT_MESSAGE_CONTENT = 1 << 15
+
+
+PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
+
+
+# Message flags.
+FLAG_SUPPRESS_EMBEDS = 1 << 2
+
+
+FLAG_EPHEMERAL = 1 << 6
+
+
+FLAG_LOADING = 1 << 7
+
+
+FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
+
+
+# Interaction types and callback types.
+INTERACTION_PING = 1
+
+
+INTERACTION_APPLICATION_COMMAND = 2
+
+
+INTERACTION_COMPONENT = 3
+
+
+INTERACTION_AUTOCOMPLETE = 4
+
+
+INTERACTION_MODAL_SUBMIT = 5
+
+
+CALLBACK_PONG = 1
+
+
+CALLBACK_MESSAGE = 4
+
+
+CALLBACK_DEFERRED_MESSAGE = 5
+
+
+CALLBACK_DEFERRED_UPDATE = 6
+
+
+CALLBACK_UPDATE_MESSAGE = 7
+
+
+CALLBACK_AUTOCOMPLETE_RESULT = 8
+
+
+CALLBACK_MODAL = 9
+
+
+_MENTION_USER = re.compile(r"<@!?\d+>")
+
+
+_MENTION_ROLE = re.compile(r"<@&\d+>")
+
+
+_MENTION_EVERYONE = re.compile(r"@(everyone|here)")
+
+
+_COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
