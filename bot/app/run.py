@@ -24,7 +24,7 @@ import aiohttp
 import discord
 import yarl
 
-from bot.app.bot import CrosscheckBot, Library
+from bot.app.bot import CrosscheckBot, Library, make_bot
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.library.base import StoreError
 from bot.library.registry import open_registry
@@ -63,7 +63,7 @@ def apply_endpoints(settings: Settings) -> None:
 
 def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
     _log.info("Indexing sources in %s; library in %s", settings.sources_dir, settings.data_dir)
-    registry = open_registry(settings.sources_dir, settings.data_dir)
+    registry = open_registry(settings.sources_dir, settings.data_dir, settings.serves_guild)
     registry.load_customised(should_stop)
     _log.info("Indexed %d base sources.", len(registry.base))
     return registry
@@ -161,7 +161,7 @@ async def _serve(settings: Settings) -> int:
         library = await _unless_stopped(building, shutdown)
         if library is None:
             return EXIT_OK
-        bot = shutdown.bot = CrosscheckBot(settings, library)
+        bot = shutdown.bot = make_bot(settings, library)
         follower = asyncio.ensure_future(library.follow_other_processes())
         try:
             async with bot:
