@@ -3,6 +3,9 @@ that builds only its own servers' engines, and the client each setting gives."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import discord
@@ -94,6 +97,20 @@ def test_shard_settings_in_the_env_file_are_read(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("SHARD_COUNT=3\nSHARD_IDS=1\n", encoding="utf-8")
     assert load_settings({"SHARD_IDS": "2"}, env_file=env_file).shard_ids == (2,)
+
+
+def test_the_bot_refuses_unusable_shard_settings_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(root), "LANG": "C.UTF-8",
+           "DISCORD_TOKEN": "unused", "SHARD_COUNT": "2", "SHARD_IDS": "1,1"}  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "error: SHARD_IDS lists shard 1 more than once: '1,1'"
+    ]
 
 
 # --- the client -------------------------------------------------------------------------------
