@@ -343,9 +343,11 @@ class FakeDiscord:
         sync_forbidden: bool = False,
         callback_deadline: float | None = 3.0,
         recommended_shards: int = 1,
+        resume_gateway_url: str | None = None,
     ) -> None:
         self.token = token
         self.recommended_shards = recommended_shards
+        self._resume_gateway_url = resume_gateway_url  # READY's; default: gateway_url
         self.application_id = application_id
         self.bot_user_id = bot_user_id or application_id
         self.bot_name = bot_name
@@ -1043,7 +1045,7 @@ class FakeDiscord:
             "guilds": [{"id": self.guild_id, "unavailable": True}] if owned else [],
             "session_id": session.session_id,
             "session_type": "normal",
-            "resume_gateway_url": self.gateway_url,
+            "resume_gateway_url": self._resume_gateway_url or self.gateway_url,
             "shard": list(conn.shard),
             "application": {"id": self.application_id, "flags": flags},
             "private_channels": [],
@@ -1083,17 +1085,18 @@ class FakeDiscord:
         self._active = conn
         self._set_live(conn, True)
 
-    async def force_reconnect(self, how: str = "close") -> None:
-        """Make the client reconnect.
+    async def force_reconnect(self, how: str = "close", *, guild_id: str | None = None) -> None:
+        """Make the client reconnect (the connection of ``guild_id``'s shard when given).
 
         ``how``: "close" closes the socket with 4000 (client resumes), "reconnect"
         sends op 7 RECONNECT (client resumes), "invalid_session" sends op 9 with
         d=false (client re-identifies).
         """
-        conn = self._active
+        conn = self._conn_for(guild_id) if guild_id is not None else self._active
         if conn is None:
             raise RuntimeError("no live gateway session to disconnect")
-        self._active = None
+        if self._active is conn:
+            self._active = None
         self._set_live(conn, False)
         if how == "close":
             await conn.ws.close(code=4000, message=b"Unknown error.")

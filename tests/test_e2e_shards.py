@@ -38,6 +38,7 @@ CLI_ARTICLE = (
 )
 CLI_QUESTION = "When will the Marrowby tram line reopen?"
 CLI_DEADLINE_S = 5.0
+ELSEWHERE = "ws://127.0.0.1:9/gateway"  # READY's resume URL: nothing listens there
 ASKED_IN = re.compile(r"/ask by user \d+ in guild (\d+)")
 
 
@@ -88,7 +89,12 @@ def built(bot: BotProcess, guild_id: str) -> bool:
 
 
 async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -> None:
-    fake = LibraryFakeDiscord(guild_id=ON_SHARD_1, second_guild_id=ON_SHARD_0, recommended_shards=2)
+    fake = LibraryFakeDiscord(
+        guild_id=ON_SHARD_1,
+        second_guild_id=ON_SHARD_0,
+        recommended_shards=2,
+        resume_gateway_url=ELSEWHERE,  # resumes must stay on DISCORD_GATEWAY_URL all the same
+    )
     async with fake:
         # Shard 1 first: it identifies as [1, 2] and, not running shard 0, leaves the commands.
         second = await start_shard(fake, tmp_path, 1)
@@ -104,6 +110,11 @@ async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -
             assert [d.get("shard") for d in fake.identifies] == [[1, 2], [0, 2]]
             assert fake.live_shards() == [(0, 2), (1, 2)]
             assert (await fake.wait_for_sync()).status == 200
+
+            # A dropped shard connection resumes on the configured gateway, not READY's URL.
+            await fake.force_reconnect("close", guild_id=ON_SHARD_1)
+            await fake.wait_for_resumed(1)
+            assert len(fake.identifies) == 2 and fake.live_shards() == [(0, 2), (1, 2)]
 
             # Each server's questions go to, and are answered by, its own process.
             assert TITLE not in (await ask(fake, ON_SHARD_0)).text()
