@@ -18,10 +18,10 @@ Interaction callbacks, follow-ups and webhook edits are built with
 reconnects stay on loopback.
 
 Sharding as Discord does it: IDENTIFY's ``shard`` [id, count] is kept per connection (an
-invalid one is closed with 4010), and a server's READY entry, its GUILD_CREATE and its
-interactions go only to the live connection of the shard ``(guild_id >> 22) % count`` (DMs to
-shard 0). A client without ``shard`` is shard [0, 1] and gets everything.
-``GET /gateway/bot`` recommends ``recommended_shards``.
+invalid one is closed with 4010, a count below ``required_shards`` with 4011), and a server's
+READY entry, its GUILD_CREATE and its interactions go only to the live connection of the shard
+``(guild_id >> 22) % count`` (DMs to shard 0). A client without ``shard`` is shard [0, 1] and
+gets everything. ``GET /gateway/bot`` recommends ``recommended_shards``.
 """
 
 from __future__ import annotations
@@ -344,10 +344,12 @@ class FakeDiscord:
         callback_deadline: float | None = 3.0,
         recommended_shards: int = 1,
         resume_gateway_url: str | None = None,
+        required_shards: int = 1,
     ) -> None:
         self.token = token
         self.recommended_shards = recommended_shards
         self._resume_gateway_url = resume_gateway_url  # READY's; default: gateway_url
+        self.required_shards = required_shards  # fewer: IDENTIFY closed 4011, as for big bots
         self.application_id = application_id
         self.bot_user_id = bot_user_id or application_id
         self.bot_name = bot_name
@@ -1026,6 +1028,9 @@ class FakeDiscord:
         valid = isinstance(shard, list) and len(shard) == 2
         if not (valid and all(type(n) is int for n in shard) and 0 <= shard[0] < shard[1]):
             await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        if shard[1] < self.required_shards:
+            await conn.ws.close(code=4011, message=b"Sharding required.")
             return
         conn.shard = (shard[0], shard[1])
         session = _Session(secrets.token_hex(16), intents, shard=conn.shard)

@@ -24,7 +24,16 @@ from pathlib import Path
 
 import pytest
 from fake_discord import MEMBER_PERMISSIONS, LibraryFakeDiscord, SentMessage
-from test_e2e_bot import ROOT, SEEDS, BotProcess, cited_titles, started
+from test_e2e_bot import (
+    DISPUTED,
+    ROOT,
+    SEEDS,
+    SOURCE_TITLES,
+    BotProcess,
+    cited_titles,
+    started,
+)
+from test_e2e_faults import lines_at
 from test_e2e_library import ARTICLE, QUESTION, TITLE, add_file, reply_to
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -161,3 +170,33 @@ async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -
         gets = [r for r in fake.requests if r.method == "GET" and r.path.endswith("/commands")]
         assert len(gets) == 2  # one comparison at each start of the shard-0 process
         assert not fake.unknown_routes, fake.describe()
+
+
+async def test_a_bot_that_must_shard_says_so_and_one_process_can_run_every_shard(
+    tmp_path: Path,
+) -> None:
+    fake = LibraryFakeDiscord(
+        guild_id=ON_SHARD_1, second_guild_id=ON_SHARD_0, recommended_shards=2, required_shards=2
+    )
+    async with fake:
+        (tmp_path / "one").mkdir()
+        unsharded = await BotProcess.start(fake, tmp_path / "one")
+        code = await unsharded.wait(15.0)
+        output = unsharded.output()
+        assert code == 2 and "Traceback" not in output, output
+        [problem] = lines_at(output, "ERROR", "CRITICAL")
+        assert "4011" in problem and "SHARD_COUNT" in problem
+
+        # SHARD_COUNT alone: this one process runs both shards and answers every server.
+        (tmp_path / "all").mkdir()
+        bot = await BotProcess.start(fake, tmp_path / "all", extra_env={"SHARD_COUNT": "2"})
+        try:
+            await started(fake, bot, ready=2)
+            assert sorted(d["shard"] for d in fake.identifies[1:]) == [[0, 2], [1, 2]]
+            assert fake.live_shards() == [(0, 2), (1, 2)]
+            for guild_id in (ON_SHARD_0, ON_SHARD_1):
+                assert SOURCE_TITLES["001"] in cited_titles(await ask(fake, guild_id, DISPUTED))
+            assert guilds_asked(bot) == {ON_SHARD_0, ON_SHARD_1}
+        finally:
+            assert await bot.stop() == 0, bot.output()
+        assert "Traceback" not in bot.output(), bot.output()

@@ -37,6 +37,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 CLOSE_AUTHENTICATION_FAILED = 4004
+CLOSE_SHARDING_REQUIRED = 4011
 CLOSE_INVALID_INTENTS = 4013
 
 
@@ -89,6 +90,13 @@ def _describe_start_failure(error: BaseException, settings: Settings) -> tuple[s
         return (
             "Discord refused the gateway intents as invalid (close code 4013). Crosscheck sends "
             "the default intents, so check DISCORD_GATEWAY_URL points at a Discord gateway.",
+            EXIT_CONFIG,
+        )
+    if isinstance(error, discord.ConnectionClosed) and error.code == CLOSE_SHARDING_REQUIRED:
+        return (
+            "Discord requires more shards (gateway close 4011): the bot is in too many servers "
+            "for this many connections; set SHARD_COUNT (see the README's Running several "
+            "processes).",
             EXIT_CONFIG,
         )
     if isinstance(error, SyncOutage):
