@@ -150,7 +150,7 @@ def _parse_shards(count: str | None, ids: str | None) -> dict[str, Any]:
     if ids is None:
         return {"shard_count": shard_count}
     parts = [part.strip() for part in ids.split(",")]
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isascii() and part.isdigit() for part in parts):
         raise SettingsError(
             f"SHARD_IDS must be shard numbers separated by commas (e.g. 0,1), not {ids!r}"
         )
@@ -195,7 +195,7 @@ def is_snowflake(value: str) -> bool:
 def _parse_count(name: str, value: str | None, default: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # "²" is a digit too
         raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
 

@@ -76,6 +76,8 @@ def test_the_shard_predicate_is_discords_formula() -> None:
         ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be a whole number of at least 1, not '0'"),
         ({"SHARD_COUNT": "two"}, "SHARD_COUNT must be a whole number of at least 1, not 'two'"),
         ({"SHARD_COUNT": "-2"}, "SHARD_COUNT must be a whole number of at least 1"),
+        ({"SHARD_COUNT": "²"}, "SHARD_COUNT must be a whole number of at least 1, not '²'"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "¹"}, "SHARD_IDS must be shard numbers separated"),
         ({"SHARD_IDS": "0"}, "SHARD_IDS ('0') needs SHARD_COUNT"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "shard 2, but with SHARD_COUNT=2 shards are "
                                                  "numbered 0 to 1"),
