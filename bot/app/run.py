@@ -24,7 +24,7 @@ import aiohttp
 import discord
 import yarl
 
-from bot.app.bot import CrosscheckBot, Library
+from bot.app.bot import CrosscheckBot, Library, make_bot
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.library.base import StoreError
 from bot.library.registry import open_registry
@@ -38,6 +38,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 CLOSE_AUTHENTICATION_FAILED = 4004
+CLOSE_SHARDING_REQUIRED = 4011
 CLOSE_INVALID_INTENTS = 4013
 
 
@@ -65,7 +66,9 @@ def apply_endpoints(settings: Settings) -> None:
 def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
     place = describe_url(settings.database_url) if settings.database_url else settings.data_dir
     _log.info("Indexing sources in %s; library in %s", settings.sources_dir, place)
-    registry = open_registry(settings.sources_dir, settings.data_dir, settings.database_url)
+    registry = open_registry(
+        settings.sources_dir, settings.data_dir, settings.database_url, settings.serves_guild
+    )
     registry.load_customised(should_stop)
     _log.info("Indexed %d base sources.", len(registry.base))
     return registry
@@ -91,6 +94,13 @@ def _describe_start_failure(error: BaseException, settings: Settings) -> tuple[s
         return (
             "Discord refused the gateway intents as invalid (close code 4013). Crosscheck sends "
             "the default intents, so check DISCORD_GATEWAY_URL points at a Discord gateway.",
+            EXIT_CONFIG,
+        )
+    if isinstance(error, discord.ConnectionClosed) and error.code == CLOSE_SHARDING_REQUIRED:
+        return (
+            "Discord requires more shards (gateway close 4011): the bot is in too many servers "
+            "for this many connections; set SHARD_COUNT (see the README's Running several "
+            "processes).",
             EXIT_CONFIG,
         )
     if isinstance(error, SyncOutage):
@@ -163,7 +173,7 @@ async def _serve(settings: Settings) -> int:
         library = await _unless_stopped(building, shutdown)
         if library is None:
             return EXIT_OK
-        bot = shutdown.bot = CrosscheckBot(settings, library)
+        bot = shutdown.bot = make_bot(settings, library)
         follower = asyncio.ensure_future(library.follow_other_processes())
         try:
             async with bot:
