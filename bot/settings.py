@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -61,6 +62,23 @@ class Settings:
     conflicts_seconds: float = DEFAULT_CONFLICTS_SECONDS
     # How long answers' questions, cited sources and members' feedback are kept (issue 19).
     feedback_retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
+    # Sharding across processes (issue 18): the total number of shards (None: one unsharded
+    # connection, as without it) and the shards this process runs (None: all of them).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    def serves_guild(self, guild_id: int) -> bool:
+        """Whether this process answers for the server: its shard is one this process runs."""
+        if self.shard_count is None:
+            return True
+        shard = shard_of(guild_id, self.shard_count)
+        return self.shard_ids is None or shard in self.shard_ids
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process syncs the commands at start: only the one running shard 0, so
+        several processes started at once push them once."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
     @property
     def custom_gateway(self) -> bool:
@@ -119,7 +137,41 @@ def load_settings(
             get("FEEDBACK_RETENTION_DAYS"),
             DEFAULT_FEEDBACK_RETENTION_DAYS,
         ),
+        **_parse_shards(get("SHARD_COUNT"), get("SHARD_IDS")),
     )
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard whose gateway connection receives this server's events (Discord's formula)."""
+    return (guild_id >> 22) % shard_count
+
+
+def _parse_shards(count: str | None, ids: str | None) -> dict[str, Any]:
+    """`shard_count` and `shard_ids` from SHARD_COUNT and SHARD_IDS (none when unset)."""
+    if count is None:
+        if ids is not None:
+            raise SettingsError(
+                f"SHARD_IDS ({ids!r}) needs SHARD_COUNT: the number of shards of all processes"
+            )
+        return {}
+    shard_count = _parse_count("SHARD_COUNT", count, 1)
+    if ids is None:
+        return {"shard_count": shard_count}
+    parts = [part.strip() for part in ids.split(",")]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise SettingsError(
+            f"SHARD_IDS must be shard numbers separated by commas (e.g. 0,1), not {ids!r}"
+        )
+    shard_ids = [int(part) for part in parts]
+    for shard in shard_ids:
+        if shard >= shard_count:
+            raise SettingsError(
+                f"SHARD_IDS has shard {shard}, but with SHARD_COUNT={shard_count} shards are "
+                f"numbered 0 to {shard_count - 1}"
+            )
+        if shard_ids.count(shard) > 1:
+            raise SettingsError(f"SHARD_IDS lists shard {shard} more than once: {ids!r}")
+    return {"shard_count": shard_count, "shard_ids": tuple(sorted(shard_ids))}
 
 
 def _parse_guild_id(value: str | None) -> int | None:
@@ -151,7 +203,7 @@ def is_snowflake(value: str) -> bool:
 def _parse_count(name: str, value: str | None, default: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # "²" is a digit too
         raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
 

@@ -55,6 +55,11 @@ class Engine(Protocol):
     def scan_conflicts(self, seconds: float | None) -> ConflictScan: ...
 
 
+def every_server(guild_id: int) -> bool:
+    """The `serves` of a process that runs every shard."""
+    return True
+
+
 class EmptyEngine:
     """The engine of a library with no sources: every question is "not covered"."""
 
@@ -116,13 +121,17 @@ class LibraryRegistry:
         *,
         data_dir: Path | None = None,
         base_index: IndexStore | None = None,
+        serves: Callable[[int], bool] = every_server,
         after_build: Callable[[], None] = lambda: None,
     ) -> None:
         """`data_dir`, when given, keeps each server's saved index under `data_dir/index/`.
+        `serves` says which servers this process answers for (its shards): no other server's
+        engine is ever built here, though the database holds every server's library.
         `after_build` runs after each engine is built: the process that owns the registry
         decides what to do with its memory then (the bot: `bot.index.store.settle_memory`)."""
         self._after_build = after_build
         self.store = store
+        self._serves = serves
         self.base: tuple[Source, ...] = tuple(base)
         self._data_dir = data_dir
         self._indexes: dict[int, IndexStore] = {}
@@ -135,7 +144,7 @@ class LibraryRegistry:
 
     def load_customised(self, should_stop: Callable[[], bool] = lambda: False) -> None:
         """Build the engine of every server whose library differs from the base (blocking)."""
-        for guild_id in self.store.customised_guilds():
+        for guild_id in filter(self._serves, self.store.customised_guilds()):
             if should_stop():
                 return
             self.rebuild(guild_id)
@@ -264,6 +273,7 @@ class LibraryRegistry:
         if guilds is None:  # something changed, the store cannot say where: look everywhere
             customised = await asyncio.to_thread(self.store.customised_guilds)
             guilds = set(customised) | set(self._snapshots)
+        guilds = set(filter(self._serves, guilds))  # another shard's servers are not ours
         rebuilt = []
         for guild_id in sorted(guilds):
             async with self._locks.setdefault(guild_id, asyncio.Lock()):
@@ -341,18 +351,24 @@ def open_registry(
     sources_dir: Path,
     data_dir: Path,
     database_url: str | None = None,
+    serves: Callable[[int], bool] = every_server,
     *,
     after_build: Callable[[], None] = lambda: None,
 ) -> LibraryRegistry:
     """`open_library` plus the base engine, built now (blocking). The bot changes the library,
     so a database it cannot write is refused here, at start. `data_dir` keeps the saved
-    indexes, wherever the library is."""
+    indexes, wherever the library is; `serves`: see `LibraryRegistry`."""
     store, base = open_library(sources_dir, data_dir, database_url)
     try:
         store.check_writable()
         base_index = IndexStore(index_path_for(data_dir, sources_dir))
         return LibraryRegistry(
-            store, base, data_dir=data_dir, base_index=base_index, after_build=after_build
+            store,
+            base,
+            data_dir=data_dir,
+            base_index=base_index,
+            serves=serves,
+            after_build=after_build,
         )
     except BaseException:
         store.close()

@@ -25,7 +25,7 @@ import discord
 import yarl
 
 from bot.answer.registry import open_registry
-from bot.app.bot import CrosscheckBot, Library
+from bot.app.bot import CrosscheckBot, Library, make_bot
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.index.store import settle_memory
 from bot.library.base import StoreError
@@ -39,6 +39,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 CLOSE_AUTHENTICATION_FAILED = 4004
+CLOSE_SHARDING_REQUIRED = 4011
 CLOSE_INVALID_INTENTS = 4013
 
 
@@ -68,7 +69,11 @@ def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Libra
     _log.info("Indexing sources in %s; library in %s", settings.sources_dir, place)
     # the process's memory policy: each engine built is frozen out of the collector's scans
     registry = open_registry(
-        settings.sources_dir, settings.data_dir, settings.database_url, after_build=settle_memory
+        settings.sources_dir,
+        settings.data_dir,
+        settings.database_url,
+        settings.serves_guild,
+        after_build=settle_memory,
     )
     registry.load_customised(should_stop)
     _log.info("Indexed %d base sources.", len(registry.base))
@@ -95,6 +100,13 @@ def _describe_start_failure(error: BaseException, settings: Settings) -> tuple[s
         return (
             "Discord refused the gateway intents as invalid (close code 4013). Crosscheck sends "
             "the default intents, so check DISCORD_GATEWAY_URL points at a Discord gateway.",
+            EXIT_CONFIG,
+        )
+    if isinstance(error, discord.ConnectionClosed) and error.code == CLOSE_SHARDING_REQUIRED:
+        return (
+            "Discord requires more shards (gateway close 4011): the bot is in too many servers "
+            "for this many connections; set SHARD_COUNT (see the README's Running several "
+            "processes).",
             EXIT_CONFIG,
         )
     if isinstance(error, SyncOutage):
@@ -167,7 +179,7 @@ async def _serve(settings: Settings) -> int:
         library = await _unless_stopped(building, shutdown)
         if library is None:
             return EXIT_OK
-        bot = shutdown.bot = CrosscheckBot(settings, library)
+        bot = shutdown.bot = make_bot(settings, library)
         follower = asyncio.ensure_future(library.follow_other_processes())
         try:
             async with bot:

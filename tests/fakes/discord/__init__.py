@@ -46,6 +46,7 @@ from fakes.discord.records import (
     RecordedRequest,
     SentMessage,
     pings,
+    shard_of,
 )
 from fakes.discord.rest import RestMixin
 from fakes.discord.server import FakeDiscord, patched_discord, running_fake
@@ -100,4 +101,5 @@ __all__ = [
     "patched_discord",
     "pings",
     "running_fake",
+    "shard_of",
 ]

@@ -32,11 +32,15 @@ class GatewayMixin:
         conn.session.seq += 1
         await self._send(conn, {"op": 0, "t": event, "s": conn.session.seq, "d": data})
 
-    async def dispatch(self, event: str, data: Any, *, timeout: float = 5.0) -> None:
-        """Send a dispatch event to the live session (waiting for one if reconnecting)."""
-        await self.wait_for_connected(timeout)
-        assert self._active is not None
-        await self._send_dispatch(self._active, event, data)
+    async def dispatch(
+        self, event: str, data: Any, *, timeout: float = 5.0, guild_id: str | None = None
+    ) -> None:
+        """Send a dispatch event to the live session of ``guild_id``'s shard (DMs and events
+        of no server: shard 0), waiting for one if reconnecting."""
+        await self.wait_for_connected(timeout, guild_id=guild_id)
+        conn = self._conn_for(guild_id)
+        assert conn is not None
+        await self._send_dispatch(conn, event, data)
 
     async def _gateway_handler(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
@@ -65,6 +69,7 @@ class GatewayMixin:
                 await self._on_frame(conn, frame)
         finally:
             self._conns.remove(conn)
+            self._set_live(conn, False)
             if self._active is conn:
                 self._active = None
             await self._notify()
@@ -98,7 +103,16 @@ class GatewayMixin:
         if intents & PRIVILEGED_INTENTS & ~self.privileged_intents_allowed:
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        session = _Session(secrets.token_hex(16), intents)
+        shard = d.get("shard") or [0, 1]
+        valid = isinstance(shard, list) and len(shard) == 2
+        if not (valid and all(type(n) is int for n in shard) and 0 <= shard[0] < shard[1]):
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        if shard[1] < self.required_shards:
+            await conn.ws.close(code=4011, message=b"Sharding required.")
+            return
+        conn.shard = (shard[0], shard[1])
+        session = _Session(secrets.token_hex(16), intents, shard=conn.shard)
         self._sessions[session.session_id] = session
         conn.session = session
         flags = 0
@@ -108,14 +122,15 @@ class GatewayMixin:
             flags |= 1 << 15
         if self.privileged_intents_allowed & INTENT_MESSAGE_CONTENT:
             flags |= 1 << 19
+        owned = self.with_guild and conn.owns(self.guild_id)  # READY lists the shard's servers
         ready = {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": self.guild_id, "unavailable": True}] if self.with_guild else [],
+            "guilds": [{"id": self.guild_id, "unavailable": True}] if owned else [],
             "session_id": session.session_id,
             "session_type": "normal",
-            "resume_gateway_url": self.gateway_url,
-            "shard": d.get("shard") or [0, 1],
+            "resume_gateway_url": self._resume_gateway_url or self.gateway_url,
+            "shard": list(conn.shard),
             "application": {"id": self.application_id, "flags": flags},
             "private_channels": [],
             "presences": [],
@@ -127,9 +142,16 @@ class GatewayMixin:
         }
         await self._send_dispatch(conn, "READY", ready)
         self.ready_count += 1
-        if self.with_guild:
+        if self.with_guild and conn.owns(self.guild_id):
             await self._send_dispatch(conn, "GUILD_CREATE", self.guild_payload())
         self._active = conn
+        self._set_live(conn, True)
+
+    def _set_live(self, conn: _GatewayConn, live: bool) -> None:
+        if conn in self._live:
+            self._live.remove(conn)
+        if live:
+            self._live.append(conn)
 
     async def _on_resume(self, conn: _GatewayConn, d: dict[str, Any]) -> None:
         self.resumes.append(d)
@@ -141,21 +163,25 @@ class GatewayMixin:
             await self._send(conn, {"op": 9, "d": False, "s": None, "t": None})
             return
         conn.session = session
+        conn.shard = session.shard
         await self._send_dispatch(conn, "RESUMED", {})
         self.resumed_count += 1
         self._active = conn
+        self._set_live(conn, True)
 
-    async def force_reconnect(self, how: str = "close") -> None:
-        """Make the client reconnect.
+    async def force_reconnect(self, how: str = "close", *, guild_id: str | None = None) -> None:
+        """Make the client reconnect (the connection of ``guild_id``'s shard when given).
 
         ``how``: "close" closes the socket with 4000 (client resumes), "reconnect"
         sends op 7 RECONNECT (client resumes), "invalid_session" sends op 9 with
         d=false (client re-identifies).
         """
-        conn = self._active
+        conn = self._conn_for(guild_id) if guild_id is not None else self._active
         if conn is None:
             raise RuntimeError("no live gateway session to disconnect")
-        self._active = None
+        if self._active is conn:
+            self._active = None
+        self._set_live(conn, False)
         if how == "close":
             await conn.ws.close(code=4000, message=b"Unknown error.")
         elif how == "reconnect":

@@ -160,8 +160,8 @@ class LibraryFakeDiscord(FakeDiscord):
         return payload
 
     async def _send_dispatch(self, conn: _GatewayConn, event: str, data: Any) -> None:
-        if event == "READY" and self.with_guild:  # READY lists every server, unavailable
-            data = {
+        if event == "READY" and self.with_guild and conn.owns(self.second_guild_id):
+            data = {  # READY lists every server of the shard, unavailable
                 **data,
                 "guilds": [*data["guilds"], {"id": self.second_guild_id, "unavailable": True}],
             }
@@ -196,7 +196,8 @@ class LibraryFakeDiscord(FakeDiscord):
             await conn.ws.close(code=self.identify_close_code, message=b"Invalid intent(s).")
             return
         await super()._on_identify(conn, d)
-        if self.with_guild and conn.session is not None:  # the bot is in a second server too
+        second = self.with_guild and conn.owns(self.second_guild_id)
+        if second and conn.session is not None:  # the bot is in a second server too
             await self._send_dispatch(
                 conn, "GUILD_CREATE", self.guild_payload(self.second_guild_id)
             )

@@ -193,6 +193,7 @@ class _Session:
     session_id: str
     intents: int
     seq: int = 0
+    shard: tuple[int, int] = (0, 1)
 
 
 @dataclass
@@ -213,6 +214,17 @@ class _GatewayConn:
         self.ws = ws
         self.session: _Session | None = None
         self.lock = asyncio.Lock()
+        self.shard: tuple[int, int] = (0, 1)  # IDENTIFY's [shard id, shard count]
+
+    def owns(self, guild_id: str | int | None) -> bool:
+        """Whether Discord sends this server's events here (DMs: shard 0)."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else shard_of(int(guild_id), count))
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's formula: the shard whose connection receives a server's events."""
+    return (guild_id >> 22) % shard_count
 
 
 class _HTTPError(Exception):

@@ -15,7 +15,13 @@ Pointing discord.py at it (what the bot must do)::
 Interaction callbacks, follow-ups and webhook edits are built with
 ``discord.http.Route`` as well, so patching ``Route.BASE`` covers them.  READY's
 ``resume_gateway_url`` and ``GET /gateway/bot`` both return ``gateway_url``, so
-reconnects stay on loopback."""
+reconnects stay on loopback.
+
+Sharding as Discord does it: IDENTIFY's ``shard`` [id, count] is kept per connection (an
+invalid one is closed with 4010, a count below ``required_shards`` with 4011), and a server's
+READY entry, its GUILD_CREATE and its interactions go only to the live connection of the shard
+``(guild_id >> 22) % count`` (DMs to shard 0). A client without ``shard`` is shard [0, 1] and
+gets everything. ``GET /gateway/bot`` recommends ``recommended_shards``."""
 
 from __future__ import annotations
 
@@ -80,8 +86,14 @@ class FakeDiscord(GatewayMixin, RestMixin):
         privileged_intents_allowed: int = 0,
         sync_forbidden: bool = False,
         callback_deadline: float | None = 3.0,
+        recommended_shards: int = 1,
+        resume_gateway_url: str | None = None,
+        required_shards: int = 1,
     ) -> None:
         self.token = token
+        self.recommended_shards = recommended_shards
+        self._resume_gateway_url = resume_gateway_url  # READY's; default: gateway_url
+        self.required_shards = required_shards  # fewer: IDENTIFY closed 4011, as for big bots
         self.application_id = application_id
         self.bot_user_id = bot_user_id or application_id
         self.bot_name = bot_name
@@ -119,7 +131,8 @@ class FakeDiscord(GatewayMixin, RestMixin):
         self._messages_by_id: dict[str, dict[str, Any]] = {}
         self._sessions: dict[str, _Session] = {}
         self._conns: list[_GatewayConn] = []
-        self._active: _GatewayConn | None = None
+        self._active: _GatewayConn | None = None  # the last connection identified or resumed
+        self._live: list[_GatewayConn] = []  # every identified or resumed connection, in order
         self._conn_numbers = itertools.count(1)
 
         self._cond: asyncio.Condition | None = None
@@ -515,7 +528,9 @@ class FakeDiscord(GatewayMixin, RestMixin):
         """Dispatch INTERACTION_CREATE for ``payload`` to the connected client."""
         self._interactions[payload["id"]] = _Interaction(payload, time.monotonic())
         self._tokens[payload["token"]] = payload["id"]
-        await self.dispatch("INTERACTION_CREATE", payload, timeout=timeout)
+        await self.dispatch(
+            "INTERACTION_CREATE", payload, timeout=timeout, guild_id=payload.get("guild_id")
+        )
         self._interactions[payload["id"]].injected_at = time.monotonic()
         return payload
 
@@ -556,6 +571,7 @@ class FakeDiscord(GatewayMixin, RestMixin):
             f"resumes={len(self.resumes)} resumed={self.resumed_count} "
             f"connected={self._active is not None}"
         )
+        lines.append(f"live shards: {self.live_shards()}")
         lines.append(f"callbacks: {[(c.interaction_id, c.type, c.status) for c in self.callbacks]}")
         return "\n".join(lines)
 
@@ -583,9 +599,21 @@ class FakeDiscord(GatewayMixin, RestMixin):
             f"RESUMED #{count}",
         )
 
-    async def wait_for_connected(self, timeout: float = 5.0) -> None:
-        """Wait until a client has an identified or resumed gateway session."""
-        await self.wait_until(lambda: self._active is not None, timeout, "a live gateway session")
+    async def wait_for_connected(
+        self, timeout: float = 5.0, *, guild_id: str | None = None
+    ) -> None:
+        """Wait until a client has an identified or resumed gateway session (for the shard of
+        ``guild_id`` when given)."""
+        where = f"the shard of guild {guild_id}" if guild_id else "a live gateway session"
+        await self.wait_until(lambda: self._conn_for(guild_id), timeout, where)
+
+    def live_shards(self) -> list[tuple[int, int]]:
+        """The [shard id, shard count] of every live gateway session, sorted."""
+        return sorted(conn.shard for conn in self._live)
+
+    def _conn_for(self, guild_id: str | None) -> _GatewayConn | None:
+        """The newest live connection that receives ``guild_id``'s events (DMs: shard 0)."""
+        return next((c for c in reversed(self._live) if c.owns(guild_id)), None)
 
     async def wait_for_sync(
         self, count: int = 1, timeout: float = 5.0, *, guild_id: str | None | type = object
