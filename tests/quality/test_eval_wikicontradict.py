@@ -8,7 +8,7 @@ import pytest
 
 from bot.evaluation.wikicontradict import Tally, evaluate, load_rows
 
-WIKICONTRADICT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wikicontradict"
+WIKICONTRADICT = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wikicontradict"
 
 
 @pytest.mark.skipif(not WIKICONTRADICT.is_dir(), reason=f"{WIKICONTRADICT} is absent")

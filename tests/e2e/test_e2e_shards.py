@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 from fakes.discord import MEMBER_PERMISSIONS, LibraryFakeDiscord, SentMessage
-from test_e2e_bot import (
+
+from e2e.test_e2e_bot import (
     DISPUTED,
     ROOT,
     SEEDS,
@@ -33,8 +34,8 @@ from test_e2e_bot import (
     cited_titles,
     started,
 )
-from test_e2e_faults import lines_at
-from test_e2e_library import ARTICLE, QUESTION, TITLE, add_file, reply_to
+from e2e.test_e2e_faults import lines_at
+from e2e.test_e2e_library import ARTICLE, QUESTION, TITLE, add_file, reply_to
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

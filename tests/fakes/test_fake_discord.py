@@ -10,6 +10,7 @@ import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
+
 from fakes.discord import (
     FLAG_EPHEMERAL,
     MEMBER_PERMISSIONS,

@@ -12,7 +12,7 @@ from bot.passages.sentences import split_into_passages
 from bot.retrieval import BM25Config, PassageIndex, analyze
 from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 CONFIGS = [
     BM25Config(),  # the bot's: BM25Plus k1 2.0 b 0.75 delta 1.0
     BM25Config("okapi", 1.5, 0.75),  # epsilon floor for terms in half the passages

@@ -32,7 +32,7 @@ from fakes.discord import (
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 SEED_METADATA = tomllib.loads((SEEDS / "sources.toml").read_text())["source"]
 SOURCE_TITLES = {s["id"]: s["title"] for s in SEED_METADATA}

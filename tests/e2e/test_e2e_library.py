@@ -22,8 +22,9 @@ from fakes.discord import (
     LibraryFakeDiscord,
     SentMessage,
 )
-from test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, cited_titles, started
-from test_long_words import many_words_text
+from index.test_long_words import many_words_text
+
+from e2e.test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, cited_titles, started
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from fakes.discord import FLAG_EPHEMERAL, MODERATOR_PERMISSIONS, LibraryFakeDiscord
-from test_e2e_bot import _LOG_LEVEL, REPLY_TIMEOUT, ROOT, BotProcess, started
+
+from e2e.test_e2e_bot import _LOG_LEVEL, REPLY_TIMEOUT, ROOT, BotProcess, started
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_properties import assert_quotes_are_verbatim
+from quality.test_properties import assert_quotes_are_verbatim
 
 from bot.answer.registry import LibraryRegistry, open_registry
 from bot.answer.types import Status

@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 from fakes.discord import MEMBER_PERMISSIONS, MODERATOR_PERMISSIONS, LibraryFakeDiscord, SentMessage
-from test_e2e_bot import REPLY_TIMEOUT, ROOT, SEEDS, BotProcess, started
-from test_e2e_library import ask_about, reply_to
+
+from e2e.test_e2e_bot import REPLY_TIMEOUT, ROOT, SEEDS, BotProcess, started
+from e2e.test_e2e_library import ask_about, reply_to
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -26,7 +26,9 @@ from bot.sources import Source, load_sources
 
 _PAIRS = [
     json.loads(line)
-    for line in (Path(__file__).parent / "data" / "aligned-pairs.jsonl").read_text().splitlines()
+    for line in (Path(__file__).parents[1] / "data" / "aligned-pairs.jsonl")
+    .read_text()
+    .splitlines()
 ]
 
 

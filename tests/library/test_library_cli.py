@@ -21,7 +21,7 @@ def cli(tmp_path: Path, seeds_dir: Path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),  # this checkout's `bot`
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),  # this checkout's `bot`
         "DATA_DIR": str(tmp_path / "data"),
         "CROSSCHECK_SOURCES": str(seeds_dir),
     }

@@ -102,7 +102,7 @@ def test_shard_settings_in_the_env_file_are_read(tmp_path: Path) -> None:
 
 
 def test_the_bot_refuses_unusable_shard_settings_with_one_line_and_exit_2(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(root), "LANG": "C.UTF-8",
            "DISCORD_TOKEN": "unused", "SHARD_COUNT": "2", "SHARD_IDS": "1,1"}  # fmt: skip
     run = subprocess.run(

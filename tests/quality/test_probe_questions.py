@@ -17,7 +17,7 @@ import pytest
 from bot.answer.engine import AnswerEngine
 from bot.evaluation.seeds_dev import load_questions, score
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 PROBE = DATA / "seed-questions-probe.jsonl"
 HOLDOUT = DATA / "seed-questions-holdout.jsonl"
 

@@ -19,15 +19,15 @@ from typing import Any
 import pytest
 from fakes.discord import FakeDiscord, RecordedRequest, running_fake
 from helpers import FakeEngine
-from test_e2e_bot import REPLY_TIMEOUT, BotProcess, started
 
 from bot.answer.types import Answer, Status
 from bot.app.bot import CrosscheckBot
 from bot.commands import ask as ask_module
 from bot.evaluation.bench import ag_news_titles, reuters_articles
 from bot.settings import Settings
+from e2e.test_e2e_bot import REPLY_TIMEOUT, BotProcess, started
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 ARTICLES = 6000
 ORDINARY, LONG = 90, 10
 DISCORD_WINDOW_S = 3.0  # Discord drops an interaction not acknowledged within 3 s

@@ -24,7 +24,7 @@ from bot.evaluation.bench import reuters_articles
 from bot.evaluation.wikicontradict import load_rows
 from bot.sources import Source
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 REUTERS = SHARED / "data" / "reuters21578"
 WIKICONTRADICT = SHARED / "data" / "wikicontradict"
 

@@ -18,15 +18,16 @@ from typing import Any
 
 import pytest
 from fakes.discord import MODERATOR_PERMISSIONS, LibraryFakeDiscord
-from test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, started
-from test_e2e_library import add_file
+
+from e2e.test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, started
+from e2e.test_e2e_library import add_file
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 CHECK_SECONDS = 4  # CONFLICTS_SECONDS for this bot: the long source cannot be read in that time
 LONG_SOURCE = ("The Yarrow index rose. " * 40_000)[:900_000].encode()
 ADD_BOUND_S = 3.0
-ROOT = str(Path(__file__).resolve().parents[1])
+ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class ConflictsFake(LibraryFakeDiscord):

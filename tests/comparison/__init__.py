@@ -1,0 +1,1 @@
+"""Tests of parity with reference implementations (rank-bm25)."""

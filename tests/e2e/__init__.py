@@ -1,0 +1,1 @@
+"""Tests of the bot end to end through discord.py against the fake Discord."""

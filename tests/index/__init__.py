@@ -1,0 +1,1 @@
+"""Tests of analysis, the index store and its saved file."""

@@ -1,0 +1,1 @@
+"""Tests of answer quality on the shared and probe sets."""

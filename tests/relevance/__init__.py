@@ -1,0 +1,1 @@
+"""Tests of the question's reading and query."""
