@@ -16,6 +16,7 @@ from bot.english.time import TIME_UNITS
 from bot.english.time import YEAR as YEAR_WRITTEN
 from bot.english.wordforms import word_classes
 from bot.index.names import WORD
+from bot.passages.sentences import split_sentences
 from bot.passages.tokens import HIRAGANA, fold_latin
 from bot.relevance.demonyms import demonym_forms
 from bot.relevance.reading import APPROXIMATE_TOLERANCE, SourceFacts
@@ -141,10 +142,10 @@ def split_preamble(text: str) -> tuple[str, str]:
     text = text.strip()
     if not text.endswith("?"):
         return "", text
-    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"“'‘])", text)]
-    if not starts:
+    spans = split_sentences(text, 0, len(text))
+    if len(spans) < 2:
         return "", text
-    return text[: starts[-1]], text[starts[-1] :]
+    return text[: spans[-1][0]], text[spans[-1][0] :]
 
 
 def name_forms(name: str, names: Collection[str]) -> frozenset[str]:

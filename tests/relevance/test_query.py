@@ -104,3 +104,10 @@ def test_one_rule_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     without = tuple(r for r in rules.QUESTION_RULES if r is not rules.answer_forms)
     monkeypatch.setattr("bot.relevance.query.QUESTION_RULES", without)
     assert build_query("When did Japan ban Tesla?", FACTS).answer_forms == frozenset()
+
+
+def test_initials_in_a_name_do_not_start_a_new_sentence() -> None:
+    """ "Fort D. A. Russell": the question is read whole, not from "Russell built?" on with the
+    rest as a preamble that only sets the scene."""
+    query = build_query("When was Building 98 at Fort D. A. Russell built?", FACTS)
+    assert {t("building"), t("fort"), t("russell")} <= query.words.keys()
