@@ -15,11 +15,10 @@ from itertools import chain
 
 import numpy as np
 
-from bot.passages.tokens import TEXT_SEPARATOR
+from bot.passages.tokens import TEXT_SEPARATOR, WORD
 
-# Where a sentence starts, and a word or a number as written.
+# Where a sentence starts (for a capital that is not a name's).
 _SENTENCE_START = re.compile(r"[.!?:;]['\"”’)]*\s+|\n")
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 # `WORD`'s words in ASCII text; a capitalised non-acronym (a capital, then a small letter), and
 # such words at the start of a sentence.
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")

@@ -1,5 +1,8 @@
 """Text -> tokens: lowercase words and numbers, apostrophes folded, and the stopwords.
 
+Every way the engine cuts text into words is here: `tokenize` (the index's tokens), `WORD` (a
+word or number as written) and `WORD_OR_SIGN` (the caveat's tokens, signs included).
+
 What a worker process needs to read sources without the lemmatisers (`bot.index.parallel`), so it
 imports nothing heavier than the standard library.
 """
@@ -47,6 +50,9 @@ def is_term_token(token: str) -> bool:
     return len(token) <= MAX_TERM_CHARS and token not in STOPWORDS
 
 
+# A word or a number as written, apostrophes kept (the names' tally, `bot.index.names`; how the
+# question writes its words, `bot.relevance.words`).
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 # Words, numbers and signs as written (the caveat's tokens, `bot.caveat.tokens`; the question's
 # kind, `bot.relevance.kind`): a number keeps its separators and suffix, a word its inner
 # apostrophes and hyphens.

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from bot.english.wordforms import is_modifier, word_classes
-from bot.index.names import WORD
-from bot.passages.tokens import fold_latin
+from bot.passages.tokens import WORD, fold_latin
 from bot.relevance.reading import Query
 from bot.relevance.words import MAX_COMPOUND, TIME_UNIT_TERMS, may_be_noun
 from bot.retrieval import term_of

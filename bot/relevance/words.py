@@ -15,9 +15,8 @@ from bot.english.function_words import (
 from bot.english.time import TIME_UNITS
 from bot.english.time import YEAR as YEAR_WRITTEN
 from bot.english.wordforms import word_classes
-from bot.index.names import WORD
 from bot.passages.sentences import split_sentences
-from bot.passages.tokens import HIRAGANA, fold_latin
+from bot.passages.tokens import HIRAGANA, WORD, fold_latin
 from bot.relevance.demonyms import demonym_forms
 from bot.relevance.reading import APPROXIMATE_TOLERANCE, SourceFacts
 from bot.retrieval import term_of
