@@ -237,7 +237,7 @@ def test_several_processes_deleting_old_records_at_once_all_record_their_answer(
 ) -> None:
     """Each answer recorded deletes what is past the retention; processes (a store each)
     doing so at once, over the same old records, must not fail (nor lose their answer)."""
-    from test_library import run_at_once
+    from library.test_library import run_at_once
 
     from bot.answer.registry import open_store
 

@@ -141,7 +141,7 @@ async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_pat
     import os
     import sys
 
-    from test_e2e_bot import ROOT, SEEDS
+    from e2e.test_e2e_bot import ROOT, SEEDS
 
     (tmp_path / "notes.txt").write_bytes(ARTICLE)
     async with LibraryFakeDiscord() as fake:

@@ -1,6 +1,6 @@
 """The library in PostgreSQL (DATABASE_URL): what only a shared database does. Changes announced
 to other processes, a lost connection, the schema, and copying a SQLite library into it. (The
-store's behaviour itself is tested on both stores in test_library.py and test_feedback.py.)"""
+store's behaviour itself is tested on both stores in library/test_library.py and commands/test_feedback.py.)"""
 
 from __future__ import annotations
 
@@ -248,10 +248,10 @@ async def test_two_bots_on_one_postgresql_share_each_change(
     """Two `python -m bot run` processes (each with its own Discord connection and DATA_DIR)
     on one library: what a moderator adds through one is cited by the other within seconds,
     in that server only, and a removal through the other is seen by the first."""
+    from e2e.test_e2e_bot import BotProcess, cited_titles, started
+    from e2e.test_e2e_library import ARTICLE as NOTES
+    from e2e.test_e2e_library import TITLE, add_file, ask, reply_to
     from fakes.discord import MODERATOR_PERMISSIONS, LibraryFakeDiscord
-    from test_e2e_bot import BotProcess, cited_titles, started
-    from test_e2e_library import ARTICLE as NOTES
-    from test_e2e_library import TITLE, add_file, ask, reply_to
 
     async def cites(fake: LibraryFakeDiscord, expected: bool, within: float = 5.0) -> bool:
         """Whether the bot behind `fake` cites the notes, once it does as `expected` or after
