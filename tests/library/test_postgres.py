@@ -1,6 +1,7 @@
 """The library in PostgreSQL (DATABASE_URL): what only a shared database does. Changes announced
 to other processes, a lost connection, the schema, and copying a SQLite library into it. (The
-store's behaviour itself is tested on both stores in library/test_library.py and commands/test_feedback.py.)"""
+store's behaviour itself is tested on both stores in library/test_library.py and
+commands/test_feedback.py.)"""
 
 from __future__ import annotations
 
