@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 
 from bot.library.base import LibraryError, StoreError
-from bot.library.sql_common import Db, SqlStore
+from bot.library.sql_common import SqlStore
 from bot.library.sql_schema import (
     SCHEMA_VERSION,
     TABLES,
@@ -32,6 +32,7 @@ from bot.library.sql_schema import (
     one_line,
     statements,
 )
+from bot.library.sql_versions import Db, bump_version
 from bot.library.sqlite import SqliteStore
 
 _log = logging.getLogger(__name__)
@@ -178,6 +179,7 @@ class PostgresStore(SqlStore):
                         db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (guild_id,))
                     yield db
                     if announce and guild_id is not None:
+                        bump_version(db, guild_id)
                         _announce(db, guild_id)
             except (psycopg.Error, StoreError) as error:  # StoreError: could not reconnect
                 raise LibraryError(

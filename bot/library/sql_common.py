@@ -4,7 +4,8 @@
 Every statement here is written once, in the SQL both databases read, with `?` placeholders (the
 PostgreSQL store turns them into psycopg's `%s`). A store supplies three things: `_read` (one
 query), `_transaction` (one change: all of it is committed, or none of it; a change to one
-server's library is also announced to other processes where the database can) and its own
+server's library also gives it a new version, `bump_version`, and is announced to other
+processes where the database can) and its own
 opening, locking and schema versioning. The checks a change depends on (duplicates, the count
 limit, free ids) run inside the change's transaction, which the store serialises per server, so
 two changes at once cannot both pass a check that only one of them should.
@@ -17,7 +18,6 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
 
 from bot.library.base import (
     BaseOverride,
@@ -32,23 +32,8 @@ from bot.library.base import (
 )
 from bot.library.parsing import content_hash
 from bot.library.sql_schema import MIN_ID_LENGTH, VOTES
+from bot.library.sql_versions import Db
 from bot.sources import Source
-
-
-class Cursor(Protocol):
-    rowcount: int
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-    def __iter__(self) -> Any: ...
-
-
-class Db(Protocol):
-    """The one call the shared logic makes on a database inside a transaction."""
-
-    def execute(self, sql: str, params: Sequence[object] = ...) -> Cursor: ...
 
 
 class SqlStore:
@@ -66,7 +51,8 @@ class SqlStore:
         self, guild_id: int | None = None, *, announce: bool = False
     ) -> AbstractContextManager[Db]:
         """One change, serialised with the other changes to `guild_id`'s library; `announce`:
-        tell other processes that server's library changed (when the change commits)."""
+        it changes what that server's engine is built from, so it gives the server a new
+        version (`bump_version`) and tells other processes (when the change commits)."""
         raise NotImplementedError
 
     # --- reading ----------------------------------------------------------------------------

@@ -74,11 +74,19 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (guild_id, answer_id, member_id)
     );
     """,
+    # 2 -> 3: a version per server, set in the same transaction as every change to what its
+    # engine is built from (not answers or feedback): the next number of one counter, so a
+    # process finds the servers others changed with one indexed look (`changed_since`).
+    """
+    CREATE TABLE library_version (
+        guild_id BIGINT NOT NULL PRIMARY KEY,
+        version  BIGINT NOT NULL
+    );
+    CREATE INDEX library_version_by_version ON library_version (version);
+    """,
 )
-
-
 # Every table, parents first: what a copy from one store to another carries.
-TABLES = ("source", "base_override", "history", "answer_record", "feedback")
+TABLES = ("source", "base_override", "history", "answer_record", "feedback", "library_version")
 
 
 SCHEMA_VERSION = len(_MIGRATIONS)
