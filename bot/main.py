@@ -138,11 +138,12 @@ def _server_engine(args: argparse.Namespace) -> AnswerEngine:
     """`--guild ID`: that server's library (base set and DATA_DIR as `run` reads them)."""
     from bot.corpus import IndexStore
     from bot.index_file import server_index_path
-    from bot.library.cli import settings_for
-    from bot.library.registry import build_engine, open_library, server_sources
+    from bot.library.cli import open_existing_library, say_which_library, settings_for
+    from bot.library.registry import build_engine, server_sources
 
     settings = settings_for(args)
-    store, base = open_library(settings.sources_dir, settings.data_dir)
+    store, base = open_existing_library(settings)
+    say_which_library(store, settings)
     try:
         index = IndexStore(server_index_path(settings.data_dir, args.guild))
         return build_engine(server_sources(store, base, args.guild), index)  # type: ignore[return-value]

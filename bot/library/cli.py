@@ -3,7 +3,9 @@
 The same checks and transactions as the Discord commands, on the same database (DATA_DIR) and
 base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here within a
 few seconds (`LibraryRegistry.follow_other_processes`). Bad input exits 2 with one line, like
-every other subcommand.
+every other subcommand. Each command names the database it used on stderr, and refuses a
+DATA_DIR without one unless given `--create`: run from the wrong folder, it would otherwise start
+an empty library there and the moderators' additions would seem gone.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.library.base import LABELS, LibraryError, LibraryStore
+from bot.library.base import LABELS, LibraryError, LibraryStore, StoreError
 from bot.library.parsing import check_label, parse_upload
 from bot.library.registry import open_library, server_sources
+from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.library.transfer import drafts_from_folder, export_library
 from bot.rendering import describe_date, describe_label
 from bot.rendering.json_output import render_json, source_to_dict
@@ -30,6 +33,25 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return load_settings(sources_dir=getattr(args, "sources", None))
 
 
+def open_existing_library(
+    settings: Settings, *, create: bool = False
+) -> tuple[SqliteStore, list[Source]]:
+    """`open_library` for the command line: a DATA_DIR without a library is an error (naming
+    the folder and where the settings came from) unless `create`."""
+    database = settings.data_dir.resolve() / DATABASE_NAME
+    if not create and not database.is_file():
+        raise StoreError(
+            f"no library at {database} ({settings.origin}): set DATA_DIR to the bot's data "
+            "folder, or run `python -m bot library ... --create` to start a new library there"
+        )
+    return open_library(settings.sources_dir, settings.data_dir)
+
+
+def say_which_library(store: SqliteStore, settings: Settings) -> None:
+    """One line on stderr naming the database a command used."""
+    print(f"Library: {store.path.resolve()} ({settings.origin})", file=sys.stderr)
+
+
 def add_library_parser(
     commands: argparse._SubParsersAction, common: argparse.ArgumentParser
 ) -> None:
@@ -39,6 +61,9 @@ def add_library_parser(
     actions = library.add_subparsers(dest="library_command", required=True, metavar="ACTION")
     guild = argparse.ArgumentParser(add_help=False)
     guild.add_argument("--guild", type=int, required=True, metavar="ID", help="the server ID")
+    guild.add_argument(
+        "--create", action="store_true", help="start a new library if DATA_DIR has none"
+    )
 
     add = actions.add_parser("add", parents=[common, guild], help="add a .txt/.md file")
     add.add_argument("file", type=Path)
@@ -77,7 +102,7 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
 
     def handler(args: argparse.Namespace) -> int:
         settings = settings_for(args)
-        store, base = open_library(settings.sources_dir, settings.data_dir)
+        store, base = open_existing_library(settings, create=args.create)
         try:
             output = action(args, settings, store, base)
         except LibraryError as error:
@@ -85,6 +110,7 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
             return 2
         finally:
             store.close()
+        say_which_library(store, settings)  # after the work: an error stays one line
         print(output)
         return 0
 
