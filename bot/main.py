@@ -1,4 +1,4 @@
-"""The command line: `python -m bot ask|sources|conflicts|library|eval|run|sync`.
+"""The command line: `python -m bot ask|sources|conflicts|library|eval|run|sync|health`.
 
 Every subcommand takes `--sources DIR`. Exit codes: 0 for an answer (or "not covered"), 2 for
 unusable input or sources, with one line on stderr saying why; never a traceback for anything a
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.answer import AnswerEngine
 from bot.answer_types import Status
+from bot.heartbeat import DEFAULT_MAX_AGE_SECONDS
 from bot.rendering.json_output import (
     answer_to_dict,
     conflicts_to_list,
@@ -106,6 +107,24 @@ def _sync(args: argparse.Namespace) -> int:
     except SettingsError as error:
         return _fail(str(error))
     return sync_commands(settings, args.guild)
+
+
+def _health(args: argparse.Namespace) -> int:
+    """Exit 0 if the running bot's heartbeat is fresh, else 1 with one line (a container's or
+    service manager's health check: there, 1 means unhealthy and 2 is reserved)."""
+    from bot.heartbeat import heartbeat_path, heartbeat_problem
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"unhealthy: {error}", file=sys.stderr)
+        return 1
+    problem = heartbeat_problem(heartbeat_path(settings.data_dir), args.max_age)
+    if problem:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    return EXIT_OK
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -213,6 +232,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant)")
     sync.set_defaults(handler=_sync)
+
+    health = commands.add_parser(
+        "health", help="exit 0 if the running bot is connected (its heartbeat is fresh), else 1"
+    )
+    health.add_argument(
+        "--max-age",
+        type=float,
+        default=DEFAULT_MAX_AGE_SECONDS,
+        metavar="SECONDS",
+        help=f"oldest heartbeat still healthy (default {DEFAULT_MAX_AGE_SECONDS:g})",
+    )
+    health.set_defaults(handler=_health)
 
     from bot.library.cli import add_library_parser
 

@@ -11,6 +11,7 @@ transaction, so stopping mid-change loses nothing that was confirmed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -18,6 +19,7 @@ import sys
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -26,8 +28,10 @@ import yarl
 
 from bot.app.bot import CrosscheckBot, Library
 from bot.app.sync import StartupError, SyncOutage, force_sync
+from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.library.base import StoreError
 from bot.library.registry import open_registry
+from bot.library.sqlite import DATABASE_NAME
 from bot.settings import Settings
 from bot.sources import SourceError
 
@@ -62,7 +66,9 @@ def apply_endpoints(settings: Settings) -> None:
 
 
 def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
-    _log.info("Indexing sources in %s; library in %s", settings.sources_dir, settings.data_dir)
+    database = settings.data_dir.resolve() / DATABASE_NAME
+    _log.info("Indexing sources in %s; library %s (%s)", settings.sources_dir, database,
+              settings.origin)  # fmt: skip
     registry = open_registry(settings.sources_dir, settings.data_dir)
     registry.load_customised(should_stop)
     _log.info("Indexed %d base sources.", len(registry.base))
@@ -108,6 +114,40 @@ def _report(error: BaseException, settings: Settings) -> int:
     message, code = described
     _log.error("%s", message)
     return code
+
+
+def gateway_connected(bot: CrosscheckBot) -> bool:
+    """Whether the bot is logged in to the gateway now (not closed, not reconnecting)."""
+    return bot.is_ready() and not bot.is_closed() and bot.ws is not None and bot.ws.open
+
+
+async def keep_heartbeat(
+    bot: CrosscheckBot, path: Path, interval: float = HEARTBEAT_SECONDS
+) -> None:
+    """Forever: refresh the heartbeat file while the gateway is connected; at once on READY and
+    RESUMED, then every `interval` seconds. `python -m bot health` reads it."""
+    wake = asyncio.Event()
+
+    async def connected() -> None:
+        wake.set()
+
+    bot.add_listener(connected, "on_ready")
+    bot.add_listener(connected, "on_resumed")
+    failing = False
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), interval)
+        wake.clear()
+        if not gateway_connected(bot):
+            continue
+        try:
+            await asyncio.to_thread(write_heartbeat, path)
+        except OSError as error:
+            if not failing:  # once, not every interval; the health check reports it too
+                _log.warning("Cannot write the heartbeat file %s: %s", path, error)
+            failing = True
+        else:
+            failing = False
 
 
 class _Shutdown:
@@ -163,11 +203,13 @@ async def _serve(settings: Settings) -> int:
             return EXIT_OK
         bot = shutdown.bot = CrosscheckBot(settings, library)
         follower = asyncio.ensure_future(library.follow_other_processes())
+        beating = asyncio.ensure_future(keep_heartbeat(bot, heartbeat_path(settings.data_dir)))
         try:
             async with bot:
                 await bot.start(settings.token)
         finally:
             follower.cancel()
+            beating.cancel()
     except Exception as error:
         if shutdown.requested.is_set():  # closing mid-login can fail a request in flight
             _log.debug("Error while shutting down", exc_info=error)
