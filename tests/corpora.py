@@ -80,19 +80,17 @@ class NewsWriter:
 
     def figure(self) -> str:
         r = self.random
-        kind = r.randrange(7)
-        if kind == 0:
-            return f"{r.randrange(1, 999)},{r.randrange(1000):03d}"
-        if kind == 1:
-            return f"{r.randrange(1, 99)}.{r.randrange(10)}"
-        if kind == 2:
-            low = r.randrange(1, 50)
-            return f"between {low} and {low + r.randrange(1, 20)}"
-        if kind == 3:
-            return f"-{r.randrange(1, 40)}"
-        if kind == 4:
-            return "0"
-        return str(r.randrange(1, 500))
+        low = r.randrange(1, 50)
+        forms = (
+            lambda: f"{r.randrange(1, 999)},{r.randrange(1000):03d}",
+            lambda: f"{r.randrange(1, 99)}.{r.randrange(10)}",
+            lambda: f"between {low} and {low + r.randrange(1, 20)}",
+            lambda: f"-{r.randrange(1, 40)}",
+            lambda: "0",
+            lambda: str(r.randrange(1, 500)),
+            lambda: str(r.randrange(1, 500)),
+        )
+        return r.choice(forms)()
 
     def date(self) -> str:
         r = self.random
@@ -110,24 +108,24 @@ class NewsWriter:
         past, base = pick(VERBS)
         org, place, noun = pick(ORGS), pick(PLACES), pick(NOUNS)
         filler = " ".join(pick(FILLER) for _ in range(r.randrange(0, 12)))
-        kind = r.randrange(8)
-        if kind == 0:
-            return f"{org} said its {pick(ADJECTIVES)} {noun} {past} {self.amount()} {self.date()}."
-        if kind == 1:
-            return f"{place} {past} {self.amount()} of {noun} from {pick(PLACES)}, {filler} said."
-        if kind == 2:
-            return f"The {noun} will {base} on {self.date()}, {pick(PEOPLE)} told reporters."
-        if kind == 3:
-            cents = r.randrange(1, 90)
-            return f"Shares of {org} {past} {cents} cts to {self.figure()}, traders said."
-        if kind == 4:
-            return f'"We will not {base} the {noun} in {place}," said {pick(PEOPLE)} of {org}.'
-        if kind == 5:
-            return f"{self.rare_name()} {pick(NOUNS)} {past} {self.amount()} in {place} {filler}."
-        if kind == 6:
-            deal = f"{pick(ADJECTIVES)} {noun} deal"
-            return f"{org} and {self.rare_name()} {past} a {deal} worth {self.amount()}."
-        return f"{filler.capitalize() or 'The'} {noun} {past} in {place}."
+        forms = (
+            lambda: (
+                f"{org} said its {pick(ADJECTIVES)} {noun} {past} {self.amount()} {self.date()}."
+            ),
+            lambda: f"{place} {past} {self.amount()} of {noun} from {pick(PLACES)}, {filler} said.",
+            lambda: f"The {noun} will {base} on {self.date()}, {pick(PEOPLE)} told reporters.",
+            lambda: (
+                f"Shares of {org} {past} {r.randrange(1, 90)} cts to {self.figure()}, traders said."
+            ),
+            lambda: f'"We will not {base} the {noun} in {place}," said {pick(PEOPLE)} of {org}.',
+            lambda: f"{self.rare_name()} {pick(NOUNS)} {past} {self.amount()} in {place} {filler}.",
+            lambda: (
+                f"{org} and {self.rare_name()} {past} a {pick(ADJECTIVES)} {noun} deal worth "
+                f"{self.amount()}."
+            ),
+            lambda: f"{filler.capitalize() or 'The'} {noun} {past} in {place}.",
+        )
+        return r.choice(forms)()
 
     def amount(self) -> str:
         return f"{self.random.choice(QUALIFIERS)}{self.figure()} {self.pick(UNITS)}"
