@@ -18,6 +18,7 @@ from test_e2e_bot import ROOT, BotProcess, started
 from bot.app.bot import CrosscheckBot
 from bot.app.run import keep_heartbeat
 from bot.heartbeat import heartbeat_path, write_heartbeat
+from bot.library.sqlite import DATABASE_NAME
 from bot.main import main
 from bot.settings import Settings
 
@@ -112,5 +113,7 @@ async def test_the_running_bot_writes_the_heartbeat_health_reads(tmp_path: Path)
             code = await bot.stop()
     assert code == 0, bot.output()
     assert checked.returncode == 0, checked.stderr + bot.output()
+    [opened] = [line for line in bot.output().splitlines() if "Indexing sources" in line]
+    assert f"library {data_dir / DATABASE_NAME} (no .env file read)" in opened  # said at start
     stopped = health(data_dir, "--max-age", "0")
     assert stopped.returncode == 1 and "stale heartbeat" in stopped.stderr
