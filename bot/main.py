@@ -120,7 +120,7 @@ def _health(args: argparse.Namespace) -> int:
     except SettingsError as error:
         print(f"unhealthy: {error}", file=sys.stderr)
         return 1
-    problem = heartbeat_problem(heartbeat_path(settings.data_dir), args.max_age)
+    problem = heartbeat_problem(heartbeat_path(settings.data_dir.resolve()), args.max_age)
     if problem:
         print(f"unhealthy: {problem}", file=sys.stderr)
         return 1
