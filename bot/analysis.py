@@ -32,7 +32,7 @@ import numpy as np
 
 from bot.names import NameCounter, NameTally, add_tallies
 from bot.passages import passage_spans
-from bot.tokenizer import STOPWORDS, TEXT_SEPARATOR, scan_ascii, tokenize
+from bot.tokenizer import TEXT_SEPARATOR, is_term_token, scan_ascii, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,10 @@ TermOf = Callable[[str], "str | None"]
 
 
 def token_as_term(token: str) -> str | None:
-    """A token as its own term (None for a stopword, as `bot.retrieval.term_of` gives): how a
-    worker numbers tokens, leaving the lemmatising to the process it works for."""
-    return None if token in STOPWORDS else token
+    """A token as its own term (None where `bot.retrieval.term_of` gives None: a stopword or
+    an overlong token): how a worker numbers tokens, leaving the lemmatising to the process it
+    works for."""
+    return token if is_term_token(token) else None
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ class AnswerEngine:
         matches = self._without_other_owners(query, self._matcher.match(query))
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
-            return Answer(question, Status.NO_MATCH, self._no_match_message(searchable, query))
+            message = self._no_match_message(searchable, query)
+            return Answer(question, Status.NO_MATCH, message, points_to_sources=True)
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)
         relevant += self._other_sides(query, relevant, matches, floor)
@@ -386,22 +387,22 @@ class AnswerEngine:
             return (
                 f"The sources don't give this figure: they speak of "
                 f"{_quoted(list(query.words.values()))}, but give no number for it. "
-                "Try rephrasing, or see /sources list."
+                "Try rephrasing, or see the list of sources."
             )
         if query.speaker:
             return (
                 f"The sources don't cover this: no passage reports what {query.speaker} said "
-                "about it. Try rephrasing, or see /sources list."
+                "about it. Try rephrasing, or see the list of sources."
             )
         if len(query.words) > 1:
             words = _quoted(list(query.words.values()))
             return (
                 f"The sources don't cover this: no passage speaks of {words} together. "
-                "Try rephrasing, or see /sources list."
+                "Try rephrasing, or see the list of sources."
             )
         return (
             "The sources don't cover this: no passage speaks to enough of the question. "
-            "Try rephrasing, or see /sources list."
+            "Try rephrasing, or see the list of sources."
         )
 
 
@@ -429,7 +430,7 @@ class _Neighbours:
 def _not_mentioned(words: list[str]) -> str:
     return (
         f"The sources don't cover this: none of them mentions {_quoted(words)}. "
-        "Try the words the sources would use, or see /sources list."
+        "Try the words the sources would use, or see the list of sources."
     )
 
 

@@ -55,6 +55,16 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     contradictions: tuple[Contradiction, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # The message ends "see the list of sources."; the caller says where (`where_to_look`).
+    points_to_sources: bool = False
+
+
+def where_to_look(answer: Answer, sources_command: str) -> str:
+    """The answer's message, naming the caller's command for the list of sources when it points
+    there: the engine does not know whether a terminal or Discord shows it."""
+    if not answer.points_to_sources:
+        return answer.message
+    return f"{answer.message.removesuffix('.')} ({sources_command})."
 
 
 def count_of(number: int, noun: str) -> str:

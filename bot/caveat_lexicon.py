@@ -411,3 +411,10 @@ TIME_NOUNS = _words(
 # Verbs that report what someone else states ("Lifetime said the bank intends…").
 REPORTING_VERBS = _words("said says told tells reported reports announced announces added stated")
 SUBJECT_PRONOUNS = _words("it he she they we i its")
+
+# Closed classes the statement aligner (`bot.caveat.align`) keeps in a statement although they
+# are stopwords: a quantifier or a modal that differs makes two statements say different things.
+QUANTIFIERS = _words("all every each both most many several some few half none")
+MODALS = _words("will would shall should can could may might must")
+# Days of the week place a statement relative to the week it was written in, as "today" does.
+WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")

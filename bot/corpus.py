@@ -90,7 +90,8 @@ class IndexStore:
 
     def _build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
         hashes = [text_hash(source.text) for source in sources]
-        saved = self.file.load(hashes, config) if self.file else None
+        text_lengths = [len(source.text) for source in sources]
+        saved = self.file.load(hashes, config, text_lengths) if self.file else None
         if saved is not None:
             self._adopt(hashes, saved[:2])
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]

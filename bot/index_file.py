@@ -1,11 +1,14 @@
 """A library's analysis saved as one `.npz` file, so a restart does not analyse every source again.
 
-The file holds plain arrays only (loaded with `allow_pickle=False`): the terms, each passage's
-span and term ids, and which sources (by text hash) they came from. It is keyed by the hashes of
-the sources' texts, a fingerprint of the analysis (so a change to sentence splitting or word
-forms invalidates it) and the BM25 configuration, and carries a checksum of its arrays. It is
-written to a temporary file and moved into place (`os.replace`), so a crash never leaves half a
-file under the real name. A stale, truncated or corrupt file is rebuilt with one log line.
+The file holds plain numeric arrays only (loaded with `allow_pickle=False`): each passage's span
+and term ids, which sources (by text hash) they came from, and the terms and names, each list of
+strings as one UTF-8 blob with where each string ends (a fixed-width string array would pad
+every term to the longest). It is keyed by the hashes of the sources' texts, a fingerprint of
+the analysis (so a change to sentence splitting or word forms invalidates it) and the BM25
+configuration, and carries a checksum of its arrays. It is written to a temporary file and
+moved into place (`os.replace`), so a crash never leaves half a file under the real name. A
+stale, truncated, corrupt or inconsistent file (types, shapes, ids outside the vocabulary, spans
+outside their text) is rebuilt with one log line.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ import numpy as np
 
 from bot.passages import split_sentences
 from bot.retrieval import BM25Config, analyze
+from bot.tokenizer import MAX_TERM_CHARS
 
 log = logging.getLogger(__name__)
 
 # 2: terminal escapes are not part of words; 3: the names are saved; 4: -ingly adverbs, "US" and
-# more derivational families analyse differently; 5: a company designator can end a sentence
-FORMAT_VERSION = 5
+# more derivational families analyse differently; 5: a company designator can end a sentence;
+# 6: strings as UTF-8 blobs and ends, and tokens longer than MAX_TERM_CHARS are no terms
+FORMAT_VERSION = 6
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
     "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。 "
@@ -34,7 +39,17 @@ _PROBE = (
 )
 # One source's analysis: spans (paragraph, start, end), terms per passage, term ids.
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
-_ARRAYS = ("vocabulary", "hashes", "passages_per_source", "spans", "lengths", "term_ids", "names")
+# Lists of strings, each saved as `name` (UTF-8 bytes) and `name_ends` (each string's end, in
+# characters of the decoded blob).
+_STRINGS = ("vocabulary", "hashes", "names")
+_NUMBERS = {  # name -> (dtype, dimensions)
+    "passages_per_source": (np.int64, 1),
+    "spans": (np.int64, 2),
+    "lengths": (np.int64, 1),
+    "term_ids": (np.int32, 1),
+}
+_ARRAYS = (*_STRINGS, *(f"{name}_ends" for name in _STRINGS), *_NUMBERS)
+_STAMPS = ("key", "checksum")  # saved as ASCII bytes
 
 
 def index_path_for(data_dir: Path, folder: Path) -> Path:
@@ -52,7 +67,8 @@ def server_index_path(data_dir: Path, guild_id: int) -> Path:
 def analysis_fingerprint() -> str:
     """Changes whenever sentence splitting or term analysis would give other results."""
     spans = split_sentences(_PROBE, 0, len(_PROBE))
-    probe = repr((FORMAT_VERSION, spans, [analyze(_PROBE[s:e]) for s, e in spans]))
+    terms = [analyze(_PROBE[s:e]) for s, e in spans]
+    probe = repr((FORMAT_VERSION, MAX_TERM_CHARS, spans, terms))
     return hashlib.sha256(probe.encode()).hexdigest()
 
 
@@ -68,38 +84,33 @@ class IndexFile:
         self.path = path
 
     def load(
-        self, hashes: Sequence[str], config: BM25Config
+        self, hashes: Sequence[str], config: BM25Config, text_lengths: Sequence[int]
     ) -> tuple[list[str], list[Arrays], frozenset[str]] | None:
         """(vocabulary, (spans, lengths, term ids) of each source, the library's names) saved for
-        exactly these sources, or None when the file is missing, stale or broken."""
+        exactly these sources (`text_lengths`: each one's text length, in characters), or None
+        when the file is missing, stale or broken in any way."""
         if not self.path.is_file():
             return None
         try:
             with np.load(self.path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in (*_ARRAYS, "key", "checksum")}
-            problem = _problem(arrays, library_key(hashes, config))
+                arrays = {name: data[name] for name in (*_ARRAYS, *_STAMPS)}
+            found = _read(arrays, library_key(hashes, config), hashes, text_lengths)
         except Exception as error:  # noqa: BLE001 - any unreadable file is rebuilt, not trusted
-            problem = f"unreadable ({type(error).__name__})"
-        if problem:
-            log.warning("saved index %s is %s: rebuilding it", self.path, problem)
+            found = f"unreadable ({type(error).__name__})"
+        if isinstance(found, str):
+            log.warning("saved index %s is %s: rebuilding it", self.path, found)
             return None
-        counts = arrays["passages_per_source"]
+        vocabulary, counts, spans, lengths, term_ids, names = found
         passage_ends = np.cumsum(counts)
-        term_ends = np.cumsum(arrays["lengths"])
+        term_ends = np.cumsum(lengths)
         analyses = []
         for end, count in zip(passage_ends.tolist(), counts.tolist(), strict=True):
             start = end - count
             first = int(term_ends[start - 1]) if start else 0
             last = int(term_ends[end - 1]) if count else first
-            analyses.append(
-                (
-                    arrays["spans"][start:end],
-                    arrays["lengths"][start:end],
-                    arrays["term_ids"][first:last],
-                )
-            )
-        log.info("loaded the saved index %s (%d passages)", self.path, int(counts.sum()))
-        return arrays["vocabulary"].tolist(), analyses, frozenset(arrays["names"].tolist())
+            analyses.append((spans[start:end], lengths[start:end], term_ids[first:last]))
+        log.info("loaded the saved index %s (%d passages)", self.path, len(spans))
+        return vocabulary, analyses, frozenset(names)
 
     def save(
         self,
@@ -114,17 +125,19 @@ class IndexFile:
 
         `analyses`: each source's spans and terms per passage; `term_ids`: all passages' terms
         as ids into `vocabulary`, one passage after another."""
-        arrays = {
-            "vocabulary": np.array(vocabulary, dtype=str),
-            "hashes": np.array(list(hashes), dtype=str),
-            "passages_per_source": np.array([len(s) for s, _ in analyses], dtype=np.int64),
-            "spans": np.concatenate([s for s, _ in analyses]).astype(np.int64, copy=False),
-            "lengths": np.concatenate([n for _, n in analyses]).astype(np.int64, copy=False),
+        arrays: dict[str, np.ndarray] = {}
+        for name, strings in zip(_STRINGS, (vocabulary, hashes, sorted(names)), strict=True):
+            arrays[name], arrays[f"{name}_ends"] = pack_strings(strings)
+        numbers = {
+            "passages_per_source": [len(s) for s, _ in analyses],
+            "spans": np.concatenate([s for s, _ in analyses]),
+            "lengths": np.concatenate([n for _, n in analyses]),
             "term_ids": term_ids,
-            "names": np.array(sorted(names), dtype=str),
         }
-        arrays["key"] = np.array(library_key(hashes, config))
-        arrays["checksum"] = np.array(_checksum(arrays))
+        for name, values in numbers.items():
+            arrays[name] = np.asarray(values).astype(_NUMBERS[name][0], copy=False)
+        arrays["key"] = _ascii(library_key(hashes, config))
+        arrays["checksum"] = _ascii(_checksum(arrays))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(prefix=".index-", suffix=".npz", dir=self.path.parent)
@@ -141,12 +154,40 @@ class IndexFile:
         log.info("saved the index to %s", self.path)
 
 
+def pack_strings(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """`strings` as (their UTF-8 bytes one after another, where each ends in characters):
+    memory linear in their total length, however long the longest is."""
+    joined = "".join(strings)
+    ends = np.cumsum(np.fromiter(map(len, strings), np.int64, count=len(strings)))
+    return np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8), ends
+
+
+def unpack_strings(blob: np.ndarray, ends: np.ndarray) -> list[str] | None:
+    """The strings `pack_strings` packed, or None when the arrays do not describe any."""
+    if blob.dtype != np.uint8 or blob.ndim != 1 or ends.dtype != np.int64 or ends.ndim != 1:
+        return None
+    try:
+        joined = blob.tobytes().decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    starts = np.concatenate(([0], ends[:-1]))
+    if len(ends) and (int(ends[-1]) != len(joined) or (ends < starts).any()):
+        return None
+    if not len(ends) and joined:
+        return None
+    return [joined[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
 def compact_ids(ids: np.ndarray, vocabulary_size: int) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct ids ascending, each id's position among them): np.unique without sorting."""
     used = np.zeros(vocabulary_size, dtype=bool)
     used[ids] = True
     position = np.cumsum(used, dtype=np.int32) - 1  # int32 all along: no int64 copy of `ids`
     return np.flatnonzero(used), position[ids]
+
+
+def _ascii(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:
@@ -158,19 +199,57 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-def _problem(arrays: dict[str, np.ndarray], key: str) -> str | None:
-    """Why the arrays cannot be trusted for `key`, or None."""
-    if str(arrays["key"]) != key:
+Loaded = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]
+
+
+def _read(
+    arrays: dict[str, np.ndarray], key: str, hashes: Sequence[str], text_lengths: Sequence[int]
+) -> Loaded | str:
+    """(vocabulary, passages per source, spans, lengths, term ids, names) from the saved
+    arrays, or why they cannot be trusted for `key` and these sources."""
+    if arrays["key"].tobytes() != key.encode():
         return "stale (the sources or the analysis changed)"
-    if str(arrays["checksum"]) != _checksum(arrays):
+    if arrays["checksum"].tobytes() != _checksum(arrays).encode():
         return "corrupt (checksum mismatch)"
+    strings = [unpack_strings(arrays[name], arrays[f"{name}_ends"]) for name in _STRINGS]
+    vocabulary, saved_hashes, names = strings
+    if vocabulary is None or saved_hashes is None or names is None:
+        return "corrupt (unreadable strings)"
+    if saved_hashes != list(hashes) or len(set(vocabulary)) != len(vocabulary):
+        return "corrupt (other sources or repeated terms)"
+    for name, (dtype, dimensions) in _NUMBERS.items():
+        if arrays[name].dtype != dtype or arrays[name].ndim != dimensions:
+            return f"corrupt ({name} is not {dimensions}-D {np.dtype(dtype).name})"
     counts, spans, lengths = arrays["passages_per_source"], arrays["spans"], arrays["lengths"]
+    term_ids = arrays["term_ids"]
     consistent = (
-        spans.ndim == 2
+        len(counts) == len(hashes)
+        and (counts >= 0).all()
         and spans.shape[1] == 3
         and int(counts.sum()) == len(spans) == len(lengths)
-        and int(lengths.sum()) == len(arrays["term_ids"])
         and (lengths >= 1).all()
-        and int(arrays["term_ids"].max(initial=0)) < max(len(arrays["vocabulary"]), 1)
+        and int(lengths.sum()) == len(term_ids)
     )
-    return None if consistent else "corrupt (inconsistent lengths)"
+    if not consistent:
+        return "corrupt (inconsistent lengths)"
+    if len(term_ids) and not 0 <= int(term_ids.min()) <= int(term_ids.max()) < len(vocabulary):
+        return "corrupt (term ids outside the vocabulary)"
+    if not _spans_fit(counts, spans, np.asarray(text_lengths, dtype=np.int64)):
+        return "corrupt (passages outside their text or out of order)"
+    return vocabulary, counts, spans, lengths, term_ids, names
+
+
+def _spans_fit(counts: np.ndarray, spans: np.ndarray, text_lengths: np.ndarray) -> bool:
+    """Whether each source's spans (paragraph, start, end) lie within its text, each one
+    non-empty and after the one before, paragraph numbers never going back."""
+    paragraph, start, end = spans.T
+    first = np.zeros(len(spans), dtype=bool)  # each source's first passage
+    first[(np.cumsum(counts) - counts)[counts > 0]] = True
+    after_previous = first[1:] | ((start[1:] >= end[:-1]) & (paragraph[1:] >= paragraph[:-1]))
+    return bool(
+        (paragraph >= 0).all()
+        and (start >= 0).all()
+        and (start < end).all()
+        and (end <= np.repeat(text_lengths, counts)).all()
+        and after_previous.all()
+    )

@@ -195,6 +195,8 @@ def _sources_option(default: object) -> argparse.ArgumentParser:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from bot.library.cli import add_library_parser, server_id
+
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Crosscheck: answers with verbatim, cited excerpts from your sources.",
@@ -209,7 +211,9 @@ def _parser() -> argparse.ArgumentParser:
         "question", nargs="+", help='the question, e.g. "Did Japan ban Tesla?" (- reads stdin)'
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object (see README)")
-    ask.add_argument("--guild", type=int, metavar="ID", help="answer from that server's library")
+    ask.add_argument(
+        "--guild", type=server_id, metavar="ID", help="answer from that server's library"
+    )
     ask.set_defaults(handler=_ask)
 
     sources = commands.add_parser("sources", parents=[common], help="list the sources")
@@ -230,7 +234,9 @@ def _parser() -> argparse.ArgumentParser:
     sync = commands.add_parser(
         "sync", parents=[common], help="push the slash commands to Discord now"
     )
-    sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant)")
+    sync.add_argument(
+        "--guild", type=server_id, metavar="ID", help="sync to one server only (instant)"
+    )
     sync.set_defaults(handler=_sync)
 
     health = commands.add_parser(
@@ -244,8 +250,6 @@ def _parser() -> argparse.ArgumentParser:
         help=f"oldest heartbeat still healthy (default {DEFAULT_MAX_AGE_SECONDS:g})",
     )
     health.set_defaults(handler=_health)
-
-    from bot.library.cli import add_library_parser
 
     add_library_parser(commands, common)
 

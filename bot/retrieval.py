@@ -23,7 +23,7 @@ import Stemmer
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 from scipy import sparse
 
-from bot.tokenizer import STOPWORDS, tokenize
+from bot.tokenizer import STOPWORDS, is_term_token, tokenize
 from bot.wordforms import base_verb, is_participle_adverb
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -38,8 +38,9 @@ def analyze(text: str) -> list[str]:
 
 
 def term_of(token: str) -> str | None:
-    """The index term of one token from `tokenize` (None for a stopword); recent ones are
-    cached, as questions and excerpts repeat words."""
+    """The index term of one token from `tokenize` (None for a stopword or a token longer than
+    any word, `bot.tokenizer.is_term_token`); recent ones are cached, as questions and excerpts
+    repeat words."""
     return _term(token)
 
 
@@ -83,7 +84,7 @@ def term_of_uncached(token: str) -> str | None:
     """`term_of` without its cache, for a build or a scan of the whole library: it meets
     each distinct word once (an `Analyser` keeps token -> id), and caching them all would only
     hold memory (~40 MiB at 160k passages)."""
-    if token in STOPWORDS:
+    if not is_term_token(token):
         return None
     if token in _NUMBER_WORDS:
         return _NUMBER_WORDS[token]

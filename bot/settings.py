@@ -30,7 +30,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent  # the checkout, when run f
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_SOURCES_PER_SERVER = 500
+DEFAULT_FEEDBACK_RETENTION_DAYS = 30
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Discord ids (snowflakes) are positive and fit SQLite's signed 64-bit integers.
+SNOWFLAKE_LIMIT = 2**63
 
 
 class SettingsError(Exception):
@@ -51,9 +54,13 @@ class Settings:
     sources_dir: Path = DEFAULT_SOURCES_DIR
     # The per-server library (issue 9): where the database lives, who moderates, the limits.
     data_dir: Path = DEFAULT_DATA_DIR
-    moderator_role_id: int | None = None
+    # Roles whose members may use /library (role ids are unique across servers, so one list
+    # serves every server the bot is in).
+    moderator_role_ids: frozenset[int] = frozenset()
     max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
     max_sources_per_server: int = DEFAULT_MAX_SOURCES_PER_SERVER
+    # How long answers' questions, cited sources and members' feedback are kept (issue 19).
+    feedback_retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
     env_file: Path | None = None  # the `.env` that was read, if any
 
     @property
@@ -133,12 +140,17 @@ def load_settings(
         if sources_dir
         else path("CROSSCHECK_SOURCES", DEFAULT_SOURCES_DIR),
         data_dir=path("DATA_DIR", default_data_dir),
-        moderator_role_id=_parse_snowflake("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
+        moderator_role_ids=_parse_role_ids("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
         max_source_bytes=_parse_count(
             "MAX_SOURCE_BYTES", get("MAX_SOURCE_BYTES"), DEFAULT_MAX_SOURCE_BYTES
         ),
         max_sources_per_server=_parse_count(
             "MAX_SOURCES_PER_SERVER", get("MAX_SOURCES_PER_SERVER"), DEFAULT_MAX_SOURCES_PER_SERVER
+        ),
+        feedback_retention_days=_parse_count(
+            "FEEDBACK_RETENTION_DAYS",
+            get("FEEDBACK_RETENTION_DAYS"),
+            DEFAULT_FEEDBACK_RETENTION_DAYS,
         ),
         env_file=env_file,
     )
@@ -148,12 +160,26 @@ def _parse_guild_id(value: str | None) -> int | None:
     return _parse_snowflake("DISCORD_GUILD_ID", value, "a server ID")
 
 
-def _parse_snowflake(name: str, value: str | None, what: str = "a role ID") -> int | None:
+def _parse_role_ids(name: str, value: str | None) -> frozenset[int]:
+    """A comma-separated list of role ids (one per server, or several)."""
+    if value is None:
+        return frozenset()
+    if not all(is_snowflake(part.strip()) for part in value.split(",")):
+        raise SettingsError(f"{name} must be role IDs (numbers) separated by commas, not {value!r}")
+    return frozenset(int(part) for part in value.split(","))
+
+
+def _parse_snowflake(name: str, value: str | None, what: str) -> int | None:
     if value is None:
         return None
-    if not value.isdigit() or not 0 < int(value) < 2**64:
+    if not is_snowflake(value):
         raise SettingsError(f"{name} must be {what} (a number), not {value!r}")
     return int(value)
+
+
+def is_snowflake(value: str) -> bool:
+    """Whether `value` is a Discord id: a whole number from 1 to 2**63 - 1."""
+    return value.isdigit() and 0 < int(value) < SNOWFLAKE_LIMIT
 
 
 def _parse_count(name: str, value: str | None, default: int) -> int:

@@ -23,6 +23,8 @@ SOURCE_SUFFIXES = (".txt", ".md")
 METADATA_FILE = "sources.toml"
 MAX_SOURCE_BYTES = 5_000_000
 MAX_TITLE_CHARS = 120
+# An id names a file on export (`<id>.txt`); most file systems allow 255 bytes a name.
+MAX_ID_BYTES = 200
 # The bundled seeds: `seeds/` in the working folder (a checkout), else beside the package.
 DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -79,6 +81,9 @@ def load_sources(folder: Path) -> list[Source]:
         p: str(metadata[p.name]["id"]) for p in entries if "id" in metadata.get(p.name, {})
     }
     ids = _ids_from_filenames(entries, given_ids)
+    for path, source_id in ids.items():
+        if problem := id_problem(source_id):  # a file name's id is safe; this is a backstop
+            raise SourceError(f"the id of {path.name} {problem}")
     sources = [
         _load_one(path, ids[path], texts[path], metadata.get(path.name, {})) for path in entries
     ]
@@ -89,6 +94,34 @@ def load_sources(folder: Path) -> list[Source]:
 def read_text(path: Path) -> str:
     """Return the file's text, or raise `SourceError` if it is too big, binary or not UTF-8."""
     return decode_text(_read_regular_file(Path(path), Path(path).name), Path(path).name)
+
+
+def read_bytes(path: Path, max_bytes: int, setting: str | None = None) -> bytes:
+    """The bytes of regular file `path`, or `SourceError` if it is not one or is over `max_bytes`
+    (no more than `max_bytes` + 1 bytes are read; `setting` is named in that message)."""
+    return _read_regular_file(Path(path), str(path), max_bytes, setting)
+
+
+def too_large(name: str, size: int, max_bytes: int, setting: str | None = None) -> str:
+    """The one wording of "too large", for a folder's file and a moderator's upload alike."""
+    limit = f"at most {max_bytes:,}" + (f", {setting}" if setting else "")
+    return f"{name} is too large ({size:,} bytes; {limit})"
+
+
+def id_problem(source_id: str) -> str | None:
+    """Why `source_id` cannot be a source's id, or None. An id names a file in an export
+    (`<id>.txt`), so it must be one plain file name: no path, no hidden or special name."""
+    if not source_id.strip():
+        return "is empty"
+    if any(ch in source_id for ch in "/\\:\0"):
+        why = "it holds /, \\ or : (an id is a name, not a path)"
+    elif source_id.startswith("."):
+        why = "it starts with a dot"
+    elif len(source_id.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES:
+        why = f"it is longer than {MAX_ID_BYTES} bytes"
+    else:
+        return None
+    return f"cannot name a file ({source_id[:60]!r}): {why}"
 
 
 def decode_text(raw: bytes, name: str) -> str:
@@ -146,8 +179,10 @@ def _read_inside(entry: Path, root: Path) -> bytes:
     return _read_regular_file(target, entry.name)
 
 
-def _read_regular_file(path: Path, name: str) -> bytes:
-    """Read `path` if it is a regular file of at most `MAX_SOURCE_BYTES`; `name` is what errors say.
+def _read_regular_file(
+    path: Path, name: str, max_bytes: int = MAX_SOURCE_BYTES, setting: str | None = None
+) -> bytes:
+    """Read `path` if it is a regular file of at most `max_bytes`; `name` is what errors say.
 
     Opened without following a final link and without blocking (a FIFO would wait for a writer),
     then checked on the open file, so nothing swapped in after a check is read.
@@ -164,9 +199,10 @@ def _read_regular_file(path: Path, name: str) -> bytes:
         os.close(fd)
         raise SourceError(f"{name} is not a regular file ({_kind(mode)})")
     with os.fdopen(fd, "rb") as file:
-        raw = file.read(MAX_SOURCE_BYTES + 1)
-    if len(raw) > MAX_SOURCE_BYTES:
-        raise SourceError(f"{name} is too large (over {MAX_SOURCE_BYTES:,} bytes)")
+        size = os.fstat(file.fileno()).st_size
+        raw = file.read(max_bytes + 1) if size <= max_bytes else b""
+    if max(size, len(raw)) > max_bytes:
+        raise SourceError(too_large(name, max(size, len(raw)), max_bytes, setting))
     return raw
 
 
@@ -241,8 +277,8 @@ def _read_metadata(folder: Path, root: Path, names: set[str]) -> dict[str, dict[
             raise SourceError(f"{where}: there is no .txt or .md file {name!r} in the folder")
         if "id" in entry:
             entry = {**entry, "id": printable_line(entry["id"])}
-            if not entry["id"]:
-                raise SourceError(f"{where}: the `id` of {name} is empty")
+            if problem := id_problem(entry["id"]):
+                raise SourceError(f"{where}: the `id` of {name} {problem}")
         metadata[name] = entry
     return metadata
 
@@ -301,9 +337,9 @@ def _id_forms(path: Path) -> list[str]:
     forms += [
         slug[:40] or "source",
         slug or "source",
-        re.sub(r"[^\w.]+", "-", path.name).strip("-"),
+        re.sub(r"[^\w.]+", "-", path.name).strip("-."),
     ]
-    return list(dict.fromkeys(forms))
+    return list(dict.fromkeys(form for form in forms if form))
 
 
 def _title_from_text(text: str) -> str | None:

@@ -32,6 +32,12 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# The longest token that can be a search term (`is_term_token`). The longest words in the shared
+# data are 24 letters in Reuters ("beteiligungsgesellschaft") and 36 in AG News (a URL slug run
+# together); a longer token is a base64 blob, a hex dump or one letter repeated, which nobody
+# searches for, and which every term of a library's saved vocabulary used to be padded to.
+MAX_TERM_CHARS = 64
+
 _TOKEN = re.compile(
     r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)(?![^\W\d_])|\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*",
     re.UNICODE,
@@ -50,6 +56,12 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Hiragana, the Japanese script of particles and endings.
 HIRAGANA = re.compile(r"[\u3040-\u309f]")
+
+
+def is_term_token(token: str) -> bool:
+    """Whether a token from `tokenize` can be a search term: not a stopword, and no longer than
+    any real word (MAX_TERM_CHARS). Passages and questions both get their terms through this."""
+    return len(token) <= MAX_TERM_CHARS and token not in STOPWORDS
 
 
 def tokenize(text: str) -> list[str]:

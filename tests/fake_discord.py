@@ -1472,6 +1472,14 @@ class FakeDiscord:
 
     def _webhook_message(self, state: _Interaction, mid: str) -> dict[str, Any]:
         if mid == "@original":
+            target = state.payload.get("message")
+            updates = state.callback is not None and state.callback.type in (
+                CALLBACK_DEFERRED_UPDATE,
+                CALLBACK_UPDATE_MESSAGE,
+            )
+            if state.original is None and target is not None and updates:
+                # A component's update (type 6/7) makes the message it is on the original.
+                return self._messages_by_id.setdefault(target["id"], dict(target))
             if state.original is None:
                 raise _HTTPError(404, "Unknown Message", 10008)
             return state.original

@@ -76,6 +76,7 @@ def make_bot(engine: FakeEngine | None = None, settings: Settings | None = None)
     bot.engine_for.side_effect = library.engine_for
     bot.settings = settings or Settings()
     bot.question_cooldowns = {}
+    bot.feedback_store = None  # a fixed engine has no database: answers get no feedback buttons
     return bot
 
 

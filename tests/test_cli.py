@@ -38,7 +38,9 @@ def test_ask_json_follows_the_contract(capsys) -> None:
     for citation in data["citations"]:
         assert set(citation) >= {"n", "source", "excerpt", "start", "end", "score"}
         assert set(citation["source"]) >= {"id", "title", "date", "path"}
-        text = Path(citation["source"]["path"]).read_text(encoding="utf-8")
+        path = citation["source"]["path"]  # relative to the sources folder: no host path shown
+        assert not Path(path).is_absolute() and str(DEFAULT_SOURCES_DIR) not in path
+        text = (DEFAULT_SOURCES_DIR / path).read_text(encoding="utf-8")
         assert citation["excerpt"].rstrip("…") == text[citation["start"] : citation["end"]]
     assert [c["n"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
 
@@ -159,3 +161,31 @@ def test_plain_commands_read_crosscheck_sources_like_run(
     assert json.loads(capsys.readouterr().out)["citations"][0]["source"]["id"] == "river"
     assert main(["sources", "--sources", str(DEFAULT_SOURCES_DIR), "--json"]) == 0  # still wins
     assert len(json.loads(capsys.readouterr().out)) == 3
+
+
+def test_ask_names_both_sides_of_a_disagreement_before_any_excerpt(capsys) -> None:
+    from bot.answer import AnswerEngine
+
+    assert main(["ask", "Did Japan ban Tesla?"]) == 0
+    out = capsys.readouterr().out
+    head = out[: out.index("\n[")]
+    assert "⚠" in head and "001 (2025-03-25)" in head and "000 (undated)" in head, head
+    answer = AnswerEngine.from_folder(DEFAULT_SOURCES_DIR).answer("Did Japan ban Tesla?")
+    flat = " ".join(out.split())
+    sides = [side for c in answer.contradictions for side in c.sides]
+    for side in sides:
+        assert flat.count(" ".join(side.quote.split())) == 1, side.quote
+    # The two sides are the first excerpts printed.
+    first = [line.split("]")[0] + "]" for line in out.splitlines() if line.startswith("[")][:2]
+    assert first == [f"[{side.n}]" for side in sides[:2]]
+
+
+def test_not_covered_points_the_terminal_to_its_own_command(capsys) -> None:
+    for question in ("What's the weather in Tokyo tomorrow?", "What is the capital of France?"):
+        assert main(["ask", question]) == 0
+        shown = capsys.readouterr().out
+        assert "don't cover" in shown and "python -m bot sources" in shown, shown
+        assert "/sources list" not in shown
+        assert main(["ask", "--json", question]) == 0
+        message = json.loads(capsys.readouterr().out)["message"]
+        assert "don't cover" in message and "/sources" not in message and "python -m" not in message

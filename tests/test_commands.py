@@ -49,6 +49,14 @@ NO_MATCH = Answer("weather in Paris", Status.NO_MATCH, "The sources don't cover 
 INVALID = Answer("", Status.INVALID, "The question is empty. Ask something.")
 
 
+def five_excerpts(question: str) -> Answer:
+    citations = tuple(
+        Citation(n, make_source(str(n), text=f"Sentence number {n} about the ban."), 0, 30, 1.0)
+        for n in range(1, 6)
+    )
+    return Answer(question, Status.ANSWERED, "5 excerpts from 5 sources.", citations)
+
+
 @pytest.fixture
 async def real_bot() -> AsyncIterator[CrosscheckBot]:
     """A real bot with the real extensions loaded, never connected."""
@@ -78,6 +86,7 @@ async def test_ask_answers_publicly_in_one_reply() -> None:
     [embed] = kwargs["embeds"]
     assert embed.fields[0].value == "> Tokyo confirmed the ban on Monday."
     assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
+    assert kwargs["view"].timeout is None and not kwargs["view"].children  # nothing hidden
     interaction.response.defer.assert_not_called()
     interaction.followup.send.assert_not_called()
 
@@ -232,13 +241,14 @@ async def test_check_answers_the_asker_privately_with_a_share_button(
     assert 0 < view.timeout < 15 * 60  # ends while the followup token can still edit
 
 
-async def test_check_without_an_answer_has_no_button(real_bot: CrosscheckBot) -> None:
+async def test_check_without_an_answer_has_no_share_button(real_bot: CrosscheckBot) -> None:
     real_bot._library = FakeEngine(answer=NO_MATCH)
     cog = real_bot.get_cog("Check")
     interaction = MockInteraction()
     await cog.check_message(interaction, make_message("weather in Paris"))  # type: ignore[union-attr]
     kwargs = sent_kwargs(interaction.followup.send)
-    assert kwargs["ephemeral"] is True and "view" not in kwargs
+    # No share button (feedback buttons come with a library database; this engine has none).
+    assert kwargs["ephemeral"] is True and not kwargs["view"].children
 
 
 async def test_context_menu_is_registered_and_removed_with_the_cog(
@@ -254,7 +264,7 @@ async def test_context_menu_is_registered_and_removed_with_the_cog(
 
 
 async def test_only_the_asker_may_share() -> None:
-    view = ShareView(owner_id=7, embeds=[discord.Embed(title="x")], message_link="link")
+    view = ShareView(owner_id=7, answer=ANSWERED, message_link="link")
     stranger = MockInteraction(user_id=8)
     assert await view.interaction_check(stranger) is False
     assert sent_kwargs(stranger.response.send_message)["ephemeral"] is True
@@ -262,23 +272,50 @@ async def test_only_the_asker_may_share() -> None:
 
 
 async def test_share_posts_publicly_once_and_removes_the_button() -> None:
-    embed = discord.Embed(title="answer")
-    view = ShareView(owner_id=7, embeds=[embed], message_link="https://discord.com/channels/1/2/3")
+    view = ShareView(owner_id=7, answer=ANSWERED, message_link="https://discord.com/channels/1/2/3")
     interaction = MockInteraction(user_id=7)
     await view.share.callback(interaction)
     interaction.response.edit_message.assert_awaited_once_with(view=None)
     kwargs = sent_kwargs(interaction.followup.send)
-    assert kwargs["embeds"] == [embed] and kwargs.get("ephemeral", False) is False
+    assert kwargs["embeds"] == view.embeds and kwargs.get("ephemeral", False) is False
+    assert kwargs["view"].timeout is None  # the public copy's buttons outlive the bot process
     assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
     assert "https://discord.com/channels/1/2/3" in sent_text(interaction.followup.send)
     assert view.is_finished()
 
 
+async def test_more_excerpts_in_the_private_answer_keeps_the_share_button() -> None:
+    answer = five_excerpts("Did Japan ban Tesla?")
+    view = ShareView(owner_id=7, answer=answer, message_link="link")
+    assert [item.label for item in view.children] == ["Share in channel", "More excerpts (2)"]
+    interaction = MockInteraction(user_id=7)
+    await view.children[1].callback(interaction)
+    kwargs = sent_kwargs(interaction.response.edit_message)
+    assert len(kwargs["embeds"][0].fields) == 5 + 1  # every excerpt, and the source list
+    assert [item.label for item in kwargs["view"].children] == ["Share in channel"]
+    assert len(view.embeds[0].fields) == 3 + 1  # what Share posts stays the short answer
+
+
 async def test_share_button_is_removed_on_timeout() -> None:
-    view = ShareView(owner_id=7, embeds=[], message_link="link")
+    view = ShareView(owner_id=7, answer=ANSWERED, message_link="link")
     view.message = MagicMock(spec_set=discord.WebhookMessage)
     await view.on_timeout()
     view.message.edit.assert_awaited_once_with(view=None)
+
+
+async def test_share_view_keeps_the_feedback_buttons_working(real_bot: CrosscheckBot) -> None:
+    view = ShareView(7, ANSWERED, "link", feedback_id=123)
+    feedback = [f"crosscheck:feedback:{kind}:123" for kind in ("up", "down", "missing")]
+    assert [getattr(c, "custom_id", None) for c in view.children][1:] == feedback
+    real_bot._connection.store_view(view, 555)  # as sending it does
+    view.stop()  # shared (or timed out): discord.py forgets the view
+    # ...but not the templates that answer every message's feedback buttons.
+    templates = real_bot._connection._view_store._dynamic_items
+    assert all(any(t.fullmatch(custom_id) for t in templates) for custom_id in feedback)
+    view.message = MagicMock(spec_set=discord.WebhookMessage)
+    await view.on_timeout()
+    left = view.message.edit.call_args.kwargs["view"]
+    assert [c.custom_id for c in left.children] == feedback and left.timeout is None
 
 
 # --- error handler --------------------------------------------------------------------------
@@ -443,7 +480,9 @@ async def test_sync_pushes_changes_to_the_dev_guild_only(
     [call] = discord_api["sync"].await_args_list
     assert call.kwargs["guild"].id == 1234
     guild_names = {c.name for c in real_bot.tree.get_commands(guild=discord.Object(1234))}
-    assert guild_names == {"ask", "sources", "library", "Check against sources", "Add to sources"}
+    assert guild_names == {
+        "ask", "sources", "library", "help", "Check against sources", "Add to sources"
+    }  # fmt: skip
 
 
 async def test_guild_sync_skips_when_up_to_date(
@@ -573,3 +612,77 @@ def test_bot_uses_default_intents_and_pings_nobody() -> None:
     assert bot.allowed_mentions is not None
     assert bot.allowed_mentions.to_dict() == {"parse": []}
     assert isinstance(bot.tree, CrosscheckTree)
+
+
+# --- the buttons under an answer ------------------------------------------------------------
+
+
+def test_an_answer_shows_three_excerpts_and_a_lasting_more_button() -> None:
+    from bot.commands.answer_view import MoreExcerpts, answer_digest, answer_message
+
+    answer = five_excerpts("Did Japan ban Tesla?")
+    [embed], view = answer_message(answer)
+    assert sum(f.name.startswith("[") for f in embed.fields) == 3  # type: ignore[union-attr]
+    assert view.timeout is None
+    [more] = view.children
+    assert isinstance(more, MoreExcerpts) and more.item.label == "More excerpts (2)"
+    assert more.custom_id == f"crosscheck:more:{answer_digest(answer)}"
+    assert len(more.custom_id) <= 100
+
+
+def test_a_question_too_long_for_a_title_shows_every_excerpt_at_once() -> None:
+    from bot.commands.answer_view import answer_message
+
+    [embed], view = answer_message(five_excerpts("Did Japan ban Tesla? " * 20))
+    assert sum(f.name.startswith("[") for f in embed.fields) == 5  # type: ignore[union-attr]
+    assert not view.children  # a button could not read this question back from the title
+
+
+def test_the_digest_names_exactly_what_is_cited() -> None:
+    from bot.commands.answer_view import answer_digest
+
+    answer = five_excerpts("q")
+    moved = Answer("q", Status.ANSWERED, "", (*answer.citations[:4],
+                   Citation(5, answer.citations[4].source, 0, 29, 1.0)))  # fmt: skip
+    assert answer_digest(answer) == answer_digest(five_excerpts("another question"))
+    assert answer_digest(answer) != answer_digest(moved)
+
+
+def clicked_on(answer: Answer, engine: FakeEngine) -> MagicMock:
+    """A click of the "More excerpts" button under `answer`, as posted."""
+    from bot.commands.answer_view import answer_message
+
+    [embed], _ = answer_message(answer)
+    interaction = MockInteraction(client=make_bot(engine))
+    interaction.message = MagicMock(spec_set=discord.Message)
+    interaction.message.embeds = [embed]
+    return interaction
+
+
+async def test_more_excerpts_answers_the_title_again_and_edits_the_message() -> None:
+    from bot.commands.answer_view import MoreExcerpts, answer_digest
+
+    answer = five_excerpts("Did Japan ban Tesla?")
+    engine = FakeEngine(answer=answer)
+    interaction = clicked_on(answer, engine)
+    await MoreExcerpts(answer_digest(answer)).callback(interaction)
+    assert engine.questions == ["Did Japan ban Tesla?"]
+    interaction.response.defer.assert_awaited_once_with()
+    edit = interaction.edit_original_response.await_args.kwargs
+    assert sum(f.name.startswith("[") for f in edit["embeds"][0].fields) == 5
+    assert not edit["view"].children and edit["view"].timeout is None
+    assert edit["allowed_mentions"].to_dict() == {"parse": []}
+    interaction.followup.send.assert_not_called()
+
+
+async def test_more_excerpts_failing_says_so_privately(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.commands.answer_view import MoreExcerpts, answer_digest
+
+    answer = five_excerpts("Did Japan ban Tesla?")
+    interaction = clicked_on(answer, FakeEngine(answer=None))  # the engine fails
+    with caplog.at_level(logging.ERROR):
+        await MoreExcerpts(answer_digest(answer)).callback(interaction)
+    assert "More excerpts failed" in caplog.text
+    assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
+    assert "went wrong" in sent_text(interaction.followup.send)
+    interaction.edit_original_response.assert_not_called()

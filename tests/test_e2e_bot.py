@@ -17,6 +17,7 @@ import sys
 import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -33,9 +34,11 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SOURCE_TITLES = {
-    s["id"]: s["title"] for s in tomllib.loads((SEEDS / "sources.toml").read_text())["source"]
-}
+SEED_METADATA = tomllib.loads((SEEDS / "sources.toml").read_text())["source"]
+SOURCE_TITLES = {s["id"]: s["title"] for s in SEED_METADATA}
+SOURCE_DATES = {s["id"]: s.get("date", "undated") for s in SEED_METADATA}
+DISPUTED = "Did Japan ban Tesla?"
+EXCERPT_NAME = re.compile(r"^\[\d+\] ")
 START_TIMEOUT = 15.0
 REPLY_TIMEOUT = 8.0
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # d.py colours its log lines inside Docker
@@ -61,7 +64,8 @@ class BotProcess:
     ) -> BotProcess:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(ROOT),  # this checkout's bot, whatever is installed
+            # this checkout's code, not the one the venv's editable install points at
+            "PYTHONPATH": str(ROOT),
             "HOME": str(workdir),
             "LANG": "C.UTF-8",
             "PYTHONUNBUFFERED": "1",
@@ -126,7 +130,68 @@ async def started(
 
 
 def cited_titles(reply: SentMessage) -> str:
-    return "\n".join(f.get("name", "") for e in reply.embeds for f in e.get("fields") or [])
+    """The excerpts' labels and the list of cited sources (each title once)."""
+    return "\n".join(
+        f"{f.get('name', '')}\n{f['value'] if f.get('name') == 'Sources' else ''}"
+        for e in reply.embeds
+        for f in e.get("fields") or []
+    )
+
+
+def buttons(message: SentMessage) -> dict[str, str]:
+    """Label -> custom_id of every button on the message."""
+    return {
+        c.get("label", ""): c["custom_id"]
+        for row in message.components
+        for c in row.get("components", [])
+        if c.get("type") == 2
+    }
+
+
+def more_button(message: SentMessage) -> str:
+    """The custom_id of the message's one "More excerpts (N)" button."""
+    [custom_id] = [c for label, c in buttons(message).items() if label.startswith("More excerpts")]
+    return custom_id
+
+
+async def ask_disputed(fake: FakeDiscord) -> SentMessage:
+    """`/ask` the question the seeds disagree on; the public answer, checked to ping nobody."""
+    inter = await fake.inject(fake.slash_command("ask", {"question": DISPUTED}))
+    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
+    assert not reply.ephemeral
+    assert_silent(reply)
+    return reply
+
+
+def excerpt_fields(embed: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in embed.get("fields") or [] if EXCERPT_NAME.match(f.get("name", ""))]
+
+
+def assert_within_discord_limits(message: SentMessage) -> None:
+    """Discord's embed limits, counted here from the payload (../shared/DISCORD.md §3)."""
+    assert len(message.embeds) <= 10
+    total = 0
+    for embed in message.embeds:
+        title, description = embed.get("title") or "", embed.get("description") or ""
+        footer = (embed.get("footer") or {}).get("text") or ""
+        fields = embed.get("fields") or []
+        assert len(title) <= 256 and len(description) <= 4096 and len(footer) <= 2048
+        assert len(fields) <= 25
+        for f in fields:
+            assert 0 < len(f["name"]) <= 256 and 0 < len(f["value"]) <= 1024
+        total += len(title) + len(description) + len(footer)
+        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
+    assert total <= 6000
+
+
+def side_quotes(question: str) -> list[str]:
+    """The quotes on both sides of each disagreement, as the bot's own engine finds them."""
+    from bot.answer import AnswerEngine
+    from bot.rendering.embed import clean
+
+    answer = AnswerEngine.from_folder(SEEDS).answer(question)
+    assert answer.contradictions, "the seeds no longer disagree on this question"
+    return [clean(side.quote) for c in answer.contradictions for side in c.sides]
 
 
 def assert_silent(reply: SentMessage) -> None:
@@ -167,7 +232,7 @@ async def test_connects_and_syncs_to_the_dev_guild(live: tuple[FakeDiscord, BotP
     assert sync.status == 200
     assert [s.guild_id for s in fake.syncs] == [fake.guild_id]  # one scope only, no duplicates
     commands = {(c["type"], c["name"]) for c in fake.guild_commands[fake.guild_id]}
-    assert {(1, "ask"), (1, "sources"), (3, "Check against sources")} <= commands
+    assert {(1, "ask"), (1, "sources"), (1, "help"), (3, "Check against sources")} <= commands
     sources = next(c for c in fake.guild_commands[fake.guild_id] if c["name"] == "sources")
     assert {o["name"] for o in sources["options"]} >= {"list", "show"}
 
@@ -181,6 +246,82 @@ async def test_ask_gets_a_public_cited_answer(live: tuple[FakeDiscord, BotProces
     names = cited_titles(reply)
     assert SOURCE_TITLES["000"] in names and SOURCE_TITLES["001"] in names, names
     assert_silent(reply)
+
+
+async def test_answer_leads_with_the_disagreement_and_expands_in_place(
+    live: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, _ = live
+    reply = await ask_disputed(fake)
+    assert_within_discord_limits(reply)
+    [embed] = reply.embeds
+    # A phone shows the title and the description first: both sides, with dates, are there.
+    first_screen = f"{embed['title']}\n{embed.get('description', '')}"[:300]
+    assert "⚠" in first_screen, first_screen
+    for source_id in ("000", "001"):
+        assert f"{source_id} ({SOURCE_DATES[source_id]})" in first_screen, first_screen
+    # Every quote once: the caveat points at the excerpts instead of quoting them again.
+    for quote in side_quotes(DISPUTED):
+        assert reply.text().count(quote) == 1, quote
+    for title in SOURCE_TITLES.values():
+        assert reply.text().count(title) <= 1
+    shown = excerpt_fields(embed)
+    assert 1 <= len(shown) <= 3
+    cited = {int(f["name"][1 : f["name"].index("]")]) for f in shown}
+    assert f"More excerpts ({5 - len(shown)})" in buttons(reply), buttons(reply)
+
+    click = await fake.inject(fake.component(more_button(reply), reply))
+    edit = await fake.wait_for_reply(click["id"], timeout=REPLY_TIMEOUT)
+    assert edit.kind == "edit" and edit.message_id == reply.message_id  # no new message
+    assert_silent(edit)
+    assert_within_discord_limits(edit)
+    everything = excerpt_fields(edit.embeds[0])
+    assert len(everything) == 5
+    assert {int(f["name"][1 : f["name"].index("]")]) for f in everything} >= cited
+    assert not any(label.startswith("More excerpts") for label in buttons(edit))
+
+    def feedback(message: SentMessage) -> set[str]:
+        ids = (c["custom_id"] for row in message.components for c in row["components"])
+        return {i for i in ids if i.startswith("crosscheck:feedback:")}
+
+    assert len(feedback(reply)) == 3 and feedback(edit) == feedback(reply)  # the votes stay
+    assert not [m for m in fake.replies_to(click["id"]) if m.kind != "edit"]
+
+
+async def test_more_excerpts_refuses_privately_when_the_answer_changed(
+    live: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, _ = live
+    reply = await ask_disputed(fake)
+    # The same button under a question that the sources now answer with other excerpts (as
+    # after a moderator's change to the library).
+    other = fake.message_payload(
+        "",
+        embeds=[{**reply.embeds[0], "title": "Did Tesla stop selling in Japan?"}],
+        components=reply.components,
+        webhook_id=fake.application_id,
+    )
+    click = await fake.inject(fake.component(more_button(reply), other))
+    note = await fake.wait_for_followup(click["id"], timeout=REPLY_TIMEOUT)
+    assert note.ephemeral and "Ask again" in note.text()
+    assert_silent(note)
+    assert not [m for m in fake.replies_to(click["id"]) if m.kind == "edit"]
+
+
+async def test_help_lists_every_command_privately(live: tuple[FakeDiscord, BotProcess]) -> None:
+    fake, _ = live
+    inter = await fake.inject(fake.slash_command("help", permissions=MEMBER_PERMISSIONS))
+    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
+    assert reply.ephemeral
+    assert_silent(reply)
+    assert_within_discord_limits(reply)
+    fields = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}
+    everyone = next(v for k, v in fields.items() if k.startswith("Everyone"))
+    moderators = next(v for k, v in fields.items() if k.startswith("Moderators"))
+    for command in ("/ask", "/sources list", "/sources show", "/help", "Check against sources"):
+        assert command in everyone, everyone
+    for command in ("/library add", "/library remove", "/library label", "Add to sources"):
+        assert command in moderators and command not in everyone, moderators
 
 
 @pytest.mark.parametrize("question", ["", "   ", "**__~~``~~__**", "@everyone"])
@@ -232,6 +373,8 @@ async def test_sources_show_autocomplete_and_show(live: tuple[FakeDiscord, BotPr
     reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
     assert reply.ephemeral  # a plain member
     assert SOURCE_TITLES["001"] in reply.text()
+    shown = reply.text().replace("\\", "")  # as a reader sees it, markdown escapes undone
+    assert not [p.stem for p in SEEDS.glob("*.txt") if p.stem in shown], shown  # no file names
 
 
 async def test_check_message_menu_answers_privately_and_shares(
@@ -248,12 +391,19 @@ async def test_check_message_menu_answers_privately_and_shares(
     assert SOURCE_TITLES["001"] in cited_titles(reply)
     assert_silent(reply)
 
-    buttons = [c for row in reply.components for c in row.get("components", [])]
-    assert buttons, "no share button"
-    click = await fake.inject(fake.component(buttons[0]["custom_id"], reply))
+    assert len(excerpt_fields(reply.embeds[0])) <= 3
+    click = await fake.inject(fake.component(more_button(reply), reply))
+    expanded = await fake.wait_for_reply(click["id"], timeout=REPLY_TIMEOUT)
+    assert expanded.kind == "edit" and expanded.message_id == reply.message_id
+    assert len(excerpt_fields(expanded.embeds[0])) > 3
+    shown = [label for label in buttons(expanded) if label.startswith(("Share", "More"))]
+    assert shown == ["Share in channel"]  # and the feedback buttons
+
+    click = await fake.inject(fake.component(buttons(expanded)["Share in channel"], expanded))
     shared = await fake.wait_for_followup(click["id"], timeout=REPLY_TIMEOUT)
     assert not shared.ephemeral
     assert_silent(shared)
+    assert any(label.startswith("More excerpts") for label in buttons(shared))
 
 
 async def test_survives_gateway_reconnect(live: tuple[FakeDiscord, BotProcess]) -> None:
@@ -271,6 +421,28 @@ async def test_survives_gateway_reconnect(live: tuple[FakeDiscord, BotProcess]) 
 
 
 # ------------------------------------------------------------------------- lifecycle
+
+
+async def test_more_excerpts_still_works_after_a_crash(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path, guild_id=fake.guild_id)
+        try:
+            await started(fake, bot)
+            reply = await ask_disputed(fake)
+        finally:
+            await bot.kill()  # SIGKILL: nothing in memory survives
+
+        bot = await BotProcess.start(fake, tmp_path, guild_id=fake.guild_id)
+        try:
+            await started(fake, bot, ready=2)
+            click = await fake.inject(fake.component(more_button(reply), reply))
+            edit = await fake.wait_for_reply(click["id"], timeout=REPLY_TIMEOUT)
+            assert edit.kind == "edit" and edit.message_id == reply.message_id
+            assert len(excerpt_fields(edit.embeds[0])) == 5
+            assert_silent(edit)
+        finally:
+            assert await bot.stop() == 0, bot.output()
+        assert "Traceback" not in bot.output(), bot.output()
 
 
 async def test_second_start_does_not_sync_again(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fake_discord import FLAG_EPHEMERAL, MODERATOR_PERMISSIONS, LibraryFakeDiscord
-from test_e2e_bot import _LOG_LEVEL, REPLY_TIMEOUT, BotProcess, started
+from test_e2e_bot import _LOG_LEVEL, REPLY_TIMEOUT, ROOT, BotProcess, started
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -115,6 +115,7 @@ async def test_signal_while_indexing_exits_0_without_finishing(
             "HOME": str(tmp_path),
             "LANG": "C.UTF-8",
             "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(ROOT),  # this checkout's code
             "LOG_LEVEL": "INFO",
             "CROSSCHECK_SOURCES": str(corpus),
             **fake.env(),

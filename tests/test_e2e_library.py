@@ -23,6 +23,7 @@ from fake_discord import (
     SentMessage,
 )
 from test_e2e_bot import REPLY_TIMEOUT, BotProcess, assert_silent, cited_titles, started
+from test_long_words import many_words_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -87,6 +88,7 @@ async def test_moderators_curate_a_library_that_survives_a_crash(tmp_path: Path)
             assert "official" in cited_titles(answer)
             elsewhere = await ask(fake, fake.second_guild_id)
             assert TITLE not in elsewhere.text()
+            assert "/sources list" in elsewhere.text() and "python -m" not in elsewhere.text()
 
             # Bad files: a reason each, and the library is unchanged.
             before = await library_listing(fake)
@@ -138,7 +140,7 @@ async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_pat
     import os
     import sys
 
-    from test_e2e_bot import SEEDS
+    from test_e2e_bot import ROOT, SEEDS
 
     (tmp_path / "notes.txt").write_bytes(ARTICLE)
     async with LibraryFakeDiscord() as fake:
@@ -149,7 +151,8 @@ async def test_a_running_bot_picks_up_changes_made_from_the_command_line(tmp_pat
                 sys.executable, "-m", "bot", "library", "add", "notes.txt",
                 "--guild", fake.guild_id,
                 cwd=tmp_path,
-                env={"PATH": os.environ.get("PATH", ""), "CROSSCHECK_SOURCES": str(SEEDS)},
+                env={"PATH": os.environ.get("PATH", ""), "CROSSCHECK_SOURCES": str(SEEDS),
+                     "PYTHONPATH": str(ROOT)},
             )  # fmt: skip
             assert await cli.wait() == 0
             for _ in range(40):  # the bot looks every couple of seconds
@@ -242,3 +245,73 @@ async def test_sources_come_by_form_by_message_and_in_any_script(tmp_path: Path)
         assert len(downloads) == 3
         assert all(r.authorization is None for r in downloads)  # the token never leaves for the CDN
         assert not fake.unknown_routes and all(c.status == 204 for c in fake.callbacks)
+
+
+async def test_a_file_with_one_very_long_word_leaves_the_library_changeable(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: a Markdown file with an embedded base64 image (one 900 KB "word") in a server
+    with a real vocabulary once failed with "Unable to allocate 35.6 GiB", and every change in
+    that server after it failed the same way."""
+    image = "A" * 900_000  # a blank image's base64: one letter repeated
+    chart = (
+        f"Quillby tide chart\n\nHigh water in Quillby is at noon on 4 May 2031.\n\n"
+        f"![chart](data:image/png;base64,{image})\n"
+    ).encode()
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+            glossary = await add_file(fake, "glossary.txt", many_words_text().encode())
+            assert "Added **Glossary**" in glossary.text(), glossary.text()
+            added = await add_file(fake, "chart.md", chart)
+            assert "Added **Quillby tide chart**" in added.text(), added.text()
+            assert "can quote it now" in added.text()
+            answer = await ask_about(fake, "When is high water in Quillby?")
+            assert "Quillby tide chart" in cited_titles(answer), answer.text()
+
+            after = await add_file(fake, "notes.txt", ARTICLE)
+            assert TITLE in after.text() and "can quote it now" in after.text(), after.text()
+            assert TITLE in cited_titles(await ask(fake))
+        finally:
+            code = await bot.stop()
+        assert code == 0 and "Traceback" not in bot.output(), bot.output()
+
+
+async def test_the_paste_form_answers_bad_and_broken_submissions(tmp_path: Path) -> None:
+    async def submit(typed: dict[str, str], *, text_value: object = None) -> SentMessage:
+        paste = await fake.inject(
+            fake.slash_command("library paste", permissions=MODERATOR_PERMISSIONS)
+        )
+        form = await fake.wait_for_callback(paste["id"], timeout=REPLY_TIMEOUT)
+        payload = fake.modal_submit(form, typed, permissions=MODERATOR_PERMISSIONS)
+        if text_value is not None:  # what a broken client or a hand-made request might send
+            for row in payload["data"]["components"]:
+                for component in row.get("components") or [row.get("component")]:
+                    if component and component["value"] == typed["Text"]:
+                        component["value"] = text_value
+        return await reply_to(fake, payload)
+
+    text = "The Quillby lighthouse will be repainted red in July 2031."
+    async with LibraryFakeDiscord() as fake:
+        bot = await BotProcess.start(fake, tmp_path)
+        try:
+            await started(fake, bot)
+            before = await library_listing(fake)
+            # A lone surrogate (half of an emoji's UTF-16 pair) in the text or the title.
+            for typed in (
+                {"Title": "Lighthouse notice", "Text": text.replace("red", "red \ud83d")},
+                {"Title": "Light\udc00house notice", "Text": text},
+            ):
+                reply = await submit(typed)
+                assert reply.ephemeral and "Nothing was changed" in reply.text(), reply.text()
+                assert "not valid Unicode" in reply.text()
+            # An error nobody foresaw (a number where the text belongs) is answered too.
+            broken = await submit({"Title": "Lighthouse notice", "Text": text}, text_value=7)
+            assert broken.ephemeral and "Something went wrong" in broken.text(), broken.text()
+            assert await library_listing(fake) == before
+        finally:
+            code = await bot.stop()
+        assert code == 0, bot.output()
+        assert bot.output().count("Traceback") == 1, bot.output()  # the unforeseen error, logged
+        assert "library paste form" in bot.output()

@@ -114,7 +114,7 @@ class TestTrim:
 
 
 class TestAnswerEmbeds:
-    def test_quotes_each_excerpt_with_its_number_title_and_date(self) -> None:
+    def test_quotes_each_excerpt_with_its_number_id_and_date_and_each_title_once(self) -> None:
         answer = answer_of(
             [
                 cite(1, "Tokyo confirmed the ban.", title="Ministry"),
@@ -123,33 +123,106 @@ class TestAnswerEmbeds:
         )
         [embed] = render.answer_embeds(answer)
         assert embed.title == "Did Japan ban Tesla?"
-        assert [f.name for f in embed.fields] == ["[1] Ministry · 2020-03-03", "[2] Wire · undated"]
+        assert embed.description == "2 excerpts from 2 sources."
+        names = [f.name for f in embed.fields]
+        assert names == ["[1] 1 · 2020-03-03", "[2] 2 · undated", render.SOURCES_NAME]
         assert embed.fields[0].value == "> Tokyo confirmed the ban."
         assert embed.fields[1].value == "> No ban was announced."
+        assert embed.fields[2].value == "**1** — Ministry · 2020-03-03\n**2** — Wire · undated"
         assert_within_limits([embed])
 
-    def test_caveat_has_its_own_field_naming_both_sides(self) -> None:
+    def test_a_source_cited_several_times_is_listed_once(self) -> None:
+        source = make_source("7", title="Ministry", text="One ban. Two bans. Three bans.")
+        citations = [Citation(n, source, 9 * (n - 1), 9 * n, 1.0) for n in (1, 2, 3)]
+        [embed] = render.answer_embeds(answer_of(citations))
+        text = "\n".join(texts(embed))
+        assert text.count("Ministry") == 1
+        assert [f.name for f in embed.fields][:3] == [f"[{n}] 7 · 2020-03-03" for n in (1, 2, 3)]
+
+    def test_disagreement_leads_naming_both_sides_without_repeating_their_quotes(
+        self,
+    ) -> None:
+        ban = "Citing security concerns, Japanese officials have banned Tesla vehicles outright"
+        stop = "Tesla announced that its Model S production for Japan will cease on March 31"
+        contradiction = Contradiction(
+            kind="event",
+            explanation=(
+                f"[3] reports a “ban” by Japanese officials (“…{ban[8:]}…”); [2] reports no "
+                f"“ban”, only Tesla's own account: “…{stop[6:]}”."
+            ),
+            sides=(Side(3, ban), Side(2, stop)),
+        )
+        citations = [
+            cite(1, "Japan has imposed a blanket ban on all Tesla technology.", date="2025-03-25"),
+            cite(2, stop + ".", title="Tesla ends production", date=None),
+            cite(3, ban + ".", title="Japan bans Tesla", date="2025-03-25"),
+            cite(4, "The ban is the result of many factors.", date="2025-03-25"),
+        ]
+        answer = answer_of(citations, contradictions=(contradiction,))
+        [embed] = render.answer_embeds(answer)
+        assert (embed.description or "").splitlines()[1] == (
+            "⚠ **Sources disagree:** [3] 3 (2025-03-25) reports a “ban” by Japanese officials; "
+            "[2] 2 (undated) reports no “ban”, only Tesla's own account."
+        )
+        # Both sides are the first excerpts shown, and each quote appears once.
+        assert [f.name for f in embed.fields][:2] == ["[3] 3 · 2025-03-25", "[2] 2 · undated"]
+        text = "\n".join(texts(embed))
+        assert text.count(ban[8:40]) == 1 and text.count(stop[6:40]) == 1
+        assert embed.colour == render.CAVEAT_COLOUR
+
+    def test_a_quote_that_is_the_claim_itself_is_kept_short(self) -> None:
+        said = " ".join(f"w{i}" for i in range(30))
         contradiction = Contradiction(
             kind="polarity",
-            explanation="One source reports a ban, the other denies it.",
-            sides=(Side(2, "No ban was announced"), Side(1, "confirmed the ban")),
+            explanation=f"[1] says “…{said}…”, while [2] says “did not ban Tesla”.",
+            sides=(Side(1, "lead " + said + " tail"), Side(2, "They did not ban Tesla")),
         )
         answer = answer_of(
-            [cite(1, "Tokyo confirmed the ban."), cite(2, "No ban was announced.")],
+            [cite(1, "lead " + said + " tail."), cite(2, "They did not ban Tesla.")],
             contradictions=(contradiction,),
         )
-        [embed] = render.answer_embeds(answer)
-        caveats = [f for f in embed.fields if f.name == render.CAVEAT_NAME]
-        assert len(caveats) == 1
-        value = caveats[0].value or ""
-        assert value.startswith("[2] “No ban was announced” vs [1] “confirmed the ban”")
-        assert "One source reports a ban, the other denies it." in value
-        assert embed.colour == render.CAVEAT_COLOUR
-        assert render.CAVEAT_NAME in (embed.description or "")
+        line = render.answer_embeds(answer)[0].description.splitlines()[1]  # type: ignore[union-attr]
+        # 16 words around the snippet's centre: 12 words after its start when it starts with "…".
+        assert "[1] 1 (2020-03-03) says “…w4 w5" in line and "w19…”" in line
+        assert "w3 " not in line and "w20" not in line
+        assert line.endswith("while [2] 2 (2020-03-03) says “did not ban Tesla”.")
 
-    def test_no_caveat_field_without_contradictions(self) -> None:
+    def test_a_number_disagreement_keeps_both_values(self) -> None:
+        contradiction = Contradiction(
+            kind="number",
+            explanation="[1] says 2019 (“…bought in Japan in 2019, roughly 90%”); [2] says 2020 "
+            "(“…bought in Japan in 2020, roughly 80%”).",
+            sides=(Side(1, "bought in Japan in 2019, roughly 90%"), Side(2, "bought in Japan "
+                   "in 2020, roughly 80%")),
+        )  # fmt: skip
+        answer = answer_of(
+            [cite(1, "Cars bought in Japan in 2019, roughly 90%."),
+             cite(2, "Cars bought in Japan in 2020, roughly 80%.", date=None)],
+            contradictions=(contradiction,),
+        )  # fmt: skip
+        [embed] = render.answer_embeds(answer)
+        assert (embed.description or "").endswith(
+            "[1] 1 (2020-03-03) says 2019; [2] 2 (undated) says 2020."
+        )
+
+    def test_at_most_three_excerpts_until_expanded(self) -> None:
+        citations = [cite(n, f"Sentence {n} about the ban.") for n in range(1, 6)]
+        contradiction = Contradiction("polarity", "[5] says x, but [4] says y.",
+                                      (Side(5, "x"), Side(4, "y")))  # fmt: skip
+        answer = answer_of(citations, contradictions=(contradiction,))
+        [short] = render.answer_embeds(answer)
+        excerpts = [f.name for f in short.fields if f.name and f.name.startswith("[")]
+        assert [name[:3] for name in excerpts] == ["[5]", "[4]", "[1]"]
+        assert render.hidden_excerpts(answer) == 2
+        [full] = render.answer_embeds(answer, expanded=True)
+        excerpts = [f.name for f in full.fields if f.name and f.name.startswith("[")]
+        assert [name[:3] for name in excerpts] == ["[5]", "[4]", "[1]", "[2]", "[3]"]
+        assert_within_limits([short])
+        assert_within_limits([full])
+
+    def test_no_disagreement_line_without_contradictions(self) -> None:
         [embed] = render.answer_embeds(answer_of([cite(1, "Tokyo confirmed the ban.")]))
-        assert all(f.name != render.CAVEAT_NAME for f in embed.fields)
+        assert "⚠" not in "\n".join(texts(embed))
         assert embed.colour == render.ANSWER_COLOUR
 
     def test_notes_are_shown(self) -> None:
@@ -183,14 +256,17 @@ class TestAnswerEmbeds:
             contradictions=contradictions,
             notes=tuple(HOSTILE * 10 for _ in range(20)),
         )
-        embeds = render.answer_embeds(answer)
-        assert_within_limits(embeds)
-        assert_pings_nobody(embeds)
-        [embed] = embeds
-        # Disagreements are never the part that gets dropped.
-        assert sum(f.name == render.CAVEAT_NAME for f in embed.fields) == render.MAX_CAVEAT_FIELDS
-        assert "(+2 more disagreements)" in (embed.fields[-2].value or "")
+        for expanded in (False, True):
+            embeds = render.answer_embeds(answer, expanded=expanded)
+            assert_within_limits(embeds)
+            assert_pings_nobody(embeds)
+            [embed] = embeds
+            # Disagreements are never the part that gets dropped.
+            description = embed.description or ""
+            assert description.count("⚠") == render.MAX_DISAGREEMENTS
+            assert description.endswith("(+2 more disagreements)")
         assert "did not fit" in (embed.footer.text or "")
+        assert render.hidden_excerpts(answer) > 30
 
     @pytest.mark.parametrize("count", [1, 2, 5, 10, 24, 25, 30])
     def test_any_number_of_citations_fits(self, count: int) -> None:
@@ -203,7 +279,7 @@ class TestAnswerEmbeds:
         answer = answer_of([cite(1, HOSTILE, title="**Bold** <@&123456789012345678>")])
         [embed] = render.answer_embeds(answer)
         assert_pings_nobody([embed])
-        assert "\\*\\*Bold\\*\\*" in (embed.fields[0].name or "")
+        assert "\\*\\*Bold\\*\\*" in (embed.fields[1].value or "")  # the source list
         value = embed.fields[0].value or ""
         assert "\\*\\*Breaking\\*\\*" in value
         assert "\\[click me](https://evil.example/phish)" in value
@@ -262,6 +338,15 @@ class TestSourceEmbeds:
         embed = render.source_detail_embed(source, split_into_passages(source))
         assert_within_limits([embed])
         assert_pings_nobody([embed])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Did Japan ban Tesla?", HOSTILE.strip(), "a\\b *x* _y_ @everyone <@&123456789012345678>"],
+)
+def test_the_question_is_read_back_from_the_title(question: str) -> None:
+    [embed] = render.answer_embeds(answer_of([cite(1, "Text.")], question=question))
+    assert render.title_question(embed.title or "") == question
 
 
 def test_bidi_controls_are_not_echoed_in_the_title() -> None:

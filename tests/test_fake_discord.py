@@ -79,6 +79,14 @@ def make_bot(**kwargs: object) -> commands.Bot:
 
         button.callback = clicked  # type: ignore[method-assign]
         view.add_item(button)
+        expand: discord.ui.Button = discord.ui.Button(label="Expand", custom_id="expand")
+
+        async def expanded(inter: discord.Interaction) -> None:
+            await inter.response.defer()  # a deferred update: the edit follows
+            await inter.edit_original_response(content=f"thing: {name}, in full", view=None)
+
+        expand.callback = expanded  # type: ignore[method-assign]
+        view.add_item(expand)
         await interaction.response.send_message(f"thing: {name}", view=view)
 
     bot.tree.add_command(group)
@@ -235,6 +243,21 @@ async def test_autocomplete_context_menu_and_component(
     click = await fake.inject(fake.component("more", reply))
     cb = await fake.wait_for_callback(click["id"])
     assert (cb.content, cb.ephemeral) == ("more about apple", True)
+
+
+async def test_a_deferred_component_update_edits_the_message_it_is_on(
+    fake: FakeDiscord, bot: commands.Bot
+) -> None:
+    show = await fake.inject(fake.slash_command("things show", {"name": "apple"}))
+    reply = await fake.wait_for_reply(show["id"])
+    click = await fake.inject(fake.component("expand", reply))
+    cb = await fake.wait_for_callback(click["id"])
+    assert cb.type == 6 and cb.status == 204
+    edit = await fake.wait_for_reply(click["id"])
+    assert edit.kind == "edit" and edit.message_id == reply.message_id
+    assert edit.content == "thing: apple, in full" and edit.components == []
+    again = await fake.inject(fake.component("more", edit))  # the stored message was edited
+    assert again["message"]["content"] == "thing: apple, in full"
 
 
 @pytest.mark.parametrize("how", ["close", "reconnect", "invalid_session"])

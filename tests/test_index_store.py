@@ -15,6 +15,7 @@ import pytest
 import bot.analysis
 from bot.answer import BM25, AnswerEngine
 from bot.corpus import IndexStore
+from bot.index_file import _checksum, pack_strings, unpack_strings
 from bot.main import main
 from bot.rendering.json_output import answer_to_dict
 from bot.sources import Source, SourceError, load_sources
@@ -204,3 +205,74 @@ def test_a_worker_reports_each_new_token_once_in_order_of_first_sight(
     assert [token for report in reports for token in report] == part.vocabulary
     assert "" in part.vocabulary  # the library's passages of stopwords only
     assert not set(part.vocabulary) & STOPWORDS
+
+
+# --- damaged files that pass the checksum (issue 15 item 3) ---------------------------------
+
+
+def _swap_first_two(spans: np.ndarray) -> np.ndarray:
+    swapped = spans.copy()
+    swapped[[0, 1]] = swapped[[1, 0]]
+    return swapped
+
+
+def _move_a_passage(counts: np.ndarray) -> np.ndarray:
+    moved = counts.copy()
+    moved[0], moved[1] = moved[0] + 1, moved[1] - 1  # the same total, split otherwise
+    return moved
+
+
+def _merge_last_two(counts: np.ndarray) -> np.ndarray:
+    return np.concatenate([counts[:-2], [counts[-2] + counts[-1]]]).astype(np.int64)
+
+
+def _repeat_a_term(arrays: dict[str, np.ndarray]) -> None:
+    terms = unpack_strings(arrays["vocabulary"], arrays["vocabulary_ends"])
+    assert terms is not None
+    arrays["vocabulary"], arrays["vocabulary_ends"] = pack_strings([terms[1], *terms[1:]])
+
+
+DAMAGE = {
+    "a negative term id": lambda a: a["term_ids"].__setitem__(0, -1),
+    "a term id past the vocabulary": lambda a: a["term_ids"].__setitem__(
+        0, len(a["vocabulary_ends"])
+    ),
+    "a passage past its text": lambda a: a["spans"].__setitem__((0, 2), 10**9),
+    "a passage ending before it starts": lambda a: a["spans"].__setitem__(
+        (0, slice(1, 3)), a["spans"][0, 2:0:-1]
+    ),
+    "passages out of order": lambda a: a.__setitem__("spans", _swap_first_two(a["spans"])),
+    "a passage moved to another source": lambda a: a.__setitem__(
+        "passages_per_source", _move_a_passage(a["passages_per_source"])
+    ),
+    "a short passages_per_source": lambda a: a.__setitem__(  # the same total, one count less
+        "passages_per_source", _merge_last_two(a["passages_per_source"])
+    ),
+    "float spans": lambda a: a.__setitem__("spans", a["spans"].astype(np.float64)),
+    "float term ids": lambda a: a.__setitem__("term_ids", a["term_ids"].astype(np.float32)),
+    "spans without paragraphs": lambda a: a.__setitem__("spans", a["spans"][:, 1:].copy()),
+    "a term ending past the vocabulary": lambda a: a["vocabulary_ends"].__setitem__(-1, 10**6),
+    "a term repeated": _repeat_a_term,
+    "names that are no UTF-8": lambda a: a.__setitem__(
+        "names", np.concatenate([[0xFF], a["names"][1:]]).astype(np.uint8)
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_a_damaged_file_with_a_valid_checksum_is_rebuilt(
+    damage: str, saved: Path, sources, caplog, engine
+) -> None:
+    with np.load(saved, allow_pickle=False) as data:
+        arrays = {name: data[name].copy() for name in data.files}
+    DAMAGE[damage](arrays)
+    arrays["checksum"] = np.frombuffer(_checksum(arrays).encode(), dtype=np.uint8)
+    with saved.open("wb") as out:
+        np.savez(out, **arrays)
+    store = _rebuilt(saved, sources, caplog)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and not warnings[0].exc_info, warnings
+    assert _answers(AnswerEngine(sources, index_store=store)) == _answers(engine)
+    again = IndexStore(saved)  # the rebuilt file is sound again
+    assert _answers(AnswerEngine(sources, index_store=again)) == _answers(engine)
+    assert again.analysed == 0

@@ -387,3 +387,83 @@ def test_opening_waits_for_another_connection_before_switching_to_wal(tmp_path: 
         other.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# --- hardening (issue 15) ---------------------------------------------------------------------
+
+
+def test_export_never_writes_outside_its_folder(tmp_path: Path, seeds_dir: Path) -> None:
+    from dataclasses import replace
+
+    from bot.library.transfer import export_library
+
+    source = load_sources(seeds_dir)[0]
+    folder = tmp_path / "a" / "b" / "backup"
+    for bad in ("../../escaped", str(tmp_path / "escaped"), "sub/escaped", ".."):
+        with pytest.raises(LibraryError, match="cannot name a file"):
+            export_library([replace(source, id=bad)], folder)
+    assert not list(tmp_path.rglob("escaped*")) and not list(tmp_path.rglob("*.txt"))
+
+
+@pytest.mark.parametrize("field", ["text", "title"])
+def test_a_lone_surrogate_is_refused_with_a_reason(field: str) -> None:
+    meta = {"text": ARTICLE, "title": "Ferry notes"}
+    meta[field] = meta[field].replace("Quillby", "Quill\ud800by").replace("Ferry", "Fe\udcffrry")
+    with pytest.raises(LibraryError, match="not valid Unicode"):
+        parse_text(meta["text"], title=meta["title"], origin="paste")
+
+
+def test_pasted_binary_is_refused_as_a_file_would_be() -> None:
+    with pytest.raises(LibraryError, match="binary"):
+        parse_text(ARTICLE.replace("ferry", "fer\x00ry"), origin="paste")
+
+
+def test_titles_lose_bidi_controls_and_zero_width_characters() -> None:
+    title = "\u202eFerry\u200b \u2066notes\u2069\u200e\ufeff\u061c \u2060closed\u200d"
+    assert parse_text(ARTICLE, title=title, origin="paste").title == "Ferry notes closed"
+    assert parse_upload(("\u202bHarbour\u200c notes\n\n" + ARTICLE).encode(), "a.txt").title == (
+        "Harbour notes"
+    )
+
+
+def test_the_same_text_in_nfc_and_nfd_is_a_duplicate(registry: LibraryRegistry) -> None:
+    import unicodedata
+
+    text = "Café notes\n\nThe Zürich café will close on 3 May 2027 after the vote.\n"
+    nfd = unicodedata.normalize("NFD", text)
+    assert nfd != text
+    draft = parse_text(nfd, origin="paste")
+    assert draft.text == text  # stored once, as NFC: passages are offsets into this text
+    source_id = add(registry, GUILD, nfd)
+    with pytest.raises(LibraryError, match=source_id):
+        add(registry, GUILD, text)
+    registry.rebuild(GUILD)
+    answer = registry.engine_for(GUILD).answer("When will the Zürich café close?")
+    cited = next(c for c in answer.citations if c.source.id == source_id)
+    assert cited.excerpt.rstrip("…") in text
+
+
+def test_a_base_source_in_nfd_is_a_duplicate_of_the_same_text_in_nfc(
+    make_sources, tmp_path: Path
+) -> None:
+    import unicodedata
+
+    text = "Café notes\n\nThe Zürich café will close on 3 May 2027 after the vote.\n"
+    folder = make_sources({"cafe.txt": unicodedata.normalize("NFD", text)})
+    registry = open_registry(folder, tmp_path / "data")
+    assert registry.base[0].text == unicodedata.normalize("NFD", text)  # a base file stays verbatim
+    with pytest.raises(LibraryError, match="cafe"):
+        add(registry, GUILD, text)
+
+
+def test_an_import_applies_the_checks_of_an_upload(make_sources) -> None:
+    from bot.library.transfer import drafts_from_folder
+
+    big = make_sources({"big.txt": "The pier is closed. " * 60})
+    with pytest.raises(LibraryError, match="big.txt.*too large"):
+        drafts_from_folder(big, max_bytes=1000)
+    emoji = make_sources({"ok.txt": ARTICLE, "emoji.txt": "🎉🎉🎉 🚢\n"})
+    with pytest.raises(LibraryError, match="emoji.txt.*no sentence"):
+        drafts_from_folder(emoji, max_bytes=1000)
+    titled = make_sources({"t.txt": "\u202eHarbour\u200b notes\n\n" + ARTICLE})
+    assert drafts_from_folder(titled, max_bytes=1000)[0].title == "Harbour notes"

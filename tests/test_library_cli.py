@@ -124,6 +124,9 @@ def test_unusable_database_stops_with_one_line(cli, tmp_path: Path) -> None:
         ("library", "remove", "nope", "--guild", "5"),
         ("library", "add", "missing.txt", "--guild", "5"),
         ("library", "add", "a.txt", "--guild", "5", "--date", "May 3"),
+        ("library", "remove", "\udcff", "--guild", "5"),  # an undecodable byte, as argv gives it
+        ("library", "label", "\udcff", "official", "--guild", "5"),
+        ("library", "add", "a.txt", "--guild", "5", "--title", "Ferry \udcff notes"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(cli, tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -181,3 +184,65 @@ def test_the_checkouts_env_file_is_found_from_another_folder(tmp_path: Path) -> 
     database = checkout / "library-data" / DATABASE_NAME
     assert f"Library: {database} (settings from {checkout / '.env'})" in listed.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+# --- hardening (issue 15) ---------------------------------------------------------------------
+
+
+def one_line_exit_2(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    return result.stderr
+
+
+def test_an_id_from_sources_toml_cannot_send_an_export_outside_its_folder(
+    cli, tmp_path: Path
+) -> None:
+    base = tmp_path / "work" / "base"
+    base.mkdir(parents=True)
+    (base / "a.txt").write_text(ARTICLE)
+    (base / "sources.toml").write_text('[[source]]\nfile = "a.txt"\nid = "../../escaped"\n')
+    result = cli("library", "export", "--guild", "5", "--sources", str(base), "work/out/backup")
+    assert "sources.toml" in one_line_exit_2(result)
+    assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_an_import_is_held_to_the_size_limit_and_needs_a_sentence(cli, tmp_path: Path) -> None:
+    big = tmp_path / "big"
+    big.mkdir()
+    (big / "big.txt").write_text("The pier is closed for repairs. " * 110_000)  # 3.5 MB
+    assert "too large" in one_line_exit_2(cli("library", "import", "big", "--guild", "5"))
+    emoji = tmp_path / "emoji"
+    emoji.mkdir()
+    (emoji / "party.txt").write_text("🎉🎉🎉 🚢🚢\n")
+    assert "no sentence" in one_line_exit_2(cli("library", "import", "emoji", "--guild", "5"))
+    listed = json.loads(cli("library", "list", "--guild", "5", "--json").stdout)
+    assert all(s["added_by"] is None for s in listed)  # nothing was added
+
+
+def test_add_refuses_a_device_and_reads_no_more_than_the_limit(cli, tmp_path: Path) -> None:
+    assert "not a regular file" in one_line_exit_2(
+        cli("library", "add", "/dev/zero", "--guild", "5")
+    )
+    (tmp_path / "big.txt").write_text("The pier is closed for repairs. " * 110_000)
+    assert "3,520,000 bytes" in one_line_exit_2(cli("library", "add", "big.txt", "--guild", "5"))
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "dangling-link"])
+def test_export_to_a_path_that_cannot_be_a_folder_is_one_line(
+    cli, tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "file.txt").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    target = "file.txt/backup" if where == "under-a-file" else "link"
+    one_line_exit_2(cli("library", "export", "--guild", "5", target))
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("guild", [str(2**63), "0", "-5", "99999999999999999999"])
+def test_a_guild_id_that_is_no_snowflake_is_a_usage_error(cli, guild: str) -> None:
+    for args in (("library", "list"), ("ask", "Did Japan ban Tesla?")):
+        result = cli(*args, f"--guild={guild}")
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "--guild" in result.stderr.splitlines()[-1]

@@ -19,14 +19,16 @@ from bot.library.registry import LibraryRegistry, open_registry
 from bot.settings import Settings
 
 GUILD = 42  # MockInteraction's guild
-ROLE = 777
+ROLE, OTHER_SERVERS_ROLE = 777, 888
 ARTICLE = "Harbour notes\nThe Quillby ferry will stop running on 3 May 2027."
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, seeds_dir: Path) -> AsyncIterator[CrosscheckBot]:
     registry = open_registry(seeds_dir, tmp_path / "data")
-    bot = CrosscheckBot(Settings(moderator_role_id=ROLE), registry)
+    bot = CrosscheckBot(
+        Settings(moderator_role_ids=frozenset({OTHER_SERVERS_ROLE, ROLE})), registry
+    )
     bot.sync_on_start = False
     await bot.setup_hook()
     yield bot
@@ -48,6 +50,7 @@ def added_titles(bot: CrosscheckBot) -> list[str]:
         (discord.Permissions(manage_messages=True), [], True),
         (discord.Permissions(administrator=True), [], True),  # the Administrator bit alone
         (discord.Permissions.none(), [ROLE], True),
+        (discord.Permissions.none(), [5, OTHER_SERVERS_ROLE], True),  # any role of the list
         (discord.Permissions.none(), [], False),
         (discord.Permissions(send_messages=True, manage_channels=True), [123], False),
     ],
@@ -217,3 +220,75 @@ async def test_paste_form_is_refused_to_someone_no_longer_a_moderator(bot: Cross
     assert await modal.interaction_check(member) is False
     assert "Only moderators" in sent_text(member.response.send_message)
     assert await modal.interaction_check(moderator(bot)) is True
+
+
+POISONED = "Poisoned notes\nThe Quillby pier will reopen on 9 June 2031 after repairs."
+
+
+@pytest.fixture
+def failing_builds(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """Builds of a library holding a source with one of these titles fail, as the build of a
+    library with a 900 KB word once did ("Unable to allocate 35.6 GiB")."""
+    import bot.library.registry as registry_module
+
+    real = registry_module.build_engine
+    poison: set[str] = {"Poisoned notes"}
+
+    def build(sources, index_store=None):  # type: ignore[no-untyped-def]
+        if poison & {s.title for s in sources}:
+            raise MemoryError("Unable to allocate 35.6 GiB for an array")
+        return real(sources, index_store)
+
+    monkeypatch.setattr(registry_module, "build_engine", build)
+    return poison
+
+
+async def test_a_source_the_index_cannot_take_is_reported_and_the_library_stays_changeable(
+    bot: CrosscheckBot, failing_builds: set[str], tmp_path: Path, seeds_dir: Path
+) -> None:
+    cog = bot.get_cog("LibraryCommands")
+    registry: LibraryRegistry = bot.library  # type: ignore[assignment]
+    interaction = moderator(bot)
+    await cog.add_message(interaction, message(POISONED))  # type: ignore[union-attr]
+    reply = sent_text(interaction.followup.send)
+    assert "Added **Poisoned notes**" in reply and "could not be indexed" in reply, reply
+    assert "MemoryError" in reply and "/library remove" in reply
+    [poisoned] = registry.store.added_sources(GUILD)  # committed all the same
+    pier = "When will the Quillby pier reopen?"
+    assert poisoned.id not in {c.source.id for c in bot.engine_for(GUILD).answer(pier).citations}
+
+    # Another add in that server works and is quoted; the reply still names the one left out.
+    interaction = moderator(bot)
+    await cog.add_message(interaction, message(ARTICLE))  # type: ignore[union-attr]
+    reply = sent_text(interaction.followup.send)
+    assert "Added **Harbour notes**" in reply and "can quote it now" in reply, reply
+    assert "Not indexed" in reply and "Poisoned notes" in reply
+    ferry = "When will the Quillby ferry stop running?"
+    assert bot.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
+
+    # A restart does not stop at it either, and finds which of the server's sources it was.
+    for n in range(5):  # more sources to search among
+        await cog.add_message(moderator(bot), message(f"Depot {n}\nTram depot {n} opens."))  # type: ignore[union-attr]
+    again = open_registry(seeds_dir, tmp_path / "data")
+    again.load_customised()
+    assert [s.title for s, _ in again.snapshot(GUILD).skipped] == ["Poisoned notes"]
+    assert again.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
+    again.store.close()
+
+    # Nothing can be built: the change is confirmed, and the last index keeps answering.
+    failing_builds.add("Harbour notes")
+    interaction = moderator(bot)
+    choice = app_commands.Choice(name="official", value="official")
+    await cog.label.callback(cog, interaction, "Harbour notes", choice)  # type: ignore[union-attr]
+    reply = sent_text(interaction.followup.send)
+    assert "could not be rebuilt" in reply and "as it was before this change" in reply, reply
+    assert bot.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
+    failing_builds.discard("Harbour notes")
+
+    # The source the index could not take can be removed (it is not among the engine's).
+    interaction = moderator(bot)
+    await cog.remove.callback(cog, interaction, poisoned.id)  # type: ignore[union-attr]
+    reply = sent_text(interaction.followup.send)
+    assert "Removed" in reply and "Not indexed" not in reply and "could not" not in reply, reply
+    cited = bot.engine_for(GUILD).answer(ferry).citations[0].source
+    assert (cited.title, cited.label) == ("Harbour notes", "official")

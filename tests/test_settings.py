@@ -168,3 +168,13 @@ def test_relative_folders_in_the_env_file_are_relative_to_its_folder(tmp_path: P
     assert settings.sources_dir == Path("~/news").expanduser()
     from_environment = load_settings({"DATA_DIR": "library"}, env_file=env_file)
     assert from_environment.data_dir == Path("library")  # the environment's: the current folder
+
+
+def test_moderator_roles_are_a_comma_separated_list() -> None:
+    settings = load_settings({"MODERATOR_ROLE_ID": " 111, 222 ,333"}, env_file=None)
+    assert settings.moderator_role_ids == frozenset({111, 222, 333})
+    assert load_settings({"MODERATOR_ROLE_ID": "111"}, env_file=None).moderator_role_ids == {111}
+    assert load_settings({}, env_file=None).moderator_role_ids == frozenset()
+    for bad in ("111,,222", "111;222", "111,abc", str(2**63)):
+        with pytest.raises(SettingsError, match="MODERATOR_ROLE_ID"):
+            load_settings({"MODERATOR_ROLE_ID": bad}, env_file=None)

@@ -263,3 +263,22 @@ def test_a_file_given_as_the_folder_is_named_as_a_file(make_sources, capsys) -> 
     file = make_sources({"a.txt": "Japan banned Tesla.\n"}) / "a.txt"
     assert main(["sources", "--sources", str(file)]) == 2
     assert "a.txt is a file, not a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "source_id",
+    ["../../escaped", "/tmp/escaped", "a/b", "a\\\\b", "..", ".hidden", "C:escaped", "x" * 201],
+)
+def test_an_id_that_cannot_name_a_file_is_refused_naming_sources_toml(
+    make_sources, source_id: str
+) -> None:
+    toml = _toml(f'file = "a.txt"\nid = "{source_id}"')
+    folder = make_sources({"a.txt": "Japan banned Tesla.\n", "sources.toml": toml})
+    with pytest.raises(SourceError, match=r"sources.toml, \[\[source\]\] number 1: the `id`"):
+        load_sources(folder)
+
+
+def test_ids_made_from_file_names_are_plain_file_names(make_sources) -> None:
+    folder = make_sources({"..txt": "One.\n", "a.txt": "Two.\n", "..md": "Three.\n"})
+    for source in load_sources(folder):
+        assert "/" not in source.id and not source.id.startswith(".") and source.id

@@ -18,6 +18,7 @@ from bot.commands import EXTENSIONS
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.library.base import LibraryStore
     from bot.library.registry import Engine
 
 # The bot never joins voice: no warning at every start about missing voice libraries.
@@ -69,11 +70,22 @@ class CrosscheckBot(commands.Bot):
         """The answer engine of this server's library as it is now."""
         return self.library.engine_for(guild_id)
 
+    @property
+    def feedback_store(self) -> LibraryStore | None:
+        """Where answers and feedback on them are recorded: the library database, or None
+        (the `sync` command, a fixed engine), and then answers get no feedback buttons."""
+        return getattr(self._library, "store", None)
+
     async def setup_hook(self) -> None:
         from bot.app.sync import sync_if_changed
+        from bot.commands.answer_view import MoreExcerpts
+        from bot.commands.feedback import start_feedback
 
+        await start_feedback(self)  # the buttons of answers sent before this start work too
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        # Buttons under answers posted before this start keep working.
+        self.add_dynamic_items(MoreExcerpts)
         if self.sync_on_start:
             await sync_if_changed(self, self.settings.guild_id)
 
@@ -109,17 +121,18 @@ def manages_messages(interaction: discord.Interaction) -> bool:
 
 
 def is_moderator(interaction: discord.Interaction) -> bool:
-    """Manage Messages in this channel, or the role in `MODERATOR_ROLE_ID` when it is set."""
+    """Manage Messages in this channel, or one of the roles in `MODERATOR_ROLE_ID`."""
     if interaction.guild_id is None:
         return False
     if manages_messages(interaction):
         return True
     bot: CrosscheckBot = interaction.client  # type: ignore[assignment]
-    role_id = bot.settings.moderator_role_id
     user = interaction.user
     # The member's role ids come with the interaction; `Member.roles` would need the guild's
     # role cache, which a server the bot has not fully received yet may lack.
-    return role_id is not None and isinstance(user, discord.Member) and user._roles.has(role_id)
+    return isinstance(user, discord.Member) and any(
+        user._roles.has(role_id) for role_id in bot.settings.moderator_role_ids
+    )
 
 
 def require_moderator(interaction: discord.Interaction) -> bool:

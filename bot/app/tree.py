@@ -17,6 +17,7 @@ from discord import app_commands
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+UNEXPECTED = "Something went wrong on my side; it has been logged. Please try again later."
 OUTDATED_COMMAND = (
     "This command is out of date or was sent with options I don't understand; "
     "reload Discord (Ctrl+R) and try again."
@@ -132,21 +133,28 @@ class CrosscheckTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        message = describe_command_error(error)
-        name = _command_name(interaction, error)
-        if message is None:
-            original = getattr(error, "original", error)
-            _log.error("Unexpected error in command %r", name, exc_info=original)
-            message = "Something went wrong on my side; it has been logged. Please try again later."
-        elif message == OUTDATED_COMMAND:  # a stale client or a malformed request: worth a look
-            _log.warning(
-                "Command %r by user %s in guild %s could not run: %s",
-                name,
-                interaction.user.id,
-                interaction.guild_id,
-                error,
-            )
-        try:
-            await send_reply(interaction, message, ephemeral=True)
-        except discord.HTTPException as reply_error:
-            _log.warning("Could not send the error reply: %s", reply_error)
+        await reply_to_error(interaction, error, _command_name(interaction, error))
+
+
+async def reply_to_error(interaction: discord.Interaction, error: Exception, name: str) -> None:
+    """Answer a failed command or form (`name`) with one short ephemeral sentence, whether or
+    not it was deferred, so no "thinking…" is left unanswered; log what was unexpected."""
+    message = (
+        describe_command_error(error) if isinstance(error, app_commands.AppCommandError) else None
+    )
+    if message is None:
+        original = getattr(error, "original", error)
+        _log.error("Unexpected error in %r", name, exc_info=original)
+        message = UNEXPECTED
+    elif message == OUTDATED_COMMAND:  # a stale client or a malformed request: worth a look
+        _log.warning(
+            "Command %r by user %s in guild %s could not run: %s",
+            name,
+            interaction.user.id,
+            interaction.guild_id,
+            error,
+        )
+    try:
+        await send_reply(interaction, message, ephemeral=True)
+    except discord.HTTPException as reply_error:
+        _log.warning("Could not send the error reply: %s", reply_error)

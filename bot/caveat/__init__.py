@@ -16,10 +16,12 @@ import itertools
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from bot.answer_types import Citation, Contradiction
 from bot.caveat.across import conflict_between
+from bot.caveat.align import aligned_finding, like_with_like, noting_corrections
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
@@ -81,9 +83,14 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
         if first.source.id == second.source.id:
             continue
         a, b = clauses[first.n], clauses[second.n]
-        # a disagreement on the very thing asked comes before any other between the two
-        finding = focused_finding(asked, question, a, b) or best_finding(
-            answering(asked, question, a), answering(asked, question, b), focus, kinds
+        # two statements of the same thing but one slot first, then one on the very thing
+        # asked, then any other between the two
+        finding = (
+            aligned_finding(a, b)
+            or focused_finding(asked, question, a, b)
+            or best_finding(
+                answering(asked, question, a), answering(asked, question, b), focus, kinds
+            )
         )
         if finding and finding.kind in _UNDATED_KINDS and _of_other_years(years, a + b):
             finding = None  # "sold 1,378 cars in 2019" vs two statements about other years
@@ -93,7 +100,9 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
         ):
             best_per_pair[pair] = finding
     findings = sorted(best_per_pair.values(), key=lambda f: -_rank(f))
-    return [to_contradiction(f) for f in findings[:MAX_CONTRADICTIONS]]
+    texts = {f"[{c.n}]": c.source.text for c in citations}
+    said = [(f, to_contradiction(f)) for f in findings[:MAX_CONTRADICTIONS]]
+    return [replace(c, explanation=noting_corrections(c.explanation, f, texts)) for f, c in said]
 
 
 def _years_asked_about(question: str) -> frozenset[str]:
@@ -202,10 +211,13 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
     for (i, j), count in sorted(shared_counts.items()):
         if count < 2:
             continue
-        finding = conflict_between(analysed[i], analysed[j])
-        if finding is not None:
-            conflicts.append(
-                (finding.score, to_passage_conflict(finding, passages[i], passages[j]))
-            )
+        finding = aligned_finding(analysed[i], analysed[j]) or conflict_between(
+            analysed[i], analysed[j]
+        )
+        if finding is not None and like_with_like(finding):
+            conflict = to_passage_conflict(finding, passages[i], passages[j])
+            texts = {p.source.id: p.source.text for p in conflict.passages}
+            explanation = noting_corrections(conflict.explanation, finding, texts)
+            conflicts.append((finding.score, replace(conflict, explanation=explanation)))
     conflicts.sort(key=lambda pair: -pair[0])
     return [conflict for _, conflict in conflicts]

@@ -57,7 +57,9 @@ def explain(finding: Finding) -> str:
     second = _snippet(b.text, finding.second_span)
     said_a = a.text[slice(*finding.first_span)]
     said_b = b.text[slice(*finding.second_span)]
-    if finding.kind in ("number", "date", "place"):
+    if finding.kind in ("number", "date", "place") or (
+        finding.detail == "aligned" and finding.kind != "name"
+    ):  # an aligned statement's slot is said by its value, as a figure is
         return f"{a.label} says {said_a} (“{first}”); {b.label} says {said_b} (“{second}”)."
     if finding.kind == "name":
         return f"{a.label} names {said_a} (“{first}”); {b.label} names {said_b} (“{second}”)."

@@ -5,4 +5,5 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.commands.sources",
     "bot.commands.check",
     "bot.commands.library",
+    "bot.commands.help",
 )

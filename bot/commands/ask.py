@@ -13,7 +13,9 @@ from discord.ext import commands
 from bot.answer_types import Answer, Status
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
-from bot.rendering.embed import answer_embeds, notice_text
+from bot.commands.answer_view import answer_message, answer_view
+from bot.commands.feedback import remember_answer
+from bot.rendering.embed import notice_text
 
 _log = logging.getLogger(__name__)
 
@@ -58,26 +60,36 @@ class Ask(commands.Cog):
         )
         done, _ = await asyncio.wait({job}, timeout=ANSWER_GRACE_SECONDS)
         if done:
-            await _respond(interaction, job.result())
+            answer = job.result()
+            await _respond(interaction, answer, remember_answer(self.bot, interaction, answer))
             return
         await interaction.response.defer(thinking=True)
-        await _follow_up(interaction, await job)
+        answer = await job
+        await _follow_up(interaction, answer, remember_answer(self.bot, interaction, answer))
 
 
-async def _respond(interaction: discord.Interaction, answer: Answer) -> None:
+async def _respond(
+    interaction: discord.Interaction, answer: Answer, feedback_id: int | None
+) -> None:
     """First and only reply: a public answer, or a private note saying what to try."""
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
     if answer.status is Status.ANSWERED:
+        embeds, view = answer_message(answer, feedback_id=feedback_id)
         await interaction.response.send_message(
-            embeds=answer_embeds(answer), allowed_mentions=NO_MENTIONS
+            embeds=embeds, view=view, allowed_mentions=NO_MENTIONS
         )
     else:
         await interaction.response.send_message(
-            notice_text(answer), ephemeral=True, allowed_mentions=NO_MENTIONS
+            notice_text(answer),
+            view=answer_view(answer, feedback_id=feedback_id),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
 
-async def _follow_up(interaction: discord.Interaction, answer: Answer) -> None:
+async def _follow_up(
+    interaction: discord.Interaction, answer: Answer, feedback_id: int | None
+) -> None:
     """Reply after a public deferral: the answer, or the note, fills the public placeholder.
 
     Discord documents that the first follow-up after a deferral edits the deferred response
@@ -87,10 +99,13 @@ async def _follow_up(interaction: discord.Interaction, answer: Answer) -> None:
     """
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
     if answer.status is Status.ANSWERED:
-        await interaction.followup.send(embeds=answer_embeds(answer), allowed_mentions=NO_MENTIONS)
+        embeds, view = answer_message(answer, feedback_id=feedback_id)
+        await interaction.followup.send(embeds=embeds, view=view, allowed_mentions=NO_MENTIONS)
         return
     await interaction.edit_original_response(
-        content=notice_text(answer), allowed_mentions=NO_MENTIONS
+        content=notice_text(answer),
+        view=answer_view(answer, feedback_id=feedback_id),
+        allowed_mentions=NO_MENTIONS,
     )
 
 

@@ -1,19 +1,21 @@
-"""Message context menu "Check against sources": a private answer, with a button to share it."""
+"""Message context menu "Check against sources": a private answer, with buttons to see every
+excerpt and to share it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answer_types import Status
+from bot.answer_types import Answer, Status
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
-from bot.rendering.embed import answer_embeds, notice_text
+from bot.commands.answer_view import answer_message, answer_view, more_label, readable_title
+from bot.commands.feedback import feedback_buttons, remember_answer
+from bot.rendering.embed import answer_embeds, hidden_excerpts, notice_text
 
 _log = logging.getLogger(__name__)
 
@@ -26,42 +28,75 @@ SHARE_TIMEOUT_SECONDS = 14 * 60
 
 
 class ShareView(discord.ui.View):
-    """A "Share in channel" button that only the person who ran the check may press."""
+    """The "More excerpts" and "Share in channel" buttons under a private answer; only the one
+    who ran the check may press them. The shared copy gets the public answer's buttons, and the
+    answer's feedback buttons stay when the share button goes (`_without_share`)."""
 
-    def __init__(self, owner_id: int, embeds: Sequence[discord.Embed], message_link: str) -> None:
+    def __init__(
+        self, owner_id: int, answer: Answer, message_link: str, feedback_id: int | None = None
+    ) -> None:
         super().__init__(timeout=SHARE_TIMEOUT_SECONDS)
         self.owner_id = owner_id
-        self.embeds = list(embeds)
+        self.answer = answer
+        self.embeds = answer_embeds(answer)
         self.message_link = message_link
         self.message: discord.WebhookMessage | None = None
+        self.feedback_id = feedback_id
+        self.expanded = False
+        hidden = hidden_excerpts(answer)
+        if hidden:
+            self.more = discord.ui.Button(label=more_label(hidden), row=0)
+            self.more.callback = self.show_more
+            self.add_item(self.more)
+        if feedback_id is not None:
+            for item in feedback_buttons(feedback_id):
+                self.add_item(item)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
-            "Only the person who ran the check can share it.", ephemeral=True
+            "Only the person who ran the check can use these buttons.", ephemeral=True
         )
         return False
 
-    @discord.ui.button(label="Share in channel", style=discord.ButtonStyle.primary)
+    async def show_more(self, interaction: discord.Interaction) -> None:
+        """Every excerpt, in this same private message."""
+        self.remove_item(self.more)
+        self.expanded = True
+        await interaction.response.edit_message(
+            embeds=answer_embeds(self.answer, expanded=True),
+            view=self,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @discord.ui.button(label="Share in channel", style=discord.ButtonStyle.primary, row=0)
     async def share(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         self.stop()
-        # Acknowledge by removing the button (so it cannot post twice), then post publicly.
-        await interaction.response.edit_message(view=None)
+        # Acknowledge by removing the share button (so it cannot post twice), then post publicly.
+        await interaction.response.edit_message(view=self._without_share())
+        embeds, view = answer_message(self.answer, feedback_id=self.feedback_id)
         await interaction.followup.send(
             f"{interaction.user.mention} checked {self.message_link} against the sources:",
-            embeds=self.embeds,
+            embeds=embeds,
+            view=view,
             allowed_mentions=NO_MENTIONS,
         )
         _log.info(
             "Check shared by user %s in channel %s", interaction.user.id, interaction.channel_id
         )
 
+    def _without_share(self) -> discord.ui.View | None:
+        """The answer's persistent buttons alone, or None when it has none."""
+        expanded = self.expanded or not readable_title(self.answer)
+        view = answer_view(self.answer, expanded=expanded, feedback_id=self.feedback_id)
+        return view if view.children else None
+
     async def on_timeout(self) -> None:
         if self.message is None:
             return
         try:
-            await self.message.edit(view=None)
+            await self.message.edit(view=self._without_share())
         except discord.HTTPException as error:
             _log.debug("Could not remove the share button: %s", error)
 
@@ -94,15 +129,18 @@ class Check(commands.Cog):
         answer = await asyncio.to_thread(
             self.bot.engine_for(interaction.guild_id).answer, message.content
         )
+        feedback_id = remember_answer(self.bot, interaction, answer)
         if answer.status is not Status.ANSWERED:
             await interaction.followup.send(
-                notice_text(answer), ephemeral=True, allowed_mentions=NO_MENTIONS
+                notice_text(answer),
+                view=answer_view(answer, feedback_id=feedback_id),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
             )
             return
-        embeds = answer_embeds(answer)
-        view = ShareView(interaction.user.id, embeds, message.jump_url)
+        view = ShareView(interaction.user.id, answer, message.jump_url, feedback_id)
         view.message = await interaction.followup.send(
-            embeds=embeds, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+            embeds=view.embeds, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
         )
 
 

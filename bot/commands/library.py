@@ -21,12 +21,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
-from bot.app.tree import NotModerator, describe_command_error, send_reply
+from bot.app.tree import NotModerator, describe_command_error, reply_to_error, send_reply
+from bot.commands.feedback import feedback_embed
 from bot.commands.sources import find_source, source_choices
 from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
 from bot.library.parsing import check_size, is_text_file, parse_text, parse_upload
-from bot.library.registry import LibraryRegistry
+from bot.library.registry import LibraryRegistry, NotIndexed
 from bot.rendering.embed import clean, conflict_embed, history_embed
+from bot.rendering.feedback import report_days
 from bot.sources import Source
 
 _log = logging.getLogger(__name__)
@@ -152,14 +154,17 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
                 guild_id, draft, str(interaction.user.id), base, settings.max_sources_per_server
             )
 
-        source = await self._change(interaction, add)
-        if source is not None:
+        done = await self._change(interaction, add)
+        if done is not None:
+            source, not_indexed = done
             label = f" [{source.label}]" if source.label else ""
-            await send_reply(
-                interaction,
-                f"Added **{clean(source.title)}**{label} as source `{source.id}`; "
-                "answers in this server can quote it now.",
-            )
+            added = f"Added **{clean(source.title)}**{label} as source `{source.id}`"
+            if not_indexed is None or not_indexed.quotes(source.id):
+                added += "; answers in this server can quote it now"
+            if not_indexed is None:
+                await send_reply(interaction, _sentence(added))
+            else:
+                await send_reply(interaction, _with_index_note(added, not_indexed, source.id))
 
     # --- changing ---------------------------------------------------------------------------
 
@@ -202,9 +207,13 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         if found is None:
             return
         actor = str(interaction.user.id)
-        summary = await self._change(interaction, lambda store: action(store, found, actor))
-        if summary is not None:
-            await send_reply(interaction, _sentence(clean(summary)))
+        done = await self._change(interaction, lambda store: action(store, found, actor))
+        if done is not None:
+            summary, not_indexed = done
+            if not_indexed is None:
+                await send_reply(interaction, _sentence(clean(summary)))
+            else:
+                await send_reply(interaction, _with_index_note(clean(summary), not_indexed))
 
     @remove.autocomplete("source")
     @label.autocomplete("source")
@@ -213,27 +222,32 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
     ) -> list[app_commands.Choice[str]]:
         if not is_moderator(interaction):  # checks do not run for autocomplete
             return []
-        return source_choices(self.bot.engine_for(interaction.guild_id).sources, current)
+        return source_choices(self.registry.snapshot(interaction.guild_id).sources, current)
 
     async def _find(self, interaction: discord.Interaction, value: str) -> Source | None:
-        found = find_source(self.bot.engine_for(interaction.guild_id).sources, value)
+        # The committed library: a source the index could not take can still be removed.
+        found = find_source(self.registry.snapshot(interaction.guild_id).sources, value)
         if found is None:
             await send_reply(interaction, "No source by that name here; pick a suggestion.")
         return found
 
     async def _change(
         self, interaction: discord.Interaction, action: Callable[[LibraryStore], T]
-    ) -> T | None:
-        """Run a change for this server; on a refusal, say why and return None."""
+    ) -> tuple[T, NotIndexed | None] | None:
+        """Run a change for this server: its result, and what the index could not take in,
+        if anything; on a refusal, say why and return None."""
+        not_indexed = None
         try:
             result = await self.registry.change(_guild(interaction), action)
         except LibraryError as error:
             await self._refuse(interaction, error)
             return None
+        except NotIndexed as error:  # committed all the same
+            result, not_indexed = error.result, error  # type: ignore[assignment]
         _log.info(
             "Library change in guild %s by user %s", interaction.guild_id, interaction.user.id
         )
-        return result
+        return result, not_indexed
 
     async def _refuse(self, interaction: discord.Interaction, error: LibraryError) -> None:
         _log.info("Library change refused in guild %s: %s", interaction.guild_id, error)
@@ -256,6 +270,16 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         changes = await asyncio.to_thread(self.registry.store.history, _guild(interaction), 15)
         await send_reply(interaction, embeds=[history_embed(changes)])
+
+    @app_commands.command(name="feedback")
+    async def feedback(self, interaction: discord.Interaction) -> None:
+        """Members' feedback: the most disliked answers, the questions the sources lacked."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        days = report_days(self.bot.settings.feedback_retention_days)
+        report = await asyncio.to_thread(
+            self.registry.store.feedback_report, _guild(interaction), days
+        )
+        await send_reply(interaction, embeds=[feedback_embed(report)])
 
 
 class PasteModal(discord.ui.Modal, title="Add a source"):
@@ -296,6 +320,10 @@ class PasteModal(discord.ui.Modal, title="Add a source"):
             return
         await self.cog._add(interaction, draft)
 
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        """An unexpected error: answered (the form's "thinking…" must not hang) and logged."""
+        await reply_to_error(interaction, error, "library paste form")
+
 
 def _guild(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:  # guild_only, so Discord never sends one without
@@ -307,6 +335,31 @@ def _first_line(text: str, limit: int = 100) -> str:
     """A message's first non-empty line, shortened: its title when that line is long."""
     line = next((line.strip() for line in text.splitlines() if line.strip()), "Message")
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _with_index_note(done: str, not_indexed: NotIndexed, source_id: str | None = None) -> str:
+    """The confirmation of a committed change (`done`, Markdown) and what the index answers
+    without: the library as before the change, or sources it could not take in."""
+    snapshot = not_indexed.snapshot
+    if snapshot.stale:
+        return (
+            f"{done[:1].upper()}{done[1:]}, but the index could not be rebuilt "
+            f"({clean(snapshot.stale)}): /ask answers from the library as it was before this "
+            "change until the next change rebuilds it."
+        )
+    skipped = [source for source, _ in snapshot.skipped]
+    if [source.id for source in skipped] == [source_id]:
+        return (
+            f"{done}, but it could not be indexed ({clean(snapshot.skipped[0][1])}): /ask does "
+            "not quote it; remove it with /library remove."
+        )
+    titles = ", ".join(f"**{clean(s.title)}**" for s in skipped[:3])
+    more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+    why = clean(snapshot.skipped[0][1])
+    return (
+        f"{_sentence(done)} Not indexed, so not quoted by /ask: {titles}{more} ({why}); "
+        "remove them with /library remove."
+    )
 
 
 def _sentence(summary: str) -> str:

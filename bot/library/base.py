@@ -28,6 +28,10 @@ class DuplicateSourceError(LibraryError):
     """The text is already in the server's library; the message names the source."""
 
 
+class UnknownAnswerError(LibraryError):
+    """Feedback on an answer that is not on record (older than the retention, or never saved)."""
+
+
 class StoreError(Exception):
     """The store cannot be used at all (unreadable, corrupt, newer schema); one line."""
 
@@ -61,6 +65,36 @@ class Change:
     action: str
     source_id: str
     summary: str
+
+
+@dataclass(frozen=True)
+class DislikedAnswer:
+    """A question whose answers members voted down: votes summed over every time it was asked."""
+
+    question: str
+    down: int
+    up: int
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UncoveredQuestion:
+    """A question the sources lacked: times answered "not covered", "missing a source" reports
+    (with what members said was missing)."""
+
+    question: str
+    not_covered: int
+    missing: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedbackReport:
+    """What one server's members said about its answers over the last `days` days."""
+
+    days: int
+    disliked: tuple[DislikedAnswer, ...]
+    uncovered: tuple[UncoveredQuestion, ...]
 
 
 class LibraryStore(Protocol):
@@ -99,6 +133,27 @@ class LibraryStore(Protocol):
     ) -> str: ...
 
     def history(self, guild_id: int, limit: int = 10) -> list[Change]: ...
+
+    # Feedback on answers (issue 19). Every answer is recorded when it is given, so its buttons
+    # work after a restart; records, with their question text and votes, are kept `keep_days`.
+
+    def record_answer(
+        self,
+        guild_id: int,
+        answer_id: int,
+        question: str,
+        source_ids: Sequence[str],
+        status: str,
+        keep_days: int,
+    ) -> None: ...
+
+    def vote(self, guild_id: int, answer_id: int, member_id: int, vote: str) -> str | None: ...
+
+    def report_missing(self, guild_id: int, answer_id: int, member_id: int, note: str) -> bool: ...
+
+    def feedback_report(self, guild_id: int, days: int, limit: int = 10) -> FeedbackReport: ...
+
+    def purge_feedback(self, keep_days: int) -> int: ...
 
     def close(self) -> None: ...
 

@@ -1,4 +1,4 @@
-"""`python -m bot library add|remove|label|list|export|import`: the library from a shell.
+"""`python -m bot library add|remove|label|list|export|import|feedback`: the library from a shell.
 
 The same checks and transactions as the Discord commands, on the same database (DATA_DIR) and
 base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here within a
@@ -13,17 +13,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from bot.library.base import LABELS, LibraryError, LibraryStore, StoreError
-from bot.library.parsing import check_label, parse_upload
+from bot.library.parsing import check_label, check_unicode, parse_upload
 from bot.library.registry import open_library, server_sources
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.library.transfer import drafts_from_folder, export_library
 from bot.rendering import describe_date, describe_label
+from bot.rendering.feedback import feedback_text, report_days
 from bot.rendering.json_output import render_json, source_to_dict
-from bot.settings import Settings, load_settings
-from bot.sources import Source
+from bot.settings import Settings, is_snowflake, load_settings
+from bot.sources import Source, SourceError, read_bytes
 
 CLI_ACTOR = "command line"
 
@@ -52,6 +54,15 @@ def say_which_library(store: SqliteStore, settings: Settings) -> None:
     print(f"Library: {store.path.resolve()} ({settings.origin})", file=sys.stderr)
 
 
+def server_id(value: str) -> int:
+    """`--guild`: a Discord server id, refused by argparse (exit 2) when it cannot be one."""
+    if not is_snowflake(value.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a Discord server ID (a whole number from 1 to 2**63 - 1)"
+        )
+    return int(value)
+
+
 def add_library_parser(
     commands: argparse._SubParsersAction, common: argparse.ArgumentParser
 ) -> None:
@@ -60,7 +71,7 @@ def add_library_parser(
     )
     actions = library.add_subparsers(dest="library_command", required=True, metavar="ACTION")
     guild = argparse.ArgumentParser(add_help=False)
-    guild.add_argument("--guild", type=int, required=True, metavar="ID", help="the server ID")
+    guild.add_argument("--guild", type=server_id, required=True, metavar="ID", help="the server ID")
     guild.add_argument(
         "--create", action="store_true", help="start a new library if DATA_DIR has none"
     )
@@ -93,6 +104,12 @@ def add_library_parser(
     imports.add_argument("folder", type=Path, metavar="DIR")
     imports.set_defaults(handler=_run(_import))
 
+    feedback = actions.add_parser(
+        "feedback", parents=[common, guild], help="members' feedback on answers (last 30 days)"
+    )
+    feedback.add_argument("--json", action="store_true", help="print JSON")
+    feedback.set_defaults(handler=_run(_feedback))
+
 
 Action = Callable[[argparse.Namespace, Settings, LibraryStore, list[Source]], str]
 
@@ -120,10 +137,10 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
 def _add(
     args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
 ) -> str:
-    try:
-        raw = args.file.read_bytes()
-    except OSError as error:
-        raise LibraryError(f"cannot read {args.file}: {error.strerror or error}") from error
+    try:  # a regular file only, and no more of it than the limit (`/dev/zero` never ends)
+        raw = read_bytes(args.file, settings.max_source_bytes, "MAX_SOURCE_BYTES")
+    except SourceError as error:
+        raise LibraryError(f"{error}.") from error
     draft = parse_upload(
         raw, args.file.name, title=args.title, date=args.date, label=args.label,
         origin="file", max_bytes=settings.max_source_bytes,
@@ -135,12 +152,14 @@ def _add(
 def _remove(
     args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
 ) -> str:
+    check_unicode(args.source_id, "The source id")
     return _sentence(store.remove(args.guild, args.source_id, CLI_ACTOR, base))
 
 
 def _label(
     args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
 ) -> str:
+    check_unicode(args.source_id, "The source id")
     label = check_label(args.label)
     assert label is not None  # argparse requires a value; check_label refuses blanks as None
     return _sentence(store.set_label(args.guild, args.source_id, label, CLI_ACTOR, base))
@@ -181,11 +200,20 @@ def _import(
     args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
 ) -> str:
     added, skipped = store.add_many(
-        args.guild, drafts_from_folder(args.folder), CLI_ACTOR, base,
+        args.guild, drafts_from_folder(args.folder, settings.max_source_bytes), CLI_ACTOR, base,
         settings.max_sources_per_server,
     )  # fmt: skip
     line = f"Imported {len(added)} sources into server {args.guild}"
     return line + (f"; {len(skipped)} were already there." if skipped else ".")
+
+
+def _feedback(
+    args: argparse.Namespace, settings: Settings, store: LibraryStore, base: list[Source]
+) -> str:
+    """What `/library feedback` shows, for one server."""
+    days = report_days(settings.feedback_retention_days)
+    report = store.feedback_report(args.guild, days)
+    return render_json(asdict(report)) if args.json else feedback_text(report)
 
 
 def _sentence(summary: str) -> str:

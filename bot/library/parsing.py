@@ -9,19 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from pathlib import PurePath
 
 from bot.library.base import LABELS, Draft, LibraryError
 from bot.passages import passage_spans
 from bot.settings import DEFAULT_MAX_SOURCE_BYTES
-from bot.sources import SOURCE_SUFFIXES, SourceError, decode_text, default_title
+from bot.sources import SOURCE_SUFFIXES, SourceError, decode_text, default_title, too_large
+from bot.text_cleanup import printable_line
 
 # A title is shown as an embed title (256 characters) and in autocomplete choices (100, trimmed
 # with "…" there); the embed limit is the hard one.
 MAX_TITLE_CHARS = 256
 TEXT_CONTENT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def parse_upload(
@@ -47,9 +48,12 @@ def parse_upload(
         raise LibraryError(f"{error}.") from error
     if not is_text_file(name, content_type):
         raise LibraryError(f"{name} is not a .txt or .md file; only plain text sources are kept.")
+    # A command-line file name may carry undecodable bytes (as lone surrogates): not a title.
+    fallback = PurePath(name).stem.encode("utf-8", "replace").decode("utf-8")
     return parse_text(
-        text, title=title, date=date, label=label, origin=origin, fallback_title=PurePath(name).stem
-    )
+        text, title=title, date=date, label=label, origin=origin, fallback_title=fallback,
+        max_bytes=max_bytes,
+    )  # fmt: skip
 
 
 def parse_text(
@@ -62,7 +66,15 @@ def parse_text(
     fallback_title: str = "Untitled",
     max_bytes: int = DEFAULT_MAX_SOURCE_BYTES,
 ) -> Draft:
-    """Check a source's text and metadata (pasted or decoded) and return it as a draft."""
+    """Check a source's text and metadata (pasted or decoded) and return it as a draft.
+
+    The text is kept as NFC (`unicodedata`): the same words typed or saved in decomposed form
+    are then the same text, byte for byte, to the duplicate check and to every quote.
+    """
+    check_unicode(text, "The text")
+    if "\x00" in text:  # a file with one is refused by `decode_text`; pasted text too
+        raise LibraryError("The text is not plain text (it holds binary data).")
+    text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise LibraryError("The text is empty; there is nothing to quote.")
     check_size(len(text.encode("utf-8")), "The text", max_bytes)
@@ -86,13 +98,25 @@ def is_text_file(name: str, content_type: str | None = None) -> bool:
 
 def check_size(size: int, name: str, max_bytes: int) -> None:
     if size > max_bytes:
+        raise LibraryError(f"{too_large(name, size, max_bytes, 'MAX_SOURCE_BYTES')}.")
+
+
+def check_unicode(value: str, what: str) -> None:
+    """Refuse what cannot be stored as UTF-8: a lone surrogate (half of an emoji's UTF-16 pair,
+    from a broken client, or an undecodable byte of a command-line argument)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
         raise LibraryError(
-            f"{name} is too large ({size:,} bytes; at most {max_bytes:,}, MAX_SOURCE_BYTES)."
-        )
+            f"{what} is not valid Unicode (a broken character at position {error.start + 1}); "
+            "copy it again from the original."
+        ) from None
 
 
 def check_title(title: str) -> str:
-    cleaned = " ".join(_CONTROL.sub(" ", title).split())
+    """The title as one displayable line (no controls, bidi or zero-width characters)."""
+    check_unicode(title, "The title")
+    cleaned = printable_line(title)
     if not cleaned:
         raise LibraryError("The title is empty.")
     if len(cleaned) > MAX_TITLE_CHARS:
@@ -124,8 +148,10 @@ def check_label(label: str | None) -> str | None:
 
 
 def content_hash(text: str) -> str:
-    """A hash of the text as a reader sees it: line endings and outer whitespace do not count."""
-    normalised = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    """A hash of the text as a reader sees it: line endings, outer whitespace and the Unicode
+    normal form (a base file may be NFD; it is quoted as it is) do not count."""
+    lines = unicodedata.normalize("NFC", text).strip().splitlines()
+    normalised = "\n".join(line.rstrip() for line in lines)
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 

@@ -4,6 +4,12 @@ A question reads `engine_for(guild)` once and keeps that engine, so it sees the 
 the new one, never a mix. Changes to one server are serialised (one lock per server) and the new
 engine is always built from what the database committed, so two moderators changing the library
 at once leave library and index consistent. Servers without changes share the base engine.
+
+A build that fails (a source whose analysis raises, memory running out) never leaves a server
+stuck: the sources the answering engine did not have are set aside (`Snapshot.skipped`) and the
+rest is built; if even that fails, the server keeps answering from its last engine
+(`Snapshot.stale`). A set-aside source is retried once any set-aside source leaves the library
+and at every start; moderators see both in the change's reply (`NotIndexed`) and can remove it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Protocol, TypeVar
 from bot.answer import AnswerEngine
 from bot.answer_types import Answer, Status
 from bot.caveat import PassageConflict
-from bot.corpus import IndexStore
+from bot.corpus import IndexStore, text_hash
 from bot.index_file import index_path_for, server_index_path
 from bot.library.base import LibraryStore, library_sources
 from bot.library.sqlite import SqliteStore
@@ -72,10 +78,27 @@ def build_engine(sources: Sequence[Source], index_store: IndexStore | None = Non
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A server's library at one moment and the engine built from exactly those sources."""
+    """A server's library at one moment and the engine that answers for it: built from exactly
+    those sources, but for `skipped` ones, or older when `stale` says why."""
 
-    sources: tuple[Source, ...]
+    sources: tuple[Source, ...]  # the committed library
     engine: Engine
+    skipped: tuple[tuple[Source, str], ...] = ()  # (source, why it could not be indexed)
+    stale: str = ""  # why the library could not be built at all (the last engine answers)
+
+
+class NotIndexed(Exception):  # noqa: N818 - a report, not a failure of the change
+    """A change was committed, but the index answers without some of the library (`snapshot`
+    says what): the change's result is `result`."""
+
+    def __init__(self, result: object, snapshot: Snapshot) -> None:
+        super().__init__(snapshot.stale or "; ".join(why for _, why in snapshot.skipped))
+        self.result = result
+        self.snapshot = snapshot
+
+    def quotes(self, source_id: str) -> bool:
+        """Whether answers quote this source all the same."""
+        return not self.snapshot.stale and source_id not in {s.id for s, _ in self.snapshot.skipped}
 
 
 class LibraryRegistry:
@@ -96,6 +119,8 @@ class LibraryRegistry:
         self._indexes: dict[int, IndexStore] = {}
         self._base_snapshot = Snapshot(self.base, build_engine(self.base, base_index))
         self._snapshots: dict[int, Snapshot] = {}
+        # per server: text hash -> why that source could not be indexed
+        self._unindexable: dict[int, dict[str, str]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._seen_version = store.data_version()
 
@@ -123,11 +148,81 @@ class LibraryRegistry:
         sources = tuple(self.sources_for(guild_id))
         if sources == self.base:
             snapshot = self._base_snapshot
+            self._unindexable.pop(guild_id, None)
         else:
-            snapshot = Snapshot(sources, build_engine(sources, self._index_for(guild_id)))
+            snapshot = self._built(guild_id, sources)
         self._snapshots[guild_id] = snapshot  # one assignment: readers see old or new
         _log.info("Library of server %s: %d sources.", guild_id, len(sources))
         return snapshot
+
+    def _built(self, guild_id: int, sources: tuple[Source, ...]) -> Snapshot:
+        """The server's engine for `sources`, without those that cannot be indexed."""
+        hashes = [text_hash(source.text) for source in sources]
+        failing = self._unindexable.setdefault(guild_id, {})
+        if not failing.keys() <= set(hashes):  # one left the library: try the others again
+            failing.clear()
+        try:
+            return self._without(guild_id, sources, hashes, failing)
+        except Exception as error:  # noqa: BLE001 - reported to moderators, the server goes on
+            why = _describe(error)
+            _log.exception("Could not build the index of server %s", guild_id)
+        answering = self.snapshot(guild_id).engine
+        known = {text_hash(source.text) for source in answering.sources}
+        suspects = [h for h in dict.fromkeys(hashes) if h not in known and h not in failing]
+        if suspects:
+            failing.update(dict.fromkeys(suspects, why))
+            try:
+                snapshot = self._without(guild_id, sources, hashes, failing)
+            except Exception:  # noqa: BLE001 - as above
+                _log.exception("Could not build the index of server %s either", guild_id)
+                for suspect in suspects:
+                    del failing[suspect]
+            else:
+                return self._taken_back(guild_id, sources, hashes, suspects, snapshot)
+        _log.warning("Server %s keeps answering from its last index: %s", guild_id, why)
+        return Snapshot(sources, answering, stale=why)
+
+    def _taken_back(
+        self,
+        guild_id: int,
+        sources: tuple[Source, ...],
+        hashes: list[str],
+        suspects: list[str],
+        snapshot: Snapshot,
+    ) -> Snapshot:
+        """`snapshot` (built without `suspects`) with every suspect that builds taken back in:
+        halves of them are tried, then halves of the halves that fail, down to the sources
+        that fail alone (a few builds for one bad source among many, as after a restart)."""
+        failing = self._unindexable[guild_id]
+        groups = _halves(suspects)
+        while groups:
+            group = groups.pop()
+            trial = {h: why for h, why in failing.items() if h not in group}
+            try:
+                snapshot = self._without(guild_id, sources, hashes, trial)
+            except Exception as error:  # noqa: BLE001 - that group stays set aside
+                _log.debug("Server %s: %d sources still fail (%s)", guild_id, len(group), error)
+                groups += _halves(group)
+                continue
+            for h in group:
+                del failing[h]
+        for source, why in snapshot.skipped:
+            _log.warning("Server %s: source %s could not be indexed: %s", guild_id, source.id, why)
+        return snapshot
+
+    def _without(
+        self,
+        guild_id: int,
+        sources: tuple[Source, ...],
+        hashes: list[str],
+        failing: dict[str, str],
+    ) -> Snapshot:
+        """A snapshot whose engine leaves out the sources whose text is in `failing`."""
+        kept = [source for source, h in zip(sources, hashes, strict=True) if h not in failing]
+        skipped = tuple(
+            (source, failing[h]) for source, h in zip(sources, hashes, strict=True) if h in failing
+        )
+        return Snapshot(sources, build_engine(kept, self._index_for(guild_id)), skipped)
 
     def _index_for(self, guild_id: int) -> IndexStore:
         """The server's own index store: a rebuild re-analyses only the sources that changed."""
@@ -172,12 +267,31 @@ class LibraryRegistry:
         """Run `action` against the store, then rebuild this server's engine; both off the loop.
 
         Changes to one server run one at a time; other servers' questions are never blocked.
+        Raises `NotIndexed` (with the result) when the change was committed but the engine
+        answers without some of the library.
         """
         lock = self._locks.setdefault(guild_id, asyncio.Lock())
         async with lock:
             result = await asyncio.to_thread(action, self.store)
-            await asyncio.to_thread(self.rebuild, guild_id)
+            snapshot = await asyncio.to_thread(self.rebuild, guild_id)
+        if snapshot.stale or snapshot.skipped:
+            raise NotIndexed(result, snapshot)
         return result
+
+
+def _halves(group: list[str]) -> list[list[str]]:
+    """`group` in two halves, or none when it holds one item."""
+    if len(group) < 2:
+        return []
+    middle = len(group) // 2
+    return [group[:middle], group[middle:]]
+
+
+def _describe(error: BaseException, limit: int = 200) -> str:
+    """One line for moderators about why a build failed."""
+    text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def server_sources(

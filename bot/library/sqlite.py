@@ -9,21 +9,26 @@ the whole change or none of it (SQLite's journal). The schema version is `PRAGMA
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.library.base import (
     BaseOverride,
     Change,
+    DislikedAnswer,
     Draft,
     DuplicateSourceError,
+    FeedbackReport,
     LibraryError,
     StoreError,
+    UncoveredQuestion,
+    UnknownAnswerError,
 )
 from bot.library.parsing import content_hash
 from bot.sources import Source
@@ -67,14 +72,44 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX history_by_guild ON history (guild_id, seq);
     """,
+    # 1 -> 2: feedback on answers (issue 19). Each answer given is recorded (its question, the
+    # cited source ids in citation order as JSON, its status) so its buttons work after a
+    # restart; each member has one row per answer: a vote and/or a "missing a source" report.
+    """
+    CREATE TABLE answer_record (
+        guild_id     INTEGER NOT NULL,
+        answer_id    INTEGER NOT NULL,
+        question     TEXT NOT NULL,
+        question_key TEXT NOT NULL,
+        source_ids   TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        at           TEXT NOT NULL,
+        PRIMARY KEY (guild_id, answer_id)
+    );
+    CREATE INDEX answer_record_by_time ON answer_record (at);
+    CREATE INDEX answer_record_by_guild ON answer_record (guild_id, at);
+    CREATE TABLE feedback (
+        guild_id  INTEGER NOT NULL,
+        answer_id INTEGER NOT NULL,
+        member_id INTEGER NOT NULL,
+        vote      TEXT CHECK (vote IN ('up', 'down')),
+        missing   INTEGER NOT NULL DEFAULT 0,
+        note      TEXT,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (guild_id, answer_id, member_id)
+    );
+    """,
 )
+VOTES = ("up", "down")
 
 
 class SqliteStore:
     """`LibraryStore` over one SQLite file; safe to call from several threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        """`clock` (default: now, UTC) dates feedback records; tests pass a fake one."""
         self.path = Path(path)
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
         self._db = _open(self.path)
 
@@ -225,6 +260,125 @@ class SqliteStore:
             _log_change(db, guild_id, actor, "label", source_id, summary)
         return summary
 
+    # --- feedback on answers ----------------------------------------------------------------
+
+    def record_answer(
+        self,
+        guild_id: int,
+        answer_id: int,
+        question: str,
+        source_ids: Sequence[str],
+        status: str,
+        keep_days: int,
+    ) -> None:
+        """Record an answer as it is given, and forget the records older than `keep_days`."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO answer_record (guild_id, answer_id, question, "
+                "question_key, source_ids, status, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    guild_id, answer_id, question, question_key(question),
+                    json.dumps(list(dict.fromkeys(source_ids))), status, self._stamp(),
+                ),
+            )  # fmt: skip
+            _purge(db, self._stamp(keep_days))
+
+    def vote(self, guild_id: int, answer_id: int, member_id: int, vote: str) -> str | None:
+        """Set the member's vote ("up" or "down") on an answer; returns their earlier vote.
+
+        Raises `UnknownAnswerError` for an answer not on record."""
+        if vote not in VOTES:
+            raise ValueError(f"a vote is one of {VOTES}, not {vote!r}")
+        with self._transaction() as db:
+            _check_recorded(db, guild_id, answer_id)
+            row = db.execute(
+                "SELECT vote FROM feedback WHERE guild_id = ? AND answer_id = ? AND member_id = ?",
+                (guild_id, answer_id, member_id),
+            ).fetchone()
+            db.execute(
+                "INSERT INTO feedback (guild_id, answer_id, member_id, vote, at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, answer_id, member_id) "
+                "DO UPDATE SET vote = excluded.vote, at = excluded.at",
+                (guild_id, answer_id, member_id, vote, self._stamp()),
+            )
+        return row[0] if row else None
+
+    def report_missing(self, guild_id: int, answer_id: int, member_id: int, note: str) -> bool:
+        """Record that the answer lacked a source (`note`: what, may be empty); one report per
+        member per answer, a later one replaces the note. Returns whether one was there before.
+
+        Raises `UnknownAnswerError` for an answer not on record."""
+        with self._transaction() as db:
+            _check_recorded(db, guild_id, answer_id)
+            row = db.execute(
+                "SELECT missing FROM feedback "
+                "WHERE guild_id = ? AND answer_id = ? AND member_id = ?",
+                (guild_id, answer_id, member_id),
+            ).fetchone()
+            db.execute(
+                "INSERT INTO feedback (guild_id, answer_id, member_id, missing, note, at) "
+                "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, answer_id, member_id) "
+                "DO UPDATE SET missing = 1, note = excluded.note, at = excluded.at",
+                (guild_id, answer_id, member_id, note.strip() or None, self._stamp()),
+            )
+        return bool(row and row[0])
+
+    def feedback_report(self, guild_id: int, days: int, limit: int = 10) -> FeedbackReport:
+        """The server's most disliked answers and the questions its sources lacked most often,
+        among the answers of the last `days` days; same questions (any case) count together."""
+        rows = self._read(
+            "SELECT r.question_key, r.question, r.source_ids, r.status, "
+            "COALESCE(SUM(f.vote = 'down'), 0), COALESCE(SUM(f.vote = 'up'), 0), "
+            "COALESCE(SUM(f.missing), 0) "
+            "FROM answer_record r LEFT JOIN feedback f "
+            "ON f.guild_id = r.guild_id AND f.answer_id = r.answer_id "
+            "WHERE r.guild_id = ? AND r.at >= ? "
+            "GROUP BY r.answer_id ORDER BY r.at DESC, r.rowid DESC",
+            (guild_id, self._stamp(days)),
+        )
+        notes = self._read(
+            "SELECT r.question_key, f.note FROM feedback f JOIN answer_record r "
+            "ON f.guild_id = r.guild_id AND f.answer_id = r.answer_id "
+            "WHERE r.guild_id = ? AND r.at >= ? AND f.missing = 1 AND f.note IS NOT NULL "
+            "ORDER BY f.at DESC",
+            (guild_id, self._stamp(days)),
+        )
+        disliked: dict[str, list] = {}  # key -> [question, down, up, source ids]
+        uncovered: dict[str, list] = {}  # key -> [question, not covered, missing, notes]
+        for key, question, source_ids, status, down, up, missing in rows:  # newest first
+            if down or up:
+                entry = disliked.setdefault(key, [question, 0, 0, {}])
+                entry[1] += down
+                entry[2] += up
+                entry[3].update(dict.fromkeys(json.loads(source_ids)))
+            if status == "no_match" or missing:
+                entry = uncovered.setdefault(key, [question, 0, 0, []])
+                entry[1] += status == "no_match"
+                entry[2] += missing
+        for key, note in notes:
+            if key in uncovered and note not in uncovered[key][3]:
+                uncovered[key][3].append(note)
+        worst = sorted(
+            (DislikedAnswer(q, down, up, tuple(ids)) for q, down, up, ids in disliked.values()),
+            key=lambda d: (-d.down, d.up),
+        )
+        lacking = sorted(
+            (UncoveredQuestion(q, n, m, tuple(notes)) for q, n, m, notes in uncovered.values()),
+            key=lambda u: -(u.not_covered + u.missing),
+        )
+        return FeedbackReport(
+            days, tuple(d for d in worst if d.down > 0)[:limit], tuple(lacking[:limit])
+        )
+
+    def purge_feedback(self, keep_days: int) -> int:
+        """Forget the answers older than `keep_days` (question, sources, votes, notes)."""
+        with self._transaction() as db:
+            return _purge(db, self._stamp(keep_days))
+
+    def _stamp(self, days_ago: int = 0) -> str:
+        """The clock's time, less `days_ago` days, as stored (ISO UTC, seconds)."""
+        return (self._clock() - timedelta(days=days_ago)).isoformat(timespec="seconds")
+
     # --- plumbing ---------------------------------------------------------------------------
 
     def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
@@ -316,6 +470,33 @@ def _migrate(db: sqlite3.Connection) -> None:
 def _statements(script: str) -> list[str]:
     """A migration script's statements (`executescript` would commit on its own)."""
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def question_key(question: str) -> str:
+    """What makes two questions the same one in the feedback report: case, spacing and the
+    closing punctuation aside."""
+    return " ".join(question.casefold().split()).rstrip(" ?!.")
+
+
+def _check_recorded(db: sqlite3.Connection, guild_id: int, answer_id: int) -> None:
+    row = db.execute(
+        "SELECT 1 FROM answer_record WHERE guild_id = ? AND answer_id = ?", (guild_id, answer_id)
+    ).fetchone()
+    if row is None:
+        raise UnknownAnswerError("This answer is no longer on record.")
+
+
+def _purge(db: sqlite3.Connection, cutoff: str) -> int:
+    """Delete the answer records dated before `cutoff`, and their feedback; returns how many.
+    Cheap when there is nothing to delete (one look at the time index)."""
+    if db.execute("SELECT 1 FROM answer_record WHERE at < ? LIMIT 1", (cutoff,)).fetchone() is None:
+        return 0
+    db.execute(
+        "DELETE FROM feedback WHERE EXISTS (SELECT 1 FROM answer_record r WHERE "
+        "r.guild_id = feedback.guild_id AND r.answer_id = feedback.answer_id AND r.at < ?)",
+        (cutoff,),
+    )
+    return db.execute("DELETE FROM answer_record WHERE at < ?", (cutoff,)).rowcount
 
 
 def _insert(

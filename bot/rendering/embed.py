@@ -7,16 +7,25 @@ This is the only module that knows the embed limits (API docs `resources/message
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import discord
 
-from bot.answer_types import Answer, Citation, Contradiction, count_of
+from bot.answer_types import Answer, Citation, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.library.base import Change
 from bot.passages import Passage
-from bot.rendering import describe_date, describe_label
+from bot.rendering import (
+    DISAGREE,
+    describe_date,
+    describe_label,
+    disagreement_lines,
+    display_order,
+)
 from bot.sources import Source
 from bot.text_cleanup import without_bidi_controls
 
@@ -31,15 +40,21 @@ MAX_EMBEDS = 10
 MAX_CONTENT = 2000
 
 ELLIPSIS = "…"
-CAVEAT_NAME = "⚠ Sources disagree"
-MAX_CAVEAT_FIELDS = 3
+SOURCES_NAME = "Sources"
+MAX_SHOWN_EXCERPTS = 3  # before "More excerpts": the first screen of a phone
+MAX_DISAGREEMENTS = 3  # lines in the description; the rest are counted
+MAX_DISAGREEMENT = 500
+MAX_SOURCE_LINE = 200
 MIN_EXCERPT = 160
+MAX_HELP_LINE = 200
+MODERATORS_ARE = "Manage Messages, or the moderator role"
 FOOTER_RESERVE = 160
 DETAIL_EXCERPT = 1500
 
 ANSWER_COLOUR = discord.Colour.blurple()
 CAVEAT_COLOUR = discord.Colour.orange()
 SOURCES_COLOUR = discord.Colour.dark_teal()
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)  # a character `escape_markdown` escaped
 
 
 def clean(text: str) -> str:
@@ -80,49 +95,89 @@ def source_label(source: Source) -> str:
     return f"{clean(source.title)} · {describe_date(source)}" + (f" · {label}" if label else "")
 
 
-def answer_embeds(answer: Answer) -> list[discord.Embed]:
-    """Render an answered question: numbered quotes, their sources, and any caveat.
+def answer_embeds(answer: Answer, *, expanded: bool = False) -> list[discord.Embed]:
+    """Render an answered question for a phone screen first.
 
-    Returns one embed (a list, so callers can send it as `embeds=`). The caveat fields and notes
-    come first in the budget: dropping a disagreement would misrepresent the sources, dropping
-    the tenth excerpt does not. Excerpts share what is left of the 6000-character total.
+    The description says how many excerpts from how many sources and, when the sources
+    disagree, one line per disagreement naming both sides with their dates. Then the excerpts,
+    both sides of a disagreement first, each labelled "[n] id · date"; at most
+    `MAX_SHOWN_EXCERPTS` unless `expanded` (the "More excerpts" button). Then each source's title
+    once, and the notes. Returns one embed (a list, so callers can send it as `embeds=`).
     """
-    caveats = _caveat_fields(answer.contradictions)
-    notes = _notes_field(answer.notes)
-    extra_fields = caveats + ([notes] if notes else [])
-
-    title = trim(clean(without_bidi_controls(answer.question)), MAX_TITLE) or "Answer"
-    description = trim(clean(answer.message), 600)
-    if answer.contradictions:
-        description = f"{description}\n\n**{CAVEAT_NAME}**: see below.".strip()
-
-    fixed = len(title) + len(description) + FOOTER_RESERVE
-    fixed += sum(len(name) + len(value) for name, value in extra_fields)
-    shown = _fit_citations(answer.citations, MAX_FIELDS - len(extra_fields), MAX_TOTAL - fixed)
-
+    layout = _answer_layout(answer, expanded)
     embed = discord.Embed(
-        title=title,
-        description=description or None,
+        title=layout.title,
+        description=layout.description or None,
         colour=CAVEAT_COLOUR if answer.contradictions else ANSWER_COLOUR,
     )
-    for name, value in shown:
+    for name, value in [*layout.excerpts, *layout.extra]:
         embed.add_field(name=name, value=value, inline=False)
-    for name, value in extra_fields:
-        embed.add_field(name=name, value=value, inline=False)
-    embed.set_footer(text=_answer_footer(len(answer.citations) - len(shown)))
+    embed.set_footer(text=_answer_footer(layout.hidden if expanded else 0))
     return [embed]
+
+
+def hidden_excerpts(answer: Answer) -> int:
+    """How many excerpts the first (not expanded) rendering leaves for "More excerpts"."""
+    return _answer_layout(answer, expanded=False).hidden
+
+
+def answer_title(answer: Answer) -> str:
+    """The question as the embed's title: escaped, without bidi controls, cut to fit."""
+    return trim(clean(without_bidi_controls(answer.question)), MAX_TITLE) or "Answer"
+
+
+def title_question(title: str) -> str:
+    """The text an answer's title was made from (undoes `clean`; a trimmed title stays cut)."""
+    return _ESCAPED.sub(r"\1", title.replace("@\u200b", "@"))
 
 
 def notice_text(answer: Answer) -> str:
     """The short reply for a question with no answer (`no_match` or `invalid`)."""
-    return trim(clean(answer.message), MAX_CONTENT) or "No answer."
+    return trim(clean(where_to_look(answer, "/sources list")), MAX_CONTENT) or "No answer."
+
+
+@dataclass(frozen=True)
+class _Layout:
+    title: str
+    description: str
+    excerpts: list[tuple[str, str]]
+    extra: list[tuple[str, str]]  # the sources, the notes
+    hidden: int
+
+
+def _answer_layout(answer: Answer, expanded: bool) -> _Layout:
+    """What goes where. The description, source list and notes are budgeted first: dropping a
+    disagreement would misrepresent the sources, dropping the tenth excerpt does not; the
+    excerpts share what is left of the 6000-character total."""
+    citations = display_order(answer)
+    title = answer_title(answer)
+    description = _answer_description(answer)
+    extra = [f for f in (_sources_field(citations), _notes_field(answer.notes)) if f]
+    fixed = len(title) + len(description) + FOOTER_RESERVE
+    fixed += sum(len(name) + len(value) for name, value in extra)
+    most = MAX_FIELDS - len(extra) if expanded else MAX_SHOWN_EXCERPTS
+    excerpts = _fit_citations(citations, most, MAX_TOTAL - fixed)
+    return _Layout(title, description, excerpts, extra, len(citations) - len(excerpts))
+
+
+def _answer_description(answer: Answer) -> str:
+    """The count of excerpts and sources, then one line per disagreement (at most three)."""
+    lines = [trim(clean(answer.message), 600)]
+    shown = disagreement_lines(answer)[:MAX_DISAGREEMENTS]
+    for number, line in enumerate(shown):
+        head = f"⚠ **{DISAGREE}:** " if number == 0 else "⚠ "
+        lines.append(head + trim(clean(line), MAX_DISAGREEMENT))
+    more = len(answer.contradictions) - len(shown)
+    if more > 0:
+        lines.append(f"(+{count_of(more, 'more disagreement')})")
+    return "\n".join(line for line in lines if line)
 
 
 def _fit_citations(
     citations: Sequence[Citation], max_fields: int, budget: int
 ) -> list[tuple[str, str]]:
     """Name/value pairs for as many citations as fit, each excerpt getting an equal share."""
-    names = [trim(f"[{c.n}] {source_label(c.source)}", MAX_FIELD_NAME) for c in citations]
+    names = [trim(_excerpt_name(c), MAX_FIELD_NAME) for c in citations]
     count = min(len(citations), max(max_fields, 0))
     while count > 1:
         share = (budget - sum(map(len, names[:count]))) // count
@@ -136,20 +191,30 @@ def _fit_citations(
     return [(names[i], quote(clean(citations[i].excerpt), limit)) for i in range(count)]
 
 
-def _caveat_fields(contradictions: Sequence[Contradiction]) -> list[tuple[str, str]]:
-    fields = []
-    for contradiction in contradictions[:MAX_CAVEAT_FIELDS]:
-        sides = " vs ".join(
-            f"[{side.n}] “{trim(clean(side.quote), 300)}”" for side in contradiction.sides
-        )
-        explanation = trim(clean(contradiction.explanation), MAX_FIELD_VALUE - len(sides) - 1)
-        fields.append((CAVEAT_NAME, trim(f"{sides}\n{explanation}", MAX_FIELD_VALUE)))
-    hidden = len(contradictions) - len(fields)
-    if hidden > 0:
-        name, value = fields[-1]
-        suffix = f"\n(+{hidden} more disagreement{'s' if hidden > 1 else ''})"
-        fields[-1] = (name, trim(value, MAX_FIELD_VALUE - len(suffix)) + suffix)
-    return fields
+def _excerpt_name(citation: Citation) -> str:
+    """A field name such as "[3] 001 · 2025-03-25": number, source id, date and label (the
+    title is in the source list)."""
+    source = citation.source
+    label = describe_label(source)
+    return f"[{citation.n}] {clean(source.id)} · {describe_date(source)}" + (
+        f" · {label}" if label else ""
+    )
+
+
+def _sources_field(citations: Sequence[Citation]) -> tuple[str, str] | None:
+    """Each cited source once: "001 — Title · date"."""
+    sources = list({c.source.id: c.source for c in citations}.values())
+    if not sources:
+        return None
+    lines: list[str] = []
+    for number, source in enumerate(sources):
+        line = trim(f"**{clean(source.id)}** — {source_label(source)}", MAX_SOURCE_LINE)
+        more = f"(+{count_of(len(sources) - number, 'more source')})"
+        if len("\n".join([*lines, line, more])) > MAX_FIELD_VALUE:
+            lines.append(more)
+            break
+        lines.append(line)
+    return SOURCES_NAME, "\n".join(lines)
 
 
 def _notes_field(notes: Sequence[str]) -> tuple[str, str] | None:
@@ -159,9 +224,9 @@ def _notes_field(notes: Sequence[str]) -> tuple[str, str] | None:
 
 
 def _answer_footer(hidden: int) -> str:
-    footer = "Verbatim excerpts from this server's sources; [n] numbers the citations."
+    footer = "Verbatim excerpts from this server's sources."
     if hidden > 0:
-        footer += f" {hidden} more excerpt{'s' if hidden > 1 else ''} did not fit."
+        footer += f" {count_of(hidden, 'more excerpt')} did not fit."
     return footer[:FOOTER_RESERVE]
 
 
@@ -203,14 +268,12 @@ def source_list_embeds(
 
 
 def source_detail_embed(source: Source, passages: Sequence[Passage]) -> discord.Embed:
-    """One source's details and its opening passage."""
+    """One source's details and its opening passage (no file name: members see this)."""
     embed = discord.Embed(title=trim(clean(source.title), MAX_TITLE), colour=SOURCES_COLOUR)
     embed.add_field(name="ID", value=trim(clean(source.id), MAX_FIELD_VALUE))
     embed.add_field(name="Date", value=describe_date(source))
     if source.label:
         embed.add_field(name="Label", value=source.label)
-    if source.path is not None:
-        embed.add_field(name="File", value=trim(clean(source.path.name), MAX_FIELD_VALUE) or "-")
     if source.added_by or source.added_at:
         embed.add_field(name="Added", value=_added_line(source))
     embed.add_field(name="Passages", value=f"{len(passages):,}")
@@ -261,6 +324,36 @@ def conflict_embed(conflicts: Sequence[PassageConflict], limit: int = 10) -> dis
         embed.add_field(name=name, value=value, inline=False)
     if len(conflicts) > len(embed.fields):
         embed.set_footer(text=f"{len(conflicts) - len(embed.fields)} more not shown.")
+    return embed
+
+
+class HelpEntry(NamedTuple):
+    """One command in `/help`: how to call it, what it does, whether it is for moderators."""
+
+    usage: str
+    text: str
+    moderators: bool
+
+
+def help_embed(entries: Sequence[HelpEntry]) -> discord.Embed:
+    """The commands in two fields, what everyone may use and what moderators may use."""
+    embed = discord.Embed(
+        title="Crosscheck commands",
+        description=(
+            "Answers are verbatim excerpts from this server's sources, with their dates; "
+            "when the sources disagree, the answer says so first."
+        ),
+        colour=SOURCES_COLOUR,
+    )
+    groups = (("Everyone", False), (f"Moderators ({MODERATORS_ARE})", True))
+    for name, moderators in groups:
+        lines = [
+            trim(f"**{clean(e.usage)}**: {clean(e.text)}".rstrip(": "), MAX_HELP_LINE)
+            for e in entries
+            if e.moderators is moderators
+        ]
+        if lines:
+            embed.add_field(name=name, value=trim("\n".join(lines), MAX_FIELD_VALUE), inline=False)
     return embed
 
 

@@ -35,7 +35,9 @@ def source_to_dict(source: Source, passages: int | None = None) -> dict[str, Any
         "title": source.title,
         "date": source.date,
         "label": source.label,
-        "path": None if source.path is None else str(source.path),
+        # relative to the sources folder (a flat folder: the file name); the host's own
+        # folders are nobody else's business
+        "path": None if source.path is None else source.path.name,
     }
     if passages is not None:
         data |= {"passages": passages, "characters": len(source.text)}

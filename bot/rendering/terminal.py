@@ -1,4 +1,4 @@
-"""Plain-text rendering for a terminal: numbered quotes, the sources, then the caveat."""
+"""Plain-text rendering for a terminal: the disagreement first, numbered quotes, the sources."""
 
 from __future__ import annotations
 
@@ -6,9 +6,15 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from bot.answer_types import Answer, Status, count_of
+from bot.answer_types import Answer, Status, count_of, where_to_look
 from bot.caveat import PassageConflict
-from bot.rendering import describe_date, describe_label
+from bot.rendering import (
+    DISAGREE,
+    describe_date,
+    describe_label,
+    disagreement_lines,
+    display_order,
+)
 from bot.sources import Source
 from bot.text_cleanup import without_escapes
 
@@ -17,15 +23,22 @@ WIDTH = 100
 
 
 def render_answer(answer: Answer) -> str:
+    """How many excerpts from how many sources, each disagreement in one line naming both
+    sides with their dates, then every excerpt (both sides of a disagreement first), the
+    sources, and the notes: the Discord layout, with room for all excerpts."""
     if answer.status is not Status.ANSWERED:
-        return answer.message
-    lines: list[str] = []
-    for citation in answer.citations:
+        return where_to_look(answer, "python -m bot sources")
+    lines = [_clean(answer.message)]
+    for number, line in enumerate(disagreement_lines(answer)):
+        head = f"⚠ {DISAGREE}: " if number == 0 else "⚠ "
+        lines += _wrapped(head + _clean(line), indent="  ")
+    lines.append("")
+    for citation in display_order(answer):
         quote = _clean(" ".join(citation.excerpt.split()))
         lines += _wrapped(f"[{citation.n}] “{quote}”", indent="    ")
         lines.append(
             _labelled(
-                f"    — {citation.source.id}, {describe_date(citation.source)}", citation.source
+                f"    — {citation.source.id} · {describe_date(citation.source)}", citation.source
             )
         )
         lines.append("")
@@ -33,12 +46,6 @@ def render_answer(answer: Answer) -> str:
     for source, numbers in _sources_with_numbers(answer):
         marks = "".join(f"[{n}]" for n in numbers)
         lines.append(_labelled(f"  {marks} {source.id}: {_titled(source)}", source))
-    if answer.contradictions:
-        lines += ["", "⚠ The sources disagree:"]
-        for contradiction in answer.contradictions:
-            lines += _wrapped(f"- {_clean(contradiction.explanation)}", indent="  ")
-            for side in contradiction.sides:
-                lines += _wrapped(f"    [{side.n}] “{_clean(side.quote)}”", indent="        ")
     if answer.notes:
         lines.append("")
         lines += [f"Note: {_clean(note)}" for note in answer.notes]
