@@ -8,6 +8,7 @@ make a passage about the weather in Tokyo tomorrow.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,10 +18,12 @@ import numpy as np
 from bot.acronyms import acronyms_by_word, defined_acronyms
 from bot.answer_types import Answer, Citation, Status, count_of
 from bot.caveat import (
+    ConflictScan,
     PassageConflict,
     find_conflicts_across,
     find_disagreements,
     find_single_source_claims,
+    scan_conflicts,
 )
 from bot.corpus import IndexStore, settle_memory
 from bot.excerpts import excerpt_for
@@ -113,6 +116,14 @@ class AnswerEngine:
     def conflicts(self) -> list[PassageConflict]:
         """Disagreements between sources across the whole set, strongest first."""
         return find_conflicts_across(self.passages)
+
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan:
+        """`conflicts`, stopped after `seconds` (None: however long it takes) with what was
+        found so far and what was not checked."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        return scan_conflicts(
+            self.passages, lambda: deadline is not None and time.monotonic() >= deadline
+        )
 
     def answer(self, question: str) -> Answer:
         problem = question_problem(question)

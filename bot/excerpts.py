@@ -94,13 +94,19 @@ def _neighbour(passages: Sequence[Passage], position: int, step: int) -> Passage
 
 
 def _trim(passage: Passage, start: int, end: int) -> Excerpt:
-    if end - start <= MAX_EXCERPT_CHARS:
-        return Excerpt(start, end, trimmed=False)
-    text = passage.source.text
-    cut = start + MAX_EXCERPT_CHARS
+    cut = trimmed_end(passage.source.text, start, end, MAX_EXCERPT_CHARS)
+    return Excerpt(start, cut, trimmed=cut < end)
+
+
+def trimmed_end(text: str, start: int, end: int, limit: int) -> int:
+    """Where `text[start:end]` ends when kept to `limit` characters: after the last word that
+    fits (at a space in the second half of the span), never after a trailing sign."""
+    if end - start <= limit:
+        return end
+    cut = start + limit
     space = text.rfind(" ", start, cut)
-    if space > start + MAX_EXCERPT_CHARS // 2:
+    if space > start + limit // 2:
         cut = space
     while cut > start and not text[cut - 1].isalnum():
         cut -= 1
-    return Excerpt(start, cut, trimmed=True)
+    return cut

@@ -18,8 +18,12 @@ HEARTBEAT_SECONDS = 30.0
 DEFAULT_MAX_AGE_SECONDS = 90.0  # three missed refreshes
 
 
-def heartbeat_path(data_dir: Path) -> Path:
-    return Path(data_dir) / HEARTBEAT_NAME
+def heartbeat_path(data_dir: Path, shard_ids: tuple[int, ...] | None = None) -> Path:
+    """`DATA_DIR/heartbeat`; a process that runs only some shards (SHARD_IDS) has its own,
+    `heartbeat-shards-0-1`, so one connected process cannot hide another's outage."""
+    if shard_ids is None:
+        return Path(data_dir) / HEARTBEAT_NAME
+    return Path(data_dir) / f"{HEARTBEAT_NAME}-shards-{'-'.join(map(str, shard_ids))}"
 
 
 def write_heartbeat(path: Path, now: float | None = None) -> None:

@@ -79,11 +79,17 @@ def _sources(args: argparse.Namespace) -> int:
 
 
 def _conflicts(args: argparse.Namespace) -> int:
-    conflicts = _engine(args).conflicts()
+    from bot.library.cli import settings_for
+
+    seconds = settings_for(args).conflicts_seconds if args.seconds is None else args.seconds
+    scan = _engine(args).scan_conflicts(seconds or None)
     if args.json:
-        print(render_json(conflicts_to_list(conflicts)))
+        print(render_json(conflicts_to_list(scan.conflicts)))
     else:
-        print(render_conflicts(conflicts))
+        print(render_conflicts(scan.conflicts))
+    shortfall = scan.shortfall()
+    if shortfall:  # on stderr: the JSON on stdout stays a plain list
+        print(f"note: {shortfall} (--seconds 0 lifts the limit)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -120,7 +126,8 @@ def _health(args: argparse.Namespace) -> int:
     except SettingsError as error:
         print(f"unhealthy: {error}", file=sys.stderr)
         return 1
-    problem = heartbeat_problem(heartbeat_path(settings.data_dir.resolve()), args.max_age)
+    path = heartbeat_path(settings.data_dir.resolve(), settings.shard_ids)
+    problem = heartbeat_problem(path, args.max_age)
     if problem:
         print(f"unhealthy: {problem}", file=sys.stderr)
         return 1
@@ -162,12 +169,23 @@ def _server_engine(args: argparse.Namespace) -> AnswerEngine:
 
     settings = settings_for(args)
     store, base = open_existing_library(settings)
-    say_which_library(store, settings)
+    say_which_library(settings)
     try:
         index = IndexStore(server_index_path(settings.data_dir, args.guild))
         return build_engine(server_sources(store, base, args.guild), index)  # type: ignore[return-value]
     finally:
         store.close()
+
+
+def _seconds(value: str) -> float:
+    """A `--seconds` value: a number of seconds, 0 or more."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 or more, not {value!r}")
+    return seconds
 
 
 def _fail(message: str) -> int:
@@ -224,6 +242,13 @@ def _parser() -> argparse.ArgumentParser:
         "conflicts", parents=[common], help="disagreements across all the sources"
     )
     conflicts.add_argument("--json", action="store_true", help="print JSON")
+    conflicts.add_argument(
+        "--seconds",
+        type=_seconds,
+        metavar="N",
+        help="stop looking after N seconds and say what was left (default: CONFLICTS_SECONDS, "
+        "30; 0: no limit)",
+    )
     conflicts.set_defaults(handler=_conflicts)
 
     run = commands.add_parser(

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -30,6 +30,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent  # the checkout, when run f
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_SOURCES_PER_SERVER = 500
+DEFAULT_CONFLICTS_SECONDS = 30.0
+MAX_CONFLICTS_SECONDS = 600.0  # well inside the 15 minutes Discord keeps a reply open
 DEFAULT_FEEDBACK_RETENTION_DAYS = 30
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Discord ids (snowflakes) are positive and fit SQLite's signed 64-bit integers.
@@ -54,13 +56,35 @@ class Settings:
     sources_dir: Path = DEFAULT_SOURCES_DIR
     # The per-server library (issue 9): where the database lives, who moderates, the limits.
     data_dir: Path = DEFAULT_DATA_DIR
+    # The library in PostgreSQL instead of DATA_DIR's SQLite file; may hold a password.
+    database_url: str | None = field(default=None, repr=False)
     # Roles whose members may use /library (role ids are unique across servers, so one list
     # serves every server the bot is in).
     moderator_role_ids: frozenset[int] = frozenset()
     max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
     max_sources_per_server: int = DEFAULT_MAX_SOURCES_PER_SERVER
+    # How long `/library conflicts` and `python -m bot conflicts` look before reporting.
+    conflicts_seconds: float = DEFAULT_CONFLICTS_SECONDS
     # How long answers' questions, cited sources and members' feedback are kept (issue 19).
     feedback_retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
+    # Sharding across processes (issue 18): the total number of shards (None: one unsharded
+    # connection, as without it) and the shards this process runs (None: all of them).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    def serves_guild(self, guild_id: int) -> bool:
+        """Whether this process answers for the server: its shard is one this process runs."""
+        if self.shard_count is None:
+            return True
+        shard = shard_of(guild_id, self.shard_count)
+        return self.shard_ids is None or shard in self.shard_ids
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process syncs the commands at start: only the one running shard 0, so
+        several processes started at once push them once."""
+        return self.shard_ids is None or 0 in self.shard_ids
+
     env_file: Path | None = None  # the `.env` that was read, if any
 
     @property
@@ -140,6 +164,7 @@ def load_settings(
         if sources_dir
         else path("CROSSCHECK_SOURCES", DEFAULT_SOURCES_DIR),
         data_dir=path("DATA_DIR", default_data_dir),
+        database_url=_parse_database_url(get("DATABASE_URL")),
         moderator_role_ids=_parse_role_ids("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
         max_source_bytes=_parse_count(
             "MAX_SOURCE_BYTES", get("MAX_SOURCE_BYTES"), DEFAULT_MAX_SOURCE_BYTES
@@ -147,13 +172,48 @@ def load_settings(
         max_sources_per_server=_parse_count(
             "MAX_SOURCES_PER_SERVER", get("MAX_SOURCES_PER_SERVER"), DEFAULT_MAX_SOURCES_PER_SERVER
         ),
+        conflicts_seconds=_parse_conflicts_seconds(get("CONFLICTS_SECONDS")),
         feedback_retention_days=_parse_count(
             "FEEDBACK_RETENTION_DAYS",
             get("FEEDBACK_RETENTION_DAYS"),
             DEFAULT_FEEDBACK_RETENTION_DAYS,
         ),
+        **_parse_shards(get("SHARD_COUNT"), get("SHARD_IDS")),
         env_file=env_file,
     )
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard whose gateway connection receives this server's events (Discord's formula)."""
+    return (guild_id >> 22) % shard_count
+
+
+def _parse_shards(count: str | None, ids: str | None) -> dict[str, Any]:
+    """`shard_count` and `shard_ids` from SHARD_COUNT and SHARD_IDS (none when unset)."""
+    if count is None:
+        if ids is not None:
+            raise SettingsError(
+                f"SHARD_IDS ({ids!r}) needs SHARD_COUNT: the number of shards of all processes"
+            )
+        return {}
+    shard_count = _parse_count("SHARD_COUNT", count, 1)
+    if ids is None:
+        return {"shard_count": shard_count}
+    parts = [part.strip() for part in ids.split(",")]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise SettingsError(
+            f"SHARD_IDS must be shard numbers separated by commas (e.g. 0,1), not {ids!r}"
+        )
+    shard_ids = [int(part) for part in parts]
+    for shard in shard_ids:
+        if shard >= shard_count:
+            raise SettingsError(
+                f"SHARD_IDS has shard {shard}, but with SHARD_COUNT={shard_count} shards are "
+                f"numbered 0 to {shard_count - 1}"
+            )
+        if shard_ids.count(shard) > 1:
+            raise SettingsError(f"SHARD_IDS lists shard {shard} more than once: {ids!r}")
+    return {"shard_count": shard_count, "shard_ids": tuple(sorted(shard_ids))}
 
 
 def _parse_guild_id(value: str | None) -> int | None:
@@ -185,7 +245,7 @@ def is_snowflake(value: str) -> bool:
 def _parse_count(name: str, value: str | None, default: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # "²" is a digit too
         raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
 
@@ -200,6 +260,19 @@ def _parse_url(name: str, value: str | None, default: str, schemes: tuple[str, .
     return value
 
 
+def _parse_database_url(value: str | None) -> str | None:
+    """A PostgreSQL URL, or None (SQLite in DATA_DIR). The value is not echoed: it may hold a
+    password."""
+    if value is None:
+        return None
+    if urlsplit(value).scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            "DATABASE_URL must be a PostgreSQL URL starting with postgresql:// "
+            "(e.g. postgresql://crosscheck:PASSWORD@db-host:5432/crosscheck), or unset for SQLite"
+        )
+    return value
+
+
 def _parse_log_level(value: str | None) -> str:
     level = (value or DEFAULT_LOG_LEVEL).upper()
     if level not in LOG_LEVELS:
@@ -208,14 +281,35 @@ def _parse_log_level(value: str | None) -> str:
 
 
 def _parse_cooldown(value: str | None) -> float:
+    return _parse_seconds(
+        "ASK_COOLDOWN_SECONDS",
+        value,
+        DEFAULT_ASK_COOLDOWN_SECONDS,
+        0.0,
+        3600.0,
+        "from 0 (off) to 3600",
+    )
+
+
+def _parse_conflicts_seconds(value: str | None) -> float:
+    limit = MAX_CONFLICTS_SECONDS
+    return _parse_seconds(
+        "CONFLICTS_SECONDS", value, DEFAULT_CONFLICTS_SECONDS, 0.0, limit,
+        f"above 0 and at most {limit:.0f}", above=True,
+    )  # fmt: skip
+
+
+def _parse_seconds(
+    name: str, value: str | None, default: float, low: float, high: float, allowed: str,
+    *, above: bool = False,
+) -> float:  # fmt: skip
+    """A number of seconds from `low` (or `above` it) to `high`, else a message saying which."""
     if value is None:
-        return DEFAULT_ASK_COOLDOWN_SECONDS
+        return default
     try:
         seconds = float(value)
     except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 3600:
-        raise SettingsError(
-            f"ASK_COOLDOWN_SECONDS must be a number of seconds from 0 (off) to 3600, not {value!r}"
-        )
+        seconds = float("nan")
+    if not (low < seconds if above else low <= seconds) or not seconds <= high:
+        raise SettingsError(f"{name} must be a number of seconds {allowed}, not {value!r}")
     return seconds

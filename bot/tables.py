@@ -8,8 +8,10 @@ field. Excerpts quote one row at a time; relevance and caveats read the column n
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,6 +19,7 @@ from bot.passages import PassageList
 from bot.retrieval import analyze
 
 _PIPES = re.compile(r"\s*\|\s*")
+MAX_ROW_CHARS = 5_000  # a longer line is prose, not a row of fields
 
 
 def is_table_row(line: str) -> bool:
@@ -43,45 +46,90 @@ def cells(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _line_at(text: str, start: int) -> str | None:
+    """The line holding offset `start`; None when it is longer than `MAX_ROW_CHARS` (no table
+    row; found without reading more than that either side of `start`)."""
+    line_start = text.rfind("\n", max(0, start - MAX_ROW_CHARS - 1), start) + 1
+    line_end = text.find("\n", start, line_start + MAX_ROW_CHARS + 1)
+    if line_end < 0:
+        line_end = len(text)
+    if (line_start == 0 and start > MAX_ROW_CHARS) or line_end - line_start > MAX_ROW_CHARS:
+        return None
+    return text[line_start:line_end]
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """Where each line of a text starts, and for each table row its header and title lines."""
+
+    starts: list[int]
+    headers: dict[int, int]  # row line -> the first line of its block of rows
+    titles: dict[int, int | None]  # row line -> the line titling its table, if any
+
+
+@lru_cache(maxsize=4)
+def _lines_of(text: str) -> _Lines:
+    """The rows of `text` with their header and title lines, read in one pass: each row of a
+    table of thousands looked back over all the rows above it before."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    headers: dict[int, int] = {}
+    titles: dict[int, int | None] = {}
+    title: int | None = None  # the last line that is neither blank nor a row (nor too long)
+    previous_row = False
+    for number, begin in enumerate(starts):
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(text)
+        line = text[begin:end] if end - begin <= MAX_ROW_CHARS else None
+        row = line is not None and is_table_row(line)
+        if row:
+            headers[number] = headers[number - 1] if previous_row else number
+            titles[number] = title
+        elif line is None:
+            title = None  # a line of prose too long to title anything
+        elif line.strip():
+            title = number
+        previous_row = row
+    return _Lines(starts, headers, titles)
+
+
+def _row_number(text: str, start: int) -> tuple[_Lines, int] | None:
+    """The text's lines and the number of the line at `start`, when that line is a table row."""
+    line = _line_at(text, start)
+    if line is None or not is_table_row(line):
+        return None
+    lines = _lines_of(text)
+    return lines, bisect.bisect_right(lines.starts, start) - 1
+
+
+def _line(text: str, lines: _Lines, number: int) -> str:
+    begin = lines.starts[number]
+    return text[begin : lines.starts[number + 1] - 1 if number + 1 < len(lines.starts) else None]
+
+
 def column_names(text: str, start: int) -> list[str] | None:
     """The header fields of the table holding the line at offset `start` of `text`.
 
     None when the line is no table row, or when it is a two-field line (an infobox: its own first
     field names it). The header is the first line of the block of table rows the line is in.
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if not is_table_row(line) or len(cells(line)) < 3:
+    found = _row_number(text, start)
+    if found is None:
         return None
-    header = line
-    cursor = line_start
-    while cursor > 0:
-        previous_start = text.rfind("\n", 0, cursor - 1) + 1
-        previous = text[previous_start : cursor - 1]
-        if not is_table_row(previous):
-            break
-        header, cursor = previous, previous_start
-    if header == line:
-        return None  # the row is its own header
+    lines, number = found
+    line, header = _line(text, lines, number), _line(text, lines, lines.headers[number])
+    if len(cells(line)) < 3 or header == line:
+        return None  # an infobox line, or the row is its own header
     return [header[s:e] for s, e in cells(header)]
 
 
 def subject_of(text: str, start: int) -> str | None:
     """The line that titles the table or infobox holding the line at `start`: the nearest line
     before its block of rows that is not a row ("Carrow Viaduct" above "Length<TAB>1,410 m")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    if not is_table_row(text[line_start : line_end if line_end >= 0 else len(text)]):
+    found = _row_number(text, start)
+    if found is None:
         return None
-    cursor = line_start
-    while cursor > 0:
-        previous_start = text.rfind("\n", 0, cursor - 1) + 1
-        previous = text[previous_start : cursor - 1]
-        if previous.strip() and not is_table_row(previous):
-            return previous.strip()
-        cursor = previous_start
-    return None
+    lines, number = found
+    title = lines.titles[number]
+    return None if title is None else _line(text, lines, title).strip()
 
 
 @dataclass(frozen=True)

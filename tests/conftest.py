@@ -1,11 +1,13 @@
-"""Shared fixtures: the bundled seeds, an engine over them, and throwaway source folders."""
+"""Shared fixtures: the bundled seeds, an engine over them, throwaway source folders, and a
+throwaway PostgreSQL server (started once per session, a new database per test)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pg_server import PostgresServer
 
 from bot.answer import AnswerEngine
 from bot.sources import DEFAULT_SOURCES_DIR
@@ -43,5 +45,28 @@ def make_sources(tmp_path: Path) -> SourceFolderFactory:
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the bot saves (DATA_DIR: the saved index) goes to a throwaway folder, not ./data."""
+    """What the bot saves (DATA_DIR: the saved index) goes to a throwaway folder, not ./data;
+    and never into a PostgreSQL library the shell may name."""
     monkeypatch.setenv("DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The URL of a new, empty PostgreSQL database of the session's server."""
+    return postgres_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Run a store test twice: the library in SQLite (None: in DATA_DIR) and in PostgreSQL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")

@@ -16,6 +16,12 @@ Interaction callbacks, follow-ups and webhook edits are built with
 ``discord.http.Route`` as well, so patching ``Route.BASE`` covers them.  READY's
 ``resume_gateway_url`` and ``GET /gateway/bot`` both return ``gateway_url``, so
 reconnects stay on loopback.
+
+Sharding as Discord does it: IDENTIFY's ``shard`` [id, count] is kept per connection (an
+invalid one is closed with 4010, a count below ``required_shards`` with 4011), and a server's
+READY entry, its GUILD_CREATE and its interactions go only to the live connection of the shard
+``(guild_id >> 22) % count`` (DMs to shard 0). A client without ``shard`` is shard [0, 1] and
+gets everything. ``GET /gateway/bot`` recommends ``recommended_shards``.
 """
 
 from __future__ import annotations
@@ -272,6 +278,7 @@ class _Session:
     session_id: str
     intents: int
     seq: int = 0
+    shard: tuple[int, int] = (0, 1)
 
 
 @dataclass
@@ -292,6 +299,17 @@ class _GatewayConn:
         self.ws = ws
         self.session: _Session | None = None
         self.lock = asyncio.Lock()
+        self.shard: tuple[int, int] = (0, 1)  # IDENTIFY's [shard id, shard count]
+
+    def owns(self, guild_id: str | int | None) -> bool:
+        """Whether Discord sends this server's events here (DMs: shard 0)."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else shard_of(int(guild_id), count))
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's formula: the shard whose connection receives a server's events."""
+    return (guild_id >> 22) % shard_count
 
 
 class _HTTPError(Exception):
@@ -324,8 +342,14 @@ class FakeDiscord:
         privileged_intents_allowed: int = 0,
         sync_forbidden: bool = False,
         callback_deadline: float | None = 3.0,
+        recommended_shards: int = 1,
+        resume_gateway_url: str | None = None,
+        required_shards: int = 1,
     ) -> None:
         self.token = token
+        self.recommended_shards = recommended_shards
+        self._resume_gateway_url = resume_gateway_url  # READY's; default: gateway_url
+        self.required_shards = required_shards  # fewer: IDENTIFY closed 4011, as for big bots
         self.application_id = application_id
         self.bot_user_id = bot_user_id or application_id
         self.bot_name = bot_name
@@ -363,7 +387,8 @@ class FakeDiscord:
         self._messages_by_id: dict[str, dict[str, Any]] = {}
         self._sessions: dict[str, _Session] = {}
         self._conns: list[_GatewayConn] = []
-        self._active: _GatewayConn | None = None
+        self._active: _GatewayConn | None = None  # the last connection identified or resumed
+        self._live: list[_GatewayConn] = []  # every identified or resumed connection, in order
         self._conn_numbers = itertools.count(1)
 
         self._cond: asyncio.Condition | None = None
@@ -759,7 +784,9 @@ class FakeDiscord:
         """Dispatch INTERACTION_CREATE for ``payload`` to the connected client."""
         self._interactions[payload["id"]] = _Interaction(payload, time.monotonic())
         self._tokens[payload["token"]] = payload["id"]
-        await self.dispatch("INTERACTION_CREATE", payload, timeout=timeout)
+        await self.dispatch(
+            "INTERACTION_CREATE", payload, timeout=timeout, guild_id=payload.get("guild_id")
+        )
         self._interactions[payload["id"]].injected_at = time.monotonic()
         return payload
 
@@ -800,6 +827,7 @@ class FakeDiscord:
             f"resumes={len(self.resumes)} resumed={self.resumed_count} "
             f"connected={self._active is not None}"
         )
+        lines.append(f"live shards: {self.live_shards()}")
         lines.append(f"callbacks: {[(c.interaction_id, c.type, c.status) for c in self.callbacks]}")
         return "\n".join(lines)
 
@@ -827,9 +855,21 @@ class FakeDiscord:
             f"RESUMED #{count}",
         )
 
-    async def wait_for_connected(self, timeout: float = 5.0) -> None:
-        """Wait until a client has an identified or resumed gateway session."""
-        await self.wait_until(lambda: self._active is not None, timeout, "a live gateway session")
+    async def wait_for_connected(
+        self, timeout: float = 5.0, *, guild_id: str | None = None
+    ) -> None:
+        """Wait until a client has an identified or resumed gateway session (for the shard of
+        ``guild_id`` when given)."""
+        where = f"the shard of guild {guild_id}" if guild_id else "a live gateway session"
+        await self.wait_until(lambda: self._conn_for(guild_id), timeout, where)
+
+    def live_shards(self) -> list[tuple[int, int]]:
+        """The [shard id, shard count] of every live gateway session, sorted."""
+        return sorted(conn.shard for conn in self._live)
+
+    def _conn_for(self, guild_id: str | None) -> _GatewayConn | None:
+        """The newest live connection that receives ``guild_id``'s events (DMs: shard 0)."""
+        return next((c for c in reversed(self._live) if c.owns(guild_id)), None)
 
     async def wait_for_sync(
         self, count: int = 1, timeout: float = 5.0, *, guild_id: str | None | type = object
@@ -913,11 +953,15 @@ class FakeDiscord:
         conn.session.seq += 1
         await self._send(conn, {"op": 0, "t": event, "s": conn.session.seq, "d": data})
 
-    async def dispatch(self, event: str, data: Any, *, timeout: float = 5.0) -> None:
-        """Send a dispatch event to the live session (waiting for one if reconnecting)."""
-        await self.wait_for_connected(timeout)
-        assert self._active is not None
-        await self._send_dispatch(self._active, event, data)
+    async def dispatch(
+        self, event: str, data: Any, *, timeout: float = 5.0, guild_id: str | None = None
+    ) -> None:
+        """Send a dispatch event to the live session of ``guild_id``'s shard (DMs and events
+        of no server: shard 0), waiting for one if reconnecting."""
+        await self.wait_for_connected(timeout, guild_id=guild_id)
+        conn = self._conn_for(guild_id)
+        assert conn is not None
+        await self._send_dispatch(conn, event, data)
 
     async def _gateway_handler(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
@@ -946,6 +990,7 @@ class FakeDiscord:
                 await self._on_frame(conn, frame)
         finally:
             self._conns.remove(conn)
+            self._set_live(conn, False)
             if self._active is conn:
                 self._active = None
             await self._notify()
@@ -979,7 +1024,16 @@ class FakeDiscord:
         if intents & PRIVILEGED_INTENTS & ~self.privileged_intents_allowed:
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        session = _Session(secrets.token_hex(16), intents)
+        shard = d.get("shard") or [0, 1]
+        valid = isinstance(shard, list) and len(shard) == 2
+        if not (valid and all(type(n) is int for n in shard) and 0 <= shard[0] < shard[1]):
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        if shard[1] < self.required_shards:
+            await conn.ws.close(code=4011, message=b"Sharding required.")
+            return
+        conn.shard = (shard[0], shard[1])
+        session = _Session(secrets.token_hex(16), intents, shard=conn.shard)
         self._sessions[session.session_id] = session
         conn.session = session
         flags = 0
@@ -989,14 +1043,15 @@ class FakeDiscord:
             flags |= 1 << 15
         if self.privileged_intents_allowed & INTENT_MESSAGE_CONTENT:
             flags |= 1 << 19
+        owned = self.with_guild and conn.owns(self.guild_id)  # READY lists the shard's servers
         ready = {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": self.guild_id, "unavailable": True}] if self.with_guild else [],
+            "guilds": [{"id": self.guild_id, "unavailable": True}] if owned else [],
             "session_id": session.session_id,
             "session_type": "normal",
-            "resume_gateway_url": self.gateway_url,
-            "shard": d.get("shard") or [0, 1],
+            "resume_gateway_url": self._resume_gateway_url or self.gateway_url,
+            "shard": list(conn.shard),
             "application": {"id": self.application_id, "flags": flags},
             "private_channels": [],
             "presences": [],
@@ -1008,9 +1063,16 @@ class FakeDiscord:
         }
         await self._send_dispatch(conn, "READY", ready)
         self.ready_count += 1
-        if self.with_guild:
+        if self.with_guild and conn.owns(self.guild_id):
             await self._send_dispatch(conn, "GUILD_CREATE", self.guild_payload())
         self._active = conn
+        self._set_live(conn, True)
+
+    def _set_live(self, conn: _GatewayConn, live: bool) -> None:
+        if conn in self._live:
+            self._live.remove(conn)
+        if live:
+            self._live.append(conn)
 
     async def _on_resume(self, conn: _GatewayConn, d: dict[str, Any]) -> None:
         self.resumes.append(d)
@@ -1022,21 +1084,25 @@ class FakeDiscord:
             await self._send(conn, {"op": 9, "d": False, "s": None, "t": None})
             return
         conn.session = session
+        conn.shard = session.shard
         await self._send_dispatch(conn, "RESUMED", {})
         self.resumed_count += 1
         self._active = conn
+        self._set_live(conn, True)
 
-    async def force_reconnect(self, how: str = "close") -> None:
-        """Make the client reconnect.
+    async def force_reconnect(self, how: str = "close", *, guild_id: str | None = None) -> None:
+        """Make the client reconnect (the connection of ``guild_id``'s shard when given).
 
         ``how``: "close" closes the socket with 4000 (client resumes), "reconnect"
         sends op 7 RECONNECT (client resumes), "invalid_session" sends op 9 with
         d=false (client re-identifies).
         """
-        conn = self._active
+        conn = self._conn_for(guild_id) if guild_id is not None else self._active
         if conn is None:
             raise RuntimeError("no live gateway session to disconnect")
-        self._active = None
+        if self._active is conn:
+            self._active = None
+        self._set_live(conn, False)
         if how == "close":
             await conn.ws.close(code=4000, message=b"Unknown error.")
         elif how == "reconnect":
@@ -1157,7 +1223,7 @@ class FakeDiscord:
         return self._json(
             {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.recommended_shards,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,
@@ -1852,8 +1918,8 @@ class LibraryFakeDiscord(FakeDiscord):
         return payload
 
     async def _send_dispatch(self, conn: _GatewayConn, event: str, data: Any) -> None:
-        if event == "READY" and self.with_guild:  # READY lists every server, unavailable
-            data = {
+        if event == "READY" and self.with_guild and conn.owns(self.second_guild_id):
+            data = {  # READY lists every server of the shard, unavailable
                 **data,
                 "guilds": [*data["guilds"], {"id": self.second_guild_id, "unavailable": True}],
             }
@@ -1888,7 +1954,8 @@ class LibraryFakeDiscord(FakeDiscord):
             await conn.ws.close(code=self.identify_close_code, message=b"Invalid intent(s).")
             return
         await super()._on_identify(conn, d)
-        if self.with_guild and conn.session is not None:  # the bot is in a second server too
+        second = self.with_guild and conn.owns(self.second_guild_id)
+        if second and conn.session is not None:  # the bot is in a second server too
             await self._send_dispatch(
                 conn, "GUILD_CREATE", self.guild_payload(self.second_guild_id)
             )

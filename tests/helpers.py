@@ -15,6 +15,7 @@ from unittest.mock import MagicMock
 import discord
 
 from bot.answer_types import Answer
+from bot.library.registry import LibraryRegistry
 from bot.passages import Passage, split_into_passages
 from bot.settings import Settings
 from bot.sources import Source
@@ -140,3 +141,26 @@ def sent_text(mock: MagicMock) -> str:
     mock.assert_called_once()
     args, kwargs = mock.call_args
     return str(args[0] if args else kwargs.get("content"))
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a `python` subprocess that must run this checkout's code (not the
+    one an editable install points at), plus `extra` variables."""
+    import os
+
+    checkout = str(Path(__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": checkout, **extra}
+
+
+async def rebuilt_within(registry: LibraryRegistry, seconds: float) -> list[int]:
+    """What `refresh_external_changes` rebuilds first within `seconds` (a PostgreSQL
+    notification takes a moment to arrive); [] if nothing."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        rebuilt = await registry.refresh_external_changes()
+        if rebuilt or time.monotonic() > deadline:
+            return rebuilt
+        await asyncio.sleep(0.05)

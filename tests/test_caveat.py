@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.answer_types import Citation
-from bot.caveat import find_conflicts_across, find_disagreements, find_single_source_claims
+from bot.caveat import (
+    find_conflicts_across,
+    find_disagreements,
+    find_single_source_claims,
+    scan_conflicts,
+)
 from bot.passages import split_into_passages
 from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
 
@@ -267,3 +273,48 @@ def test_conflicts_across_the_seed_sources(seeds):
         for passage, quote in zip(conflict.passages, conflict.quotes, strict=True):
             assert quote in passage.text
         assert conflict.passages[0].source.id != conflict.passages[1].source.id
+
+
+def test_a_disagreement_deep_in_one_long_paragraph_is_found_without_wedging():
+    """Issue 15: the text before each passage was read back to the paragraph's start, so one
+    paragraph of 75,000 characters (2,400 dated sentences, no blank line) took minutes."""
+    long = Source(
+        "long",
+        "Long",
+        None,
+        Path("long.txt"),
+        "The Yarrow index rose in 1987. " * 2400 + "Acme Corp sold 1,378 cars in 2019.",
+    )
+    short = Source("short", "Short", None, Path("short.txt"), "Acme Corp sold 2,000 cars in 2019.")
+    passages = [p for source in (long, short) for p in split_into_passages(source)]  # fmt: skip
+    began = time.monotonic()
+    scan = scan_conflicts(passages)
+    assert time.monotonic() - began < 30  # linear: a few seconds on a busy machine
+    assert scan.complete and scan.shortfall() is None
+    assert [(c.kind, c.quotes) for c in scan.conflicts] == [
+        ("number", ("Acme Corp sold 1,378 cars in 2019", "Acme Corp sold 2,000 cars in 2019"))
+    ]
+
+
+def _stop_after(calls: int):
+    asked = iter(range(calls + 1))
+    return lambda: next(asked, calls) >= calls
+
+
+def test_a_check_stopped_early_says_how_much_it_read(seeds):
+    passages = [p for source in seeds.values() for p in split_into_passages(source)]
+    scan = scan_conflicts(passages, _stop_after(5))
+    assert scan.read == 5 and scan.conflicts == []
+    assert scan.shortfall() == (
+        f"Stopped at the time limit: checked 5 of {len(passages)} passages (0 of "
+        f"{len(seeds)} sources in full); the rest were not compared."
+    )
+    # stopped while comparing, after every passage was read: the pairs left are counted
+    whole = scan_conflicts(passages)
+    compared = scan_conflicts(passages, _stop_after(len(passages) + 1))
+    assert compared.read == len(passages) and compared.compared == 1 < compared.pairs
+    assert compared.pairs == whole.pairs and whole.complete
+    assert compared.shortfall() == (
+        f"Stopped at the time limit: compared 1 of {whole.pairs} pairs of passages that share "
+        "words; the rest were not compared."
+    )

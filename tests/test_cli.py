@@ -127,6 +127,23 @@ def test_conflicts_finds_none_in_sources_that_agree(make_sources, capsys) -> Non
     assert "No disagreements" in capsys.readouterr().out
 
 
+def test_conflicts_out_of_time_say_what_they_left_on_stderr(capsys) -> None:
+    assert main(["conflicts", "--json", "--seconds", "1e-9"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []  # stdout stays the JSON list
+    assert "Stopped at the time limit: checked 0 of" in captured.err
+    assert "--seconds 0 lifts the limit" in captured.err
+    assert main(["conflicts", "--json", "--seconds", "0"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) and not captured.err
+
+
+def test_conflicts_refuse_a_negative_time_limit() -> None:
+    result = _run("conflicts", "--seconds", "-3")
+    assert result.returncode == 2 and "--seconds" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_conflicts_terminal_output_names_titles_and_dates(capsys) -> None:
     assert main(["conflicts"]) == 0
     out = capsys.readouterr().out

@@ -61,6 +61,7 @@ class BotProcess:
         *,
         token: str | None = None,
         guild_id: str | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> BotProcess:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -77,6 +78,7 @@ class BotProcess:
         }
         if guild_id is not None:
             env["DISCORD_GUILD_ID"] = guild_id
+        env.update(extra_env or {})
         log_path = workdir / f"bot-{next(_counter)}.stderr"
         with log_path.open("wb") as log:
             proc = await asyncio.create_subprocess_exec(

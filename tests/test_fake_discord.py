@@ -369,6 +369,66 @@ async def test_wait_helpers_time_out(fake: FakeDiscord) -> None:
         await fake.wait_for_ready(1, timeout=0.1)
 
 
+class FastShardedBot(commands.AutoShardedBot):
+    """`FastBot`, sharded: d.py otherwise waits 5 s before identifying each further shard."""
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        return None
+
+
+def shards_that_got(fake: FakeDiscord, event: str) -> list[int]:
+    """The shard id of the connection each ``event`` was sent on, in order."""
+    shard_of_conn = {e.connection: e.d["shard"][0] for e in fake.gateway_events if e.op == 2}
+    return [
+        shard_of_conn[e.connection]
+        for e in fake.gateway_events
+        if e.direction == "out" and e.t == event
+    ]
+
+
+async def test_each_shard_gets_only_its_servers_events() -> None:
+    # The fake's server 1200000000000000001 is on shard (id >> 22) % 2 == 1.
+    async with running_fake(recommended_shards=2) as fake:
+        bot = FastShardedBot(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            guild_ready_timeout=0.1,
+        )
+
+        @bot.tree.command(name="echo", description="Echo some text")
+        async def echo(interaction: discord.Interaction, text: str) -> None:
+            await interaction.response.send_message(f"echo: {text}")
+
+        task = await start_bot(fake, bot)
+        try:
+            assert bot.shard_count == 2  # asked GET /gateway/bot, as with no count given
+            assert sorted(d["shard"] for d in fake.identifies) == [[0, 2], [1, 2]]
+            assert fake.live_shards() == [(0, 2), (1, 2)]
+            readies = [e for e in fake.gateway_events if e.t == "READY"]
+            listed = {tuple(e.d["shard"]): [g["id"] for g in e.d["guilds"]] for e in readies}
+            assert listed == {(0, 2): [], (1, 2): [fake.guild_id]}
+            assert shards_that_got(fake, "GUILD_CREATE") == [1]
+            assert [g.id for g in bot.guilds] == [int(fake.guild_id)]
+
+            in_guild = await fake.inject(fake.slash_command("echo", {"text": "guild"}))
+            in_dm = await fake.inject(fake.slash_command("echo", {"text": "dm"}, in_guild=False))
+            for inter, text in ((in_guild, "echo: guild"), (in_dm, "echo: dm")):
+                assert (await fake.wait_for_callback(inter["id"])).content == text
+            assert shards_that_got(fake, "INTERACTION_CREATE") == [1, 0]  # DMs go to shard 0
+        finally:
+            await stop_bot(bot, task)
+        assert not fake.unknown_routes, fake.describe()
+
+
+async def test_an_invalid_shard_is_closed_with_4010(fake: FakeDiscord) -> None:
+    client = discord.Client(intents=discord.Intents.default(), shard_id=2, shard_count=2)
+    with pytest.raises(discord.ConnectionClosed) as closed:
+        await asyncio.wait_for(client.start(fake.token), 5)
+    await client.close()
+    assert closed.value.code == 4010
+    assert fake.identifies[0]["shard"] == [2, 2] and fake.ready_count == 0
+
+
 def test_modals_are_held_to_discords_limits() -> None:
     from fake_discord import _HTTPError, _validate_modal
 

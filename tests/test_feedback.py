@@ -1,8 +1,10 @@
-"""Feedback on answers in the SQLite store: one vote per member, the report, the retention."""
+"""Feedback on answers in the store (SQLite and PostgreSQL): one vote per member, the report,
+the retention."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import discord
 import pytest
 
 from bot.commands.feedback import FeedbackButton, feedback_embed, feedback_items
-from bot.library.base import UnknownAnswerError
+from bot.library.base import LibraryStore, UnknownAnswerError
 from bot.library.sqlite import MIGRATIONS, SqliteStore
 from bot.rendering.feedback import feedback_text
 from bot.settings import SettingsError, load_settings
@@ -38,11 +40,29 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> SqliteStore:
-    return SqliteStore(tmp_path / "crosscheck.sqlite3", clock=clock)
+def store(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator[LibraryStore]:
+    if database_url:
+        from bot.library.postgres import PostgresStore
+
+        store: LibraryStore = PostgresStore(database_url, clock=clock)
+    else:
+        store = SqliteStore(tmp_path / "crosscheck.sqlite3", clock=clock)
+    yield store
+    store.close()
 
 
-def record(store: SqliteStore, answer_id: int, question: str = QUESTION, **kw: object) -> None:
+def count_rows(store: LibraryStore, table: str) -> int:
+    """Rows in a table as a new connection reads them from the database itself."""
+    if isinstance(store, SqliteStore):
+        with sqlite3.connect(store.path) as db:
+            return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(store.url) as db:  # type: ignore[attr-defined]
+        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def record(store: LibraryStore, answer_id: int, question: str = QUESTION, **kw: object) -> None:
     store.record_answer(
         kw.get("guild", GUILD),  # type: ignore[arg-type]
         answer_id,
@@ -53,7 +73,7 @@ def record(store: SqliteStore, answer_id: int, question: str = QUESTION, **kw: o
     )
 
 
-def test_one_vote_per_member_and_a_second_click_changes_it(store: SqliteStore) -> None:
+def test_one_vote_per_member_and_a_second_click_changes_it(store: LibraryStore) -> None:
     record(store, 10)
     assert store.vote(GUILD, 10, member_id=7, vote="down") is None
     assert store.vote(GUILD, 10, member_id=7, vote="down") == "down"  # counted once
@@ -66,7 +86,7 @@ def test_one_vote_per_member_and_a_second_click_changes_it(store: SqliteStore) -
     assert store.feedback_report(GUILD, 30).disliked == ()  # no 👎 left
 
 
-def test_the_same_question_asked_again_counts_together(store: SqliteStore) -> None:
+def test_the_same_question_asked_again_counts_together(store: LibraryStore) -> None:
     record(store, 10)
     record(store, 11, "did japan ban tesla", sources=["002"])
     record(store, 12, "Who won the 2022 World Cup?")
@@ -79,7 +99,7 @@ def test_the_same_question_asked_again_counts_together(store: SqliteStore) -> No
     assert set(report.disliked[0].source_ids) == {"001", "004", "002"}
 
 
-def test_questions_the_sources_lacked(store: SqliteStore) -> None:
+def test_questions_the_sources_lacked(store: LibraryStore) -> None:
     record(store, 20, "weather in Paris", sources=[], status="no_match")
     record(store, 21, "Weather in Paris?", sources=[], status="no_match")
     record(store, 22, "When does the Quillby ferry stop?", sources=["003"])
@@ -95,7 +115,7 @@ def test_questions_the_sources_lacked(store: SqliteStore) -> None:
     assert uncovered[1].notes == ("the council's notes",)
 
 
-def test_a_server_sees_only_its_own_feedback(store: SqliteStore) -> None:
+def test_a_server_sees_only_its_own_feedback(store: LibraryStore) -> None:
     record(store, 10)
     store.vote(GUILD, 10, 7, "down")
     assert store.feedback_report(OTHER, 30).disliked == ()
@@ -103,7 +123,7 @@ def test_a_server_sees_only_its_own_feedback(store: SqliteStore) -> None:
         store.vote(OTHER, 10, 7, "down")
 
 
-def test_feedback_on_an_answer_not_on_record_is_refused(store: SqliteStore) -> None:
+def test_feedback_on_an_answer_not_on_record_is_refused(store: LibraryStore) -> None:
     with pytest.raises(UnknownAnswerError):
         store.vote(GUILD, 99, 7, "up")
     with pytest.raises(UnknownAnswerError):
@@ -111,7 +131,7 @@ def test_feedback_on_an_answer_not_on_record_is_refused(store: SqliteStore) -> N
 
 
 def test_records_and_votes_are_deleted_after_the_retention(
-    store: SqliteStore, clock: Clock, tmp_path: Path
+    store: LibraryStore, clock: Clock, tmp_path: Path
 ) -> None:
     record(store, 10, keep_days=7)
     store.vote(GUILD, 10, 7, "down")
@@ -123,14 +143,12 @@ def test_records_and_votes_are_deleted_after_the_retention(
     assert store.feedback_report(GUILD, 30).disliked == ()
     with pytest.raises(UnknownAnswerError):
         store.vote(GUILD, 10, 7, "up")
-    store.close()
-    with sqlite3.connect(tmp_path / "crosscheck.sqlite3") as db:  # the text is gone from disk
-        assert db.execute("SELECT COUNT(*) FROM answer_record").fetchone() == (0,)
-        assert db.execute("SELECT COUNT(*) FROM feedback").fetchone() == (0,)
+    assert count_rows(store, "answer_record") == 0  # the text is gone from the database
+    assert count_rows(store, "feedback") == 0
 
 
 def test_each_new_answer_deletes_what_is_past_the_retention(
-    store: SqliteStore, clock: Clock
+    store: LibraryStore, clock: Clock
 ) -> None:
     record(store, 10, "old question", keep_days=30)
     clock.advance(31)
@@ -141,7 +159,7 @@ def test_each_new_answer_deletes_what_is_past_the_retention(
     assert [d.question for d in store.feedback_report(GUILD, 30).disliked] == ["new question"]
 
 
-def test_the_report_covers_only_its_days(store: SqliteStore, clock: Clock) -> None:
+def test_the_report_covers_only_its_days(store: LibraryStore, clock: Clock) -> None:
     record(store, 10, keep_days=90)
     store.vote(GUILD, 10, 7, "down")
     clock.advance(31)
@@ -171,7 +189,7 @@ def test_a_library_of_the_first_schema_gains_feedback_and_keeps_its_sources(
     db.close()
 
 
-def test_the_report_as_text_and_as_an_embed(store: SqliteStore) -> None:
+def test_the_report_as_text_and_as_an_embed(store: LibraryStore) -> None:
     record(store, 10, "Did **Japan** ban @everyone's Tesla?")
     record(store, 11, "weather in Paris", sources=[], status="no_match")
     store.vote(GUILD, 10, 7, "down")
@@ -212,3 +230,34 @@ def test_retention_setting(tmp_path: Path) -> None:
     for bad in ("0", "-3", "a week"):
         with pytest.raises(SettingsError, match="FEEDBACK_RETENTION_DAYS"):
             load_settings({"FEEDBACK_RETENTION_DAYS": bad}, None)
+
+
+def test_several_processes_deleting_old_records_at_once_all_record_their_answer(
+    tmp_path: Path, clock: Clock, database_url: str | None
+) -> None:
+    """Each answer recorded deletes what is past the retention; processes (a store each)
+    doing so at once, over the same old records, must not fail (nor lose their answer)."""
+    from test_library import run_at_once
+
+    from bot.library.registry import open_store
+
+    stores = [open_store(tmp_path, database_url) for _ in range(4)]
+    for store in stores:
+        store._clock = clock  # type: ignore[attr-defined]
+    for n in range(200):
+        record(stores[0], n, guild=n % 7)
+    clock.advance(31)
+    turn = iter(range(4))
+
+    def answer() -> None:
+        n = next(turn)
+        record(stores[n], 1000 + n, guild=100 + n, keep_days=30)
+
+    for round_ in range(3):
+        assert run_at_once(answer, 4) == [None] * 4
+        turn = iter(range(4))
+        for n in range(50):
+            record(stores[0], 2000 + 100 * round_ + n, guild=n % 7)
+        clock.advance(31)
+    for store in stores:
+        store.close()

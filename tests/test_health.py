@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_discord import FakeDiscord, running_fake
+from fake_discord import FakeDiscord, LibraryFakeDiscord, running_fake
 from helpers import FakeEngine
 from test_e2e_bot import ROOT, BotProcess, started
+from test_e2e_shards import ON_SHARD_0, ON_SHARD_1, start_shard
 
 from bot.app.bot import CrosscheckBot
 from bot.app.run import keep_heartbeat
@@ -23,9 +24,10 @@ from bot.main import main
 from bot.settings import Settings
 
 
-def health(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def health(data_dir: Path, *extra: str, **settings: str) -> subprocess.CompletedProcess[str]:
     """`python -m bot health` as the container runs it: its own process, DATA_DIR set."""
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "DATA_DIR": str(data_dir)}
+    env |= settings
     return subprocess.run(
         [sys.executable, "-m", "bot", "health", *extra],
         cwd=data_dir.parent, env=env, capture_output=True, text=True, timeout=60,
@@ -117,3 +119,31 @@ async def test_the_running_bot_writes_the_heartbeat_health_reads(tmp_path: Path)
     assert f"library {data_dir / DATABASE_NAME} (no .env file read)" in opened  # said at start
     stopped = health(data_dir, "--max-age", "0")
     assert stopped.returncode == 1 and "stale heartbeat" in stopped.stderr
+
+
+async def test_each_shard_process_keeps_its_own_heartbeat(tmp_path: Path) -> None:
+    """Two processes on one DATA_DIR: one still connected must not hide the other's stop."""
+    data_dir = tmp_path / "library"  # the shards' shared DATA_DIR (test_e2e_shards)
+    fake = LibraryFakeDiscord(guild_id=ON_SHARD_1, second_guild_id=ON_SHARD_0, recommended_shards=2)
+    async with fake:
+        first = await start_shard(fake, tmp_path, 0)
+        second = await start_shard(fake, tmp_path, 1)
+        try:
+            await started(fake, first)
+            await started(fake, second, ready=2)
+            names = {"heartbeat-shards-0", "heartbeat-shards-1"}
+            for _ in range(250):
+                if names <= {p.name for p in data_dir.iterdir()}:
+                    break
+                await asyncio.sleep(0.02)
+            assert names <= {p.name for p in data_dir.iterdir()}
+        finally:
+            assert await second.stop() == 0, second.output()
+        shard = {"SHARD_COUNT": "2"}
+        running = await asyncio.to_thread(health, data_dir, SHARD_IDS="0", **shard)
+        stopped = await asyncio.to_thread(
+            health, data_dir, "--max-age", "0", SHARD_IDS="1", **shard
+        )
+        assert await first.stop() == 0, first.output()
+    assert running.returncode == 0, running.stderr
+    assert stopped.returncode == 1 and "heartbeat-shards-1" in stopped.stderr

@@ -1,4 +1,7 @@
-"""The per-server library: upload checks, the SQLite store, durability and the registry."""
+"""The per-server library: upload checks, the stores, durability and the registry.
+
+Every test of the store's behaviour runs on both stores: SQLite (DATA_DIR) and PostgreSQL
+(`database_url`, a throwaway server the tests start)."""
 
 from __future__ import annotations
 
@@ -9,15 +12,16 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from helpers import rebuilt_within, subprocess_env
 
-from bot.library.base import LibraryError, StoreError
+from bot.library.base import DuplicateSourceError, LibraryError, StoreError
 from bot.library.parsing import parse_text, parse_upload
-from bot.library.registry import LibraryRegistry, open_registry, server_sources
+from bot.library.registry import LibraryRegistry, open_registry, open_store, server_sources
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.sources import load_sources
 
@@ -31,7 +35,16 @@ QUESTION = "When will the Quillby ferry stop running?"
 
 
 @pytest.fixture
-def registry(tmp_path: Path, seeds_dir: Path) -> LibraryRegistry:
+def registry(
+    tmp_path: Path, seeds_dir: Path, database_url: str | None
+) -> Iterator[LibraryRegistry]:
+    registry = open_registry(seeds_dir, tmp_path / "data", database_url)
+    yield registry
+    registry.store.close()
+
+
+@pytest.fixture
+def sqlite_registry(tmp_path: Path, seeds_dir: Path) -> LibraryRegistry:
     return open_registry(seeds_dir, tmp_path / "data")
 
 
@@ -158,11 +171,13 @@ def test_ids_are_short_stable_and_unique(registry: LibraryRegistry) -> None:
     assert add(registry, OTHER) == first  # the same text gets the same id anywhere
 
 
-def test_everything_survives_a_new_store_on_the_same_file(tmp_path: Path, seeds_dir: Path) -> None:
-    registry = open_registry(seeds_dir, tmp_path)
+def test_everything_survives_a_new_store_on_the_same_database(
+    tmp_path: Path, seeds_dir: Path, database_url: str | None
+) -> None:
+    registry = open_registry(seeds_dir, tmp_path, database_url)
     source_id = add(registry, GUILD, date="2027-04-30")
     registry.store.close()
-    reopened = open_registry(seeds_dir, tmp_path)
+    reopened = open_registry(seeds_dir, tmp_path, database_url)
     [source] = reopened.store.added_sources(GUILD)
     assert (source.id, source.date, source.text, source.added_by) == (
         source_id, "2027-04-30", ARTICLE, "42"
@@ -213,8 +228,9 @@ def test_a_read_only_database_is_refused_at_start(
 
 
 def test_a_change_the_disk_cannot_hold_is_refused_and_changes_nothing(
-    registry: LibraryRegistry,
+    sqlite_registry: LibraryRegistry,
 ) -> None:
+    registry = sqlite_registry
     source_id = add(registry, GUILD)
     store = registry.store
     pages = store._db.execute("PRAGMA page_count").fetchone()[0]  # type: ignore[attr-defined]
@@ -234,27 +250,33 @@ _KILLED_ADD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from bot.library import sqlite
+    from bot.library import sql_common
     from bot.library.parsing import parse_upload
-    from bot.sources import load_sources
+    from bot.library.registry import open_store
 
     def stall(*args, **kwargs):
         print("inserted", flush=True)
         time.sleep(60)
 
-    sqlite._log_change = stall  # runs after the INSERT, before COMMIT
-    store = sqlite.SqliteStore.in_data_dir(Path(sys.argv[1]))
+    sql_common._log_change = stall  # runs after the INSERT, before COMMIT
+    store = open_store(Path(sys.argv[1]), sys.argv[2] or None)
     draft = parse_upload(sys.stdin.buffer.read(), "notes.txt")
     store.add(111, draft, "42", [], 500)
     """
 )
 
 
-def test_sigkill_in_the_middle_of_an_add_leaves_nothing(tmp_path: Path) -> None:
+def test_sigkill_in_the_middle_of_an_add_leaves_nothing(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    store = open_store(tmp_path, database_url)
+    earlier = store.add(OTHER, parse_upload(ARTICLE.encode(), "n.txt"), "42", [], 500)
+    store.close()
     proc = subprocess.Popen(
-        [sys.executable, "-c", _KILLED_ADD, str(tmp_path)],
+        [sys.executable, "-c", _KILLED_ADD, str(tmp_path), database_url or ""],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        env=subprocess_env(),
     )
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(ARTICLE.encode())
@@ -262,8 +284,10 @@ def test_sigkill_in_the_middle_of_an_add_leaves_nothing(tmp_path: Path) -> None:
     assert proc.stdout.readline().strip() == b"inserted"
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
-    store = SqliteStore.in_data_dir(tmp_path)
+    store = open_store(tmp_path, database_url)
     assert store.added_sources(GUILD) == [] and store.history(GUILD) == []
+    assert store.added_sources(OTHER) == [earlier]  # what was committed before is all there
+    assert [c.action for c in store.history(OTHER)] == ["add"]
     # and the database still takes the same add afterwards
     store.add(GUILD, parse_upload(ARTICLE.encode(), "n.txt"), "42", [], 500)
     assert len(store.added_sources(GUILD)) == 1 and len(store.history(GUILD)) == 1
@@ -294,6 +318,35 @@ def test_two_threads_adding_the_same_text_add_it_once(registry: LibraryRegistry)
     assert all(isinstance(r, str | LibraryError) for r in results), results
     assert sum(isinstance(r, str) for r in results) == 1, results
     assert len(registry.store.added_sources(GUILD)) == 1
+
+
+def test_several_connections_at_once_keep_the_limit_and_refuse_duplicates(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    """Several processes (a store each) changing one server at once: the count limit holds and
+    the same text is added once, the others told which source it is."""
+    stores = [open_store(tmp_path, database_url) for _ in range(4)]
+    texts = iter(f"Depot {n} of the Quillby tram line opens on day {n}." for n in range(4))
+    drafts = [parse_upload(next(texts).encode(), "d.txt") for _ in stores]
+    turn = iter(range(4))
+
+    def add_own() -> str:
+        n = next(turn)
+        return stores[n].add(GUILD, drafts[n], "42", [], 2).id
+
+    results = run_at_once(add_own, 4)
+    assert sum(isinstance(r, str) for r in results) == 2, results
+    assert all("MAX_SOURCES_PER_SERVER" in str(r) for r in results if not isinstance(r, str))
+    assert len(stores[0].added_sources(GUILD)) == 2
+
+    same = parse_upload(ARTICLE.encode(), "n.txt")
+    turn = iter(range(4))
+    results = run_at_once(lambda: stores[next(turn)].add(OTHER, same, "42", [], 9).id, 4)
+    [added] = [r for r in results if isinstance(r, str)]
+    refusals = [r for r in results if not isinstance(r, str)]
+    assert all(isinstance(r, DuplicateSourceError) and added in str(r) for r in refusals), results
+    for store in stores:
+        store.close()
 
 
 async def test_concurrent_changes_leave_library_and_index_consistent(
@@ -336,12 +389,12 @@ def test_an_import_over_the_limit_adds_none_of_it(registry: LibraryRegistry) -> 
 
 
 async def test_changes_from_another_process_are_picked_up(
-    registry: LibraryRegistry, tmp_path: Path
+    registry: LibraryRegistry, tmp_path: Path, database_url: str | None
 ) -> None:
     assert await registry.refresh_external_changes() == []
-    other = SqliteStore.in_data_dir(tmp_path / "data")  # as `python -m bot library` opens it
+    other = open_store(tmp_path / "data", database_url)  # as `python -m bot library` opens it
     other.add(GUILD, parse_upload(ARTICLE.encode(), "n.txt"), "cli", registry.base, 500)
-    assert await registry.refresh_external_changes() == [GUILD]
+    assert await rebuilt_within(registry, 5.0) == [GUILD]
     answer = registry.engine_for(GUILD).answer(QUESTION)
     assert answer.citations and answer.citations[0].source.title == "Harbour council notes"
     assert await registry.refresh_external_changes() == []  # nothing new since

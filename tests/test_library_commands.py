@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from unittest.mock import AsyncMock, MagicMock
@@ -15,6 +16,7 @@ from helpers import MockInteraction, sent_text
 
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
 from bot.app.tree import NotModerator
+from bot.caveat import ConflictScan
 from bot.library.registry import LibraryRegistry, open_registry
 from bot.settings import Settings
 
@@ -220,6 +222,37 @@ async def test_paste_form_is_refused_to_someone_no_longer_a_moderator(bot: Cross
     assert await modal.interaction_check(member) is False
     assert "Only moderators" in sent_text(member.response.send_message)
     assert await modal.interaction_check(moderator(bot)) is True
+
+
+async def test_conflict_checks_run_for_a_few_servers_and_turn_more_away(
+    bot: CrosscheckBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checks wait for one worker of their own: beyond four servers at once, a moderator is told
+    to come back rather than left waiting behind them."""
+    gate = threading.Event()
+
+    class SlowEngine:
+        def scan_conflicts(self, seconds: float | None) -> ConflictScan:
+            gate.wait(10)
+            return ConflictScan([], 1, 1, 1, 1, 0, 0)
+
+    monkeypatch.setattr(bot, "engine_for", lambda guild_id: SlowEngine())
+    cog = bot.get_cog("LibraryCommands")
+    asked = []
+    for guild in range(1, 6):
+        interaction = moderator(bot)
+        interaction.guild_id = guild
+        asked.append(interaction)
+    checks = [asyncio.ensure_future(cog.conflicts.callback(cog, i)) for i in asked[:4]]  # type: ignore[union-attr]
+    await asyncio.sleep(0.2)
+    await cog.conflicts.callback(cog, asked[4])  # type: ignore[union-attr]
+    assert "try again in a minute" in sent_text(asked[4].response.send_message)
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(*checks), 10)
+    for interaction in asked[:4]:
+        interaction.response.defer.assert_called_once()
+        embed = interaction.followup.send.call_args.kwargs["embeds"][0]
+        assert embed.description == "No disagreements found between this server's sources."
 
 
 POISONED = "Poisoned notes\nThe Quillby pier will reopen on 9 June 2031 after repairs."

@@ -6,7 +6,8 @@ so a library change swapped in mid-question never mixes two libraries in one ans
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 import yarl
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
+_log = logging.getLogger(__name__)
+
 MAX_TRACKED_COOLDOWNS = 1000
 
 
@@ -40,7 +43,12 @@ class CrosscheckBot(commands.Bot):
     """The bot: default intents, no mentions ever, commands loaded and synced in `setup_hook`."""
 
     def __init__(
-        self, settings: Settings, library: Library | None, *, sync_on_start: bool = True
+        self,
+        settings: Settings,
+        library: Library | None,
+        *,
+        sync_on_start: bool = True,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -52,6 +60,7 @@ class CrosscheckBot(commands.Bot):
             # value is echoed back by Discord, so the sync comparison stays stable.
             allowed_contexts=app_commands.AppCommandContext(guild=True),
             allowed_installs=app_commands.AppInstallationType(guild=True),
+            **options,
         )
         self.settings = settings
         self._library = library
@@ -94,6 +103,45 @@ class CrosscheckBot(commands.Bot):
         # configured gateway (a proxy, a test server) that would bypass it, so pin it back.
         if self.settings.custom_gateway and self.ws is not None:
             self.ws.gateway = yarl.URL(self.settings.gateway_url)
+
+
+class ShardedCrosscheckBot(CrosscheckBot, commands.AutoShardedBot):
+    """The bot running the shards `SHARD_IDS` of `SHARD_COUNT`: one gateway connection each,
+    and Discord sends each connection only the events of its shard's servers."""
+
+    def __init__(
+        self, settings: Settings, library: Library | None, *, sync_on_start: bool = True
+    ) -> None:
+        shard_ids = None if settings.shard_ids is None else list(settings.shard_ids)
+        super().__init__(
+            settings,
+            library,
+            sync_on_start=sync_on_start,
+            shard_count=settings.shard_count,
+            shard_ids=shard_ids,
+        )
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        # As `on_connect`, for each shard's own connection (`self.ws` is None when sharded).
+        if self.settings.custom_gateway:
+            self._connection._get_websocket(shard_id=shard_id).gateway = yarl.URL(
+                self.settings.gateway_url
+            )
+
+
+def make_bot(settings: Settings, library: Library) -> CrosscheckBot:
+    """The bot `python -m bot run` starts: sharded when SHARD_COUNT is set, and syncing the
+    commands at start only in the process that runs shard 0 (see `Settings.syncs_commands`)."""
+    if settings.shard_count is None:
+        return CrosscheckBot(settings, library)
+    shards = settings.shard_ids or range(settings.shard_count)
+    _log.info(
+        "Running shards %s of %d; %s syncs the commands.",
+        ", ".join(map(str, shards)),
+        settings.shard_count,
+        "this process" if settings.syncs_commands else "the process running shard 0",
+    )
+    return ShardedCrosscheckBot(settings, library, sync_on_start=settings.syncs_commands)
 
 
 def question_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:

@@ -26,12 +26,11 @@ import aiohttp
 import discord
 import yarl
 
-from bot.app.bot import CrosscheckBot, Library
+from bot.app.bot import CrosscheckBot, Library, make_bot
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.library.base import StoreError
-from bot.library.registry import open_registry
-from bot.library.sqlite import DATABASE_NAME
+from bot.library.registry import library_location, open_registry
 from bot.settings import Settings
 from bot.sources import SourceError
 
@@ -41,6 +40,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 CLOSE_AUTHENTICATION_FAILED = 4004
+CLOSE_SHARDING_REQUIRED = 4011
 CLOSE_INVALID_INTENTS = 4013
 
 
@@ -66,10 +66,13 @@ def apply_endpoints(settings: Settings) -> None:
 
 
 def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
-    database = settings.data_dir.resolve() / DATABASE_NAME
-    _log.info("Indexing sources in %s; library %s (%s)", settings.sources_dir, database,
-              settings.origin)  # fmt: skip
-    registry = open_registry(settings.sources_dir, settings.data_dir)
+    place = library_location(settings.data_dir, settings.database_url)
+    _log.info(
+        "Indexing sources in %s; library %s (%s)", settings.sources_dir, place, settings.origin
+    )
+    registry = open_registry(
+        settings.sources_dir, settings.data_dir, settings.database_url, settings.serves_guild
+    )
     registry.load_customised(should_stop)
     _log.info("Indexed %d base sources.", len(registry.base))
     return registry
@@ -97,6 +100,13 @@ def _describe_start_failure(error: BaseException, settings: Settings) -> tuple[s
             "the default intents, so check DISCORD_GATEWAY_URL points at a Discord gateway.",
             EXIT_CONFIG,
         )
+    if isinstance(error, discord.ConnectionClosed) and error.code == CLOSE_SHARDING_REQUIRED:
+        return (
+            "Discord requires more shards (gateway close 4011): the bot is in too many servers "
+            "for this many connections; set SHARD_COUNT (see the README's Running several "
+            "processes).",
+            EXIT_CONFIG,
+        )
     if isinstance(error, SyncOutage):
         return str(error), EXIT_ERROR
     if isinstance(error, StartupError | SourceError | StoreError):
@@ -117,8 +127,13 @@ def _report(error: BaseException, settings: Settings) -> int:
 
 
 def gateway_connected(bot: CrosscheckBot) -> bool:
-    """Whether the bot is logged in to the gateway now (not closed, not reconnecting)."""
-    return bot.is_ready() and not bot.is_closed() and bot.ws is not None and bot.ws.open
+    """Whether the bot is logged in to the gateway now (not closed, not reconnecting); a
+    sharded bot, on every one of its shards."""
+    if not bot.is_ready() or bot.is_closed():
+        return False
+    if isinstance(bot, discord.AutoShardedClient):
+        return bool(bot.shards) and not any(s.is_closed() for s in bot.shards.values())
+    return bot.ws is not None and bot.ws.open
 
 
 async def keep_heartbeat(
@@ -201,9 +216,10 @@ async def _serve(settings: Settings) -> int:
         library = await _unless_stopped(building, shutdown)
         if library is None:
             return EXIT_OK
-        bot = shutdown.bot = CrosscheckBot(settings, library)
+        bot = shutdown.bot = make_bot(settings, library)
         follower = asyncio.ensure_future(library.follow_other_processes())
-        beating = asyncio.ensure_future(keep_heartbeat(bot, heartbeat_path(settings.data_dir)))
+        beat = heartbeat_path(settings.data_dir, settings.shard_ids)
+        beating = asyncio.ensure_future(keep_heartbeat(bot, beat))
         try:
             async with bot:
                 await bot.start(settings.token)

@@ -12,11 +12,12 @@ collision with a template filled in from those quotes. Pure and deterministic, n
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.answer_types import Citation, Contradiction
@@ -25,7 +26,7 @@ from bot.caveat.align import aligned_finding, like_with_like, noting_corrections
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import Finding, best_finding
 from bot.caveat.focus import answering, asked_by, detectors_for, focused_finding
-from bot.caveat.quantities import last_year_in
+from bot.caveat.quantities import last_year_before
 from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
 from bot.caveat.wording import (
     PassageConflict,
@@ -34,14 +35,17 @@ from bot.caveat.wording import (
     to_contradiction,
     to_passage_conflict,
 )
+from bot.excerpts import trimmed_end
 from bot.lexicon import PREDICATE_FRAMES
 from bot.passages import Passage
 from bot.tables import column_names, subject_of
 
 __all__ = [
     "MAX_CONTRADICTIONS",
+    "ConflictScan",
     "PassageConflict",
     "find_conflicts_across",
+    "scan_conflicts",
     "find_disagreements",
     "find_single_source_claims",
 ]
@@ -54,6 +58,16 @@ _YEAR = re.compile(r"(1[0-9]|20)\d\d")
 # one of the two excerpts speaks of that year.
 _UNDATED_KINDS = frozenset({"polarity", "antonym"})
 _TIME_PREPOSITIONS = frozenset("in during since until before after by".split())
+# What the text before an excerpt is read for (its last year, the names a pronoun stands for):
+# at most this many characters of its paragraph, about two pages. Reading the whole paragraph
+# made a source with no blank lines cost its length squared.
+BEFORE_CHARS = 10_000
+# A passage compared across a whole source set is read up to this many characters (to its last
+# whole word): a "sentence" of a megabyte with no full stop would be compared word by word
+# with every other. Excerpts of answers are shorter already (`bot.excerpts`).
+MAX_COMPARED_CHARS = 2_000
+# A word in more passages than this aligns nothing across a source set.
+_COMMON_WORD_PASSAGES = 50
 
 
 def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Contradiction]:
@@ -126,16 +140,18 @@ def _clauses_at(
     """Clauses of `text[start:end]`, a table row read with its columns and title, a pronoun
     opening a clause with the names it stands for (unless `pronouns` is false: without a
     question to align on, only names a clause writes count). The paragraph before the excerpt
-    gives the year of its last full date and the names of its last sentence that has any."""
-    before = text[text.rfind("\n\n", 0, start) + 1 : start]
+    gives the year of its last full date and the names of its last sentence that has any (only
+    its last `BEFORE_CHARS` characters are read)."""
+    paragraph = text.rfind("\n\n", max(0, start - BEFORE_CHARS - 1), start) + 1
+    first = max(paragraph, start - BEFORE_CHARS)
     return clauses_of(
         text[start:end],
         label,
         group,
         column_names(text, start),
         subject_of(text, start),
-        last_year_in(before),
-        names_before(before) if pronouns else frozenset(),
+        last_year_before(text, first, start),
+        names_before(text[first:start]) if pronouns else frozenset(),
     )
 
 
@@ -184,33 +200,88 @@ def _only_note(numbers: list[int], word: str) -> str:
     return f"Only {listed}, all from one source, mention “{word}”; the other sources cited do not."
 
 
+@dataclass(frozen=True)
+class ConflictScan:
+    """The disagreements found across a source set, and how much of it was read in the time."""
+
+    conflicts: list[PassageConflict]
+    passages: int  # in the set
+    read: int  # passages analysed (all of them unless stopped)
+    sources: int  # in the set
+    sources_read: int  # sources all of whose passages were analysed
+    pairs: int  # pairs of passages of different sources sharing two words or more
+    compared: int  # of those pairs, how many were compared (all unless stopped)
+
+    @property
+    def complete(self) -> bool:
+        return self.read == self.passages and self.compared == self.pairs
+
+    def shortfall(self) -> str | None:
+        """What a stop left unchecked, in one sentence; None when everything was checked."""
+        if self.complete:
+            return None
+        if self.read < self.passages:
+            return (
+                f"Stopped at the time limit: checked {self.read:,} of {self.passages:,} passages "
+                f"({self.sources_read:,} of {self.sources:,} sources in full); the rest were "
+                "not compared."
+            )
+        return (
+            f"Stopped at the time limit: compared {self.compared:,} of {self.pairs:,} pairs of "
+            "passages that share words; the rest were not compared."
+        )
+
+
 def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
+    """Every disagreement between passages of different sources (`scan_conflicts`, unhurried)."""
+    return scan_conflicts(passages).conflicts
+
+
+def scan_conflicts(
+    passages: Sequence[Passage], should_stop: Callable[[], bool] = lambda: False
+) -> ConflictScan:
     """Disagreements between passages of different sources across a whole source set.
 
     No question narrows the subject, so two statements are compared only when they share a
     subject and a time (`bot.caveat.across`). Passages are paired only when they share at least
     two content words (an inverted index keeps this near-linear on a few hundred passages).
-    Returns one conflict per passage pair, strongest first.
+    Each passage is read up to `MAX_COMPARED_CHARS`. `should_stop` is asked between passages
+    and between pairs: once it says so, what was found so far is returned, with counts of what
+    was read and compared. Conflicts come one per passage pair, strongest first.
     """
-    analysed = [
-        _clauses_at(p.source.text, p.start, p.end, p.source.id, p.source.id, pronouns=False)
-        for p in passages
-    ]
+    words: list[frozenset[str]] = []  # each passage's content words; its clauses are not kept
+    for p in passages:
+        if should_stop():
+            break
+        words.append(frozenset().union(*(c.keys for c in _compared_clauses(p))))
     postings: dict[str, list[int]] = {}
-    for index, clauses in enumerate(analysed):
-        for key in set().union(*(c.keys for c in clauses)) if clauses else ():
+    for index, keys in enumerate(words):
+        for key in keys:
             postings.setdefault(key, []).append(index)
     shared_counts: dict[tuple[int, int], int] = {}
     for indices in postings.values():
-        if len(indices) > 50:  # a word in most passages aligns nothing
+        if len(indices) > _COMMON_WORD_PASSAGES:
             continue
         for i, j in itertools.combinations(indices, 2):
             if passages[i].source.id != passages[j].source.id:
                 shared_counts[(i, j)] = shared_counts.get((i, j), 0) + 1
+    pairs = sorted(pair for pair, count in shared_counts.items() if count >= 2)
+    # Only paired passages are analysed again, each once, and let go after its last pair: in
+    # this order a passage never comes back once the pairs it opens are done.
+    analysed: dict[int, list[Clause]] = {}
+    held: list[int] = []  # the indices in `analysed`, a heap
     conflicts: list[tuple[float, PassageConflict]] = []
-    for (i, j), count in sorted(shared_counts.items()):
-        if count < 2:
-            continue
+    compared = 0
+    for i, j in pairs:
+        if should_stop():
+            break
+        while held and held[0] < i:
+            del analysed[heapq.heappop(held)]
+        for k in (i, j):
+            if k not in analysed:
+                analysed[k] = _compared_clauses(passages[k])
+                heapq.heappush(held, k)
+        compared += 1
         finding = aligned_finding(analysed[i], analysed[j]) or conflict_between(
             analysed[i], analysed[j]
         )
@@ -220,4 +291,26 @@ def find_conflicts_across(passages: Sequence[Passage]) -> list[PassageConflict]:
             explanation = noting_corrections(conflict.explanation, finding, texts)
             conflicts.append((finding.score, replace(conflict, explanation=explanation)))
     conflicts.sort(key=lambda pair: -pair[0])
-    return [conflict for _, conflict in conflicts]
+    return ConflictScan(
+        conflicts=[conflict for _, conflict in conflicts],
+        passages=len(passages),
+        read=len(words),
+        sources=len({p.source.id for p in passages}),
+        sources_read=_sources_read(passages, len(words)),
+        pairs=len(pairs),
+        compared=compared,
+    )
+
+
+def _compared_clauses(passage: Passage) -> list[Clause]:
+    """The clauses of a passage (up to `MAX_COMPARED_CHARS`) as a whole source set compares them."""
+    text = passage.source.text
+    end = trimmed_end(text, passage.start, passage.end, MAX_COMPARED_CHARS)
+    group = passage.source.id
+    return _clauses_at(text, passage.start, end, group, group, pronouns=False)
+
+
+def _sources_read(passages: Sequence[Passage], read: int) -> int:
+    """How many sources have all their passages among the first `read` of `passages`."""
+    unread = {p.source.id for p in passages[read:]}
+    return len({p.source.id for p in passages[:read]} - unread)

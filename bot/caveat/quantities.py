@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ _DAY_MONTH_PATTERNS = (
     re.compile(rf"\b(?P<m>{_MONTH})\b\.?\s+{_DAY}\b(?!\s*,?\s*\d)", re.IGNORECASE),
 )
 _LIFESPAN = re.compile(r"\(\s*[^()]*?\b(1\d{3}|20\d{2})\s*[–—-]\s*[^()]*?\b(1\d{3}|20\d{2})\b")
+_YEAR_LOOK_BACK = 1024
+_FOUR_DIGITS = re.compile(r"\d{4}")  # in every full date: its year, or its decade ("1990s")
+_NEAR_DATE_CHARS = 500
+_CUT_MARGIN = 64  # a date this far from a cut is read as in the whole text
 _PREPOSITIONS_BEFORE_YEAR = frozenset(
     ["in", "on", "since", "from", "until", "till", "by", "of", "to", "between", "and", "c", "circa"]
 )
@@ -60,14 +65,14 @@ def dates_in(text: str, tokens: tuple[Token, ...], year: int | None = None) -> t
     """Dates in a clause. A day and month with no year ("On 25 February") take `year`, the
     year the text last gave, as a reader does; without one they are no date."""
     found = _full_dates(text)
-    taken = [(start, end) for start, end, _, _ in found]
+    taken = _Spans([(start, end) for start, end, _, _ in found])
     for pattern in _DAY_MONTH_PATTERNS if year is not None else ():
         for match in pattern.finditer(text):
             span = match.span()
             day, month = int(match.group("d")), lex.MONTHS[match.group("m").lower()]
-            if any(s < span[1] and span[0] < e for s, e in taken) or not 1 <= day <= 31:
+            if taken.overlaps(*span) or not 1 <= day <= 31:
                 continue
-            taken.append(span)
+            taken.add(*span)
             found.append((span[0], span[1], *([(year * 100 + month) * 100 + day] * 2)))
     lifespan = _lifespan_events(text)
     dates = []
@@ -84,21 +89,51 @@ def last_year_in(text: str) -> int | None:
     return max(found)[2] // 10000 if found else None
 
 
+def last_year_before(text: str, first: int, start: int) -> int | None:
+    """`last_year_in(text[first:start])`, read from the end: a date in the last
+    `_NEAR_DATE_CHARS`, clear of where they were cut, is the last one; only a text with no such
+    date is read whole. Without four digits in a row there is no full date to look for."""
+    if _FOUR_DIGITS.search(text, first, start) is None:
+        return None
+    near = max(first, start - _NEAR_DATE_CHARS)
+    if near > first:
+        found = _full_dates(text[near:start])
+        if found and max(found)[0] >= _CUT_MARGIN:
+            return max(found)[2] // 10000
+    return last_year_in(text[first:start])
+
+
 def _full_dates(text: str) -> list[tuple[int, int, int, int]]:
     """(start, end, low, high) of each full date in `text`, the first pattern to match a span
     taking it."""
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     found: list[tuple[int, int, int, int]] = []
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             span = match.span()
-            if any(s < span[1] and span[0] < e for s, e in taken):
+            if taken.overlaps(*span):
                 continue
             bounds = _date_bounds(match, text)
             if bounds is not None:
-                taken.append(span)
+                taken.add(*span)
                 found.append((span[0], span[1], *bounds))
     return found
+
+
+class _Spans:
+    """Spans that do not overlap, kept in order: whether a new one overlaps any is a lookup of
+    its two neighbours, not a pass over all (a text of thousands of dates)."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self._spans: list[tuple[int, int]] = sorted(spans or [])
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self._spans, (start, end))
+        neighbours = self._spans[max(0, index - 1) : index + 1]
+        return any(s < end and start < e for s, e in neighbours)
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self._spans, (start, end))
 
 
 def days_in(text: str) -> frozenset[int]:
@@ -145,15 +180,33 @@ def _date_bounds(match: re.Match[str], text: str) -> tuple[int, int] | None:
 
 
 def _plausible_year(text: str, start: int) -> bool:
-    """A bare four-digit number is a year unless it follows a name ("Office 2013")."""
-    before = text[:start].rstrip()
-    previous = re.search(r"([\w.]+)\W*$", before)
-    if previous is None or before.endswith(("(", ",", "–", "—", "-")):
+    """A bare four-digit number is a year unless it follows a name ("Office 2013"). The word
+    before it is looked for in at most `_YEAR_LOOK_BACK` characters (not the whole text, which
+    made a text of many years cost its length times their number)."""
+    limit = max(0, start - _YEAR_LOOK_BACK)
+    end = start
+    while end > limit and text[end - 1].isspace():
+        end -= 1
+    if end == limit or text[end - 1] in "(,–—-":
         return True
-    word = previous.group(1).rstrip(".")
+    word_end = end  # the last word character: punctuation and dots after it are passed over
+    while word_end > limit and not _is_word_char(text[word_end - 1]):
+        word_end -= 1
+    if word_end == limit:
+        return True  # no word before it
+    word_start = word_end
+    while word_start > limit and (
+        _is_word_char(text[word_start - 1]) or text[word_start - 1] == "."
+    ):
+        word_start -= 1
+    word = text[word_start:word_end].rstrip(".")
     if word.lower() in _PREPOSITIONS_BEFORE_YEAR or word.lower() in lex.MONTHS:
         return True
     return not word[:1].isupper()
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _lifespan_events(text: str) -> dict[int, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import aiohttp
@@ -21,7 +22,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.bot import CrosscheckBot, is_moderator, require_moderator
-from bot.app.tree import NotModerator, describe_command_error, reply_to_error, send_reply
+from bot.app.tree import (
+    NO_MENTIONS,
+    NotModerator,
+    describe_command_error,
+    reply_to_error,
+    send_reply,
+)
 from bot.commands.feedback import feedback_embed
 from bot.commands.sources import find_source, source_choices
 from bot.library.base import LABELS, Draft, LibraryError, LibraryStore
@@ -41,6 +48,9 @@ MAX_MODAL_TEXT = 4000  # Discord's limit for a paragraph text input
 PASTE_FORM_SECONDS = 30 * 60
 # A CDN that stalls would otherwise hold the moderator's "thinking…" for aiohttp's 5 minutes.
 DOWNLOAD_TIMEOUT_SECONDS = 60.0
+# `/library conflicts` checks running or waiting at once, all servers together: one runs at a
+# time, each for at most CONFLICTS_SECONDS, so the last waits a few of those at most.
+MAX_CONFLICT_CHECKS = 4
 
 
 @app_commands.default_permissions(manage_messages=True)
@@ -56,9 +66,17 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         self.menu.default_permissions = MODERATORS
         self.menu.guild_only = True
         bot.tree.add_command(self.menu)
+        # `/library conflicts` reads every passage of a library: its own worker, so that library
+        # changes, rebuilds, history and "Check against sources" (the default pool) never wait
+        # behind it; servers whose check is running or waiting for the worker.
+        self._conflicts = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="crosscheck-worker-conflicts"
+        )
+        self._conflict_runs: set[int] = set()
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        self._conflicts.shutdown(wait=False, cancel_futures=True)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return require_moderator(interaction)
@@ -258,10 +276,27 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
     @app_commands.command(name="conflicts")
     async def conflicts(self, interaction: discord.Interaction) -> None:
         """The disagreements between this server's sources."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        engine = self.bot.engine_for(interaction.guild_id)
-        found = await asyncio.to_thread(engine.conflicts)
-        await send_reply(interaction, embeds=[conflict_embed(found)])
+        guild_id = _guild(interaction)
+        busy = _busy_message(guild_id, self._conflict_runs)
+        if busy is not None:
+            await interaction.response.send_message(
+                busy, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        self._conflict_runs.add(guild_id)  # before any await: six at once start one check
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            engine = self.bot.engine_for(guild_id)
+            seconds = self.bot.settings.conflicts_seconds
+            loop = asyncio.get_running_loop()
+            scan = await loop.run_in_executor(self._conflicts, engine.scan_conflicts, seconds)
+        finally:
+            self._conflict_runs.discard(guild_id)
+        _log.info(
+            "Conflicts in guild %s: %d found, %d of %d passages read, %d of %d pairs compared",
+            guild_id, len(scan.conflicts), scan.read, scan.passages, scan.compared, scan.pairs,
+        )  # fmt: skip
+        await send_reply(interaction, embeds=[conflict_embed(scan.conflicts, scan.shortfall())])
 
     @app_commands.command(name="history")
     async def history(self, interaction: discord.Interaction) -> None:
@@ -335,6 +370,18 @@ def _first_line(text: str, limit: int = 100) -> str:
     """A message's first non-empty line, shortened: its title when that line is long."""
     line = next((line.strip() for line in text.splitlines() if line.strip()), "Message")
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _busy_message(guild_id: int, running: set[int]) -> str | None:
+    """Why a conflicts check cannot start now (one per server; a few servers at a time)."""
+    if guild_id in running:
+        return (
+            "A check of this server's sources for disagreements is already running; its result "
+            "goes to whoever started it. Try again when it is done."
+        )
+    if len(running) >= MAX_CONFLICT_CHECKS:
+        return "Other servers' sources are being checked right now; try again in a minute."
+    return None
 
 
 def _with_index_note(done: str, not_indexed: NotIndexed, source_id: str | None = None) -> str:

@@ -1,5 +1,7 @@
 """Where a server's sources live: the base set everyone starts from plus what its moderators add.
 
-`base` is the interface (what a store must do), `sqlite` the SQLite store, `parsing` turns an
-upload's bytes into a checked source, and `registry` keeps one answer engine per server.
+`base` is the interface (what a store must do), `sql_common` the logic both stores share,
+`sqlite` the SQLite store (one file, the default) and `postgres` the PostgreSQL one
+(`DATABASE_URL`), `parsing` turns an upload's bytes into a checked source, and `registry` keeps
+one answer engine per server.
 """

@@ -98,7 +98,8 @@ class FeedbackReport:
 
 
 class LibraryStore(Protocol):
-    """Per-server sources and changes. A PostgreSQL store could back several bot processes."""
+    """Per-server sources and changes: `sqlite.SqliteStore` (one file, the default) or
+    `postgres.PostgresStore` (`DATABASE_URL`, shared by several bot processes)."""
 
     def added_sources(self, guild_id: int) -> list[Source]: ...
 
@@ -106,7 +107,13 @@ class LibraryStore(Protocol):
 
     def customised_guilds(self) -> list[int]: ...
 
-    def data_version(self) -> int: ...
+    def changed_guilds(self) -> set[int] | None:
+        """The servers whose library another process changed since the last call (the first
+        call starts looking): empty when none did; None when some may have and the store cannot
+        say which (SQLite), so every server must be looked at."""
+        ...
+
+    def check_writable(self) -> None: ...
 
     def add(
         self,

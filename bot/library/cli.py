@@ -1,4 +1,5 @@
-"""`python -m bot library add|remove|label|list|export|import|feedback`: the library from a shell.
+"""`python -m bot library add|remove|label|list|export|import|feedback|copy-to-postgres`: the
+library from a shell.
 
 The same checks and transactions as the Discord commands, on the same database (DATA_DIR) and
 base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here within a
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from bot.library.base import LABELS, LibraryError, LibraryStore, StoreError
 from bot.library.parsing import check_label, check_unicode, parse_upload
-from bot.library.registry import open_library, server_sources
+from bot.library.registry import library_location, open_library, server_sources
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.library.transfer import drafts_from_folder, export_library
 from bot.rendering import describe_date, describe_label
@@ -37,21 +38,23 @@ def settings_for(args: argparse.Namespace) -> Settings:
 
 def open_existing_library(
     settings: Settings, *, create: bool = False
-) -> tuple[SqliteStore, list[Source]]:
-    """`open_library` for the command line: a DATA_DIR without a library is an error (naming
-    the folder and where the settings came from) unless `create`."""
-    database = settings.data_dir.resolve() / DATABASE_NAME
-    if not create and not database.is_file():
+) -> tuple[LibraryStore, list[Source]]:
+    """`open_library` for the command line: a DATA_DIR without a SQLite library is an error
+    (naming the file and where the settings came from) unless `create`. A PostgreSQL library
+    (DATABASE_URL) is one database wherever the command runs: no such check."""
+    database = library_location(settings.data_dir, settings.database_url)
+    if not (create or settings.database_url or Path(database).is_file()):
         raise StoreError(
             f"no library at {database} ({settings.origin}): set DATA_DIR to the bot's data "
             "folder, or run `python -m bot library ... --create` to start a new library there"
         )
-    return open_library(settings.sources_dir, settings.data_dir)
+    return open_library(settings.sources_dir, settings.data_dir, settings.database_url)
 
 
-def say_which_library(store: SqliteStore, settings: Settings) -> None:
-    """One line on stderr naming the database a command used."""
-    print(f"Library: {store.path.resolve()} ({settings.origin})", file=sys.stderr)
+def say_which_library(settings: Settings) -> None:
+    """One line on stderr naming the library a command used."""
+    where = library_location(settings.data_dir, settings.database_url)
+    print(f"Library: {where} ({settings.origin})", file=sys.stderr)
 
 
 def server_id(value: str) -> int:
@@ -110,6 +113,17 @@ def add_library_parser(
     feedback.add_argument("--json", action="store_true", help="print JSON")
     feedback.set_defaults(handler=_run(_feedback))
 
+    copy = actions.add_parser(
+        "copy-to-postgres",
+        parents=[common],
+        help="copy a SQLite library, whole, into the empty PostgreSQL one at DATABASE_URL",
+    )
+    copy.add_argument(
+        "--from", dest="origin", type=Path, required=True, metavar="PATH",
+        help=f"the DATA_DIR folder holding {DATABASE_NAME}, or that file",
+    )  # fmt: skip
+    copy.set_defaults(handler=_copy_to_postgres)
+
 
 Action = Callable[[argparse.Namespace, Settings, LibraryStore, list[Source]], str]
 
@@ -127,7 +141,7 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
             return 2
         finally:
             store.close()
-        say_which_library(store, settings)  # after the work: an error stays one line
+        say_which_library(settings)  # after the work: an error stays one line
         print(output)
         return 0
 
@@ -214,6 +228,38 @@ def _feedback(
     days = report_days(settings.feedback_retention_days)
     report = store.feedback_report(args.guild, days)
     return render_json(asdict(report)) if args.json else feedback_text(report)
+
+
+def _copy_to_postgres(args: argparse.Namespace) -> int:
+    """Copy every table of a SQLite library (sources with their ids, labels, hidden base
+    sources, history, feedback) into the PostgreSQL library at DATABASE_URL, in one
+    transaction. The target must be empty: a second run, or a target in use, is refused."""
+    from bot.library.postgres import PostgresStore
+
+    settings = settings_for(args)
+    if not settings.database_url:
+        raise LibraryError(
+            "copy-to-postgres copies into the PostgreSQL library at DATABASE_URL: set it "
+            "(DATABASE_URL=postgresql://… python -m bot library copy-to-postgres --from DIR)."
+        )
+    path = args.origin / DATABASE_NAME if args.origin.is_dir() else args.origin
+    if not path.is_file():
+        raise LibraryError(f"There is no SQLite library at {path}.")
+    source = SqliteStore(path)
+    try:
+        target = PostgresStore(settings.database_url)
+        try:
+            counts = target.copy_from(source)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    print(
+        f"Copied {counts['source']} added sources, {counts['base_override']} changed base "
+        f"sources, {counts['history']} history lines and {counts['answer_record']} recorded "
+        f"answers with {counts['feedback']} feedback from {path} to {target.where}."
+    )
+    return 0
 
 
 def _sentence(summary: str) -> str:

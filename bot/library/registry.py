@@ -23,11 +23,11 @@ from typing import Protocol, TypeVar
 
 from bot.answer import AnswerEngine
 from bot.answer_types import Answer, Status
-from bot.caveat import PassageConflict
+from bot.caveat import ConflictScan, PassageConflict
 from bot.corpus import IndexStore, text_hash
 from bot.index_file import index_path_for, server_index_path
 from bot.library.base import LibraryStore, library_sources
-from bot.library.sqlite import SqliteStore
+from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.passages import Passage
 from bot.sources import Source, load_sources
 from bot.validation import question_problem
@@ -52,6 +52,13 @@ class Engine(Protocol):
 
     def conflicts(self) -> list[PassageConflict]: ...
 
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan: ...
+
+
+def every_server(guild_id: int) -> bool:
+    """The `serves` of a process that runs every shard."""
+    return True
+
 
 class EmptyEngine:
     """The engine of a library with no sources: every question is "not covered"."""
@@ -69,6 +76,9 @@ class EmptyEngine:
 
     def conflicts(self) -> list[PassageConflict]:
         return []
+
+    def scan_conflicts(self, seconds: float | None) -> ConflictScan:
+        return ConflictScan([], 0, 0, 0, 0, 0, 0)
 
 
 def build_engine(sources: Sequence[Source], index_store: IndexStore | None = None) -> Engine:
@@ -111,9 +121,13 @@ class LibraryRegistry:
         *,
         data_dir: Path | None = None,
         base_index: IndexStore | None = None,
+        serves: Callable[[int], bool] = every_server,
     ) -> None:
-        """`data_dir`, when given, keeps each server's saved index under `data_dir/index/`."""
+        """`data_dir`, when given, keeps each server's saved index under `data_dir/index/`.
+        `serves` says which servers this process answers for (its shards): no other server's
+        engine is ever built here, though the database holds every server's library."""
         self.store = store
+        self._serves = serves
         self.base: tuple[Source, ...] = tuple(base)
         self._data_dir = data_dir
         self._indexes: dict[int, IndexStore] = {}
@@ -122,11 +136,11 @@ class LibraryRegistry:
         # per server: text hash -> why that source could not be indexed
         self._unindexable: dict[int, dict[str, str]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        self._seen_version = store.data_version()
+        store.changed_guilds()  # start looking: what others change from now on is seen
 
     def load_customised(self, should_stop: Callable[[], bool] = lambda: False) -> None:
         """Build the engine of every server whose library differs from the base (blocking)."""
-        for guild_id in self.store.customised_guilds():
+        for guild_id in filter(self._serves, self.store.customised_guilds()):
             if should_stop():
                 return
             self.rebuild(guild_id)
@@ -243,13 +257,14 @@ class LibraryRegistry:
     async def refresh_external_changes(self) -> list[int]:
         """Rebuild the servers whose committed library differs from what they answer from.
 
-        Cheap when nothing changed: one `PRAGMA data_version`. Returns the servers rebuilt.
+        Cheap when nothing changed: one `PRAGMA data_version` (SQLite), or a look at the
+        servers PostgreSQL announced (then only those are read). Returns the servers rebuilt.
         """
-        version = await asyncio.to_thread(self.store.data_version)
-        if version == self._seen_version:
-            return []
-        self._seen_version = version
-        guilds = set(await asyncio.to_thread(self.store.customised_guilds)) | set(self._snapshots)
+        guilds = await asyncio.to_thread(self.store.changed_guilds)
+        if guilds is None:  # something changed, the store cannot say where: look everywhere
+            customised = await asyncio.to_thread(self.store.customised_guilds)
+            guilds = set(customised) | set(self._snapshots)
+        guilds = set(filter(self._serves, guilds))  # another shard's servers are not ours
         rebuilt = []
         for guild_id in sorted(guilds):
             async with self._locks.setdefault(guild_id, asyncio.Lock()):
@@ -303,23 +318,50 @@ def server_sources(
     return library_sources(base, store.overrides(guild_id), store.added_sources(guild_id))
 
 
-def open_library(sources_dir: Path, data_dir: Path) -> tuple[SqliteStore, list[Source]]:
-    """The store in `data_dir` and the base sources from `sources_dir`.
+def open_store(data_dir: Path, database_url: str | None = None) -> LibraryStore:
+    """The library: in PostgreSQL at `database_url` when given, else SQLite in `data_dir`."""
+    if database_url:
+        from bot.library.postgres import PostgresStore  # psycopg only when it is used
+
+        return PostgresStore(database_url)
+    return SqliteStore.in_data_dir(data_dir)
+
+
+def library_location(data_dir: Path, database_url: str | None = None) -> str:
+    """The library `open_store` opens, for messages: the PostgreSQL database (never the
+    password), else the SQLite file's full path."""
+    if database_url:
+        from bot.library.sql_common import describe_url
+
+        return describe_url(database_url)
+    return str(Path(data_dir).resolve() / DATABASE_NAME)
+
+
+def open_library(
+    sources_dir: Path, data_dir: Path, database_url: str | None = None
+) -> tuple[LibraryStore, list[Source]]:
+    """The store (`open_store`) and the base sources from `sources_dir`.
 
     Raises `SourceError` for unusable base sources and `StoreError` for an unusable database.
     """
     base = load_sources(sources_dir)
-    return SqliteStore.in_data_dir(data_dir), base
+    return open_store(data_dir, database_url), base
 
 
-def open_registry(sources_dir: Path, data_dir: Path) -> LibraryRegistry:
+def open_registry(
+    sources_dir: Path,
+    data_dir: Path,
+    database_url: str | None = None,
+    serves: Callable[[int], bool] = every_server,
+) -> LibraryRegistry:
     """`open_library` plus the base engine, built now (blocking). The bot changes the library,
-    so a database it cannot write is refused here, at start."""
-    store, base = open_library(sources_dir, data_dir)
+    so a database it cannot write is refused here, at start. `data_dir` keeps the saved
+    indexes, wherever the library is; `serves`: see `LibraryRegistry`."""
+    store, base = open_library(sources_dir, data_dir, database_url)
     try:
         store.check_writable()
         base_index = IndexStore(index_path_for(data_dir, sources_dir))
-        return LibraryRegistry(store, base, data_dir=data_dir, base_index=base_index)
+        return LibraryRegistry(store, base, data_dir=data_dir, base_index=base_index, serves=serves)
     except BaseException:
         store.close()
         raise

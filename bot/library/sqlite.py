@@ -4,114 +4,44 @@ Every change runs in one `BEGIN IMMEDIATE` transaction that also re-checks what 
 (duplicates, the count limit, free ids), so two changes at once, from two threads or two
 processes, cannot both pass a check that only one of them should. A crash at any moment leaves
 the whole change or none of it (SQLite's journal). The schema version is `PRAGMA user_version`;
-`MIGRATIONS[n]` takes a database from version n to n + 1.
+`MIGRATIONS[n]` takes a database from version n to n + 1. The queries and rules are shared with
+the PostgreSQL store (`sql_common`).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from bot.library.base import (
-    BaseOverride,
-    Change,
-    DislikedAnswer,
-    Draft,
-    DuplicateSourceError,
-    FeedbackReport,
-    LibraryError,
-    StoreError,
-    UncoveredQuestion,
-    UnknownAnswerError,
+from bot.library.base import LibraryError, StoreError
+from bot.library.sql_common import (
+    SCHEMA_VERSION,
+    TABLES,
+    SqlStore,
+    migrations,
+    newer_schema_error,
+    statements,
 )
-from bot.library.parsing import content_hash
-from bot.sources import Source
 
 DATABASE_NAME = "crosscheck.sqlite3"
 # how long opening waits for another process holding the database (seconds)
 OPEN_TIMEOUT_S = 30
-MIN_ID_LENGTH = 6
-
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE source (
-        guild_id     INTEGER NOT NULL,
-        id           TEXT NOT NULL,
-        title        TEXT NOT NULL,
-        date         TEXT,
-        label        TEXT,
-        text         TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        origin       TEXT NOT NULL,
-        added_by     TEXT NOT NULL,
-        added_at     TEXT NOT NULL,
-        PRIMARY KEY (guild_id, id),
-        UNIQUE (guild_id, content_hash)
-    );
-    CREATE TABLE base_override (
-        guild_id  INTEGER NOT NULL,
-        source_id TEXT NOT NULL,
-        hidden    INTEGER NOT NULL DEFAULT 0,
-        label     TEXT,
-        PRIMARY KEY (guild_id, source_id)
-    );
-    CREATE TABLE history (
-        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-        guild_id  INTEGER NOT NULL,
-        at        TEXT NOT NULL,
-        actor     TEXT NOT NULL,
-        action    TEXT NOT NULL,
-        source_id TEXT NOT NULL,
-        summary   TEXT NOT NULL
-    );
-    CREATE INDEX history_by_guild ON history (guild_id, seq);
-    """,
-    # 1 -> 2: feedback on answers (issue 19). Each answer given is recorded (its question, the
-    # cited source ids in citation order as JSON, its status) so its buttons work after a
-    # restart; each member has one row per answer: a vote and/or a "missing a source" report.
-    """
-    CREATE TABLE answer_record (
-        guild_id     INTEGER NOT NULL,
-        answer_id    INTEGER NOT NULL,
-        question     TEXT NOT NULL,
-        question_key TEXT NOT NULL,
-        source_ids   TEXT NOT NULL,
-        status       TEXT NOT NULL,
-        at           TEXT NOT NULL,
-        PRIMARY KEY (guild_id, answer_id)
-    );
-    CREATE INDEX answer_record_by_time ON answer_record (at);
-    CREATE INDEX answer_record_by_guild ON answer_record (guild_id, at);
-    CREATE TABLE feedback (
-        guild_id  INTEGER NOT NULL,
-        answer_id INTEGER NOT NULL,
-        member_id INTEGER NOT NULL,
-        vote      TEXT CHECK (vote IN ('up', 'down')),
-        missing   INTEGER NOT NULL DEFAULT 0,
-        note      TEXT,
-        at        TEXT NOT NULL,
-        PRIMARY KEY (guild_id, answer_id, member_id)
-    );
-    """,
-)
-VOTES = ("up", "down")
+MIGRATIONS = migrations(serial="INTEGER PRIMARY KEY AUTOINCREMENT")
 
 
-class SqliteStore:
+class SqliteStore(SqlStore):
     """`LibraryStore` over one SQLite file; safe to call from several threads."""
 
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         """`clock` (default: now, UTC) dates feedback records; tests pass a fake one."""
+        super().__init__(clock)
         self.path = Path(path)
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = threading.Lock()
         self._db = _open(self.path)
+        self._seen_version = self.data_version()
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> SqliteStore:
@@ -146,238 +76,32 @@ class SqliteStore:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
 
-    # --- reading ----------------------------------------------------------------------------
-
-    def added_sources(self, guild_id: int) -> list[Source]:
-        rows = self._read(
-            "SELECT id, title, date, label, text, content_hash, origin, added_by, added_at "
-            "FROM source WHERE guild_id = ? ORDER BY added_at, id",
-            (guild_id,),
-        )
-        return [
-            Source(
-                id=r[0], title=r[1], date=r[2], path=None, text=r[4], label=r[3],
-                content_hash=r[5], origin=r[6], added_by=r[7], added_at=r[8],
-            )
-            for r in rows
-        ]  # fmt: skip
-
-    def overrides(self, guild_id: int) -> dict[str, BaseOverride]:
-        rows = self._read(
-            "SELECT source_id, hidden, label FROM base_override WHERE guild_id = ?", (guild_id,)
-        )
-        return {r[0]: BaseOverride(hidden=bool(r[1]), label=r[2]) for r in rows}
-
-    def customised_guilds(self) -> list[int]:
-        rows = self._read(
-            "SELECT guild_id FROM source UNION SELECT guild_id FROM base_override", ()
-        )
-        return sorted(r[0] for r in rows)
-
     def data_version(self) -> int:
         """Changes when another connection (another process) commits; not for our own."""
         return int(self._read("PRAGMA data_version", ())[0][0])
 
-    def history(self, guild_id: int, limit: int = 10) -> list[Change]:
-        rows = self._read(
-            "SELECT at, actor, action, source_id, summary FROM history WHERE guild_id = ? "
-            "ORDER BY seq DESC LIMIT ?",
-            (guild_id, limit),
-        )
-        return [Change(*row) for row in rows]
+    def changed_guilds(self) -> set[int] | None:
+        """SQLite cannot say which servers another process changed, only that it committed
+        something: None then (look at every server), else an empty set."""
+        version = self.data_version()
+        if version == self._seen_version:
+            return set()
+        self._seen_version = version
+        return None
 
-    # --- changing ---------------------------------------------------------------------------
-
-    def add(
-        self,
-        guild_id: int,
-        draft: Draft,
-        actor: str,
-        base: Sequence[Source],
-        max_sources: int,
-    ) -> Source:
-        with self._transaction() as db:
-            return _insert(db, guild_id, draft, actor, base, max_sources)
-
-    def add_many(
-        self,
-        guild_id: int,
-        drafts: Sequence[Draft],
-        actor: str,
-        base: Sequence[Source],
-        max_sources: int,
-    ) -> tuple[list[Source], list[Draft]]:
-        """Add every draft in one transaction, skipping duplicates; returns (added, skipped).
-
-        Any other refusal (the count limit) adds none of them.
-        """
-        added, skipped = [], []
-        with self._transaction() as db:
-            for draft in drafts:
-                try:
-                    added.append(_insert(db, guild_id, draft, actor, base, max_sources))
-                except DuplicateSourceError:
-                    skipped.append(draft)
-        return added, skipped
-
-    def remove(self, guild_id: int, source_id: str, actor: str, base: Sequence[Source]) -> str:
-        with self._transaction() as db:
-            title = _added_title(db, guild_id, source_id)
-            if title is not None:
-                db.execute(
-                    "DELETE FROM source WHERE guild_id = ? AND id = ?", (guild_id, source_id)
-                )
-                summary = f"removed {source_id} “{title}”"
-            else:
-                source = _visible_base(db, guild_id, source_id, base)
-                db.execute(
-                    "INSERT INTO base_override (guild_id, source_id, hidden) VALUES (?, ?, 1) "
-                    "ON CONFLICT (guild_id, source_id) DO UPDATE SET hidden = 1",
-                    (guild_id, source_id),
-                )
-                summary = f"removed {source_id} “{source.title}” (a base source, hidden here)"
-            _log_change(db, guild_id, actor, "remove", source_id, summary)
-        return summary
-
-    def set_label(
-        self, guild_id: int, source_id: str, label: str, actor: str, base: Sequence[Source]
-    ) -> str:
-        with self._transaction() as db:
-            title = _added_title(db, guild_id, source_id)
-            if title is not None:
-                db.execute(
-                    "UPDATE source SET label = ? WHERE guild_id = ? AND id = ?",
-                    (label, guild_id, source_id),
-                )
-            else:
-                title = _visible_base(db, guild_id, source_id, base).title
-                db.execute(
-                    "INSERT INTO base_override (guild_id, source_id, label) VALUES (?, ?, ?) "
-                    "ON CONFLICT (guild_id, source_id) DO UPDATE SET label = excluded.label",
-                    (guild_id, source_id, label),
-                )
-            summary = f"labelled {source_id} “{title}” {label}"
-            _log_change(db, guild_id, actor, "label", source_id, summary)
-        return summary
-
-    # --- feedback on answers ----------------------------------------------------------------
-
-    def record_answer(
-        self,
-        guild_id: int,
-        answer_id: int,
-        question: str,
-        source_ids: Sequence[str],
-        status: str,
-        keep_days: int,
-    ) -> None:
-        """Record an answer as it is given, and forget the records older than `keep_days`."""
-        with self._transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO answer_record (guild_id, answer_id, question, "
-                "question_key, source_ids, status, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    guild_id, answer_id, question, question_key(question),
-                    json.dumps(list(dict.fromkeys(source_ids))), status, self._stamp(),
-                ),
-            )  # fmt: skip
-            _purge(db, self._stamp(keep_days))
-
-    def vote(self, guild_id: int, answer_id: int, member_id: int, vote: str) -> str | None:
-        """Set the member's vote ("up" or "down") on an answer; returns their earlier vote.
-
-        Raises `UnknownAnswerError` for an answer not on record."""
-        if vote not in VOTES:
-            raise ValueError(f"a vote is one of {VOTES}, not {vote!r}")
-        with self._transaction() as db:
-            _check_recorded(db, guild_id, answer_id)
-            row = db.execute(
-                "SELECT vote FROM feedback WHERE guild_id = ? AND answer_id = ? AND member_id = ?",
-                (guild_id, answer_id, member_id),
-            ).fetchone()
-            db.execute(
-                "INSERT INTO feedback (guild_id, answer_id, member_id, vote, at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, answer_id, member_id) "
-                "DO UPDATE SET vote = excluded.vote, at = excluded.at",
-                (guild_id, answer_id, member_id, vote, self._stamp()),
-            )
-        return row[0] if row else None
-
-    def report_missing(self, guild_id: int, answer_id: int, member_id: int, note: str) -> bool:
-        """Record that the answer lacked a source (`note`: what, may be empty); one report per
-        member per answer, a later one replaces the note. Returns whether one was there before.
-
-        Raises `UnknownAnswerError` for an answer not on record."""
-        with self._transaction() as db:
-            _check_recorded(db, guild_id, answer_id)
-            row = db.execute(
-                "SELECT missing FROM feedback "
-                "WHERE guild_id = ? AND answer_id = ? AND member_id = ?",
-                (guild_id, answer_id, member_id),
-            ).fetchone()
-            db.execute(
-                "INSERT INTO feedback (guild_id, answer_id, member_id, missing, note, at) "
-                "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, answer_id, member_id) "
-                "DO UPDATE SET missing = 1, note = excluded.note, at = excluded.at",
-                (guild_id, answer_id, member_id, note.strip() or None, self._stamp()),
-            )
-        return bool(row and row[0])
-
-    def feedback_report(self, guild_id: int, days: int, limit: int = 10) -> FeedbackReport:
-        """The server's most disliked answers and the questions its sources lacked most often,
-        among the answers of the last `days` days; same questions (any case) count together."""
-        rows = self._read(
-            "SELECT r.question_key, r.question, r.source_ids, r.status, "
-            "COALESCE(SUM(f.vote = 'down'), 0), COALESCE(SUM(f.vote = 'up'), 0), "
-            "COALESCE(SUM(f.missing), 0) "
-            "FROM answer_record r LEFT JOIN feedback f "
-            "ON f.guild_id = r.guild_id AND f.answer_id = r.answer_id "
-            "WHERE r.guild_id = ? AND r.at >= ? "
-            "GROUP BY r.answer_id ORDER BY r.at DESC, r.rowid DESC",
-            (guild_id, self._stamp(days)),
-        )
-        notes = self._read(
-            "SELECT r.question_key, f.note FROM feedback f JOIN answer_record r "
-            "ON f.guild_id = r.guild_id AND f.answer_id = r.answer_id "
-            "WHERE r.guild_id = ? AND r.at >= ? AND f.missing = 1 AND f.note IS NOT NULL "
-            "ORDER BY f.at DESC",
-            (guild_id, self._stamp(days)),
-        )
-        disliked: dict[str, list] = {}  # key -> [question, down, up, source ids]
-        uncovered: dict[str, list] = {}  # key -> [question, not covered, missing, notes]
-        for key, question, source_ids, status, down, up, missing in rows:  # newest first
-            if down or up:
-                entry = disliked.setdefault(key, [question, 0, 0, {}])
-                entry[1] += down
-                entry[2] += up
-                entry[3].update(dict.fromkeys(json.loads(source_ids)))
-            if status == "no_match" or missing:
-                entry = uncovered.setdefault(key, [question, 0, 0, []])
-                entry[1] += status == "no_match"
-                entry[2] += missing
-        for key, note in notes:
-            if key in uncovered and note not in uncovered[key][3]:
-                uncovered[key][3].append(note)
-        worst = sorted(
-            (DislikedAnswer(q, down, up, tuple(ids)) for q, down, up, ids in disliked.values()),
-            key=lambda d: (-d.down, d.up),
-        )
-        lacking = sorted(
-            (UncoveredQuestion(q, n, m, tuple(notes)) for q, n, m, notes in uncovered.values()),
-            key=lambda u: -(u.not_covered + u.missing),
-        )
-        return FeedbackReport(
-            days, tuple(d for d in worst if d.down > 0)[:limit], tuple(lacking[:limit])
-        )
-
-    def purge_feedback(self, keep_days: int) -> int:
-        """Forget the answers older than `keep_days` (question, sources, votes, notes)."""
-        with self._transaction() as db:
-            return _purge(db, self._stamp(keep_days))
-
-    def _stamp(self, days_ago: int = 0) -> str:
-        """The clock's time, less `days_ago` days, as stored (ISO UTC, seconds)."""
-        return (self._clock() - timedelta(days=days_ago)).isoformat(timespec="seconds")
+    def tables(self) -> dict[str, tuple[list[str], list[tuple]]]:
+        """Every table of the library (`TABLES`): its column names and rows, all read in one
+        transaction, so a copy made while a bot runs is of one moment."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                tables = {}
+                for table in TABLES:
+                    cursor = self._db.execute(f"SELECT * FROM {table}")
+                    tables[table] = ([c[0] for c in cursor.description], cursor.fetchall())
+            finally:
+                self._db.execute("COMMIT")
+        return tables
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -386,9 +110,13 @@ class SqliteStore:
             return self._db.execute(sql, params).fetchall()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(
+        self, guild_id: int | None = None, *, announce: bool = False
+    ) -> Iterator[sqlite3.Connection]:
         """One change: all of it is committed, or none of it. A database that cannot take the
-        change (disk full, locked too long, made read-only) refuses it as a `LibraryError`."""
+        change (disk full, locked too long, made read-only) refuses it as a `LibraryError`.
+        SQLite serialises every change (`BEGIN IMMEDIATE`); other processes see that something
+        was committed through `PRAGMA data_version`, so there is nothing to announce."""
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -413,11 +141,8 @@ def _open(path: Path) -> sqlite3.Connection:
         raise StoreError(f"cannot open the library database {path}: {error}") from error
     try:
         (version,) = db.execute("PRAGMA user_version").fetchone()
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"the library database {path} has schema version {version}, newer than this "
-                f"Crosscheck knows ({len(MIGRATIONS)}); upgrade Crosscheck or restore a backup"
-            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(newer_schema_error(str(path), version))
         (check,) = db.execute("PRAGMA quick_check").fetchone()
         if check != "ok":
             raise StoreError(f"the library database {path} is damaged ({check}); restore a backup")
@@ -456,7 +181,7 @@ def _migrate(db: sqlite3.Connection) -> None:
         try:
             (version,) = db.execute("PRAGMA user_version").fetchone()
             if version < len(MIGRATIONS):
-                for statement in _statements(MIGRATIONS[version]):
+                for statement in statements(MIGRATIONS[version]):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:
@@ -465,133 +190,3 @@ def _migrate(db: sqlite3.Connection) -> None:
         db.execute("COMMIT")
         if version >= len(MIGRATIONS):
             return
-
-
-def _statements(script: str) -> list[str]:
-    """A migration script's statements (`executescript` would commit on its own)."""
-    return [s.strip() for s in script.split(";") if s.strip()]
-
-
-def question_key(question: str) -> str:
-    """What makes two questions the same one in the feedback report: case, spacing and the
-    closing punctuation aside."""
-    return " ".join(question.casefold().split()).rstrip(" ?!.")
-
-
-def _check_recorded(db: sqlite3.Connection, guild_id: int, answer_id: int) -> None:
-    row = db.execute(
-        "SELECT 1 FROM answer_record WHERE guild_id = ? AND answer_id = ?", (guild_id, answer_id)
-    ).fetchone()
-    if row is None:
-        raise UnknownAnswerError("This answer is no longer on record.")
-
-
-def _purge(db: sqlite3.Connection, cutoff: str) -> int:
-    """Delete the answer records dated before `cutoff`, and their feedback; returns how many.
-    Cheap when there is nothing to delete (one look at the time index)."""
-    if db.execute("SELECT 1 FROM answer_record WHERE at < ? LIMIT 1", (cutoff,)).fetchone() is None:
-        return 0
-    db.execute(
-        "DELETE FROM feedback WHERE EXISTS (SELECT 1 FROM answer_record r WHERE "
-        "r.guild_id = feedback.guild_id AND r.answer_id = feedback.answer_id AND r.at < ?)",
-        (cutoff,),
-    )
-    return db.execute("DELETE FROM answer_record WHERE at < ?", (cutoff,)).rowcount
-
-
-def _insert(
-    db: sqlite3.Connection,
-    guild_id: int,
-    draft: Draft,
-    actor: str,
-    base: Sequence[Source],
-    max_sources: int,
-) -> Source:
-    """Check and insert one draft inside the caller's transaction."""
-    hidden = _hidden_ids(db, guild_id)
-    for source in base:
-        if source.id not in hidden and _hash_of(source) == draft.content_hash:
-            raise DuplicateSourceError(
-                f"This text is already a source: {source.id} “{source.title}”."
-            )
-    existing = db.execute(
-        "SELECT id, title FROM source WHERE guild_id = ? AND content_hash = ?",
-        (guild_id, draft.content_hash),
-    ).fetchone()
-    if existing:
-        raise DuplicateSourceError(f"This text is already a source: {existing[0]} “{existing[1]}”.")
-    (count,) = db.execute("SELECT COUNT(*) FROM source WHERE guild_id = ?", (guild_id,)).fetchone()
-    if count >= max_sources:
-        raise LibraryError(
-            f"This server already has {count} added sources, the most it may have "
-            f"(MAX_SOURCES_PER_SERVER); remove one first."
-        )
-    taken = {s.id for s in base} | {
-        r[0] for r in db.execute("SELECT id FROM source WHERE guild_id = ?", (guild_id,))
-    }
-    source_id = _free_id(draft.content_hash, taken)
-    added_at = _now()
-    db.execute(
-        "INSERT INTO source (guild_id, id, title, date, label, text, content_hash, "
-        "origin, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            guild_id, source_id, draft.title, draft.date, draft.label, draft.text,
-            draft.content_hash, draft.origin, actor, added_at,
-        ),
-    )  # fmt: skip
-    _log_change(db, guild_id, actor, "add", source_id, f"added “{draft.title}”")
-    return Source(
-        id=source_id, title=draft.title, date=draft.date, path=None, text=draft.text,
-        label=draft.label, added_by=actor, added_at=added_at,
-        content_hash=draft.content_hash, origin=draft.origin,
-    )  # fmt: skip
-
-
-def _added_title(db: sqlite3.Connection, guild_id: int, source_id: str) -> str | None:
-    row = db.execute(
-        "SELECT title FROM source WHERE guild_id = ? AND id = ?", (guild_id, source_id)
-    ).fetchone()
-    return row[0] if row else None
-
-
-def _hidden_ids(db: sqlite3.Connection, guild_id: int) -> set[str]:
-    rows = db.execute(
-        "SELECT source_id FROM base_override WHERE guild_id = ? AND hidden = 1", (guild_id,)
-    )
-    return {r[0] for r in rows}
-
-
-def _visible_base(
-    db: sqlite3.Connection, guild_id: int, source_id: str, base: Sequence[Source]
-) -> Source:
-    source = next((s for s in base if s.id == source_id), None)
-    if source is None or source_id in _hidden_ids(db, guild_id):
-        raise LibraryError(f"There is no source {source_id!r} in this server's library.")
-    return source
-
-
-def _hash_of(source: Source) -> str:
-    return source.content_hash or content_hash(source.text)
-
-
-def _free_id(content_hash: str, taken: set[str]) -> str:
-    """A short id from the text's hash, longer only when a shorter one is already used."""
-    for length in range(MIN_ID_LENGTH, len(content_hash) + 1):
-        candidate = content_hash[:length]
-        if candidate not in taken:
-            return candidate
-    raise DuplicateSourceError("This text is already a source.")  # a full-hash clash is a duplicate
-
-
-def _log_change(
-    db: sqlite3.Connection, guild_id: int, actor: str, action: str, source_id: str, summary: str
-) -> None:
-    db.execute(
-        "INSERT INTO history (guild_id, at, actor, action, source_id, summary) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (guild_id, _now(), actor, action, source_id, summary),
-    )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -303,14 +303,20 @@ def _time(iso: str, style: discord.utils.TimestampStyle) -> str:
         return clean(iso)
 
 
-def conflict_embed(conflicts: Sequence[PassageConflict], limit: int = 10) -> discord.Embed:
-    """The disagreements between a server's sources, strongest first, for its moderators."""
+def conflict_embed(
+    conflicts: Sequence[PassageConflict], shortfall: str | None = None, limit: int = 10
+) -> discord.Embed:
+    """The disagreements between a server's sources, strongest first, for its moderators;
+    `shortfall` says what a time limit left unchecked."""
     embed = discord.Embed(title=f"Disagreements between sources ({len(conflicts)})",
                           colour=CAVEAT_COLOUR)  # fmt: skip
+    if shortfall:
+        embed.description = trim(clean(shortfall), MAX_DESCRIPTION)
     if not conflicts:
-        embed.description = "No disagreements found between this server's sources."
+        found = "No disagreements found between this server's sources."
+        embed.description = f"{found}\n{embed.description}" if shortfall else found
         return embed
-    budget = MAX_TOTAL - len(embed.title or "") - 100
+    budget = MAX_TOTAL - len(embed.title or "") - len(embed.description or "") - 100
     for conflict in conflicts[: min(limit, MAX_FIELDS)]:
         sides = "\n".join(
             f"“{trim(clean(quote), 250)}” ({trim(source_label(passage.source), 120)})"
