@@ -7,6 +7,8 @@ attribute the real class lacks raises, and coroutine methods become `AsyncMock`s
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -150,6 +152,19 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
     checkout = str(Path(__file__).resolve().parent.parent)
     return {**os.environ, "PYTHONPATH": checkout, **extra}
+
+
+def cli(
+    tmp_path: Path, seeds_dir: Path, *args: str, database_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` in its own process, on DATA_DIR tmp_path/data (and DATABASE_URL)."""
+    extra = {"DATA_DIR": str(tmp_path / "data"), "CROSSCHECK_SOURCES": str(seeds_dir)}
+    env = subprocess_env(**extra, **({"DATABASE_URL": database_url} if database_url else {}))
+    env.pop("DATABASE_URL", None) if database_url is None else None
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
 
 
 async def rebuilt_within(registry: LibraryRegistry, seconds: float) -> list[int]:

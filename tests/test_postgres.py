@@ -1,19 +1,18 @@
 """The library in PostgreSQL (DATABASE_URL): what only a shared database does. Changes announced
 to other processes, a lost connection, the schema, and copying a SQLite library into it. (The
-store's behaviour itself is tested on both stores in test_library.py and test_feedback.py.)"""
+store's behaviour itself is tested on both stores in test_library.py, test_feedback.py and
+test_library_versions.py.)"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
-from helpers import rebuilt_within, subprocess_env
+from helpers import cli, rebuilt_within
 
 from bot.library.base import LibraryError, StoreError
 from bot.library.parsing import parse_upload
@@ -28,45 +27,7 @@ PIER = "Pier notes\n\nThe Quillby pier reopens in June after repairs.\n"
 QUESTION = "When will the Quillby ferry stop running?"
 
 
-def cli(tmp_path: Path, seeds_dir: Path, *args: str, database_url: str | None = None):
-    """`python -m bot ARGS` in its own process, on DATA_DIR tmp_path/data (and DATABASE_URL)."""
-    extra = {"DATA_DIR": str(tmp_path / "data"), "CROSSCHECK_SOURCES": str(seeds_dir)}
-    env = subprocess_env(**extra, **({"DATABASE_URL": database_url} if database_url else {}))
-    env.pop("DATABASE_URL", None) if database_url is None else None
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-
-
 # --- changes announced to every process -----------------------------------------------------
-
-
-async def test_a_change_in_another_process_rebuilds_only_that_server(
-    tmp_path: Path, seeds_dir: Path, postgres_url: str
-) -> None:
-    registry = open_registry(seeds_dir, tmp_path / "data", postgres_url)
-    base = registry.base
-    for guild in (5, 6):  # two customised servers, both built
-        registry.store.remove(guild, base[0].id, "7", base)
-        registry.rebuild(guild)
-    read: list[int | None] = []
-    sources_for = registry.sources_for
-    registry.sources_for = lambda guild: read.append(guild) or sources_for(guild)  # type: ignore[method-assign]
-    assert await registry.refresh_external_changes() == []  # our own changes are not news
-
-    (tmp_path / "notes.txt").write_text(ARTICLE)
-    added = cli(tmp_path, seeds_dir, "library", "add", "notes.txt", "--guild", "5",
-                database_url=postgres_url)  # fmt: skip
-    assert added.returncode == 0, added.stderr
-    started = time.monotonic()
-    assert await rebuilt_within(registry, 5.0) == [5]
-    assert time.monotonic() - started < 5.0
-    assert set(read) == {5}  # server 6 was not even read, let alone rebuilt
-    answer = registry.engine_for(5).answer(QUESTION)
-    assert answer.citations and answer.citations[0].source.title == "Harbour notes"
-    assert registry.engine_for(6).answer(QUESTION).citations[:1] != answer.citations[:1]
-    registry.store.close()
 
 
 async def test_a_lost_listener_connection_makes_the_bot_look_at_every_server(

@@ -110,7 +110,8 @@ class LibraryStore(Protocol):
     def changed_guilds(self) -> set[int] | None:
         """The servers whose library another process changed since the last call (the first
         call starts looking): empty when none did; None when some may have and the store cannot
-        say which (SQLite), so every server must be looked at."""
+        say which (PostgreSQL after its listener lost its connection), so every server must be
+        looked at."""
         ...
 
     def check_writable(self) -> None: ...

@@ -27,6 +27,7 @@ from bot.library.sql_common import (
     TABLES,
     Db,
     SqlStore,
+    bump_version,
     describe_url,
     migrations,
     newer_schema_error,
@@ -179,6 +180,7 @@ class PostgresStore(SqlStore):
                         db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (guild_id,))
                     yield db
                     if announce and guild_id is not None:
+                        bump_version(db, guild_id)
                         _announce(db, guild_id)
             except (psycopg.Error, StoreError) as error:  # StoreError: could not reconnect
                 raise LibraryError(

@@ -257,8 +257,9 @@ class LibraryRegistry:
     async def refresh_external_changes(self) -> list[int]:
         """Rebuild the servers whose committed library differs from what they answer from.
 
-        Cheap when nothing changed: one `PRAGMA data_version` (SQLite), or a look at the
-        servers PostgreSQL announced (then only those are read). Returns the servers rebuilt.
+        Only the servers the store names are read: those whose library version moved
+        (SQLite; one `PRAGMA data_version` when nothing was committed) or that PostgreSQL
+        announced. Returns the servers rebuilt.
         """
         guilds = await asyncio.to_thread(self.store.changed_guilds)
         if guilds is None:  # something changed, the store cannot say where: look everywhere

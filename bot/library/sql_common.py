@@ -3,7 +3,8 @@
 Every statement here is written once, in the SQL both databases read, with `?` placeholders (the
 PostgreSQL store turns them into psycopg's `%s`). A store supplies three things: `_read` (one
 query), `_transaction` (one change: all of it is committed, or none of it; a change to one
-server's library is also announced to other processes where the database can) and its own
+server's library also gives it a new version, `bump_version`, and is announced to other
+processes where the database can) and its own
 opening, locking and schema versioning. The checks a change depends on (duplicates, the count
 limit, free ids) run inside the change's transaction, which the store serialises per server, so
 two changes at once cannot both pass a check that only one of them should.
@@ -98,9 +99,19 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (guild_id, answer_id, member_id)
     );
     """,
+    # 2 -> 3: a version per server, set in the same transaction as every change to what its
+    # engine is built from (not answers or feedback): the next number of one counter, so a
+    # process finds the servers others changed with one indexed look (`changed_since`).
+    """
+    CREATE TABLE library_version (
+        guild_id BIGINT NOT NULL PRIMARY KEY,
+        version  BIGINT NOT NULL
+    );
+    CREATE INDEX library_version_by_version ON library_version (version);
+    """,
 )
 # Every table, parents first: what a copy from one store to another carries.
-TABLES = ("source", "base_override", "history", "answer_record", "feedback")
+TABLES = ("source", "base_override", "history", "answer_record", "feedback", "library_version")
 
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -167,7 +178,8 @@ class SqlStore:
         self, guild_id: int | None = None, *, announce: bool = False
     ) -> AbstractContextManager[Db]:
         """One change, serialised with the other changes to `guild_id`'s library; `announce`:
-        tell other processes that server's library changed (when the change commits)."""
+        it changes what that server's engine is built from, so it gives the server a new
+        version (`bump_version`) and tells other processes (when the change commits)."""
         raise NotImplementedError
 
     # --- reading ----------------------------------------------------------------------------
@@ -488,6 +500,33 @@ def _insert(
         label=draft.label, added_by=actor, added_at=added_at,
         content_hash=draft.content_hash, origin=draft.origin,
     )  # fmt: skip
+
+
+def bump_version(db: Db, guild_id: int) -> int:
+    """Give the server's library a new version, inside the change's transaction; returns it.
+
+    Where changes are serialised (SQLite), each is numbered after every one committed before."""
+    (version,) = db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM library_version").fetchone()
+    db.execute(
+        "INSERT INTO library_version (guild_id, version) VALUES (?, ?) "
+        "ON CONFLICT (guild_id) DO UPDATE SET version = excluded.version",
+        (guild_id, version),
+    )
+    return int(version)
+
+
+def latest_version(db: Db) -> int:
+    """The highest library version given so far (0 for none)."""
+    (version,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM library_version").fetchone()
+    return int(version)
+
+
+def changed_since(db: Db, version: int) -> dict[int, int]:
+    """The servers whose library was given a version after `version`: server -> its version."""
+    rows = db.execute(
+        "SELECT guild_id, version FROM library_version WHERE version > ?", (version,)
+    ).fetchall()
+    return {int(guild_id): int(v) for guild_id, v in rows}
 
 
 def _added_title(db: Db, guild_id: int, source_id: str) -> str | None:

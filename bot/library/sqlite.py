@@ -5,7 +5,10 @@ Every change runs in one `BEGIN IMMEDIATE` transaction that also re-checks what 
 processes, cannot both pass a check that only one of them should. A crash at any moment leaves
 the whole change or none of it (SQLite's journal). The schema version is `PRAGMA user_version`;
 `MIGRATIONS[n]` takes a database from version n to n + 1. The queries and rules are shared with
-the PostgreSQL store (`sql_common`).
+the PostgreSQL store (`sql_common`). Each change to a server's library gives that server a new
+version (`library_version`), so a process finds what others changed without reading every
+server's library: `PRAGMA data_version` says whether anything was committed, then one indexed
+query says which servers' libraries.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from bot.library.sql_common import (
     SCHEMA_VERSION,
     TABLES,
     SqlStore,
+    bump_version,
+    changed_since,
+    latest_version,
     migrations,
     newer_schema_error,
     statements,
@@ -41,7 +47,11 @@ class SqliteStore(SqlStore):
         super().__init__(clock)
         self.path = Path(path)
         self._db = _open(self.path)
+        # what `changed_guilds` saw last: the data version, the highest library version, and
+        # the versions this store's own changes gave (news to other processes, not to us)
         self._seen_version = self.data_version()
+        self._seen_change = latest_version(self._db)
+        self._own_changes: dict[int, int] = {}
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> SqliteStore:
@@ -80,14 +90,22 @@ class SqliteStore(SqlStore):
         """Changes when another connection (another process) commits; not for our own."""
         return int(self._read("PRAGMA data_version", ())[0][0])
 
-    def changed_guilds(self) -> set[int] | None:
-        """SQLite cannot say which servers another process changed, only that it committed
-        something: None then (look at every server), else an empty set."""
-        version = self.data_version()
-        if version == self._seen_version:
-            return set()
-        self._seen_version = version
-        return None
+    def changed_guilds(self) -> set[int]:
+        """The servers whose library another process changed since the last call. One
+        `PRAGMA data_version` when no other process committed anything; else one indexed
+        query for the library versions given since (answers and feedback give none)."""
+        with self._lock:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._seen_version:
+                return set()
+            self._seen_version = version  # read first: a later commit moves it again
+            changed = changed_since(self._db, self._seen_change)
+            self._seen_change = max(changed.values(), default=self._seen_change)
+            own, self._own_changes = (
+                self._own_changes,
+                {g: v for g, v in self._own_changes.items() if v > self._seen_change},
+            )
+        return {guild_id for guild_id, v in changed.items() if own.get(guild_id) != v}
 
     def tables(self) -> dict[str, tuple[list[str], list[tuple]]]:
         """Every table of the library (`TABLES`): its column names and rows, all read in one
@@ -115,14 +133,18 @@ class SqliteStore(SqlStore):
     ) -> Iterator[sqlite3.Connection]:
         """One change: all of it is committed, or none of it. A database that cannot take the
         change (disk full, locked too long, made read-only) refuses it as a `LibraryError`.
-        SQLite serialises every change (`BEGIN IMMEDIATE`); other processes see that something
-        was committed through `PRAGMA data_version`, so there is nothing to announce."""
+        SQLite serialises every change (`BEGIN IMMEDIATE`); other processes see a change to a
+        server's library (`announce`) by its new version (`changed_guilds`)."""
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._db
+                    changed = guild_id if announce else None
+                    version = None if changed is None else bump_version(self._db, changed)
                     self._db.execute("COMMIT")
+                    if changed is not None and version is not None:
+                        self._own_changes[changed] = version
                 except BaseException:
                     if self._db.in_transaction:  # SQLite may have rolled back already
                         self._db.execute("ROLLBACK")
