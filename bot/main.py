@@ -1,4 +1,4 @@
-"""The command line: `python -m bot ask|sources|conflicts|library|eval|run|sync`.
+"""The command line: `python -m bot ask|sources|conflicts|library|eval|run|sync|health`.
 
 Every subcommand takes `--sources DIR`. Exit codes: 0 for an answer (or "not covered"), 2 for
 unusable input or sources, with one line on stderr saying why; never a traceback for anything a
@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.answer.engine import AnswerEngine
 from bot.answer.types import Status
+from bot.heartbeat import DEFAULT_MAX_AGE_SECONDS
 from bot.rendering.json_output import (
     answer_to_dict,
     conflicts_to_list,
@@ -115,6 +116,25 @@ def _sync(args: argparse.Namespace) -> int:
     return sync_commands(settings, args.guild)
 
 
+def _health(args: argparse.Namespace) -> int:
+    """Exit 0 if the running bot's heartbeat is fresh, else 1 with one line (a container's or
+    service manager's health check: there, 1 means unhealthy and 2 is reserved)."""
+    from bot.heartbeat import heartbeat_path, heartbeat_problem
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"unhealthy: {error}", file=sys.stderr)
+        return 1
+    path = heartbeat_path(settings.data_dir.resolve(), settings.shard_ids)
+    problem = heartbeat_problem(path, args.max_age)
+    if problem:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    return EXIT_OK
+
+
 def _bench(args: argparse.Namespace) -> int:
     from bot.evaluation.bench import run_bench
 
@@ -146,13 +166,14 @@ def _engine(args: argparse.Namespace) -> AnswerEngine:
 
 def _server_engine(args: argparse.Namespace) -> AnswerEngine:
     """`--guild ID`: that server's library (base set and DATA_DIR as `run` reads them)."""
-    from bot.answer.registry import build_engine, open_library, server_sources
+    from bot.answer.registry import build_engine, server_sources
     from bot.index.saved import server_index_path
     from bot.index.store import IndexStore
-    from bot.library.cli import settings_for
+    from bot.library.cli import open_existing_library, say_which_library, settings_for
 
     settings = settings_for(args)
-    store, base = open_library(settings.sources_dir, settings.data_dir, settings.database_url)
+    store, base = open_existing_library(settings)
+    say_which_library(settings)
     try:
         index = IndexStore(server_index_path(settings.data_dir, args.guild))
         return build_engine(server_sources(store, base, args.guild), index)  # type: ignore[return-value]
@@ -246,6 +267,18 @@ def _parser() -> argparse.ArgumentParser:
         "--guild", type=server_id, metavar="ID", help="sync to one server only (instant)"
     )
     sync.set_defaults(handler=_sync)
+
+    health = commands.add_parser(
+        "health", help="exit 0 if the running bot is connected (its heartbeat is fresh), else 1"
+    )
+    health.add_argument(
+        "--max-age",
+        type=float,
+        default=DEFAULT_MAX_AGE_SECONDS,
+        metavar="SECONDS",
+        help=f"oldest heartbeat still healthy (default {DEFAULT_MAX_AGE_SECONDS:g})",
+    )
+    health.set_defaults(handler=_health)
 
     add_library_parser(commands, common)
 

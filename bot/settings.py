@@ -1,7 +1,11 @@
 """Settings: one frozen object, read once from the environment and `.env`, validated at start.
 
-The environment wins over `.env`, so a deployment can override a checked-out file. Nothing here
-imports `discord`; the endpoint defaults are Discord's public ones, written out.
+The environment wins over `.env`, so a deployment can override a checked-out file. The `.env`
+read is the current folder's, else the checkout's (the folder holding `bot/` and
+`pyproject.toml`), so a command run from another folder still finds the same settings; relative
+paths in it (DATA_DIR, CROSSCHECK_SOURCES) are relative to its own folder, and DATA_DIR defaults
+to `data` beside it. Nothing here imports `discord`; the endpoint defaults are Discord's public
+ones, written out.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -21,7 +25,8 @@ DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
 DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_ASK_COOLDOWN_SECONDS = 5.0
-DEFAULT_ENV_FILE = Path(".env")
+ENV_FILE_NAME = ".env"
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # the checkout, when run from one
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_SOURCES_PER_SERVER = 500
@@ -80,33 +85,69 @@ class Settings:
         several processes started at once push them once."""
         return self.shard_ids is None or 0 in self.shard_ids
 
+    env_file: Path | None = None  # the `.env` that was read, if any
+
+    @property
+    def origin(self) -> str:
+        """Where the settings came from, for the line that names the library opened."""
+        return f"settings from {self.env_file}" if self.env_file else "no .env file read"
+
     @property
     def custom_gateway(self) -> bool:
         """Whether the gateway was overridden (then resumes must not go to Discord's own URL)."""
         return self.gateway_url != DEFAULT_GATEWAY_URL
 
 
+def find_env_file() -> Path | None:
+    """`./.env`, else the checkout's `.env` (when running from a checkout), else None."""
+    here = Path(ENV_FILE_NAME)
+    if here.is_file():
+        return here.resolve()
+    checkout = PROJECT_DIR / ENV_FILE_NAME
+    if (PROJECT_DIR / "pyproject.toml").is_file() and checkout.is_file():
+        return checkout
+    return None
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
-    env_file: Path | None = DEFAULT_ENV_FILE,
+    env_file: Path | Literal["find"] | None = "find",
     *,
     sources_dir: Path | None = None,
 ) -> Settings:
-    """Read settings from `environ` (default `os.environ`) over `env_file` (default `./.env`).
+    """Read settings from `environ` (default `os.environ`) over `env_file` (default: the one
+    `find_env_file` finds; None reads no file).
 
     `sources_dir` (the command line's `--sources`) wins over `CROSSCHECK_SOURCES` when given.
 
     Raises `SettingsError` with a one-line message for any value that cannot be used. A missing
     token is not an error here: only `run` and `sync` need it, and they say so themselves.
     """
-    values: dict[str, str] = {}
-    if env_file is not None and env_file.is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    values.update(os.environ if environ is None else environ)
+    if env_file == "find":
+        env_file = find_env_file()
+    if env_file is not None and not env_file.is_file():
+        env_file = None
+    from_file: dict[str, str] = {}
+    if env_file is not None:
+        from_file = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    environment = os.environ if environ is None else environ
+    values = {**from_file, **environment}
 
     def get(name: str) -> str | None:
         value = values.get(name, "").strip()
         return value or None
+
+    def path(name: str, default: Path) -> Path:
+        """A folder setting; a relative one from `.env` is relative to the `.env`'s folder."""
+        value = get(name)
+        if value is None:
+            return default
+        folder = Path(value).expanduser()
+        if env_file is not None and name not in environment and not folder.is_absolute():
+            return env_file.parent / folder
+        return folder
+
+    default_data_dir = env_file.parent / DEFAULT_DATA_DIR if env_file else DEFAULT_DATA_DIR
 
     return Settings(
         token=get("DISCORD_TOKEN"),
@@ -119,10 +160,10 @@ def load_settings(
         ),
         log_level=_parse_log_level(get("LOG_LEVEL")),
         ask_cooldown_seconds=_parse_cooldown(get("ASK_COOLDOWN_SECONDS")),
-        sources_dir=Path(
-            sources_dir or get("CROSSCHECK_SOURCES") or DEFAULT_SOURCES_DIR
-        ).expanduser(),
-        data_dir=Path(get("DATA_DIR") or DEFAULT_DATA_DIR).expanduser(),
+        sources_dir=sources_dir.expanduser()
+        if sources_dir
+        else path("CROSSCHECK_SOURCES", DEFAULT_SOURCES_DIR),
+        data_dir=path("DATA_DIR", default_data_dir),
         database_url=_parse_database_url(get("DATABASE_URL")),
         moderator_role_ids=_parse_role_ids("MODERATOR_ROLE_ID", get("MODERATOR_ROLE_ID")),
         max_source_bytes=_parse_count(
@@ -138,6 +179,7 @@ def load_settings(
             DEFAULT_FEEDBACK_RETENTION_DAYS,
         ),
         **_parse_shards(get("SHARD_COUNT"), get("SHARD_IDS")),
+        env_file=env_file,
     )
 
 

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.caveat",),  # disagreements between cited excerpts
     ("bot.answer",),  # the engine: relevance, selection, excerpts, caveat; the per-server registry
     ("bot.rendering",),  # terminal, JSON, Discord embed
-    ("bot.app", "bot.commands"),  # the Discord bot and its slash commands
+    ("bot.app", "bot.commands", "bot.heartbeat"),  # the Discord bot, its commands, its health
     ("bot.evaluation",),
     ("bot.main", "bot.__main__", "bot.library.cli"),  # the command line
 ]

@@ -147,6 +147,33 @@ def test_env_example_documents_every_variable_settings_reads() -> None:
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
 
 
+def test_the_current_folders_env_file_wins_over_the_checkouts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkout, here = tmp_path / "checkout", tmp_path / "here"
+    for folder, token in ((checkout, "checkout"), (here, "here")):
+        folder.mkdir()
+        (folder / ".env").write_text(f"DISCORD_TOKEN={token}\n")
+    (checkout / "pyproject.toml").write_text("")
+    monkeypatch.setattr("bot.settings.PROJECT_DIR", checkout)
+    monkeypatch.chdir(here)
+    assert load_settings({}).token == "here"
+    (here / ".env").unlink()
+    settings = load_settings({})
+    assert settings.token == "checkout" and settings.env_file == checkout / ".env"
+    assert settings.data_dir == checkout / "data"  # the default DATA_DIR is beside the .env
+
+
+def test_relative_folders_in_the_env_file_are_relative_to_its_folder(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATA_DIR=library\nCROSSCHECK_SOURCES=~/news\n")
+    settings = load_settings({}, env_file=env_file)
+    assert settings.data_dir == tmp_path / "library"
+    assert settings.sources_dir == Path("~/news").expanduser()
+    from_environment = load_settings({"DATA_DIR": "library"}, env_file=env_file)
+    assert from_environment.data_dir == Path("library")  # the environment's: the current folder
+
+
 def test_moderator_roles_are_a_comma_separated_list() -> None:
     settings = load_settings({"MODERATOR_ROLE_ID": " 111, 222 ,333"}, env_file=None)
     assert settings.moderator_role_ids == frozenset({111, 222, 333})

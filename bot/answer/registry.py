@@ -28,7 +28,7 @@ from bot.caveat import ConflictScan, PassageConflict
 from bot.index.saved import index_path_for, server_index_path
 from bot.index.store import IndexStore, text_hash
 from bot.library.base import LibraryStore, library_sources
-from bot.library.sqlite import SqliteStore
+from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.passages.sentences import Passage
 from bot.sources import Source, load_sources
 
@@ -335,6 +335,16 @@ def open_store(data_dir: Path, database_url: str | None = None) -> LibraryStore:
 
         return PostgresStore(database_url)
     return SqliteStore.in_data_dir(data_dir)
+
+
+def library_location(data_dir: Path, database_url: str | None = None) -> str:
+    """The library `open_store` opens, for messages: the PostgreSQL database (never the
+    password), else the SQLite file's full path."""
+    if database_url:
+        from bot.library.sql_common import describe_url
+
+        return describe_url(database_url)
+    return str(Path(data_dir).resolve() / DATABASE_NAME)
 
 
 def open_library(

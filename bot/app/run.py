@@ -11,6 +11,7 @@ transaction, so stopping mid-change loses nothing that was confirmed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -18,18 +19,19 @@ import sys
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import discord
 import yarl
 
-from bot.answer.registry import open_registry
+from bot.answer.registry import library_location, open_registry
 from bot.app.bot import CrosscheckBot, Library, make_bot
 from bot.app.sync import StartupError, SyncOutage, force_sync
+from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.index.store import settle_memory
 from bot.library.base import StoreError
-from bot.library.sql_schema import describe_url
 from bot.settings import Settings
 from bot.sources import SourceError
 
@@ -65,8 +67,10 @@ def apply_endpoints(settings: Settings) -> None:
 
 
 def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
-    place = describe_url(settings.database_url) if settings.database_url else settings.data_dir
-    _log.info("Indexing sources in %s; library in %s", settings.sources_dir, place)
+    place = library_location(settings.data_dir, settings.database_url)
+    _log.info(
+        "Indexing sources in %s; library %s (%s)", settings.sources_dir, place, settings.origin
+    )
     # the process's memory policy: each engine built is frozen out of the collector's scans
     registry = open_registry(
         settings.sources_dir,
@@ -128,6 +132,45 @@ def _report(error: BaseException, settings: Settings) -> int:
     return code
 
 
+def gateway_connected(bot: CrosscheckBot) -> bool:
+    """Whether the bot is logged in to the gateway now (not closed, not reconnecting); a
+    sharded bot, on every one of its shards."""
+    if not bot.is_ready() or bot.is_closed():
+        return False
+    if isinstance(bot, discord.AutoShardedClient):
+        return bool(bot.shards) and not any(s.is_closed() for s in bot.shards.values())
+    return bot.ws is not None and bot.ws.open
+
+
+async def keep_heartbeat(
+    bot: CrosscheckBot, path: Path, interval: float = HEARTBEAT_SECONDS
+) -> None:
+    """Forever: refresh the heartbeat file while the gateway is connected; at once on READY and
+    RESUMED, then every `interval` seconds. `python -m bot health` reads it."""
+    wake = asyncio.Event()
+
+    async def connected() -> None:
+        wake.set()
+
+    bot.add_listener(connected, "on_ready")
+    bot.add_listener(connected, "on_resumed")
+    failing = False
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), interval)
+        wake.clear()
+        if not gateway_connected(bot):
+            continue
+        try:
+            await asyncio.to_thread(write_heartbeat, path)
+        except OSError as error:
+            if not failing:  # once, not every interval; the health check reports it too
+                _log.warning("Cannot write the heartbeat file %s: %s", path, error)
+            failing = True
+        else:
+            failing = False
+
+
 class _Shutdown:
     """SIGINT/SIGTERM handler: close the bot cleanly (d.py leaves SIGTERM to the caller)."""
 
@@ -181,11 +224,14 @@ async def _serve(settings: Settings) -> int:
             return EXIT_OK
         bot = shutdown.bot = make_bot(settings, library)
         follower = asyncio.ensure_future(library.follow_other_processes())
+        beat = heartbeat_path(settings.data_dir, settings.shard_ids)
+        beating = asyncio.ensure_future(keep_heartbeat(bot, beat))
         try:
             async with bot:
                 await bot.start(settings.token)
         finally:
             follower.cancel()
+            beating.cancel()
     except Exception as error:
         if shutdown.requested.is_set():  # closing mid-login can fail a request in flight
             _log.debug("Error while shutting down", exc_info=error)

@@ -15,11 +15,12 @@ QUESTION_FILES = {"seeds": "seeds-dev.jsonl", "claims": "claims-dev.jsonl"}
 
 def run_evaluation(args: argparse.Namespace) -> int:
     data: Path = args.data
-    if not data.is_dir():
+    questions: Path | None = getattr(args, "questions", None)
+    if not data.is_dir() and not (args.suite in QUESTION_FILES and questions):
         print(f"error: data folder not found: {data} (pass --data)", file=sys.stderr)
         return 2
     if args.suite in QUESTION_FILES:
-        questions = getattr(args, "questions", None) or data / "eval" / QUESTION_FILES[args.suite]
+        questions = questions or data / "eval" / QUESTION_FILES[args.suite]
         if not questions.is_file():
             print(f"error: question file not found: {questions}", file=sys.stderr)
             return 2

@@ -4,7 +4,9 @@ library from a shell.
 The same checks and transactions as the Discord commands, on the same database (DATA_DIR) and
 base set (--sources / CROSSCHECK_SOURCES). A running bot picks up changes made here within a
 few seconds (`LibraryRegistry.follow_other_processes`). Bad input exits 2 with one line, like
-every other subcommand.
+every other subcommand. Each command names the database it used on stderr, and refuses a
+DATA_DIR without one unless given `--create`: run from the wrong folder, it would otherwise start
+an empty library there and the moderators' additions would seem gone.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bot.answer.registry import open_library, server_sources
-from bot.library.base import LABELS, LibraryError, LibraryStore
+from bot.answer.registry import library_location, open_library, server_sources
+from bot.library.base import LABELS, LibraryError, LibraryStore, StoreError
 from bot.library.parsing import check_label, check_unicode, parse_upload
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.library.transfer import drafts_from_folder, export_library
@@ -32,6 +34,27 @@ CLI_ACTOR = "command line"
 def settings_for(args: argparse.Namespace) -> Settings:
     """Settings as `run` reads them; `--sources` wins over CROSSCHECK_SOURCES."""
     return load_settings(sources_dir=getattr(args, "sources", None))
+
+
+def open_existing_library(
+    settings: Settings, *, create: bool = False
+) -> tuple[LibraryStore, list[Source]]:
+    """`open_library` for the command line: a DATA_DIR without a SQLite library is an error
+    (naming the file and where the settings came from) unless `create`. A PostgreSQL library
+    (DATABASE_URL) is one database wherever the command runs: no such check."""
+    database = library_location(settings.data_dir, settings.database_url)
+    if not (create or settings.database_url or Path(database).is_file()):
+        raise StoreError(
+            f"no library at {database} ({settings.origin}): set DATA_DIR to the bot's data "
+            "folder, or run `python -m bot library ... --create` to start a new library there"
+        )
+    return open_library(settings.sources_dir, settings.data_dir, settings.database_url)
+
+
+def say_which_library(settings: Settings) -> None:
+    """One line on stderr naming the library a command used."""
+    where = library_location(settings.data_dir, settings.database_url)
+    print(f"Library: {where} ({settings.origin})", file=sys.stderr)
 
 
 def server_id(value: str) -> int:
@@ -52,6 +75,9 @@ def add_library_parser(
     actions = library.add_subparsers(dest="library_command", required=True, metavar="ACTION")
     guild = argparse.ArgumentParser(add_help=False)
     guild.add_argument("--guild", type=server_id, required=True, metavar="ID", help="the server ID")
+    guild.add_argument(
+        "--create", action="store_true", help="start a new library if DATA_DIR has none"
+    )
 
     add = actions.add_parser("add", parents=[common, guild], help="add a .txt/.md file")
     add.add_argument("file", type=Path)
@@ -107,7 +133,7 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
 
     def handler(args: argparse.Namespace) -> int:
         settings = settings_for(args)
-        store, base = open_library(settings.sources_dir, settings.data_dir, settings.database_url)
+        store, base = open_existing_library(settings, create=args.create)
         try:
             output = action(args, settings, store, base)
         except LibraryError as error:
@@ -115,6 +141,7 @@ def _run(action: Action) -> Callable[[argparse.Namespace], int]:
             return 2
         finally:
             store.close()
+        say_which_library(settings)  # after the work: an error stays one line
         print(output)
         return 0
 

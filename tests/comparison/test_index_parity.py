@@ -1,9 +1,13 @@
-"""The vectorised index against rank-bm25 itself: same scores, same top 10, every variant."""
+"""The vectorised index against rank-bm25 itself: same scores, same top 10, every variant.
+
+On generated newswire and the seeds by default; `pytest -m shared_data` adds Reuters-21578.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import corpora
 import numpy as np
 import pytest
 
@@ -12,7 +16,6 @@ from bot.passages.sentences import split_into_passages
 from bot.retrieval import BM25Config, PassageIndex, analyze
 from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 CONFIGS = [
     BM25Config(),  # the bot's: BM25Plus k1 2.0 b 0.75 delta 1.0
     BM25Config("okapi", 1.5, 0.75),  # epsilon floor for terms in half the passages
@@ -24,14 +27,20 @@ def _corpus(sources: list[Source]) -> list[list[str]]:
     return [analyze(p.text) for s in sources for p in split_into_passages(s)]
 
 
-def _reuters_sample() -> tuple[list[list[str]], list[list[str]]]:
-    reuters, ag_news = SHARED / "reuters21578", SHARED / "ag-news-test" / "test.csv.gz"
-    if not reuters.is_dir() or not ag_news.is_file():
-        pytest.skip(f"Reuters-21578 / AG News not found under {SHARED}")
-    texts = reuters_articles(reuters, 300)
+def _news_sample(texts: list[str], titles: list[str]) -> tuple[list[list[str]], list[list[str]]]:
     sources = [Source(f"r{i}", "t", None, Path("x"), text) for i, text in enumerate(texts) if text]
-    queries = [analyze(title) for title in ag_news_titles(ag_news, 60)]
+    queries = [analyze(title) for title in titles]
     return _corpus(sources), [q for q in queries if q]
+
+
+def _generated_sample() -> tuple[list[list[str]], list[list[str]]]:
+    return _news_sample(corpora.articles(300), corpora.headlines(60))
+
+
+def _reuters_sample() -> tuple[list[list[str]], list[list[str]]]:
+    texts = reuters_articles(corpora.shared_data("data", "reuters21578"), 300)
+    ag_news = corpora.shared_data("data", "ag-news-test", "test.csv.gz")
+    return _news_sample(texts, ag_news_titles(ag_news, 60))
 
 
 def _seeds_sample() -> tuple[list[list[str]], list[list[str]]]:
@@ -40,7 +49,14 @@ def _seeds_sample() -> tuple[list[list[str]], list[list[str]]]:
     return corpus, [analyze(q) for q in questions]
 
 
-@pytest.mark.parametrize("sample", [_reuters_sample, _seeds_sample], ids=["reuters", "seeds"])
+@pytest.mark.parametrize(
+    "sample",
+    [
+        pytest.param(_generated_sample, id="generated"),
+        pytest.param(_seeds_sample, id="seeds"),
+        pytest.param(_reuters_sample, id="reuters", marks=pytest.mark.shared_data),
+    ],
+)
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.variant)
 def test_scores_and_top_10_equal_rank_bm25(sample, config: BM25Config) -> None:
     corpus, queries = sample()

@@ -117,9 +117,11 @@ class BotProcess:
             await self.proc.wait()
 
 
-async def started(fake: FakeDiscord, bot: BotProcess, ready: int = 1) -> None:
+async def started(
+    fake: FakeDiscord, bot: BotProcess, ready: int = 1, timeout: float = START_TIMEOUT
+) -> None:
     """Wait for the ``ready``-th READY, failing with the bot's output if it died first."""
-    waiter = asyncio.ensure_future(fake.wait_for_ready(ready, timeout=START_TIMEOUT))
+    waiter = asyncio.ensure_future(fake.wait_for_ready(ready, timeout=timeout))
     died = asyncio.ensure_future(bot.proc.wait())
     done, _ = await asyncio.wait({waiter, died}, return_when=asyncio.FIRST_COMPLETED)
     died.cancel()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,24 +15,29 @@ from bot.library.sqlite import DATABASE_NAME
 
 ARTICLE = "Harbour notes\n\nThe Quillby ferry will stop running on 3 May 2027.\n"
 QUESTION = "When will the Quillby ferry stop running?"
+ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def cli(tmp_path: Path, seeds_dir: Path):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),  # this checkout's `bot`
-        "DATA_DIR": str(tmp_path / "data"),
-        "CROSSCHECK_SOURCES": str(seeds_dir),
-    }
+def command_line(folder: Path, **env: str):
+    """Runs `python -m bot ARGS...` of this checkout in `folder` with only `env` set (and PATH,
+    LANG, PYTHONPATH)."""
+    path = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
+    env = {**path, "LANG": "C.UTF-8", **env}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "bot", *args],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+            cwd=folder, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
 
+    return run
+
+
+@pytest.fixture
+def cli(tmp_path: Path, seeds_dir: Path):
+    """The command line on a library started in `tmp_path / "data"`."""
+    run = command_line(tmp_path, DATA_DIR=str(tmp_path / "data"), CROSSCHECK_SOURCES=str(seeds_dir))
+    assert run("library", "list", "--guild", "1", "--create").returncode == 0
     return run
 
 
@@ -105,7 +111,6 @@ def test_export_reads_back_as_sources_and_imports_elsewhere(cli, tmp_path: Path)
 
 
 def test_unusable_database_stops_with_one_line(cli, tmp_path: Path) -> None:
-    (tmp_path / "data").mkdir()
     (tmp_path / "data" / DATABASE_NAME).write_bytes(b"garbage" * 1000)
     result = cli("library", "list", "--guild", "5")
     assert result.returncode == 2
@@ -129,6 +134,56 @@ def test_bad_arguments_exit_2_with_one_line(cli, tmp_path: Path, args: tuple[str
     result = cli(*args)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_folder_without_a_library_is_refused_not_given_an_empty_one(tmp_path: Path) -> None:
+    """Run from the wrong folder, a command once started an empty library there: the
+    moderators' additions seemed gone. Now it says where it looked and creates nothing."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = command_line(elsewhere, HOME=str(elsewhere))
+    for args in (("library", "list", "--guild", "1"), ("ask", "--guild", "1", QUESTION)):
+        result = run(*args)
+        assert result.returncode == 2, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert "no library at " + str(elsewhere / "data" / DATABASE_NAME) in line
+        assert "--create" in line and "DATA_DIR" in line
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_create_starts_a_library_and_every_command_names_it(tmp_path: Path) -> None:
+    run = command_line(tmp_path, DATA_DIR="data")
+    created = run("library", "list", "--guild", "1", "--create")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip() != "The library is empty."  # the base sources are listed
+    database = tmp_path / "data" / DATABASE_NAME
+    assert database.is_file()
+    for result in (
+        created,
+        run("library", "list", "--guild", "1"),
+        run("ask", "--guild", "1", "x y"),
+    ):
+        assert result.returncode == 0, result.stderr
+        assert f"Library: {database} (no .env file read)" in result.stderr.splitlines()
+
+
+def test_the_checkouts_env_file_is_found_from_another_folder(tmp_path: Path) -> None:
+    """With no .env in the current folder, the checkout's is read, and a relative DATA_DIR in
+    it is relative to the checkout: the same library from any folder."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "bot", checkout / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "seeds", checkout / "seeds")
+    shutil.copy(ROOT / "pyproject.toml", checkout)
+    (checkout / ".env").write_text("DATA_DIR=library-data\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = command_line(elsewhere, PYTHONPATH=str(checkout))
+    assert run("library", "list", "--guild", "1", "--create").returncode == 0
+    listed = run("library", "list", "--guild", "1")
+    assert listed.returncode == 0, listed.stderr
+    database = checkout / "library-data" / DATABASE_NAME
+    assert f"Library: {database} (settings from {checkout / '.env'})" in listed.stderr
+    assert list(elsewhere.iterdir()) == []
 
 
 # --- hardening (issue 15) ---------------------------------------------------------------------

@@ -1,9 +1,20 @@
-"""`python -m bot eval claims|seeds --questions FILE`: any question file in the shared format."""
+"""`python -m bot eval claims|seeds --questions FILE`: any question file in the shared format.
+
+Run from an empty folder: a question file needs no `../shared` (no `--data`) beside it.
+"""
 
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.main import main
+
+
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+
 
 SOURCE = "The Harbour Bridge opened in 1932. It carries eight lanes of traffic.\n"
 
@@ -47,3 +58,8 @@ def test_a_malformed_question_file_is_one_line_error_not_a_traceback(tmp_path, c
 def test_a_missing_question_file_is_reported(tmp_path, capsys):
     assert main(["eval", "claims", "--questions", str(tmp_path / "none.jsonl")]) == 2
     assert "question file not found" in capsys.readouterr().err
+
+
+def test_without_a_question_file_the_data_folder_is_still_needed(capsys):
+    assert main(["eval", "claims"]) == 2  # the default question file lives in ../shared
+    assert "data folder not found" in capsys.readouterr().err

@@ -1,11 +1,11 @@
-"""Property tests: no question and no mix of real sentences makes an answer raise or misquote.
+"""Property tests: no question and no mix of sentences makes an answer raise or misquote.
 
-Sources are small random sets of real sentences (Reuters-21578 bodies, WikiContradict contexts,
-read with the project's evaluation loaders), some copied with a number rewritten ("up to 5",
+Sources are small random sets of sentences, some copied with a number rewritten ("up to 5",
 "at least 5", "fewer than 5", a range, a negative, a date) so the caveat's number and date rules
 meet what people write. Questions are any Unicode text, or words of those sentences mixed with
-such phrases. The property tests need `../shared` beside the checkout and are skipped with a
-reason without it.
+such phrases. The sentences come from the seeds and generated newswire (`corpora`); with
+`pytest -m shared_data`, from real text too (Reuters-21578 bodies and WikiContradict contexts,
+read with the project's evaluation loaders).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import functools
 import re
 from pathlib import Path
 
+import corpora
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,16 +23,7 @@ from bot.answer.engine import AnswerEngine
 from bot.answer.types import Answer, Status
 from bot.evaluation.bench import reuters_articles
 from bot.evaluation.wikicontradict import load_rows
-from bot.sources import Source
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-REUTERS = SHARED / "data" / "reuters21578"
-WIKICONTRADICT = SHARED / "data" / "wikicontradict"
-
-needs_shared = pytest.mark.skipif(
-    not (REUTERS.is_dir() and WIKICONTRADICT.is_dir()),
-    reason=f"real sentences not found: {SHARED} (Reuters-21578 and WikiContradict) is absent",
-)
+from bot.sources import DEFAULT_SOURCES_DIR, Source, load_sources
 
 # Modest, so the whole suite stays fast; the shrinker still reports a minimal failing case.
 EXAMPLES = settings(
@@ -44,23 +36,36 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 
-@functools.cache
-def real_sentences() -> tuple[str, ...]:
-    texts = reuters_articles(REUTERS, 300)
-    for row in load_rows(WIKICONTRADICT)[:80]:
+def _texts(pool: str) -> list[str]:
+    if pool == "generated":
+        return [s.text for s in load_sources(DEFAULT_SOURCES_DIR)] + corpora.articles(300)
+    texts = reuters_articles(corpora.shared_data("data", "reuters21578"), 300)
+    for row in load_rows(corpora.shared_data("data", "wikicontradict"))[:80]:
         texts += [row["context1"], row["context2"]]
-    sentences = {
+    return texts
+
+
+@functools.cache
+def sentences(pool: str) -> tuple[str, ...]:
+    """The sentences of `pool`: "generated" (seeds and generated newswire) or "shared"."""
+    found = {
         " ".join(sentence.split())
-        for text in texts
+        for text in _texts(pool)
         for sentence in _SENTENCE_END.split(text)
         if 20 <= len(sentence) <= 400
     }
-    return tuple(sorted(sentences))
+    return tuple(sorted(found))
 
 
 @functools.cache
-def sentences_with_numbers() -> tuple[str, ...]:
-    return tuple(s for s in real_sentences() if _NUMBER.search(s))
+def sentences_with_numbers(pool: str) -> tuple[str, ...]:
+    return tuple(s for s in sentences(pool) if _NUMBER.search(s))
+
+
+POOLS = [
+    pytest.param("generated", id="generated"),
+    pytest.param("shared", id="reuters+wikicontradict", marks=pytest.mark.shared_data),
+]
 
 
 # Open intervals ("up to 5" is -inf..5) and signs are where the number rule is most fragile.
@@ -84,23 +89,23 @@ phrases = st.one_of(st.tuples(qualifiers, numbers).map("".join), dates)
 
 
 @st.composite
-def rewritten(draw: st.DrawFn) -> tuple[str, str]:
-    """A real sentence, and the same sentence with a number replaced by a number phrase or date."""
-    sentence = draw(st.sampled_from(sentences_with_numbers()))
+def rewritten(draw: st.DrawFn, pool: str) -> tuple[str, str]:
+    """A sentence, and the same sentence with a number replaced by a number phrase or date."""
+    sentence = draw(st.sampled_from(sentences_with_numbers(pool)))
     match = draw(st.sampled_from(list(_NUMBER.finditer(sentence))))
     return sentence, sentence[: match.start()] + draw(phrases) + sentence[match.end() :]
 
 
 @st.composite
-def source_sets(draw: st.DrawFn) -> list[Source]:
-    """Two to four sources of real sentences, one paragraph each; a sentence and its rewritten
-    copy often sit in two different sources, so the caveat rules compare them."""
+def source_sets(draw: st.DrawFn, pool: str) -> list[Source]:
+    """Two to four sources of sentences from `pool`, one paragraph each; a sentence and its
+    rewritten copy often sit in two different sources, so the caveat rules compare them."""
     count = draw(st.integers(2, 4))
     lines: list[list[str]] = [
-        draw(st.lists(st.sampled_from(real_sentences()), min_size=1, max_size=5))
+        draw(st.lists(st.sampled_from(sentences(pool)), min_size=1, max_size=5))
         for _ in range(count)
     ]
-    for original, variant in draw(st.lists(rewritten(), min_size=1, max_size=3)):
+    for original, variant in draw(st.lists(rewritten(pool), min_size=1, max_size=3)):
         first, second = draw(st.permutations(range(count)))[:2]
         lines[first].insert(draw(st.integers(0, len(lines[first]))), original)
         lines[second].insert(draw(st.integers(0, len(lines[second]))), variant)
@@ -139,11 +144,13 @@ def assert_quotes_are_verbatim(answer: Answer, sources: list[Source]) -> None:
             assert side.quote and side.quote in excerpts[side.n]
 
 
-@needs_shared
+@pytest.mark.parametrize("pool", POOLS)
 @EXAMPLES
 @given(data=st.data())
-def test_answer_never_raises_and_quotes_only_the_sources_own_text(data: st.DataObject) -> None:
-    sources = data.draw(source_sets())
+def test_answer_never_raises_and_quotes_only_the_sources_own_text(
+    pool: str, data: st.DataObject
+) -> None:
+    sources = data.draw(source_sets(pool))
     question = data.draw(questions_about(sources))
     answer = AnswerEngine(sources).answer(question)
     assert answer.status in set(Status) and answer.message
@@ -152,10 +159,13 @@ def test_answer_never_raises_and_quotes_only_the_sources_own_text(data: st.DataO
     assert_quotes_are_verbatim(answer, sources)
 
 
-@needs_shared
+@pytest.mark.parametrize("pool", POOLS)
 @EXAMPLES
-@given(sources=source_sets())
-def test_conflicts_never_raise_and_quote_each_passage_verbatim(sources: list[Source]) -> None:
+@given(data=st.data())
+def test_conflicts_never_raise_and_quote_each_passage_verbatim(
+    pool: str, data: st.DataObject
+) -> None:
+    sources = data.draw(source_sets(pool))
     for conflict in AnswerEngine(sources).conflicts():
         first, second = conflict.passages
         assert first.source.id != second.source.id
