@@ -341,7 +341,7 @@ def library_location(data_dir: Path, database_url: str | None = None) -> str:
     """The library `open_store` opens, for messages: the PostgreSQL database (never the
     password), else the SQLite file's full path."""
     if database_url:
-        from bot.library.sql_common import describe_url
+        from bot.library.sql_schema import describe_url
 
         return describe_url(database_url)
     return str(Path(data_dir).resolve() / DATABASE_NAME)
