@@ -239,7 +239,7 @@ def _parse_snowflake(name: str, value: str | None, what: str) -> int | None:
 
 def is_snowflake(value: str) -> bool:
     """Whether `value` is a Discord id: a whole number from 1 to 2**63 - 1."""
-    return value.isdigit() and 0 < int(value) < SNOWFLAKE_LIMIT
+    return value.isascii() and value.isdigit() and 0 < int(value) < SNOWFLAKE_LIMIT
 
 
 def _parse_count(name: str, value: str | None, default: int) -> int:

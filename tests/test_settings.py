@@ -109,6 +109,8 @@ def test_cooldown_zero_disables() -> None:
         ("DISCORD_GUILD_ID", "-5"),
         ("DISCORD_GUILD_ID", "0"),
         ("DISCORD_GUILD_ID", "99999999999999999999999"),
+        ("DISCORD_GUILD_ID", "²"),  # a digit to str.isdigit, no number to int()
+        ("MODERATOR_ROLE_ID", "12,²"),
         ("ASK_COOLDOWN_SECONDS", "soon"),
         ("ASK_COOLDOWN_SECONDS", "-1"),
         ("ASK_COOLDOWN_SECONDS", "nan"),
