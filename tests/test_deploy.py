@@ -62,7 +62,8 @@ def test_everything_the_image_copies_exists_and_is_not_ignored() -> None:
 
 def test_compose_runs_the_bot_with_its_data_restart_and_health_check() -> None:
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
-    [(name, service)] = compose["services"].items()
+    service = compose["services"]["crosscheck"]
+    assert "profiles" not in service  # `docker compose up -d` starts the bot alone
     assert service["build"] == "."
     assert service["restart"] == "unless-stopped"
     assert "./data:/data" in service["volumes"]
@@ -71,10 +72,27 @@ def test_compose_runs_the_bot_with_its_data_restart_and_health_check() -> None:
     assert service["healthcheck"]["test"] == ["CMD", "python", "-m", "bot", "health"]
 
 
+def test_the_postgres_profile_adds_a_database_the_bot_waits_for() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    database = compose["services"]["postgres"]
+    assert database["profiles"] == ["postgres"]
+    assert database["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    [volume] = database["volumes"]
+    assert volume.split(":")[0] in compose["volumes"]  # the data outlives the container
+    waits = compose["services"]["crosscheck"]["depends_on"]["postgres"]
+    assert waits == {"condition": "service_healthy", "required": False}
+    # The URL compose.yaml tells users to set names the service, its user and its database.
+    documented = (ROOT / "compose.yaml").read_text()
+    env = database["environment"]
+    host = f"@postgres:5432/{env['POSTGRES_DB']}"
+    assert f"postgresql://{env['POSTGRES_USER']}:" in documented and host in documented
+    assert "POSTGRES_PASSWORD" in (ROOT / ".env.example").read_text()
+
+
 def test_the_health_command_the_containers_run_works(tmp_path: Path, monkeypatch) -> None:
     """The argv compose and the Dockerfile give, run as `python -m bot` would run it."""
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
-    argv = next(iter(compose["services"].values()))["healthcheck"]["test"][1:]
+    argv = compose["services"]["crosscheck"]["healthcheck"]["test"][1:]
     assert argv[:3] == ["python", "-m", "bot"]
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     assert main(argv[3:]) == 1  # no heartbeat yet: unhealthy
