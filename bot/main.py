@@ -138,6 +138,10 @@ def _health(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from bot.evaluation.bench import run_bench
 
+    if args.servers is not None:
+        from bot.evaluation.bench_servers import run_server_bench
+
+        return run_server_bench(args)
     return run_bench(args)
 
 
@@ -313,4 +317,11 @@ def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--copies", type=int, default=1, help="repeat the sources N times")
     bench.add_argument("--data", type=Path, default=Path("../shared"), help="shared data folder")
+    bench.add_argument(
+        "--servers", type=int, metavar="N", help="start N customised servers instead (see README)"
+    )
+    bench.add_argument("--per-server", type=int, default=20, metavar="K", help="sources each adds")
+    bench.add_argument(
+        "--ask-servers", type=int, metavar="M", help="servers asked once (default: min(N, 50))"
+    )
     bench.set_defaults(handler=_bench)
