@@ -1,16 +1,8 @@
 """What a question asks, and the disagreements that answer it.
 
 Two statements only disagree when they answer the same question about the same thing. So the
-question is read first (rules of English question syntax):
-
-- *who*/*whom*/*whose*, "what is the name of…" ask for a name;
-- *when*, "in what year", "which month" ask for a date;
-- *how* + adjective (*how many*, *how large*) or "what is the population/length…" ask for an amount;
-- *where* asks for a place;
-- an auxiliary first (*did*, *is*, *can*…) or a plain statement (a chat claim) asks yes or no;
-- anything else: "other".
-
-and only the comparisons that bear on it are made: a date conflict for a *when* question, a
+question's kind is read first (`bot.relevance.kind`, rules of English question syntax), and
+only the comparisons that bear on it are made: a date conflict for a *when* question, a
 figure conflict for a *how many* one; a yes/no question compares dates or figures only when it
 names a date or figure itself. Beside the general detectors, three answer a question directly:
 names that differ for *who*, dates that differ for *when* (aligned on the question's predicate,
