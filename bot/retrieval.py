@@ -134,14 +134,50 @@ class BM25Config:
         return BM25_VARIANTS[self.variant](corpus, k1=self.k1, b=self.b, delta=self.delta)
 
 
-class PassageIndex:
+class Ranking:
+    """What every index offers on top of `postings` and `scores` (a passage index, or a
+    layered one: `bot.index.layered`): `size` passage slots, `passage_count` of them indexed."""
+
+    size: int
+    passage_count: int
+
+    def postings(self, term: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def candidates(self, terms: Sequence[str]) -> np.ndarray:
+        """Passages that contain at least one of `terms`, ascending."""
+        held = np.zeros(self.size, dtype=bool)
+        for term in set(terms):
+            held[self.postings(term)] = True
+        return np.flatnonzero(held)
+
+    def search(self, terms: Sequence[str], limit: int | None = None) -> list[tuple[int, float]]:
+        """(passage id, BM25 score) of passages sharing a term with the query, best first."""
+        doc_ids = self.candidates(terms)
+        if not len(doc_ids):
+            return []
+        scores = self.scores(terms)[doc_ids]
+        if limit is not None and limit < len(doc_ids):
+            keep = scores >= np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            doc_ids, scores = doc_ids[keep], scores[keep]
+        order = np.lexsort((doc_ids, -scores))[:limit]
+        return list(zip(doc_ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
+class PassageIndex(Ranking):
     """Exact BM25 over analysed passages, scored as one sparse-matrix product.
 
     Scores equal rank-bm25's `get_scores` (same IDF formulas, BM25Okapi's epsilon floor, an
     empty passage counted as one empty term): a passage-by-term matrix holds each term's
     weight in each passage, a query is a vector of term counts, and the scores are their
     product plus the part BM25Plus gives every passage alike. The matrix's columns double as
-    the postings (which passages hold a term) the answer engine reads coverage from.
+    the postings (which passages hold a term) the answer engine reads coverage from. The raw
+    term frequencies and passage lengths are kept too (`term_frequencies`, `lengths`): a
+    layered index (`bot.index.layered`) weighs them again with the statistics of a library
+    this index is part of.
     """
 
     def __init__(self, corpus: Sequence[Sequence[str]], config: BM25Config = BM25Config()) -> None:
@@ -171,7 +207,8 @@ class PassageIndex:
     def _build(
         self, vocabulary: list[str], term_ids: np.ndarray, lengths: np.ndarray, config: BM25Config
     ) -> None:
-        self.size = len(lengths)
+        self.size = self.passage_count = len(lengths)
+        self.config = config
         self.vocabulary = vocabulary
         self._columns = {term: column for column, term in enumerate(vocabulary)}
         ones = np.ones(len(term_ids), dtype=np.float32)  # small counts: exact in float32
@@ -184,30 +221,24 @@ class PassageIndex:
         counts.sum_duplicates()
         counts.sort_indices()
         self._df = np.diff(counts.indptr)
+        self.total_length = int(lengths.sum())
+        self.lengths = lengths.astype(np.min_scalar_type(int(lengths.max())))
+        tf = counts.data
+        self.term_frequencies = tf.astype(np.min_scalar_type(int(tf.max(initial=0))))
         idf = _idf(config, self.size, self._df)
-        doc_len = lengths.astype(np.float64)
-        # rank-bm25's length normalisation, per passage, then spread over its entries.
-        norm = 1 - config.b + config.b * doc_len / (doc_len.sum() / self.size)
-        weights, k1 = counts.data.astype(np.float64), config.k1  # tf, made weights in place
+        norm = length_norms(lengths, self.total_length / self.size, config)
+        weights = counts.data.astype(np.float64)  # tf, made weights in place
         indices, indptr = counts.indices, counts.indptr
         del counts  # its float32 counts: `weights` has them
         # Column by column, a few hundred thousand entries at a time: each entry's arithmetic is
         # the same as over the whole array, and no temporary is as large as the matrix.
         for first, last in _column_runs(indptr, _CHUNK):
             tf = weights[indptr[first] : indptr[last]]
-            norms = norm[indices[indptr[first] : indptr[last]]]
-            if config.variant == "l":
-                ctd = tf / norms
-                tf[:] = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
-            else:  # plus and okapi: tf (k1 + 1) / (tf + k1 norm)
-                denominator = k1 * norms
-                denominator += tf
-                tf *= k1 + 1
-                tf /= denominator
+            weigh(tf, norm[indices[indptr[first] : indptr[last]]], config)
             tf *= np.repeat(idf[first:last], self._df[first:last])
         self._weights = sparse.csc_matrix((weights, indices, indptr), shape=shape)
         # BM25Plus scores `delta` for a term even in passages without it: the same for all.
-        self._everywhere = idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
+        self._everywhere = everywhere(idf, config)
 
     def document_frequency(self, term: str) -> int:
         column = self._columns.get(term)
@@ -215,12 +246,26 @@ class PassageIndex:
 
     def idf(self, term: str) -> float:
         """A never-negative IDF (Lucene's), for weighing terms: unseen terms weigh the most."""
-        df = self.document_frequency(term)
-        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+        return lucene_idf(self.passage_count, self.document_frequency(term))
 
     def column(self, term: str) -> int | None:
         """The term's column in the index's matrices, or None when no passage holds it."""
         return self._columns.get(term)
+
+    def column_entries(self, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids ascending, raw term frequencies) of one column (views: do not modify)."""
+        indptr = self._weights.indptr
+        run = slice(indptr[column], indptr[column + 1])
+        return self._weights.indices[run], self.term_frequencies[run]
+
+    def frequencies_among(self, marked: np.ndarray) -> np.ndarray:
+        """How many of each column's passages are `marked` (a boolean per passage)."""
+        indptr = self._weights.indptr
+        return np.add.reduceat(marked[self._weights.indices].astype(np.int64), indptr[:-1])
+
+    def column_frequencies(self) -> np.ndarray:
+        """Each column's document frequency (a view: do not modify)."""
+        return self._df
 
     def postings(self, term: str) -> np.ndarray:
         """Ids of the passages holding `term`, ascending (a view: do not modify)."""
@@ -239,24 +284,33 @@ class PassageIndex:
         counts = np.fromiter(found.values(), dtype=np.float64, count=len(found))
         return self._weights[:, columns] @ counts + float(self._everywhere[columns] @ counts)
 
-    def candidates(self, terms: Sequence[str]) -> np.ndarray:
-        """Passages that contain at least one of `terms`, ascending."""
-        held = np.zeros(self.size, dtype=bool)
-        for term in set(terms):
-            held[self.postings(term)] = True
-        return np.flatnonzero(held)
 
-    def search(self, terms: Sequence[str], limit: int | None = None) -> list[tuple[int, float]]:
-        """(passage id, BM25 score) of passages sharing a term with the query, best first."""
-        doc_ids = self.candidates(terms)
-        if not len(doc_ids):
-            return []
-        scores = self.scores(terms)[doc_ids]
-        if limit is not None and limit < len(doc_ids):
-            keep = scores >= np.partition(scores, len(scores) - limit)[len(scores) - limit]
-            doc_ids, scores = doc_ids[keep], scores[keep]
-        order = np.lexsort((doc_ids, -scores))[:limit]
-        return list(zip(doc_ids[order].tolist(), scores[order].tolist(), strict=True))
+def length_norms(lengths: np.ndarray, average: float, config: BM25Config) -> np.ndarray:
+    """rank-bm25's length normalisation of passages of `lengths` terms."""
+    return 1 - config.b + config.b * lengths.astype(np.float64) / average
+
+
+def weigh(tf: np.ndarray, norms: np.ndarray, config: BM25Config) -> None:
+    """rank-bm25's term-frequency part of each entry, in place (float64 `tf`, before the IDF)."""
+    k1 = config.k1
+    if config.variant == "l":
+        ctd = tf / norms
+        tf[:] = tf * (k1 + 1) * (ctd + config.delta) / (k1 + ctd + config.delta)
+    else:  # plus and okapi: tf (k1 + 1) / (tf + k1 norm)
+        denominator = k1 * norms
+        denominator += tf
+        tf *= k1 + 1
+        tf /= denominator
+
+
+def everywhere(idf: np.ndarray, config: BM25Config) -> np.ndarray:
+    """What each term adds to every passage alike: BM25Plus's `delta` times its IDF."""
+    return idf * config.delta if config.variant == "plus" else np.zeros_like(idf)
+
+
+def lucene_idf(size: int, df: int) -> float:
+    """Lucene's never-negative IDF of a term in `df` of `size` passages."""
+    return math.log(1 + (size - df + 0.5) / (df + 0.5))
 
 
 # Matrix entries computed at a time when building an index (`PassageIndex._build`).
@@ -270,12 +324,21 @@ def _column_runs(indptr: np.ndarray, entries: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds.tolist()))
 
 
-def _idf(config: BM25Config, size: int, df: np.ndarray) -> np.ndarray:
-    """rank-bm25's IDF for each term, from its document frequency."""
+def _idf(config: BM25Config, size: int, df: np.ndarray, average: float | None = None) -> np.ndarray:
+    """rank-bm25's IDF for each term, from its document frequency. BM25Okapi's floor is
+    `okapi_average` of the library's terms: of `df`'s when not given."""
     if config.variant == "plus":
         return np.log((size + 1) / df)
     if config.variant == "l":
         return math.log(size + 1) - np.log(df + 0.5)
     idf = np.log(size - df + 0.5) - np.log(df + 0.5)
     # BM25Okapi floors negative IDFs at epsilon (0.25) times the average IDF.
-    return np.where(idf < 0, 0.25 * (sum(idf.tolist()) / len(idf)), idf)
+    floor = 0.25 * (okapi_average(size, df) if average is None else average)
+    return np.where(idf < 0, floor, idf)
+
+
+def okapi_average(size: int, df: np.ndarray) -> float:
+    """BM25Okapi's average IDF over a library's terms (`df`: each one's document frequency),
+    correctly rounded (`math.fsum`): the same whatever order the terms come in."""
+    idf = np.log(size - df + 0.5) - np.log(df + 0.5)
+    return math.fsum(idf.tolist()) / len(idf)

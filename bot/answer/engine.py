@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.answer.derived import derive, layered
 from bot.answer.excerpts import excerpt_for
 from bot.answer.matching import Matcher, Matches
 from bot.answer.types import Answer, Citation, Status, count_of
@@ -27,19 +28,12 @@ from bot.caveat import (
     find_single_source_claims,
     scan_conflicts,
 )
-from bot.index.acronyms import acronyms_by_word, defined_acronyms
+from bot.index.layered import library_passages
 from bot.index.store import IndexStore
-from bot.index.tables import table_rows
 from bot.passages.sentences import Passage
 from bot.relevance.owners import owned_by_another
-from bot.relevance.query import (
-    build_query,
-    date_terms,
-    figure_terms,
-    names_by_prefix,
-    predicate_frames,
-)
-from bot.relevance.reading import Query, SourceFacts
+from bot.relevance.query import build_query, predicate_frames
+from bot.relevance.reading import Query
 from bot.relevance.words import surface_words, term_value
 from bot.retrieval import BM25Config, analyze, term_of
 from bot.sources import Source, SourceError, load_sources
@@ -85,23 +79,39 @@ class AnswerEngine:
     the same store for every engine of the same library.
     """
 
-    def __init__(self, sources: Sequence[Source], *, index_store: IndexStore | None = None) -> None:
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        *,
+        index_store: IndexStore | None = None,
+        base: AnswerEngine | None = None,
+    ) -> None:
+        """With `base`, an engine over the library `sources` makes with the base's: the base's
+        index shared, only what `sources` adds indexed (in `index_store`), what it hides left
+        out (`bot.index.layered`); its answers are those of an engine built from `sources`."""
         if not sources:
             raise SourceError("there are no sources to answer from")
         self.sources: tuple[Source, ...] = tuple(sources)
-        corpus = (index_store or IndexStore()).build(self.sources, BM25)
+        store = index_store or IndexStore()
+        if base is None:
+            corpus = store.build(self.sources, BM25)
+            derived = derive(self.sources, corpus, predicate_frames())
+        else:
+            derived = layered(base._derived, base.sources, self.sources, store, BM25)
+        self._derived = derived
+        corpus, self._facts = derived.corpus, derived.facts
         self._by_source = corpus.by_source
         self.passages: Sequence[Passage] = corpus.passages
         self._index = corpus.index
-        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(corpus.passages))
-        frames = predicate_frames()
+        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, derived.rows)
         # every term of every predicate frame (ban, sell, cease, expand…): one family
-        self._predicate_family = frozenset(frames)
-        self._dates = date_terms(self._index.vocabulary)
-        self._facts = self._source_facts(corpus.names, frames)
+        self._predicate_family = frozenset(self._facts.frame_of)
+        self._dates = self._facts.dates
         for answers in (self._facts.dates, self._facts.amounts):
             self._matcher.marks(answers)  # made once here, not inside someone's answer
-        log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
+        log.info(
+            "indexed %d passages from %d sources", self._index.passage_count, len(self.sources)
+        )
 
     @classmethod
     def from_folder(cls, folder: Path, *, index_store: IndexStore | None = None) -> AnswerEngine:
@@ -112,14 +122,15 @@ class AnswerEngine:
 
     def conflicts(self) -> list[PassageConflict]:
         """Disagreements between sources across the whole set, strongest first."""
-        return find_conflicts_across(self.passages)
+        return find_conflicts_across(library_passages(self._derived.corpus, self.sources))
 
     def scan_conflicts(self, seconds: float | None) -> ConflictScan:
         """`conflicts`, stopped after `seconds` (None: however long it takes) with what was
         found so far and what was not checked."""
         deadline = None if seconds is None else time.monotonic() + seconds
         return scan_conflicts(
-            self.passages, lambda: deadline is not None and time.monotonic() >= deadline
+            library_passages(self._derived.corpus, self.sources),
+            lambda: deadline is not None and time.monotonic() >= deadline,
         )
 
     def answer(self, question: str) -> Answer:
@@ -172,27 +183,6 @@ class AnswerEngine:
             terms=[term for term in query.terms if term in kept],
             weights={t: w for t, w in query.weights.items() if t in kept},
             matches={t: m for t, m in query.matches.items() if t in kept},
-        )
-
-    def _source_facts(
-        self, names: frozenset[str], frames: dict[str, frozenset[str]]
-    ) -> SourceFacts:
-        """Facts about the sources that question analysis needs, computed once at build."""
-        numbers = {t: v for t in self._index.vocabulary if (v := term_value(t)) is not None}
-        acronyms = defined_acronyms(source.text for source in self.sources)
-        figures = figure_terms(numbers)
-        return SourceFacts(
-            document_frequency=self._index.document_frequency,
-            idf=self._index.idf,
-            names=names,
-            numbers=numbers,
-            frame_of=frames,
-            names_by_prefix=names_by_prefix(names),
-            dates=self._dates,
-            figures=figures,
-            amounts=figures - self._dates,
-            acronyms=acronyms,
-            acronyms_of=acronyms_by_word(acronyms),
         )
 
     def _without_other_owners(self, query: Query, matches: Matches) -> Matches:
@@ -258,14 +248,14 @@ class AnswerEngine:
         question_terms = set(query.terms)
         family = self._predicate_family
         related = family if not family.isdisjoint(question_terms) else frozenset()
-        rare_limit = max(3, self._index.size // 30)
+        rare_limit = max(3, self._index.passage_count // 30)
         anchors = set().union(
             *(analyze(self.passages[c.passage_id].text) for c in relevant[:MAX_CITATIONS])
         )
         rare = {t for t in anchors - family if self._index.document_frequency(t) <= rare_limit}
         relevant_ids = matches.doc_ids[matches.coverage >= floor]
-        covered = np.zeros(len(self.sources), dtype=bool)
-        covered[self._matcher.source_of[relevant_ids]] = True
+        source_of = self._matcher.source_of
+        uncovered = np.isin(source_of[matches.doc_ids], source_of[relevant_ids], invert=True)
         subjects = matches.held
         shared_rare = self._matcher.hits(rare, matches.doc_ids)
         # a date or figure the question names itself is a detail too: both passages give it
@@ -283,9 +273,7 @@ class AnswerEngine:
         enough = np.where(gives, matches.coverage > 0, matches.coverage >= OTHER_SIDE_COVERAGE)
         same_entity = enough & (shared_rare >= 2)
         qualifies = (
-            ~covered[self._matcher.source_of[matches.doc_ids]]
-            & (subjects >= min(2, len(question_terms)))
-            & (same_event | same_entity)
+            uncovered & (subjects >= min(2, len(question_terms))) & (same_event | same_entity)
         )
         chosen_ids = np.flatnonzero(qualifies)
         # In ranked order (best score first, then earlier passage), as the ranking was read.

@@ -86,6 +86,16 @@ def build_engine(sources: Sequence[Source], index_store: IndexStore | None = Non
     return AnswerEngine(sources, index_store=index_store) if sources else EmptyEngine()
 
 
+def build_server_engine(
+    base_engine: Engine, sources: Sequence[Source], index_store: IndexStore | None = None
+) -> Engine:
+    """A server's engine: over the base engine's index when there is one (shared, never
+    copied: `bot.index.layered`), with only what the server added indexed in `index_store`."""
+    if sources and isinstance(base_engine, AnswerEngine):
+        return AnswerEngine(sources, index_store=index_store, base=base_engine)
+    return build_engine(sources, index_store)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A server's library at one moment and the engine that answers for it: built from exactly
@@ -240,10 +250,17 @@ class LibraryRegistry:
         skipped = tuple(
             (source, failing[h]) for source, h in zip(sources, hashes, strict=True) if h in failing
         )
-        return Snapshot(sources, self._build(kept, self._index_for(guild_id)), skipped)
+        base = self._base_snapshot.engine
+        engine = self._build(kept, self._index_for(guild_id), base)
+        return Snapshot(sources, engine, skipped)
 
-    def _build(self, sources: Sequence[Source], index_store: IndexStore | None) -> Engine:
-        engine = build_engine(sources, index_store)
+    def _build(
+        self, sources: Sequence[Source], index_store: IndexStore | None, base: Engine | None = None
+    ) -> Engine:
+        if base is None:
+            engine = build_engine(sources, index_store)
+        else:
+            engine = build_server_engine(base, sources, index_store)
         self._after_build()
         return engine
 

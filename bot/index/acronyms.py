@@ -27,21 +27,34 @@ def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     An acronym that is also an English word (*GO*, *US*) is left out: a question's lowercase
     word would be taken for it.
     """
+    return acronyms_from(map(acronym_phrases, texts))
+
+
+def acronym_phrases(text: str) -> dict[str, list[str]]:
+    """Acronym as written -> the words of its phrase, as one text defines it first."""
     phrases: dict[str, list[str]] = {}
-    for text in texts:
-        if "(" not in text:
+    if "(" not in text:
+        return phrases
+    for match in _DEFINED.finditer(text):
+        written = match.group(1)
+        if written in phrases:
             continue
-        for match in _DEFINED.finditer(text):
-            written = match.group(1)
-            if written in phrases:
-                continue
-            words = _WORDS_BEFORE.findall(text[max(0, match.start() - _REACH) : match.start()])
-            # "(EVs)" is the plural of EV; "(GOES)" is an acronym ending in S
-            for acronym in (written + "S", written) if match.group().endswith("s)") else (written,):
-                phrase = _spelled_by(acronym, words)
-                if phrase:
-                    phrases[written] = phrase
-                    break
+        words = _WORDS_BEFORE.findall(text[max(0, match.start() - _REACH) : match.start()])
+        # "(EVs)" is the plural of EV; "(GOES)" is an acronym ending in S
+        for acronym in (written + "S", written) if match.group().endswith("s)") else (written,):
+            phrase = _spelled_by(acronym, words)
+            if phrase:
+                phrases[written] = phrase
+                break
+    return phrases
+
+
+def acronyms_from(texts_phrases: Iterable[dict[str, list[str]]]) -> dict[str, tuple[str, ...]]:
+    """`defined_acronyms` of texts whose `acronym_phrases` are given, in the texts' order."""
+    phrases: dict[str, list[str]] = {}
+    for found_in_text in texts_phrases:
+        for written, phrase in found_in_text.items():
+            phrases.setdefault(written, phrase)
     found: dict[str, tuple[str, ...]] = {}
     for written, phrase in phrases.items():
         term = term_of(written.lower())

@@ -23,12 +23,30 @@ def names_of(
 ) -> frozenset[str]:
     """Terms written capitalised at least 3 times in 4 (months are not names); `term_of_word`
     gives each word's term."""
+    return names_in(term_counts(tally, term_of_word))
+
+
+# term -> (times written capitalised, times in lowercase)
+TermCounts = dict[str, tuple[int, int]]
+
+
+def term_counts(tally: NameTally, term_of_word: Callable[[str], str | None]) -> TermCounts:
+    """A tally's counts by term (months left out): what `names_in` decides from. Counts of
+    parts of a library add up, term by term."""
     capitalised, lowercase = tally
-    by_term: dict[str, list[int]] = {}  # term -> times capitalised, times in lowercase
+    by_term: TermCounts = {}
     for word in capitalised.keys() | lowercase.keys():
         term = term_of_word(word.replace("’", "'").removesuffix("'s"))
         if term and word not in MONTHS:
-            counts = by_term.setdefault(term, [0, 0])
-            counts[0] += capitalised.get(word, 0)
-            counts[1] += lowercase.get(word, 0)
-    return frozenset(term for term, (up, down) in by_term.items() if up > 0 and up >= 3 * down)
+            up, down = by_term.get(term, (0, 0))
+            by_term[term] = (up + capitalised.get(word, 0), down + lowercase.get(word, 0))
+    return by_term
+
+
+def is_name(up: int, down: int) -> bool:
+    """Whether a term written capitalised `up` times and in lowercase `down` times is a name."""
+    return up > 0 and up >= 3 * down
+
+
+def names_in(by_term: TermCounts) -> frozenset[str]:
+    return frozenset(term for term, (up, down) in by_term.items() if is_name(up, down))

@@ -60,7 +60,7 @@ def index_path_for(data_dir: Path, folder: Path) -> Path:
 
 
 def server_index_path(data_dir: Path, guild_id: int) -> Path:
-    """The saved index of one server's library (base set plus its own sources)."""
+    """The saved index of the sources one server added: its overlay over the base set."""
     return Path(data_dir) / "index" / f"guild-{guild_id}.npz"
 
 

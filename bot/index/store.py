@@ -16,8 +16,10 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -35,6 +37,9 @@ from bot.retrieval import (
 )
 from bot.sources import Source, SourceError
 
+if TYPE_CHECKING:
+    from bot.index.layered import Joined, LayeredIndex
+
 log = logging.getLogger(__name__)
 
 # A line this long is not hard-wrapped: its line break ends a paragraph.
@@ -43,16 +48,21 @@ UNWRAPPED_LINE = 120
 
 @dataclass(frozen=True)
 class IndexedCorpus:
-    """Everything an engine answers from: passages, where each sits, and the BM25 index."""
+    """Everything an engine answers from: passages, where each sits, and the BM25 index.
 
-    passages: Sequence[Passage]  # made when read (`PassageList`)
+    A server's corpus layered over a shared base (`bot.index.layered`) has passage slots: the
+    base's (its hidden ones included), then its own; its arrays read the base's and its own."""
+
+    passages: Sequence[Passage]  # made when read (`PassageList`), by passage id (slot)
     by_source: Mapping[str, Sequence[Passage]]
-    source_of: np.ndarray  # source number (position in the sources given) of each passage
-    block_of: np.ndarray  # paragraph number across the library (same source and paragraph)
-    index: PassageIndex
+    source_of: np.ndarray | Joined  # source number of each passage (its position in the sources)
+    block_of: np.ndarray | Joined  # paragraph number across the library (same source, paragraph)
+    index: PassageIndex | LayeredIndex
     # terms the sources write as names (`bot.index.name_terms.name_terms`): a scan of every passage,
     # so it is made once per library and saved with the index
-    names: frozenset[str] = frozenset()
+    names: AbstractSet[str] = frozenset()
+    # what layering a server over this corpus computed once and keeps (`bot.index.layered`)
+    extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def text_hash(text: str) -> str:
@@ -79,11 +89,25 @@ class IndexStore:
         self._analyses: dict[str, SourceAnalysis] = {}
         self._parallel_min_chars = parallel_min_chars
 
-    def build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
-        with self._lock:
-            return self._build(sources, config)
+    @overload
+    def build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus: ...
 
-    def _build(self, sources: Sequence[Source], config: BM25Config) -> IndexedCorpus:
+    @overload
+    def build(
+        self, sources: Sequence[Source], config: BM25Config, allow_empty: bool
+    ) -> IndexedCorpus | None: ...
+
+    def build(
+        self, sources: Sequence[Source], config: BM25Config, allow_empty: bool = False
+    ) -> IndexedCorpus | None:
+        """The sources' corpus; for sources without a sentence, None with `allow_empty` (an
+        overlay of a server's library, `bot.index.layered`), else `SourceError`."""
+        with self._lock:
+            return self._build(sources, config, allow_empty)
+
+    def _build(
+        self, sources: Sequence[Source], config: BM25Config, allow_empty: bool = False
+    ) -> IndexedCorpus | None:
         hashes = [text_hash(source.text) for source in sources]
         text_lengths = [len(source.text) for source in sources]
         saved = self.file.load(hashes, config, text_lengths) if self.file else None
@@ -100,6 +124,8 @@ class IndexStore:
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
         if not any(len(a.spans) for a in analyses):
+            if allow_empty:
+                return None
             raise SourceError("the sources hold no sentences to quote")
         if saved is not None:
             names = saved[2]

@@ -142,6 +142,14 @@ class PassageList(_MadeWhenRead):
         """The index of `sources[source]`'s first passage."""
         return self._first[source]
 
+    def with_sources(self, sources: Sequence[Source]) -> PassageList:
+        """The same passages (arrays shared, not copied) of other `Source` objects, one for
+        each of `sources` here: a server's labels over a shared library's passages."""
+        copy = PassageList.__new__(PassageList)
+        copy.__dict__.update(self.__dict__)
+        copy._sources = sources
+        return copy
+
     def source_passages(self, source: int) -> list[Passage]:
         """The passages of `sources[source]`, all made now."""
         first, last = self._first[source], self._first[source + 1]
@@ -158,6 +166,10 @@ class PassagesBySource(Mapping[str, Sequence[Passage]]):
 
     def __getitem__(self, source_id: str) -> Sequence[Passage]:
         return self._passages.of_source(self._number[source_id])
+
+    def number(self, source_id: str) -> int | None:
+        """The source's number (position in the sources), None for an unknown id."""
+        return self._number.get(source_id)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._number)
