@@ -13,7 +13,8 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,6 +110,9 @@ def term_of_uncached(token: str) -> str | None:
 _term = lru_cache(maxsize=100_000)(term_of_uncached)
 
 
+# A group of more terms than this (every figure of the sources) has its passages kept (`marks`).
+LARGE_GROUP = 256
+
 BM25_VARIANTS = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
 
 
@@ -140,6 +144,7 @@ class Ranking:
 
     size: int
     passage_count: int
+    _large_groups: dict[AbstractSet[str], np.ndarray]
 
     def postings(self, term: str) -> np.ndarray:
         raise NotImplementedError
@@ -147,12 +152,26 @@ class Ranking:
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
 
+    def marks(self, terms: AbstractSet[str]) -> np.ndarray:
+        """Which passages hold at least one of `terms` (a boolean per passage slot); kept for a
+        large group (every figure of the library). Do not modify."""
+        large = len(terms) > LARGE_GROUP
+        if large and (cached := self._large_groups.get(terms)) is not None:
+            return cached
+        held = self._marks(terms)
+        if large:
+            self._large_groups[terms] = held
+        return held
+
+    def _marks(self, terms: Iterable[str]) -> np.ndarray:
+        held = np.zeros(self.size, dtype=bool)
+        for term in terms:
+            held[self.postings(term)] = True
+        return held
+
     def candidates(self, terms: Sequence[str]) -> np.ndarray:
         """Passages that contain at least one of `terms`, ascending."""
-        held = np.zeros(self.size, dtype=bool)
-        for term in set(terms):
-            held[self.postings(term)] = True
-        return np.flatnonzero(held)
+        return np.flatnonzero(self.marks(set(terms)))
 
     def search(self, terms: Sequence[str], limit: int | None = None) -> list[tuple[int, float]]:
         """(passage id, BM25 score) of passages sharing a term with the query, best first."""
@@ -209,6 +228,7 @@ class PassageIndex(Ranking):
     ) -> None:
         self.size = self.passage_count = len(lengths)
         self.config = config
+        self._large_groups = {}
         self.vocabulary = vocabulary
         self._columns = {term: column for column, term in enumerate(vocabulary)}
         ones = np.ones(len(term_ids), dtype=np.float32)  # small counts: exact in float32

@@ -9,6 +9,7 @@ only ever loops over the few hundred passages that can be cited.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +21,6 @@ from bot.relevance.reading import MIN_NAME_SHARE, Query
 # Words found in the sentences around a passage (same paragraph) count as its context.
 CONTEXT_SENTENCES = 2
 _NEIGHBOURS = [o for o in range(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1) if o]
-# A group of more terms than this (every figure of the sources) has its passages kept.
-LARGE_GROUP = 256
 
 
 @dataclass(frozen=True)
@@ -50,17 +49,10 @@ class Matcher:
         self._block_of = corpus.block_of
         self._context_weight = context_weight
         self._rows = rows
-        self._large_groups: dict[frozenset[str], np.ndarray] = {}  # built once per engine
 
-    def marks(self, group: frozenset[str]) -> np.ndarray:
-        """Which passages hold a term of `group`; kept for a large group (every figure)."""
-        cached = self._large_groups.get(group) if len(group) > LARGE_GROUP else None
-        if cached is not None:
-            return cached
-        mark = _marked(self.index.size, self.index.postings, group)
-        if len(group) > LARGE_GROUP:
-            self._large_groups[group] = mark
-        return mark
+    def marks(self, group: AbstractSet[str]) -> np.ndarray:
+        """Which passages hold a term of `group` (the index keeps those of a large group)."""
+        return self.index.marks(group)
 
     def around(self, passage_id: int, reach: int = CONTEXT_SENTENCES) -> list[int]:
         """A passage and the sentences within `reach` of it in its paragraph, in order: the

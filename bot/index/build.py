@@ -76,6 +76,10 @@ class Analyser:
         term = self._terms[token] = self._analyse_token(token)
         return term
 
+    def analyse_tokens_with(self, term_of: TermOf) -> None:
+        """Analyse new tokens with `term_of` from now on (a cached one, for a small build)."""
+        self._analyse_token = term_of
+
     def forget_terms(self) -> None:
         """Drop the kept words (every distinct word of the last build)."""
         self._terms.clear()

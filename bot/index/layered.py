@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from bot.retrieval import (
     length_norms,
     lucene_idf,
     okapi_average,
+    term_of,
     term_of_uncached,
     weigh,
 )
@@ -74,6 +75,7 @@ class LayeredIndex(Ranking):
     ) -> None:
         self.config = config = base.config
         self._base, self._overlay, self._hidden = base, overlay, hidden
+        self._large_groups = {}
         self._offset = base.size
         self.size = base.size + (overlay.size if overlay is not None else 0)
         total = base.total_length + (overlay.total_length if overlay is not None else 0)
@@ -142,6 +144,23 @@ class LayeredIndex(Ranking):
 
     def postings(self, term: str) -> np.ndarray:
         return self._entries(term, with_tf=False)[0]
+
+    def _marks(self, terms: Iterable[str]) -> np.ndarray:
+        """The base's marks (the base keeps those of its large groups: a group `Overlaid` over
+        one reads the same there, as the terms it changes are in no shown base passage), then
+        the overlay's."""
+        if isinstance(terms, Overlaid):
+            base = self._base.marks(terms.base)
+        else:  # another large group is not kept for the base: for this server only
+            base = self._base._marks(terms)
+        held = np.concatenate((base, np.zeros(self.size - self._offset, dtype=bool)))
+        if self._hidden is not None:
+            held[: self._offset] &= ~self._hidden
+        if self._overlay is not None:
+            overlay = held[self._offset :]
+            for term in terms:
+                overlay[self._overlay.postings(term)] = True
+        return held
 
     def _entries(self, term: str, with_tf: bool = True) -> tuple[np.ndarray, Any, Any]:
         """(passage slots ascending, raw tf, passage lengths) of the library's passages that
@@ -338,7 +357,7 @@ def base_term_counts(base: IndexedCorpus) -> TermCounts:
     if "term_counts" not in base.extras:
         passages = base.passages
         assert isinstance(passages, PassageList)
-        base.extras["term_counts"] = _term_counts(_each_source(passages))
+        base.extras["term_counts"] = _term_counts(_each_source(passages), term_of_uncached)
     return base.extras["term_counts"]
 
 
@@ -347,8 +366,12 @@ def _each_source(passages: Sequence[Passage]) -> Iterator[list[Passage]]:
     return (passages.source_passages(n) for n in range(len(passages.sources)))
 
 
-def _term_counts(sources_passages: Iterable[list[Passage]]) -> TermCounts:
+def _term_counts(
+    sources_passages: Iterable[list[Passage]], term_of_word: Callable[[str], str | None] = term_of
+) -> TermCounts:
+    """The name counts by term of sources (their passages); recent words' terms are cached
+    (`term_of`), but for the base's, met once."""
     counter = NameCounter()
     for passages in sources_passages:
         count_names([p.text for p in passages], counter)
-    return term_counts(counter.tally(), term_of_uncached)
+    return term_counts(counter.tally(), term_of_word)

@@ -21,6 +21,10 @@ class Overlaid(Set[K]):
         self._hash: int | None = None
 
     @property
+    def base(self) -> Set[K]:
+        return self._base
+
+    @property
     def removed(self) -> frozenset[K]:
         """What the base holds and this does not."""
         return self._removed

@@ -33,6 +33,7 @@ from bot.retrieval import (
     BM25Config,
     PassageIndex,
     load_dictionaries,
+    term_of,
     term_of_uncached,
 )
 from bot.sources import Source, SourceError
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A build of texts shorter than this in all analyses words with the cached `term_of`.
+SMALL_BUILD_CHARS = 1_000_000
 # A line this long is not hard-wrapped: its line break ends a paragraph.
 UNWRAPPED_LINE = 120
 
@@ -115,6 +118,10 @@ class IndexStore:
             self._adopt(hashes, saved[:2])
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
+        # A small build (a server's own sources) meets words that questions and other small
+        # builds meet too: their terms are cached (`term_of`); a large one's would only hold memory.
+        small = sum(map(len, texts)) < SMALL_BUILD_CHARS
+        self._analyser.analyse_tokens_with(term_of if small else term_of_uncached)
         new, name_tally = analyse_texts(
             texts, self._analyser, self._parallel_min_chars, while_waiting=load_dictionaries
         )
