@@ -254,8 +254,9 @@ class AnswerEngine:
         )
         rare = {t for t in anchors - family if self._index.document_frequency(t) <= rare_limit}
         relevant_ids = matches.doc_ids[matches.coverage >= floor]
-        source_of = self._matcher.source_of
-        uncovered = np.isin(source_of[matches.doc_ids], source_of[relevant_ids], invert=True)
+        source_of = self._matcher.source_of  # sources numbered in order: the last is the largest
+        covered = np.zeros(int(source_of[self._index.size - 1]) + 1, dtype=bool)
+        covered[source_of[relevant_ids]] = True
         subjects = matches.held
         shared_rare = self._matcher.hits(rare, matches.doc_ids)
         # a date or figure the question names itself is a detail too: both passages give it
@@ -273,7 +274,9 @@ class AnswerEngine:
         enough = np.where(gives, matches.coverage > 0, matches.coverage >= OTHER_SIDE_COVERAGE)
         same_entity = enough & (shared_rare >= 2)
         qualifies = (
-            uncovered & (subjects >= min(2, len(question_terms))) & (same_event | same_entity)
+            ~covered[source_of[matches.doc_ids]]
+            & (subjects >= min(2, len(question_terms)))
+            & (same_event | same_entity)
         )
         chosen_ids = np.flatnonzero(qualifies)
         # In ranked order (best score first, then earlier passage), as the ranking was read.

@@ -1,9 +1,9 @@
-"""`python -m bot bench --servers N`: N customised servers under today's design.
+"""`python -m bot bench --servers N`: N customised servers over one shared base index.
 
 The corpus is the one `bench` uses (`--sources`, else every Reuters-21578 article); its last
 N x K sources are the servers' additions (K distinct ones each) and the rest is the base set.
-Every customised server holds a full engine of base + additions today: these figures are the
-baseline for a shared base index. Prints figures; asserts nothing.
+Each customised server's engine is the base engine's index, shared, plus an overlay of its K
+additions (`bot.index.layered`). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from bot.sources import Source
 
 _log = logging.getLogger(__name__)
 NOTE = (
-    "today's design: every customised server holds a full engine (base + its additions); "
-    "the baseline for the coming shared base index"
+    "each customised server layers its additions over the shared base index "
+    "(before: a full engine each, 73.6 s and 1,468 MiB for 20 x 20 over Reuters)"
 )
 FIRST_GUILD = 1_000_000
 

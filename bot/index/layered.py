@@ -58,11 +58,12 @@ class Joined:
         if isinstance(key, (int, np.integer)):
             return self._first[key] if key < split else self._second[key - split] + self._offset
         key = np.asarray(key)
-        low = key < split
-        found = np.empty(key.shape, dtype=np.result_type(self._first[:0], self._second))
-        found[low] = self._first[key[low]]
-        high = self._second[key[~low] - split]
-        found[~low] = high + self._offset if self._offset else high
+        high = key >= split
+        if not high.any():  # all in the base (most reads: the overlay is small)
+            return self._first[key]
+        found = self._first[np.minimum(key, split - 1)]
+        found = found.astype(np.result_type(found, self._second), copy=False)
+        found[high] = self._second[key[high] - split] + self._offset
         return found
 
 
@@ -146,13 +147,12 @@ class LayeredIndex(Ranking):
         return self._entries(term, with_tf=False)[0]
 
     def _marks(self, terms: Iterable[str]) -> np.ndarray:
-        """The base's marks (the base keeps those of its large groups: a group `Overlaid` over
-        one reads the same there, as the terms it changes are in no shown base passage), then
-        the overlay's."""
-        if isinstance(terms, Overlaid):
-            base = self._base.marks(terms.base)
-        else:  # another large group is not kept for the base: for this server only
-            base = self._base._marks(terms)
+        """For a group `Overlaid` over one of the base's (every figure): the base's marks, kept
+        by the base (the terms the group changes are in no shown base passage), then the
+        overlay's; for any other group, its terms' postings."""
+        if not isinstance(terms, Overlaid):
+            return super()._marks(terms)
+        base = self._base.marks(terms.base)
         held = np.concatenate((base, np.zeros(self.size - self._offset, dtype=bool)))
         if self._hidden is not None:
             held[: self._offset] &= ~self._hidden
