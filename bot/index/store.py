@@ -75,8 +75,9 @@ def text_hash(text: str) -> str:
 class IndexStore:
     """Analyses by source text hash, plus an optional saved file for a whole library.
 
-    One store per library (a folder, or a server's sources): pass it to every
-    `AnswerEngine(sources, index_store=store)` built for that library. `analysed` counts the
+    One store per library (a folder, or the sources a server adds to the base: its overlay,
+    `bot.index.layered`): pass it to every `AnswerEngine(sources, index_store=store)` built for
+    that library. `analysed` counts the
     sources analysed from text (not from the cache or the saved file). Builds through one store
     run one at a time (a lock), so two quick library updates cannot mix their term ids.
     """

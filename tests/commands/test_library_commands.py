@@ -264,15 +264,15 @@ def failing_builds(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     library with a 900 KB word once did ("Unable to allocate 35.6 GiB")."""
     import bot.answer.registry as registry_module
 
-    real = registry_module.build_engine
+    real = registry_module.build_server_engine
     poison: set[str] = {"Poisoned notes"}
 
-    def build(sources, index_store=None):  # type: ignore[no-untyped-def]
+    def build(base, sources, index_store=None):  # type: ignore[no-untyped-def]
         if poison & {s.title for s in sources}:
             raise MemoryError("Unable to allocate 35.6 GiB for an array")
-        return real(sources, index_store)
+        return real(base, sources, index_store)
 
-    monkeypatch.setattr(registry_module, "build_engine", build)
+    monkeypatch.setattr(registry_module, "build_server_engine", build)
     return poison
 
 
