@@ -18,6 +18,13 @@ import numpy as np
 from bot.answer.excerpts import excerpt_for
 from bot.answer.matching import Matcher, Matches
 from bot.answer.types import Answer, Citation, Status, count_of
+from bot.answer.uncovered import (
+    RELATED_CITATIONS,
+    closest,
+    not_mentioned,
+    quoted,
+    related_message,
+)
 from bot.answer.validation import question_problem, searchable_text
 from bot.caveat import (
     ConflictScan,
@@ -139,6 +146,11 @@ class AnswerEngine:
         matches = self._without_other_owners(query, self._matcher.match(query))
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
+            near = [_Candidate(*found) for found in closest(query, self._matcher)]
+            if near:
+                message = related_message(query, self._index.document_frequency)
+                cited = self._cite(near)[:RELATED_CITATIONS]
+                return Answer(question, Status.RELATED, message, tuple(cited))
             message = self._no_match_message(searchable, query)
             return Answer(question, Status.NO_MATCH, message, points_to_sources=True)
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
@@ -390,11 +402,11 @@ class AnswerEngine:
             if not term.isascii() and not self._index.document_frequency(term)
         ]
         if unknown:
-            return _not_mentioned(unknown)
+            return not_mentioned(unknown)
         if self._facts.figures in query.required and self._covered_without_figures(query):
             return (
                 f"The sources don't give this figure: they speak of "
-                f"{_quoted(list(query.words.values()))}, but give no number for it. "
+                f"{quoted(list(query.words.values()))}, but give no number for it. "
                 "Try rephrasing, or see the list of sources."
             )
         if query.speaker:
@@ -403,7 +415,7 @@ class AnswerEngine:
                 "about it. Try rephrasing, or see the list of sources."
             )
         if len(query.words) > 1:
-            words = _quoted(list(query.words.values()))
+            words = quoted(list(query.words.values()))
             return (
                 f"The sources don't cover this: no passage speaks of {words} together. "
                 "Try rephrasing, or see the list of sources."
@@ -433,14 +445,3 @@ class _Neighbours:
             if j in in_paragraph and self.eligible[j]:
                 return self.passages[j].position
         return None
-
-
-def _not_mentioned(words: list[str]) -> str:
-    return (
-        f"The sources don't cover this: none of them mentions {_quoted(words)}. "
-        "Try the words the sources would use, or see the list of sources."
-    )
-
-
-def _quoted(words: list[str]) -> str:
-    return ", ".join(f"“{w}”" for w in dict.fromkeys(words))

@@ -10,6 +10,8 @@ from bot.sources import Source
 
 class Status(StrEnum):
     ANSWERED = "answered"
+    # no passage meets the question fully, but these hold its names: the closest, not an answer
+    RELATED = "related"
     NO_MATCH = "no_match"
     INVALID = "invalid"
 

@@ -1,0 +1,86 @@
+"""What the engine says when no passage meets the question fully: the closest passages that
+hold its names (status `related`), or why it is not covered (`no_match`).
+
+A question whose names the sources know ("tesla is tanking in japan": Tesla, Japan) gets the
+passages that hold all of them, closest first, with the question's words the sources never use
+named ("The sources don't say “tanking”"), so a member sees what the sources do say about it
+and no reader takes it for an answer. A question with a name no source has ("Did Korea ban
+Tesla?") or no name at all stays not covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from bot.answer.matching import Matcher
+from bot.relevance.reading import Query
+from bot.relevance.words import NUMBER
+
+# A related answer shows at most this many passages: the closest, not a search result list.
+RELATED_CITATIONS = 3
+# Passages within this share of the closest one's coverage are shown.
+RELATED_RELATIVE_COVERAGE = 0.6
+
+
+def closest(query: Query, matcher: Matcher) -> list[tuple[int, float, float]]:
+    """(passage id, BM25 score, coverage) of the passages that hold (or have around them)
+    every name of the question, closest first; empty when the question names nothing the
+    sources know, or names something they lack."""
+    if not query.names or query.unknown_names:
+        return []
+    # what a passage must hold to answer is dropped (the predicate, a figure); a year or
+    # ordinal that qualifies a noun still rules out another edition
+    relaxed = replace(query, required=[], required_own=list(query.qualifiers))
+    matches = matcher.match(relaxed)
+    named = matcher.near_all(query.name_forms.values(), matches.doc_ids)
+    coverage = np.where(named, matches.coverage, 0.0)
+    best = float(coverage.max(initial=0.0))
+    if best <= 0.0:
+        return []
+    keep = np.flatnonzero(coverage >= best * RELATED_RELATIVE_COVERAGE)
+    order = np.lexsort((matches.doc_ids[keep], -matches.scores[keep], -coverage[keep]))
+    return [
+        (int(matches.doc_ids[i]), float(matches.scores[i]), float(coverage[i]))
+        for i in keep[order].tolist()
+    ]
+
+
+def related_message(query: Query, document_frequency: Callable[[str], int]) -> str:
+    """ "The sources don't say “tanking”; this is what they say about “tesla” and “japan”:"
+    naming the question's words (as it writes them) that no source uses."""
+    name_terms = set().union(query.names, *query.name_forms.values())
+    unsaid = [
+        written
+        for term, written in query.words.items()
+        if term not in name_terms
+        and query.weights.get(term, 0.0) > 0.0
+        and not NUMBER.match(term)
+        and not document_frequency(term)
+    ]
+    names = [query.words.get(name, name) for name in query.names if query.names[name] > 0]
+    about = f"this is what they say about {_listed(names)}:"
+    if unsaid:
+        return f"The sources don't say {_listed(unsaid, 'or')}; {about}"
+    return f"No passage answers this fully; {about}"
+
+
+def not_mentioned(words: list[str]) -> str:
+    return (
+        f"The sources don't cover this: none of them mentions {quoted(words)}. "
+        "Try the words the sources would use, or see the list of sources."
+    )
+
+
+def quoted(words: list[str]) -> str:
+    return ", ".join(f"“{w}”" for w in dict.fromkeys(words))
+
+
+def _listed(words: list[str], conjunction: str = "and") -> str:
+    """ "“a”", "“a” and “b”", "“a”, “b” and “c”"."""
+    items = [f"“{w}”" for w in dict.fromkeys(words)]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
