@@ -146,12 +146,12 @@ class AnswerEngine:
         matches = self._without_other_owners(query, self._matcher.match(query))
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
-            near = [_Candidate(*found) for found in closest(query, self._matcher)]
+            message = self._no_match_message(searchable, query)
+            near = [_Candidate(*found) for found in closest(searchable, query, self._matcher)]
             if near:
-                message = related_message(query, self._index.document_frequency)
+                message = related_message(query, self._index.document_frequency, message)
                 cited = self._cite(near)[:RELATED_CITATIONS]
                 return Answer(question, Status.RELATED, message, tuple(cited))
-            message = self._no_match_message(searchable, query)
             return Answer(question, Status.NO_MATCH, message, points_to_sources=True)
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)

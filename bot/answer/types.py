@@ -60,6 +60,12 @@ class Answer:
     # The message ends "see the list of sources."; the caller says where (`where_to_look`).
     points_to_sources: bool = False
 
+    @property
+    def shows_passages(self) -> bool:
+        """Whether the answer is shown with its excerpts: an answer, or the closest passages
+        (`related`); else it is a short note (not covered, unusable)."""
+        return self.status in (Status.ANSWERED, Status.RELATED)
+
 
 def where_to_look(answer: Answer, sources_command: str) -> str:
     """The answer's message, naming the caller's command for the list of sources when it points

@@ -16,8 +16,11 @@ from dataclasses import replace
 import numpy as np
 
 from bot.answer.matching import Matcher
+from bot.english.function_words import DETERMINERS, PREPOSITIONS
+from bot.passages.tokens import tokenize
 from bot.relevance.reading import Query
 from bot.relevance.words import NUMBER
+from bot.retrieval import term_of
 
 # A related answer shows at most this many passages: the closest, not a search result list.
 RELATED_CITATIONS = 3
@@ -25,11 +28,11 @@ RELATED_CITATIONS = 3
 RELATED_RELATIVE_COVERAGE = 0.6
 
 
-def closest(query: Query, matcher: Matcher) -> list[tuple[int, float, float]]:
+def closest(question: str, query: Query, matcher: Matcher) -> list[tuple[int, float, float]]:
     """(passage id, BM25 score, coverage) of the passages that hold (or have around them)
     every name of the question, closest first; empty when the question names nothing the
-    sources know, or names something they lack."""
-    if not query.names or query.unknown_names:
+    sources know, names something they lack, or names them only as a setting."""
+    if not query.names or query.unknown_names or not _names_a_subject(question, query):
         return []
     # what a passage must hold to answer is dropped (the predicate, a figure); a year or
     # ordinal that qualifies a noun still rules out another edition
@@ -48,9 +51,27 @@ def closest(query: Query, matcher: Matcher) -> list[tuple[int, float, float]]:
     ]
 
 
-def related_message(query: Query, document_frequency: Callable[[str], int]) -> str:
-    """ "The sources don't say “tanking”; this is what they say about “tesla” and “japan”:"
-    naming the question's words (as it writes them) that no source uses."""
+def _names_a_subject(question: str, query: Query) -> bool:
+    """Whether a name the sources know is what the question is about, not only where or
+    whence: not the object of a preposition ("*tesla* is tanking in japan", not "the weather
+    in *Tokyo*")."""
+    forms = set().union(*query.name_forms.values())
+    tokens = tokenize(question)
+    for at, token in enumerate(tokens):
+        if term_of(token) not in forms:
+            continue
+        before = at - 1
+        while before >= 0 and tokens[before] in DETERMINERS:
+            before -= 1
+        if before < 0 or tokens[before] not in PREPOSITIONS:
+            return True
+    return False
+
+
+def related_message(query: Query, document_frequency: Callable[[str], int], why: str) -> str:
+    """ "The sources don't say “tanking”; this is what they say about “tesla” and “japan”:",
+    naming the question's words (as it writes them) that no source uses; when the sources use
+    them all, `why` (the `no_match` message) says what is missing instead."""
     name_terms = set().union(query.names, *query.name_forms.values())
     unsaid = [
         written
@@ -64,7 +85,8 @@ def related_message(query: Query, document_frequency: Callable[[str], int]) -> s
     about = f"this is what they say about {_listed(names)}:"
     if unsaid:
         return f"The sources don't say {_listed(unsaid, 'or')}; {about}"
-    return f"No passage answers this fully; {about}"
+    reason = why.split(". Try ", 1)[0].removesuffix(".")
+    return f"{reason}. {about[0].upper()}{about[1:]}"
 
 
 def not_mentioned(words: list[str]) -> str:
