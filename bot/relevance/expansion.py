@@ -14,9 +14,10 @@ from bot.english.thesaurus import related_words
 from bot.relevance.reading import Query, SourceFacts
 from bot.retrieval import term_of
 
-# What the thesaurus relates, and through how many of a word's most frequent senses.
+# What the thesaurus relates, and through how many of a word's most frequent senses (per part
+# of speech): further senses brought false answers ("seats" met "behind", "born" met "deliver").
 RELATIONS: tuple[str, ...] = ("synonyms", "derived")
-MAX_SENSE = 3
+MAX_SENSE = 1
 # A term met only through related words weighs this share of their IDF.
 EXPANDED_WEIGHT = 0.7
 
