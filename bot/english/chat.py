@@ -1,20 +1,18 @@
 """Informal spellings of chat English, read as the words they stand for in a question.
 
-Members write *ppl*, *gov*, *didnt*, *lol*: no source does, so each would weigh as a rare word
-and the question would look uncovered. A filler (*lol*, *tbh*) and a contraction written without
-its apostrophe (*didnt*, *thats*) ask nothing, as *didn't* and *that's* do not; an abbreviation
-stands for its word (*ppl* for *people*).
+Members write *ppl*, *gov*, *didnt*, *gonna*: no source does, so each would weigh as a rare word
+and the question would look uncovered. A contraction written without its apostrophe (*didnt*,
+*thats*) or a reduced form (*gonna*) asks nothing, as *didn't* and *going to* do not; an
+abbreviation stands for its word (*ppl* for *people*, *rn* for *now*).
 """
 
 from __future__ import annotations
 
 from bot.english.function_words import words
 
-# Discourse markers and reactions: they frame a message, they never name what it is about.
-FILLERS = words(
-    """lol lmao lmfao rofl tbh imo imho idk smh omg btw ngl fr rn iirc afaik ikr fwiw tho
-    pls plz thx ty ya yall gonna wanna gotta kinda sorta dunno ok okay yeah yep nah hmm"""
-)
+# Reduced forms of chat ("gonna lose"): the verb after them says what is meant. (Interjections,
+# "lol", "tbh", frame a message: `bot.relevance.framing.INTERJECTIONS`.)
+REDUCED = words("gonna wanna gotta dunno")
 
 # Contractions written without their apostrophe: function words, as with it.
 UNAPOSTROPHED = words(
@@ -25,6 +23,7 @@ UNAPOSTROPHED = words(
 # Abbreviations of chat English -> the word they stand for.
 ABBREVIATIONS = {
     "ppl": "people",
+    "rn": "now",
     "gov": "government",
     "govt": "government",
     "yr": "year",
@@ -43,6 +42,6 @@ ABBREVIATIONS = {
 
 def standard_word(token: str) -> str:
     """The word a lowercase chat token stands for ("" for one that asks nothing)."""
-    if token in FILLERS or token in UNAPOSTROPHED:
+    if token in REDUCED or token in UNAPOSTROPHED:
         return ""
     return ABBREVIATIONS.get(token, token)

@@ -47,7 +47,7 @@ def test_a_question_whose_names_the_sources_lack_is_not_covered(
     [
         ("japan kicked tesla out over national security", "national security"),
         ("musk works for trump and japan doesnt like that", "Trump administration"),
-        ("byd built a charger thats better than teslas", "outperforms Tesla"),
+        ("tesla deliveries went up by half last yr", "global deliveries by 50%"),
     ],
 )
 def test_chat_wording_the_sources_meet_is_answered(

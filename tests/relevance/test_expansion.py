@@ -15,14 +15,14 @@ def _engine(make_sources, text: str) -> AnswerEngine:
 
 def test_a_word_no_source_uses_is_met_by_its_synonym(make_sources) -> None:
     engine = _engine(make_sources, BUDGET)
-    answer = engine.answer("Will the Osby council reveal the harbour budget?")
+    answer = engine.answer("Will the Osby council divulge the harbour budget?")
     assert answer.status is Status.ANSWERED
     assert "will not disclose" in answer.citations[0].excerpt
-    query = engine.query_for("Will the Osby council reveal the harbour budget?")
-    reveal = term_of("reveal")
-    assert term_of("disclose") in query.matches[reveal]
+    query = engine.query_for("Will the Osby council divulge the harbour budget?")
+    divulge = term_of("divulge")
+    assert term_of("disclose") in query.matches[divulge]
     # weaker evidence than the word itself: a share of the related word's weight
-    assert query.weights[reveal] == EXPANDED_WEIGHT * engine._facts.idf(term_of("disclose"))
+    assert query.weights[divulge] == EXPANDED_WEIGHT * engine._facts.idf(term_of("disclose"))
 
 
 def test_a_word_the_sources_use_is_not_expanded(make_sources) -> None:
