@@ -147,7 +147,8 @@ class AnswerEngine:
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
             message = self._no_match_message(searchable, query)
-            near = [_Candidate(*found) for found in closest(searchable, query, self._matcher)]
+            found = closest(searchable, query, self._matcher, matches)
+            near = [_Candidate(*passage) for passage in found]
             if near:
                 message = related_message(query, self._index.document_frequency, message)
                 cited = self._cite(near)[:RELATED_CITATIONS]

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from bot.answer.matching import Matcher
+from bot.answer.matching import Matcher, Matches
 from bot.english.function_words import DETERMINERS, PREPOSITIONS
 from bot.passages.tokens import tokenize
 from bot.relevance.reading import Query
@@ -28,25 +28,29 @@ RELATED_CITATIONS = 3
 RELATED_RELATIVE_COVERAGE = 0.6
 
 
-def closest(question: str, query: Query, matcher: Matcher) -> list[tuple[int, float, float]]:
+def closest(
+    question: str, query: Query, matcher: Matcher, matches: Matches
+) -> list[tuple[int, float, float]]:
     """(passage id, BM25 score, coverage) of the passages that hold (or have around them)
     every name of the question, closest first; empty when the question names nothing the
-    sources know, names something they lack, or names them only as a setting."""
+    sources know, names something they lack, or names them only as a setting. `matches`: the
+    question's own matches (reused when it requires nothing that is dropped here)."""
     if not query.names or query.unknown_names or not _names_a_subject(question, query):
         return []
     # what a passage must hold to answer is dropped (the predicate, a figure); a year or
     # ordinal that qualifies a noun still rules out another edition
-    relaxed = replace(query, required=[], required_own=list(query.qualifiers))
-    matches = matcher.match(relaxed)
-    named = matcher.near_all(query.name_forms.values(), matches.doc_ids)
-    coverage = np.where(named, matches.coverage, 0.0)
-    best = float(coverage.max(initial=0.0))
-    if best <= 0.0:
+    if query.required or len(query.required_own) > len(query.qualifiers):
+        matches = matcher.match(replace(query, required=[], required_own=list(query.qualifiers)))
+    candidates = np.flatnonzero(matches.coverage > 0.0)
+    named = matcher.near_all(query.name_forms.values(), matches.doc_ids[candidates])
+    candidates = candidates[named]
+    if not len(candidates):
         return []
-    keep = np.flatnonzero(coverage >= best * RELATED_RELATIVE_COVERAGE)
-    order = np.lexsort((matches.doc_ids[keep], -matches.scores[keep], -coverage[keep]))
+    coverage = matches.coverage[candidates]
+    keep = candidates[coverage >= coverage.max() * RELATED_RELATIVE_COVERAGE]
+    order = np.lexsort((matches.doc_ids[keep], -matches.scores[keep], -matches.coverage[keep]))
     return [
-        (int(matches.doc_ids[i]), float(matches.scores[i]), float(coverage[i]))
+        (int(matches.doc_ids[i]), float(matches.scores[i]), float(matches.coverage[i]))
         for i in keep[order].tolist()
     ]
 
