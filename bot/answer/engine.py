@@ -147,7 +147,7 @@ class AnswerEngine:
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
             message = self._no_match_message(searchable, query)
-            found = closest(searchable, query, self._matcher, matches)
+            found = closest(searchable, query, self._matcher)
             near = [_Candidate(*passage) for passage in found]
             if near:
                 message = related_message(query, self._index.document_frequency, message)

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from bot.answer.matching import Matcher, Matches
+from bot.answer.matching import Matcher
 from bot.english.function_words import DETERMINERS, PREPOSITIONS
 from bot.passages.tokens import tokenize
 from bot.relevance.reading import Query
@@ -24,25 +24,32 @@ from bot.retrieval import term_of
 
 # A related answer shows at most this many passages: the closest, not a search result list.
 RELATED_CITATIONS = 3
-# Passages within this share of the closest one's coverage are shown.
+# A passage shown must hold (or have around it) this share of the question's words.
+RELATED_MIN_SHARE = 0.5
+# Passages within this share of the closest one's are shown.
 RELATED_RELATIVE_COVERAGE = 0.6
 
 
-def closest(
-    question: str, query: Query, matcher: Matcher, matches: Matches
-) -> list[tuple[int, float, float]]:
-    """(passage id, BM25 score, coverage) of the passages that hold (or have around them)
-    every name of the question, closest first; empty when the question names nothing the
-    sources know, names something they lack, or names them only as a setting. `matches`: the
-    question's own matches (reused when it requires nothing that is dropped here)."""
+def closest(question: str, query: Query, matcher: Matcher) -> list[tuple[int, float, float]]:
+    """(passage id, BM25 score, share of the question's words held) of the passages that hold
+    (or have around them) every word of the question's names and at least RELATED_MIN_SHARE of
+    its words, closest first; empty when the question names nothing the sources know, names
+    something they lack, or names them only as a setting."""
     if not query.names or query.unknown_names or not _names_a_subject(question, query):
         return []
-    # what a passage must hold to answer is dropped (the predicate, a figure); a year or
-    # ordinal that qualifies a noun still rules out another edition
-    if query.required or len(query.required_own) > len(query.qualifiers):
-        matches = matcher.match(replace(query, required=[], required_own=list(query.qualifiers)))
-    candidates = np.flatnonzero(matches.coverage > 0.0)
-    named = matcher.near_all(query.name_forms.values(), matches.doc_ids[candidates])
+    # Every word counts the same here: what a passage must hold to answer is dropped (the
+    # predicate, a figure), but a year or ordinal that qualifies a noun still rules out
+    # another edition. (By IDF, "Tesla" in every passage of three articles about Tesla would
+    # count for nothing.)
+    relaxed = replace(
+        query,
+        weights={term: float(weight > 0.0) for term, weight in query.weights.items()},
+        required=[],
+        required_own=list(query.qualifiers),
+    )
+    matches = matcher.match(relaxed)
+    candidates = np.flatnonzero(matches.coverage >= RELATED_MIN_SHARE)
+    named = matcher.near_all(_name_words(query), matches.doc_ids[candidates])
     candidates = candidates[named]
     if not len(candidates):
         return []
@@ -53,6 +60,14 @@ def closest(
         (int(matches.doc_ids[i]), float(matches.scores[i]), float(matches.coverage[i]))
         for i in keep[order].tolist()
     ]
+
+
+def _name_words(query: Query) -> list[frozenset[str]]:
+    """Each word of the question's names, with its forms: a passage shown for its names holds
+    every one ("Mars Rovers … Mars Express" is not about a Range Rover), where an answer may
+    meet a name of several words by any part."""
+    forms = set().union(*query.name_forms.values())
+    return [query.matches.get(term, frozenset({term})) for term in query.terms if term in forms]
 
 
 def _names_a_subject(question: str, query: Query) -> bool:
