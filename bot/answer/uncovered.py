@@ -89,7 +89,8 @@ def _names_a_subject(question: str, query: Query) -> bool:
 
 def related_message(query: Query, document_frequency: Callable[[str], int], why: str) -> str:
     """ "The sources don't say “tanking”; this is what they say about “tesla” and “japan”:",
-    naming the question's words (as it writes them) that no source uses; when the sources use
+    naming the question's words (as it writes them) that no source uses, nor a word the
+    thesaurus relates to them (`bot.relevance.expansion`); when the sources use
     them all, `why` (the `no_match` message) says what is missing instead."""
     name_terms = set().union(query.names, *query.name_forms.values())
     unsaid = [
@@ -98,7 +99,7 @@ def related_message(query: Query, document_frequency: Callable[[str], int], why:
         if term not in name_terms
         and query.weights.get(term, 0.0) > 0.0
         and not NUMBER.match(term)
-        and not document_frequency(term)
+        and not any(document_frequency(form) for form in query.matches.get(term, {term}))
     ]
     names = [query.words.get(name, name) for name in query.names if query.names[name] > 0]
     about = f"this is what they say about {_listed(names)}:"
