@@ -64,8 +64,8 @@ def closest(question: str, query: Query, matcher: Matcher) -> list[tuple[int, fl
 
 def _name_words(query: Query) -> list[frozenset[str]]:
     """Each word of the question's names, with its forms: a passage shown for its names holds
-    every one ("Mars Rovers … Mars Express" is not about a Range Rover), where an answer may
-    meet a name of several words by any part."""
+    every one ("Lars Moravy": both), where an answer may meet a name of several words by any
+    part."""
     forms = set().union(*query.name_forms.values())
     return [query.matches.get(term, frozenset({term})) for term in query.terms if term in forms]
 
