@@ -19,6 +19,13 @@ from bot.answer.derived import derive, layered
 from bot.answer.excerpts import excerpt_for
 from bot.answer.matching import Matcher, Matches
 from bot.answer.types import Answer, Citation, Status, count_of
+from bot.answer.uncovered import (
+    RELATED_CITATIONS,
+    closest,
+    not_mentioned,
+    quoted,
+    related_message,
+)
 from bot.answer.validation import question_problem, searchable_text
 from bot.caveat import (
     ConflictScan,
@@ -151,6 +158,12 @@ class AnswerEngine:
         best = float(matches.coverage.max(initial=0.0))
         if best < MIN_COVERAGE:
             message = self._no_match_message(searchable, query)
+            found = closest(searchable, query, self._matcher)
+            near = [_Candidate(*passage) for passage in found]
+            if near:
+                message = related_message(query, self._index.document_frequency, message)
+                cited = self._cite(near)[:RELATED_CITATIONS]
+                return Answer(question, Status.RELATED, message, tuple(cited))
             return Answer(question, Status.NO_MATCH, message, points_to_sources=True)
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)
@@ -381,11 +394,11 @@ class AnswerEngine:
             if not term.isascii() and not self._index.document_frequency(term)
         ]
         if unknown:
-            return _not_mentioned(unknown)
+            return not_mentioned(unknown)
         if self._facts.figures in query.required and self._covered_without_figures(query):
             return (
                 f"The sources don't give this figure: they speak of "
-                f"{_quoted(list(query.words.values()))}, but give no number for it. "
+                f"{quoted(list(query.words.values()))}, but give no number for it. "
                 "Try rephrasing, or see the list of sources."
             )
         if query.speaker:
@@ -394,7 +407,7 @@ class AnswerEngine:
                 "about it. Try rephrasing, or see the list of sources."
             )
         if len(query.words) > 1:
-            words = _quoted(list(query.words.values()))
+            words = quoted(list(query.words.values()))
             return (
                 f"The sources don't cover this: no passage speaks of {words} together. "
                 "Try rephrasing, or see the list of sources."
@@ -424,14 +437,3 @@ class _Neighbours:
             if j in in_paragraph and self.eligible[j]:
                 return self.passages[j].position
         return None
-
-
-def _not_mentioned(words: list[str]) -> str:
-    return (
-        f"The sources don't cover this: none of them mentions {_quoted(words)}. "
-        "Try the words the sources would use, or see the list of sources."
-    )
-
-
-def _quoted(words: list[str]) -> str:
-    return ", ".join(f"“{w}”" for w in dict.fromkeys(words))

@@ -94,6 +94,16 @@ class Matcher:
         answers = presence.of(query.answer_terms)[0]
         return Matches(doc_ids, scores, coverage, count[doc_ids], answers)
 
+    def near_all(self, groups: Iterable[frozenset[str]], doc_ids: np.ndarray) -> np.ndarray:
+        """Which of `doc_ids` hold, or have in the sentences around them, a term of every
+        group."""
+        presence = _Presence(self, doc_ids)
+        held = np.ones(len(doc_ids), dtype=bool)
+        for group in groups:
+            own, near = presence.of(group)
+            held &= own | near
+        return held
+
     def hits(self, terms: Iterable[str], doc_ids: np.ndarray) -> np.ndarray:
         """How many of `terms` each passage in `doc_ids` holds."""
         count = self._counts(terms)

@@ -10,6 +10,8 @@ from bot.sources import Source
 
 class Status(StrEnum):
     ANSWERED = "answered"
+    # no passage meets the question fully, but these hold its names: the closest, not an answer
+    RELATED = "related"
     NO_MATCH = "no_match"
     INVALID = "invalid"
 
@@ -57,6 +59,12 @@ class Answer:
     notes: tuple[str, ...] = field(default=())
     # The message ends "see the list of sources."; the caller says where (`where_to_look`).
     points_to_sources: bool = False
+
+    @property
+    def shows_passages(self) -> bool:
+        """Whether the answer is shown with its excerpts: an answer, or the closest passages
+        (`related`); else it is a short note (not covered, unusable)."""
+        return self.status in (Status.ANSWERED, Status.RELATED)
 
 
 def where_to_look(answer: Answer, sources_command: str) -> str:

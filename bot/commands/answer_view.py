@@ -21,7 +21,7 @@ import re
 
 import discord
 
-from bot.answer.types import Answer, Status
+from bot.answer.types import Answer
 from bot.app.tree import NO_MENTIONS, UNEXPECTED
 from bot.commands.feedback import feedback_id_of, feedback_items
 from bot.rendering.embed import answer_embeds, answer_title, hidden_excerpts, title_question
@@ -58,7 +58,7 @@ def answer_view(
     answer already shows all its excerpts, so there is no "More excerpts"; `feedback_id`: the
     id the answer was recorded under (`feedback.remember_answer`), for its feedback buttons."""
     view = discord.ui.View(timeout=None)
-    hidden = 0 if expanded or answer.status is not Status.ANSWERED else hidden_excerpts(answer)
+    hidden = 0 if expanded or not answer.shows_passages else hidden_excerpts(answer)
     if hidden:
         view.add_item(MoreExcerpts(answer_digest(answer), hidden))
     if feedback_id is not None:
@@ -139,7 +139,7 @@ class MoreExcerpts(
             return None
         engine = interaction.client.engine_for(interaction.guild_id)  # type: ignore[attr-defined]
         answer: Answer = await asyncio.to_thread(engine.answer, title_question(title))
-        if answer.status is not Status.ANSWERED or answer_digest(answer) != self.digest:
+        if not answer.shows_passages or answer_digest(answer) != self.digest:
             _log.info("More excerpts: the answer changed since it was posted")
             return None
         return answer

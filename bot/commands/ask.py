@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answer.types import Answer, Status
+from bot.answer.types import Answer
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
 from bot.commands.answer_view import answer_message, answer_view
@@ -73,7 +73,7 @@ async def _respond(
 ) -> None:
     """First and only reply: a public answer, or a private note saying what to try."""
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
-    if answer.status is Status.ANSWERED:
+    if answer.shows_passages:
         embeds, view = answer_message(answer, feedback_id=feedback_id)
         await interaction.response.send_message(
             embeds=embeds, view=view, allowed_mentions=NO_MENTIONS
@@ -98,7 +98,7 @@ async def _follow_up(
     undocumented behaviour): the placeholder is edited into the short public note.
     """
     _log.info("/ask answered with status %s (%d citations)", answer.status, len(answer.citations))
-    if answer.status is Status.ANSWERED:
+    if answer.shows_passages:
         embeds, view = answer_message(answer, feedback_id=feedback_id)
         await interaction.followup.send(embeds=embeds, view=view, allowed_mentions=NO_MENTIONS)
         return

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answer.types import Answer, Status
+from bot.answer.types import Answer
 from bot.app.bot import CrosscheckBot, question_cooldown
 from bot.app.tree import NO_MENTIONS
 from bot.commands.answer_view import answer_message, answer_view, more_label, readable_title
@@ -130,7 +130,7 @@ class Check(commands.Cog):
             self.bot.engine_for(interaction.guild_id).answer, message.content
         )
         feedback_id = remember_answer(self.bot, interaction, answer)
-        if answer.status is not Status.ANSWERED:
+        if not answer.shows_passages:
             await interaction.followup.send(
                 notice_text(answer),
                 view=answer_view(answer, feedback_id=feedback_id),

@@ -283,6 +283,11 @@ class SqlStore:
         return (self._clock() - timedelta(days=days_ago)).isoformat(timespec="seconds")
 
 
+# Answers that count as "not covered": none found (`no_match`), or only the closest passages
+# holding the question's names (`related`; see `bot.answer.types.Status`).
+UNCOVERED = frozenset({"no_match", "related"})
+
+
 def _report(days: int, rows: Iterable[tuple], notes: Iterable[tuple], limit: int) -> FeedbackReport:
     """The feedback report from the per-answer rows (newest first) and the members' notes."""
     disliked: dict[str, list] = {}  # key -> [question, down, up, source ids]
@@ -293,9 +298,9 @@ def _report(days: int, rows: Iterable[tuple], notes: Iterable[tuple], limit: int
             entry[1] += down
             entry[2] += up
             entry[3].update(dict.fromkeys(json.loads(source_ids)))
-        if status == "no_match" or missing:
+        if status in UNCOVERED or missing:
             entry = uncovered.setdefault(key, [question, 0, 0, []])
-            entry[1] += status == "no_match"
+            entry[1] += status in UNCOVERED
             entry[2] += missing
     for key, note in notes:
         if key in uncovered and note not in uncovered[key][3]:

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.english.chat import standard_word
 from bot.english.frames import PREDICATE_FRAMES
 from bot.english.function_words import WH_DETERMINERS
 from bot.english.numbers import ASKED_APPROXIMATORS as APPROXIMATORS
@@ -170,7 +171,8 @@ def _read_token(r: Reading, at: int) -> None:
 def _term(r: Reading, token: str) -> tuple[str, bool] | None:
     """The token's term and whether a source has it; None for a token that asks nothing."""
     query, facts = r.query, r.facts
-    term = term_of(token)
+    word = standard_word(token)  # "ppl" is "people"; "lol" asks nothing
+    term = term_of(word) if word else None
     if not term or term in query.weights:
         return None
     known = facts.document_frequency(term) > 0

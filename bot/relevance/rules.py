@@ -20,6 +20,7 @@ from bot.relevance.combine import (
     require_report,
 )
 from bot.relevance.demonyms import demonym_forms
+from bot.relevance.expansion import expand
 from bot.relevance.kind import Asked
 from bot.relevance.owners import add_owner
 from bot.relevance.reading import ASPECT_WEIGHT, Reading, Word
@@ -120,6 +121,14 @@ def approximate_number(r: Reading, w: Word) -> bool:
     return False
 
 
+def related_word(r: Reading, w: Word) -> bool:
+    """A word no source uses ("spying", "shielded") is met by the sources' words for the same
+    thing in a general thesaurus (`bot.relevance.expansion`), at reduced weight."""
+    if r.facts.document_frequency(w.term) or not w.token.isalpha():
+        return False
+    return expand(r.query, w.token, w.term, r.facts)
+
+
 TOKEN_RULES: tuple[Callable[[Reading, Word], bool], ...] = (
     scene_requires_nothing,
     predicate,
@@ -127,6 +136,7 @@ TOKEN_RULES: tuple[Callable[[Reading, Word], bool], ...] = (
     qualifier,
     year_of_figure,
     approximate_number,
+    related_word,
 )
 
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import discord
 
-from bot.answer.types import Answer, Citation, count_of, where_to_look
+from bot.answer.types import Answer, Citation, Status, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.library.base import Change
 from bot.passages.sentences import Passage
@@ -53,6 +53,7 @@ DETAIL_EXCERPT = 1500
 
 ANSWER_COLOUR = discord.Colour.blurple()
 CAVEAT_COLOUR = discord.Colour.orange()
+RELATED_COLOUR = discord.Colour.light_grey()  # the closest passages, not an answer
 SOURCES_COLOUR = discord.Colour.dark_teal()
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)  # a character `escape_markdown` escaped
 
@@ -108,11 +109,11 @@ def answer_embeds(answer: Answer, *, expanded: bool = False) -> list[discord.Emb
     embed = discord.Embed(
         title=layout.title,
         description=layout.description or None,
-        colour=CAVEAT_COLOUR if answer.contradictions else ANSWER_COLOUR,
+        colour=_colour(answer),
     )
     for name, value in [*layout.excerpts, *layout.extra]:
         embed.add_field(name=name, value=value, inline=False)
-    embed.set_footer(text=_answer_footer(layout.hidden if expanded else 0))
+    embed.set_footer(text=_answer_footer(layout.hidden if expanded else 0, answer.status))
     return [embed]
 
 
@@ -223,8 +224,16 @@ def _notes_field(notes: Sequence[str]) -> tuple[str, str] | None:
     return "Notes", trim("\n".join(f"• {clean(note)}" for note in notes), MAX_FIELD_VALUE)
 
 
-def _answer_footer(hidden: int) -> str:
+def _colour(answer: Answer) -> discord.Colour:
+    if answer.status is Status.RELATED:
+        return RELATED_COLOUR
+    return CAVEAT_COLOUR if answer.contradictions else ANSWER_COLOUR
+
+
+def _answer_footer(hidden: int, status: Status = Status.ANSWERED) -> str:
     footer = "Verbatim excerpts from this server's sources."
+    if status is Status.RELATED:
+        footer = "The closest excerpts in this server's sources: they do not answer the question."
     if hidden > 0:
         footer += f" {count_of(hidden, 'more excerpt')} did not fit."
     return footer[:FOOTER_RESERVE]

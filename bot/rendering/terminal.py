@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from bot.answer.types import Answer, Status, count_of, where_to_look
+from bot.answer.types import Answer, count_of, where_to_look
 from bot.caveat import PassageConflict
 from bot.rendering import (
     DISAGREE,
@@ -26,7 +26,7 @@ def render_answer(answer: Answer) -> str:
     """How many excerpts from how many sources, each disagreement in one line naming both
     sides with their dates, then every excerpt (both sides of a disagreement first), the
     sources, and the notes: the Discord layout, with room for all excerpts."""
-    if answer.status is not Status.ANSWERED:
+    if not answer.shows_passages:
         return where_to_look(answer, "python -m bot sources")
     lines = [_clean(answer.message)]
     for number, line in enumerate(disagreement_lines(answer)):

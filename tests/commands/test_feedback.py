@@ -115,6 +115,14 @@ def test_questions_the_sources_lacked(store: LibraryStore) -> None:
     assert uncovered[1].notes == ("the council's notes",)
 
 
+def test_a_related_answer_counts_as_not_covered(store: LibraryStore) -> None:
+    # only the closest passages were shown: the sources lacked what was asked
+    record(store, 30, "tesla is tanking in japan", sources=["000", "002"], status="related")
+    record(store, 31, "tesla is tanking in japan", sources=["000", "002"], status="related")
+    uncovered = store.feedback_report(GUILD, 30).uncovered
+    assert [(u.question, u.not_covered) for u in uncovered] == [("tesla is tanking in japan", 2)]
+
+
 def test_a_server_sees_only_its_own_feedback(store: LibraryStore) -> None:
     record(store, 10)
     store.vote(GUILD, 10, 7, "down")

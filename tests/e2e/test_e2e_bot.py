@@ -250,6 +250,23 @@ async def test_ask_gets_a_public_cited_answer(live: tuple[FakeDiscord, BotProces
     assert_silent(reply)
 
 
+async def test_ask_in_chat_wording_gets_the_closest_passages(
+    live: tuple[FakeDiscord, BotProcess],
+) -> None:
+    fake, _ = live
+    question = {"question": "tesla is tanking in japan"}
+    inter = await fake.inject(fake.slash_command("ask", question))
+    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
+    assert not reply.ephemeral
+    assert_within_discord_limits(reply)
+    [embed] = reply.embeds
+    # what the sources do not say comes first, then what they say about Tesla in Japan
+    assert embed["description"].startswith("The sources don't say “tanking”"), embed
+    assert "do not answer the question" in embed["footer"]["text"]
+    assert "Why is Tesla Struggling in Japan?" in reply.text()
+    assert_silent(reply)
+
+
 async def test_answer_leads_with_the_disagreement_and_expands_in_place(
     live: tuple[FakeDiscord, BotProcess],
 ) -> None:

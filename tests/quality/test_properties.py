@@ -154,8 +154,10 @@ def test_answer_never_raises_and_quotes_only_the_sources_own_text(
     question = data.draw(questions_about(sources))
     answer = AnswerEngine(sources).answer(question)
     assert answer.status in set(Status) and answer.message
-    if answer.status is not Status.ANSWERED:
+    if not answer.shows_passages:
         assert not answer.citations
+    if answer.status is Status.RELATED:  # the closest passages: no answer, so no caveat
+        assert answer.citations and not answer.contradictions
     assert_quotes_are_verbatim(answer, sources)
 
 

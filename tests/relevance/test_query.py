@@ -93,6 +93,7 @@ def test_the_rules_are_named_and_ordered() -> None:
         "qualifier",
         "year_of_figure",
         "approximate_number",
+        "related_word",
     ]
     assert rules.QUESTION_RULES[-1] is rules.one_predicate
 

@@ -380,7 +380,7 @@ def test_an_adverb_made_from_a_participle_does_not_meet_its_verb(make_sources) -
     # "increasingly popular" says nothing of an increase, an opening or any other beginning
     text = "Osby Notes\n\nThe Lindqvist bakery is increasingly popular in Osby.\n"
     answer = _answer_over(make_sources, text, "When will the Lindqvist bakery open in Osby?")
-    assert answer.status is Status.NO_MATCH
+    assert answer.status is Status.RELATED  # the closest passage, shown as no answer
     assert analyze("increasingly") != analyze("increase")
     assert analyze("rapidly") == analyze("rapid")  # an adverb made from an adjective still meets
 
@@ -418,7 +418,7 @@ MARKETS = (
 def test_a_possessive_asks_about_that_owners_thing_not_anothers(make_sources, question):
     # Belvo is named beside Arden's shares, CBX near Arden's market share: neither is theirs
     answer = _answer_over(make_sources, MARKETS, question)
-    assert answer.status is Status.NO_MATCH, _cited(answer)
+    assert answer.status is Status.RELATED, _cited(answer)  # the closest, not an answer
 
 
 def test_a_possessive_is_answered_by_the_owners_thing(make_sources) -> None:
@@ -584,7 +584,7 @@ def test_what_someone_said_is_answered_only_where_they_speak(make_sources) -> No
     )
     engine = AnswerEngine.from_folder(folder)
     refused = engine.answer("What did Brannock say about the port tax?")
-    assert refused.status is Status.NO_MATCH
+    assert refused.status is Status.RELATED  # Brannock's passage, shown as no answer
     assert "no passage reports what Brannock said" in refused.message
     answer = engine.answer("What did Okonkwo say about the port tax?")
     assert [c.source.id for c in answer.citations] == ["b"]

@@ -355,3 +355,19 @@ def test_bidi_controls_are_not_echoed_in_the_title() -> None:
         answer_of([cite(1, "Tokyo confirmed the ban.")], question=question)
     )
     assert embed.title == "Did Japan ban Tesla?"
+
+
+def test_a_related_answer_says_first_what_the_sources_do_not_say(engine) -> None:
+    answer = engine.answer("tesla is **tanking** in japan @everyone <@456789012345678901>")
+    assert answer.status is Status.RELATED
+    [embed] = render.answer_embeds(answer)
+    # a phone shows the title and the first line of the description first
+    first_line = (embed.description or "").split("\n")[0]
+    assert first_line.startswith("The sources don't say “tanking”")
+    assert embed.colour == render.RELATED_COLOUR != render.ANSWER_COLOUR
+    assert "do not answer the question" in (embed.footer.text or "")
+    assert len(embed.fields) >= 1 and "Struggling in Japan" in embed.fields[0].value
+    for text in texts(embed):
+        assert "@everyone" not in text.replace("@\u200beveryone", "")
+        assert "<@456789012345678901>" not in text
+        assert "**tanking**" not in text
