@@ -1,4 +1,4 @@
-"""`python -m bot eval newswire --set FILE`: disagreements between two wire stories of the same days.
+"""`python -m bot eval newswire --set FILE`: where two wire stories of the same days disagree.
 
 A set (JSONL) names two Reuters-21578 stories by NEWID, a question a member would ask about the
 fact they share, and a label: `disagree` (with the `slot` they disagree on) or `agree`. Each
