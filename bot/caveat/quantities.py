@@ -18,6 +18,9 @@ from bot.english.time import MONTHS, YEAR
 _APPROXIMATE_TOLERANCE = 0.05
 _MEASURE_REACH = 4
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
+# "1-1/4", "9 13/16", "3/4" (not "3/4/1990")
+_FRACTION = re.compile(r"(\d+)(?:[- ](\d+))?/(\d+)(?![/\d])")
+_MAX_DENOMINATOR = 64
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = rf"(?P<y>{YEAR})"
@@ -269,11 +272,17 @@ def quantities_in(
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        value = number_value(token)
-        if value is None or any(s <= token.start < e for s, e in taken) or _is_code(text, token):
+        fraction = _fraction_at(text, tokens, i)
+        value = number_value(token) if fraction is None else fraction[0]
+        if (
+            value is None
+            or any(s <= token.start < e for s, e in taken)
+            or (fraction is None and _is_code(text, token))
+            or _is_reference(text, token)
+        ):
             i += 1
             continue
-        quantity, i = _read_quantity(text, tokens, i, value)
+        quantity, i = _read_quantity(text, tokens, i, value, fraction[1] if fraction else i)
         if quantity is not None:
             quantities.append(quantity)
     return tuple(quantities)
@@ -305,15 +314,48 @@ def _half_last_digit(number: str) -> float:
     return 0.5 * 10 ** -len(match.group(1)) if match else 0.0
 
 
+def _fraction_at(text: str, tokens: tuple[Token, ...], i: int) -> tuple[float, int] | None:
+    """A fraction written with a slash at `tokens[i]`, mixed ("1-1/4", "9 13/16") or not
+    ("3/4"): its value and the index of its last token. Not a date ("3/4/1990"), a season
+    ("1986/87") or a ratio of a larger number to a smaller."""
+    match = _FRACTION.match(text, tokens[i].start)
+    if match is None or text[tokens[i].start - 1 : tokens[i].start] in ("/", "-"):
+        return None
+    whole, numerator, denominator = match.group(1), match.group(2), match.group(3)
+    if numerator is None:
+        whole, numerator = "0", whole
+    if not 0 < int(numerator) < int(denominator) <= _MAX_DENOMINATOR:
+        return None
+    last = i + (2 if whole != "0" or match.group(2) else 1)
+    if last >= len(tokens) or tokens[last].end != match.end():
+        return None
+    return int(whole) + int(numerator) / int(denominator), last
+
+
+def _value_at(text: str, tokens: tuple[Token, ...], i: int) -> tuple[float, int] | None:
+    """The figure at `tokens[i]` (a fraction or a number) and the index of its last token."""
+    fraction = _fraction_at(text, tokens, i)
+    if fraction is not None:
+        return fraction
+    value = number_value(tokens[i])
+    return None if value is None else (value, i)
+
+
+def _is_reference(text: str, token: Token) -> bool:
+    """A character reference left in the text ("Iraq #39;s" for "Iraq's"): no figure."""
+    return text[token.start - 1 : token.start] == "#" and text[token.end : token.end + 1] == ";"
+
+
 def _read_quantity(
-    text: str, tokens: tuple[Token, ...], i: int, value: float
+    text: str, tokens: tuple[Token, ...], i: int, value: float, last: int
 ) -> tuple[Quantity | None, int]:
-    """Read a number at `tokens[i]` with its qualifier, range, multiplier and unit or head noun."""
+    """Read a number at `tokens[i]` (to `tokens[last]`, a fraction's last figure) with its
+    qualifier, range, multiplier and unit or head noun."""
     lowers = [t.lower for t in tokens]
     # "1.4" says its precision: anything from 1.35 to 1.45 was rounded to it
-    half = _half_last_digit(tokens[i].text)
+    half = _half_last_digit(tokens[i].text) if last == i else 0.0
     low, high = value - half, value + half
-    j = i + 1
+    j = last + 1
     if j < len(tokens) and lowers[j] in lex.MULTIPLIERS:
         scale = lex.MULTIPLIERS[lowers[j]]
         low, high = low * scale, high * scale
@@ -328,11 +370,11 @@ def _read_quantity(
         elif (
             lowers[j] in ("to", "and")
             and j + 1 < len(tokens)
-            and (nxt2 := number_value(tokens[j + 1])) is not None
+            and (upper := _value_at(text, tokens, j + 1)) is not None
             and (lowers[j] == "to" or (i > 0 and lowers[i - 1] == "between"))
         ):
-            high = nxt2
-            j += 2
+            high = upper[0]
+            j = upper[1] + 1
     unit = ""
     if i > 0 and tokens[i - 1].text in lex.CURRENCY_SIGNS:
         unit = lex.UNITS[tokens[i - 1].text]
