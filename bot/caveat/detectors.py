@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.caveat.clauses import Clause
@@ -20,8 +21,10 @@ def best_finding(
     second: list[Clause],
     focus: frozenset[str],
     kinds: frozenset[str] = frozenset({"date", "number", "polarity", "antonym"}),
+    accept: Callable[[Finding], bool] = lambda _: True,
 ) -> Finding | None:
-    """The strongest finding of the `kinds` asked for between two excerpts' clauses."""
+    """The strongest finding of the `kinds` asked for between two excerpts' clauses that
+    `accept` lets through (a figure compared with its like)."""
     detectors = [d for kind, d in _DETECTORS.items() if kind in kinds]
     best: Finding | None = None
     for a, b in itertools.product(first, second):
@@ -29,7 +32,9 @@ def best_finding(
             continue
         for detector in detectors:
             finding = detector(a, b, focus)
-            if finding is not None and (best is None or finding.score > best.score):
+            if finding is None or not accept(finding):
+                continue
+            if best is None or finding.score > best.score:
                 best = finding
     return best
 
