@@ -272,17 +272,11 @@ def quantities_in(
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        fraction = _fraction_at(text, tokens, i)
-        value = number_value(token) if fraction is None else fraction[0]
-        if (
-            value is None
-            or any(s <= token.start < e for s, e in taken)
-            or (fraction is None and _is_code(text, token))
-            or _is_reference(text, token)
-        ):
+        figure = _value_at(text, tokens, i)
+        if figure is None or any(s <= token.start < e for s, e in taken):
             i += 1
             continue
-        quantity, i = _read_quantity(text, tokens, i, value, fraction[1] if fraction else i)
+        quantity, i = _read_quantity(text, tokens, i, *figure)
         if quantity is not None:
             quantities.append(quantity)
     return tuple(quantities)
@@ -315,9 +309,8 @@ def _half_last_digit(number: str) -> float:
 
 
 def _fraction_at(text: str, tokens: tuple[Token, ...], i: int) -> tuple[float, int] | None:
-    """A fraction written with a slash at `tokens[i]`, mixed ("1-1/4", "9 13/16") or not
-    ("3/4"): its value and the index of its last token. Not a date ("3/4/1990"), a season
-    ("1986/87") or a ratio of a larger number to a smaller."""
+    """A fraction at `tokens[i]`, mixed ("1-1/4", "9 13/16") or not ("3/4"): its value and last
+    token. Not a date ("3/4/1990") or a season ("1986/87")."""
     match = _FRACTION.match(text, tokens[i].start)
     if match is None or text[tokens[i].start - 1 : tokens[i].start] in ("/", "-"):
         return None
@@ -333,17 +326,11 @@ def _fraction_at(text: str, tokens: tuple[Token, ...], i: int) -> tuple[float, i
 
 
 def _value_at(text: str, tokens: tuple[Token, ...], i: int) -> tuple[float, int] | None:
-    """The figure at `tokens[i]` (a fraction or a number) and the index of its last token."""
-    fraction = _fraction_at(text, tokens, i)
-    if fraction is not None:
+    """The figure at `tokens[i]` (a fraction or a number, not a code) and its last token."""
+    if (fraction := _fraction_at(text, tokens, i)) is not None:
         return fraction
     value = number_value(tokens[i])
-    return None if value is None else (value, i)
-
-
-def _is_reference(text: str, token: Token) -> bool:
-    """A character reference left in the text ("Iraq #39;s" for "Iraq's"): no figure."""
-    return text[token.start - 1 : token.start] == "#" and text[token.end : token.end + 1] == ";"
+    return None if value is None or _is_code(text, tokens[i]) else (value, i)
 
 
 def _read_quantity(
@@ -402,10 +389,13 @@ def _read_quantity(
 
 
 def _is_code(text: str, token: Token) -> bool:
-    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7"); one
-    joined by a slash to another number is part of a fraction or a date ("13/16", "3/4/1990")."""
+    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7"), one in
+    a character reference is a letter ("Iraq #39;s"); one joined by a slash to another number
+    is part of a fraction or a date ("13/16", "3/4/1990")."""
     before, after = text[max(0, token.start - 2) : token.start], text[token.end : token.end + 2]
-    if len(before) == 2 and before[1] == "-" and before[0].isalpha():
+    if (len(before) == 2 and before[1] == "-" and before[0].isalpha()) or (
+        before[-1:] == "#" and after[:1] == ";"
+    ):
         return True
     return (len(before) == 2 and before[1] == "/" and before[0].isdigit()) or (
         len(after) == 2 and after[0] == "/" and after[1].isdigit()
