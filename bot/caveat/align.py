@@ -43,7 +43,7 @@ from enum import Enum
 from bot.caveat.clauses import Clause
 from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.quantities import Date, Quantity, number_value
-from bot.caveat.statements import Item, Statement, statement_of
+from bot.caveat.statements import Item, Statement, statement_of, title_case
 from bot.caveat.tokens import is_content
 from bot.english import caveat_words as lex
 from bot.english.function_words import QUANTIFIERS
@@ -200,7 +200,7 @@ def _classify(
             return None  # "March 1987" and "March 3, 1987" agree
         kind, spans = SlotKind.DATE, ((x.start, x.end), (y.start, y.end))
     elif all(i.name for i in left + right):
-        if _title_case(a) or _title_case(b):
+        if title_case(a) or title_case(b):
             return None  # a headline or markup capitalises what is no name
         if _in_list(a, left) or _in_list(b, right):
             return None  # one name of a list against another is two members, not two answers
@@ -278,16 +278,6 @@ def _with_day(clause: Clause, month: Item) -> tuple[int, int]:
     value = number_value(after) if after is not None else None
     end = after.end if value is not None and 1 <= value <= 31 else month.token.end
     return month.token.start, end
-
-
-def _title_case(clause: Clause) -> bool:
-    """Hardly a word of the clause is in lower case (at most one in five): a headline or markup,
-    whose capitals mark no names. A sentence with many names still has its verbs and nouns in
-    lower case ("… agreed to sell its Railway Maintenance Equipment Co unit to Oak Industries")."""
-    statement = statement_of(clause)
-    words = [i for i in statement.items if not is_figure_word(i)] if statement else []
-    lower = sum(i.token.text[:1].islower() for i in words)
-    return 5 * lower <= len(words)
 
 
 def _anchored(matched: list[tuple[Item, Item]], before: int | None, slot_keys: set[str]) -> bool:

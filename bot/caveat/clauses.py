@@ -55,6 +55,7 @@ class Clause:
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
     days: frozenset[int] = frozenset()  # days of the year named, with or without a year
+    row: bool = False  # a table row, read field by field
 
     @property
     def label(self) -> str:
@@ -146,7 +147,7 @@ def _table_row(
     row: str, n: int | None, group: str, columns: list[str] | None, subject: str | None
 ) -> Clause:
     """A row of fields: each figure and date is read within its field and named by its column."""
-    clause = _analyse(row, n, group)
+    clause = replace(_analyse(row, n, group), row=True)
     if subject:
         about = [t for t in tokenize(subject) if is_content(t)]
         clause = replace(

@@ -10,6 +10,7 @@ from functools import lru_cache
 from bot.caveat.clauses import Clause
 from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.quantities import Date, Quantity
+from bot.caveat.statements import headline
 from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors, runs_of
 from bot.english import caveat_words as lex
 from bot.english.names import DESIGNATORS
@@ -28,7 +29,9 @@ def best_finding(
     detectors = [d for kind, d in _DETECTORS.items() if kind in kinds]
     best: Finding | None = None
     for a, b in itertools.product(first, second):
-        if a.hedged or b.hedged or not _about_the_question(a, b, focus):
+        if a.hedged or b.hedged or headline(a) or headline(b):
+            continue
+        if not _about_the_question(a, b, focus):
             continue
         for detector in detectors:
             finding = detector(a, b, focus)
