@@ -21,6 +21,9 @@ from bot.answer.types import Citation
 from bot.caveat import find_conflicts_across, find_disagreements
 from bot.caveat.align import SlotKind, aligned_disagreement
 from bot.caveat.clauses import clauses_of
+from bot.caveat.detectors import best_finding
+from bot.caveat.findings import FindingKind
+from bot.caveat.tokens import content_keys
 from bot.passages.sentences import split_into_passages
 from bot.sources import Source, load_sources
 
@@ -209,3 +212,33 @@ def test_two_months_with_the_same_day_and_no_year_disagree(tmp_path):
     )
     assert caveat.kind == "date"
     assert "August six" in caveat.explanation and "April six" in caveat.explanation
+
+
+@pytest.mark.parametrize(
+    ("headline", "sentence"),
+    [
+        # AG News titles asked over AG News and Reuters, each against another story's sentence
+        ("Japan Shares Down 1.6 Pct", "Japan shares fell 0.4 pct in Tokyo trading."),
+        ("Twelve Nations Agree To Locust Plan", "Six nations agree to a plan to build a reactor."),
+        ("Oil Prices Set New Record Above $50", "Oil prices set a new record of $47 on Monday."),
+    ],
+)
+def test_a_headline_is_compared_with_another_story_only_when_they_align(headline, sentence):
+    # Headlines round and shorten; their figures and verbs are compared only word for word.
+    found = best_finding(
+        clauses_of(headline, 1, "a"),
+        clauses_of(sentence, 2, "b"),
+        content_keys(headline),
+        frozenset(FindingKind),
+    )
+    assert found is None
+
+
+def test_two_headlines_the_same_but_for_the_figure_disagree(tmp_path):
+    (caveat,) = _asked(
+        tmp_path,
+        "How much did Acme oil prices fall?",
+        "Acme Oil Prices Down 3 Pct As Winter Stays Mild",
+        "Acme Oil Prices Down 5 Pct As Winter Stays Mild",
+    )
+    assert caveat.kind == "number"
