@@ -2,16 +2,17 @@
 over the same period (`like_with_like`), by the structure of the two clauses around each, not by
 lists of what is measured.
 
-Two checks, on the words around each figure (six before and three after, in its clause, figures
-aside), aligned word for word:
+Two checks:
 
-- *another period*: both name a time (a month, a weekday, a unit of time such as a quarter, a
-  part of the day) and none is the same ("exports totalled 20,481 tonnes in December" /
-  "… 20,243 tonnes in February"; "revenue for the year" / "sales for the quarter");
-- *another thing*: where the two say something different in the same place, between words they
-  share (in words neither clause has in the other) or in the word right beside the figure
-  ("Acme's sales force has 200" / "Acme's design team has 40"; "a 100 mln dlr loan" / "the 285
-  mln dlr project"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays").
+- *another period*: both clauses name a time of one kind (a month, a weekday, a part of the
+  day, a unit of time such as a quarter) and none of that kind is the same ("exports totalled
+  20,481 tonnes in December" / "… in February"; "revenue for the year" / "sales for the
+  quarter"; "in the morning session" / "in the afternoon session");
+- *another thing*: the words around each figure (six before and three after, figures aside),
+  aligned word for word, say something different in the same place, between words they share
+  (in words neither clause has in the other) or in the word right beside the figure ("Acme's
+  sales force has 200" / "Acme's design team has 40"; "a 100 mln dlr loan" / "the 285 mln dlr
+  project"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays").
 
 Aligned findings (`bot.caveat.align`) differ in one slot only, so they are like with like already.
 """
@@ -43,8 +44,8 @@ def like_with_like(finding: Finding) -> bool:
     if x is None or y is None:
         return False
     near_x, near_y = _near(x.items, finding.first_span), _near(y.items, finding.second_span)
-    times_x, times_y = _times(near_x), _times(near_y)
-    if times_x and times_y and not times_x & times_y:
+    times_x, times_y = _times(x.items), _times(y.items)
+    if any(x and y and not x & y for x, y in zip(times_x, times_y, strict=True)):
         return False  # another period
     left, right = _context(near_x), _context(near_y)
     ops = SequenceMatcher(None, left, right, autojunk=False).get_opcodes()
@@ -76,11 +77,17 @@ def _context(near: list[Item | None]) -> list[str]:
     return [_SLOT if i is None else i.key for i in near]
 
 
-def _times(near: list[Item | None]) -> frozenset[str]:
-    """The times the words near a figure name: months, weekdays, units of time, parts of day."""
-    words = (i.token.lower for i in near if i is not None)
-    return frozenset(
-        w
-        for w in words
-        if w in MONTHS or w in WEEKDAYS or w.removesuffix("s") in PERIODS or w in _DAY_PARTS
+def _times(items: tuple[Item, ...]) -> tuple[frozenset[str], ...]:
+    """The times a clause names, by kind: months, weekdays, parts of the day, units of time
+    ("the morning session" and "the afternoon session" differ in the part of the day, whatever
+    they share)."""
+    words = [i.token.lower for i in items]
+    return tuple(
+        frozenset(w for w in words if is_kind(w))
+        for is_kind in (
+            MONTHS.__contains__,
+            WEEKDAYS.__contains__,
+            _DAY_PARTS.__contains__,
+            lambda w: w.removesuffix("s") in PERIODS and w not in _DAY_PARTS,
+        )
     )
