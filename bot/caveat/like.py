@@ -24,13 +24,11 @@ from difflib import SequenceMatcher
 from bot.caveat.align import is_figure_word
 from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.statements import Item, statement_of
-from bot.english.time import MONTHS, PERIODS, TIME_UNITS, WEEKDAYS, WRITTEN_DEICTIC_TIME
+from bot.english.time import DAY_PARTS, MONTHS, PERIODS, WEEKDAYS
 
 _BEFORE = 6
 _AFTER = 3
 _SLOT = "#slot"
-# Parts of the day a report's figures may be of ("in the morning session").
-_DAY_PARTS = TIME_UNITS & WRITTEN_DEICTIC_TIME
 
 
 def like_with_like(finding: Finding) -> bool:
@@ -87,7 +85,7 @@ def _times(items: tuple[Item, ...]) -> tuple[frozenset[str], ...]:
         for is_kind in (
             MONTHS.__contains__,
             WEEKDAYS.__contains__,
-            _DAY_PARTS.__contains__,
-            lambda w: w.removesuffix("s") in PERIODS and w not in _DAY_PARTS,
+            DAY_PARTS.__contains__,
+            lambda w: w.removesuffix("s") in PERIODS and w not in DAY_PARTS,
         )
     )
