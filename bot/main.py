@@ -293,7 +293,9 @@ def _parser() -> argparse.ArgumentParser:
 def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
     """`eval` (answer quality) and `bench` (build, memory, latency)."""
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
-    evaluate.add_argument("suite", choices=["seeds", "claims", "cranfield", "wikicontradict"])
+    evaluate.add_argument(
+        "suite", choices=["seeds", "claims", "cranfield", "wikicontradict", "newswire", "alarms"]
+    )
     evaluate.add_argument(
         "--data",
         type=Path,
@@ -306,6 +308,16 @@ def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="seeds/claims: score this question file (shared/eval format) instead",
+    )
+    evaluate.add_argument(
+        "--set",
+        type=Path,
+        dest="pairs",
+        metavar="FILE",
+        help="newswire: the labelled pairs (default: tests/data/newswire-dev2.jsonl)",
+    )
+    evaluate.add_argument(
+        "--verbose", action="store_true", help="newswire/alarms: print each caveat's explanation"
     )
     evaluate.set_defaults(handler=_eval)
 

@@ -4,7 +4,10 @@ After de Marneffe, Rafferty and Manning, "Finding Contradictions in Text" (ACL 2
 two clauses on the same statement (shared content words, and for an answer, the words of the
 question), then look for a mismatch on the aligned part: one side negates it (polarity), the two
 use incompatible words (antonym), or they give different numbers or dates for the same thing.
-Hedged or attributed clauses ("analysts estimate", "might", "reportedly") never carry a caveat.
+Two statements aligned word for word but for one slot come first (`bot.caveat.align`), whoever
+they are attributed to as long as it is the same speaker or none, and a hedge both share does
+not hide them; otherwise a hedged clause ("analysts estimate", "might", "reportedly") carries no
+caveat, and a figure is compared only with its like (`like_with_like`).
 
 Nothing here decides who is right: a `Contradiction` quotes both sides verbatim and explains the
 collision with a template filled in from those quotes. Pure and deterministic, no I/O.
@@ -22,13 +25,14 @@ from functools import lru_cache
 
 from bot.answer.types import Citation, Contradiction
 from bot.caveat.across import conflict_between
-from bot.caveat.align import aligned_finding, like_with_like, noting_corrections
+from bot.caveat.align import aligned_finding, noting_corrections
 from bot.caveat.clauses import Clause, clauses_of, names_before
 from bot.caveat.detectors import best_finding
 from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.focus import answering, detectors_for, focused_finding
+from bot.caveat.like import like_with_like
 from bot.caveat.quantities import last_year_before
-from bot.caveat.tokens import content_keys, key_of, names_in, tokenize
+from bot.caveat.tokens import content_keys, is_content, key_of, names_in, tokenize
 from bot.caveat.wording import (
     PassageConflict,
     question_order,
@@ -94,18 +98,25 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
     asked = asked_by(question)
     kinds = detectors_for(asked, question)
     clauses = {c.n: _clauses_at(c.source.text, c.start, c.end, c.n, c.source.id) for c in citations}
+    named = _question_names(question)
+    named_in = {c.n: _names_around(c, named) for c in citations}
     best_per_pair: dict[frozenset[str], Finding] = {}
     for first, second in itertools.combinations(citations, 2):
         if first.source.id == second.source.id:
             continue
         a, b = clauses[first.n], clauses[second.n]
+        anchored = bool(named) and named <= named_in[first.n] and named <= named_in[second.n]
         # two statements of the same thing but one slot first, then one on the very thing
         # asked, then any other between the two
         finding = (
-            aligned_finding(a, b)
+            aligned_finding(a, b, anchored)
             or focused_finding(asked, question, a, b)
             or best_finding(
-                answering(asked, question, a), answering(asked, question, b), focus, kinds
+                answering(asked, question, a),
+                answering(asked, question, b),
+                focus,
+                kinds,
+                like_with_like,
             )
         )
         if finding and finding.kind in _UNDATED_KINDS and _of_other_years(years, a + b):
@@ -119,6 +130,26 @@ def find_disagreements(question: str, citations: Sequence[Citation]) -> list[Con
     texts = {c.source.id: c.source.text for c in citations}
     said = [(f, to_contradiction(f)) for f in findings[:MAX_CONTRADICTIONS]]
     return [replace(c, explanation=noting_corrections(c.explanation, f, texts)) for f, c in said]
+
+
+def _question_names(question: str) -> frozenset[str]:
+    """The names the question writes (capitalised words inside it), lowercased as written."""
+    return frozenset(
+        t.lower for t in tokenize(question)[1:] if is_content(t) and t.text[:1].isupper()
+    )
+
+
+def _names_around(citation: Citation, names: frozenset[str]) -> frozenset[str]:
+    """Which of `names` the citation's source writes in its title, in the excerpt or in the
+    `BEFORE_CHARS` before it (its headline, its dateline, the sentence naming the company)."""
+    text, title = citation.source.text, citation.source.title
+    first = max(0, citation.start - BEFORE_CHARS)
+    return frozenset(
+        name
+        for name in names
+        if (pattern := re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)).search(title)
+        or pattern.search(text, first, citation.end)
+    )
 
 
 def _years_asked_about(question: str) -> frozenset[str]:

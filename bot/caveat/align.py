@@ -7,8 +7,10 @@ attributed to ("Moody's said …", "…, an Alcan spokesman said") set aside as 
 Two statements of different sources are aligned word for word (`difflib.SequenceMatcher`).
 They disagree when everything matches except exactly one slot:
 
-- a figure ("60 mln dlrs" / "80 mln dlrs"), read with its unit, whose values do not overlap;
-- a full date ("March 3, 1987" / "March 5, 1987");
+- a figure ("60 mln dlrs" / "80 mln dlrs"), read with its unit, whose values do not overlap,
+  or the same figure per another unit of time ("46,000 barrels a year" / "… a day");
+- a full date ("March 3, 1987" / "March 5, 1987"), or a month with the same day and no year
+  ("starting August six" / "starting April six");
 - a name after the statement's own (shared) name, not one of a list;
 - a quantifier ("all" / "few");
 - a polarity: every word matches, but a negation denies a word in one only ("agreed not to
@@ -17,13 +19,16 @@ They disagree when everything matches except exactly one slot:
 Because the words around the slot are the same, what is compared is like with like: the same
 measure of the same thing over the same period (a year is not a quarter: "year" and "quarter"
 would be a second slot), a name in the same role. A hedge or an attribution no longer hides the
-disagreement when both sides share it; two speakers who differ are two views, not compared. A
+disagreement when both sides share it; two speakers who differ are two views, not compared (one
+named more fully than the other, "Moody's" / "Moody's Investors Service", is the same). A
 statement must name what it is about before the slot (a shared name, or the speaker of "Acme said
-it …"), and one placed in time relative to its writing ("this morning", "next week") is never
-compared: two articles, two days. Two names are no slot when one continues a shared name
-("Reuters Inc" / "Reuters Holdings Plc"), when they are one name spelt two ways, or when the
-clause is in title case (a headline, markup). Bounds: clauses of at most 60 words, slots of at
-most 4.
+it …"); in an answer, the question's names written in both sources (title, excerpt or the text
+before it) anchor a figure, a date or a polarity, never a name (who did it may be the slot). One
+placed in time relative to its writing ("this morning", "next week") is never compared: two
+articles, two days. Two names are no slot when one continues a shared name ("Reuters Inc" /
+"Reuters Holdings Plc"), when they are one name spelt two ways, or when the clause is in title
+case (a headline, markup: hardly a word in lower case). Bounds: clauses of at most 60 words,
+slots of at most 4.
 """
 
 from __future__ import annotations
@@ -37,18 +42,19 @@ from enum import Enum
 
 from bot.caveat.clauses import Clause
 from bot.caveat.findings import Finding, FindingKind
-from bot.caveat.quantities import Date, Quantity
-from bot.caveat.statements import Item, Statement, statement_of
+from bot.caveat.quantities import Date, Quantity, number_value
+from bot.caveat.statements import Item, Statement, statement_of, title_case
 from bot.caveat.tokens import is_content
 from bot.english import caveat_words as lex
 from bot.english.function_words import QUANTIFIERS
+from bot.english.time import MONTHS, PERIODS
 
 __all__ = [
     "AlignedDisagreement",
     "SlotKind",
     "aligned_disagreement",
     "aligned_finding",
-    "like_with_like",
+    "is_figure_word",
     "noting_corrections",
 ]
 
@@ -116,19 +122,25 @@ def noting_corrections(explanation: str, finding: Finding, texts: Mapping[str, s
     return explanation
 
 
-def aligned_finding(first: Sequence[Clause], second: Sequence[Clause]) -> Finding | None:
-    """The aligned disagreement between two excerpts' clauses, as a caveat finding, or None."""
+def aligned_finding(
+    first: Sequence[Clause], second: Sequence[Clause], anchored: bool = False
+) -> Finding | None:
+    """The aligned disagreement between two excerpts' clauses, as a caveat finding, or None.
+    `anchored`: what the two are about is known already (both sources name the question's
+    names), so a statement need not name it itself ("The unit produces … a year")."""
     for a, b in itertools.product(first, second):
-        found = aligned_disagreement(a, b)
+        found = aligned_disagreement(a, b, anchored)
         if found is not None:
             return found.finding()
     return None
 
 
-def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
+def aligned_disagreement(
+    a: Clause, b: Clause, anchored: bool = False
+) -> AlignedDisagreement | None:
     """Whether `a` and `b` state the same thing but for one slot, and that slot."""
     x, y = statement_of(a), statement_of(b)
-    if x is None or y is None or x.deictic or y.deictic or x.speaker != y.speaker:
+    if x is None or y is None or x.deictic or y.deictic or not _same_speaker(x, y):
         return None
     keys_x, keys_y = [i.key for i in x.items], [i.key for i in y.items]
     longest = max(len(keys_x), len(keys_y))
@@ -149,7 +161,7 @@ def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
         if len(denials) != 1:
             return None
         p, q = denials[0]
-        if not (x.own_speaker or _anchored(matched, p.token.start, set())):
+        if not (anchored or x.own_speaker or _anchored(matched, p.token.start, set())):
             return None
         if p.denied is None:  # the negating side speaks first, as the polarity detector's does
             return AlignedDisagreement(SlotKind.POLARITY, b, a, _denial_span(q), _denial_span(p))
@@ -162,7 +174,7 @@ def aligned_disagreement(a: Clause, b: Clause) -> AlignedDisagreement | None:
     left, right = x.items[i1:i2], y.items[j1:j2]
     if i1 > 0 and x.items[i1 - 1].name and left[0].name:
         return None  # "Reuters Inc" / "Reuters Holdings Plc": one name written two ways
-    return _classify(a, b, left, right, matched, x.own_speaker)
+    return _classify(a, b, left, right, matched, x.own_speaker, anchored)
 
 
 def _classify(
@@ -172,10 +184,11 @@ def _classify(
     right: tuple[Item, ...],
     matched: list[tuple[Item, Item]],
     own_speaker: bool,
+    anchored: bool = False,
 ) -> AlignedDisagreement | None:
     """The slot's kind and each side's value in it, when the two values disagree."""
     first_start = left[0].token.start
-    if all(_is_figure_word(i) for i in left + right):
+    if all(is_figure_word(i) for i in left + right):
         x, y = _quantity_at(a, left), _quantity_at(b, right)
         if x is None or y is None or x.unit != y.unit or x.of_keys != y.of_keys:
             return None
@@ -187,7 +200,7 @@ def _classify(
             return None  # "March 1987" and "March 3, 1987" agree
         kind, spans = SlotKind.DATE, ((x.start, x.end), (y.start, y.end))
     elif all(i.name for i in left + right):
-        if _title_case(a) or _title_case(b):
+        if title_case(a) or title_case(b):
             return None  # a headline or markup capitalises what is no name
         if _in_list(a, left) or _in_list(b, right):
             return None  # one name of a list against another is two members, not two answers
@@ -200,22 +213,71 @@ def _classify(
         kind = SlotKind.NAME
     elif len(left) == len(right) == 1 and {left[0].key, right[0].key} <= QUANTIFIERS:
         kind, spans = SlotKind.QUANTIFIER, (_span(left), _span(right))
+    elif (rates := _rates(a, b, left, right)) is not None:
+        kind, spans = SlotKind.FIGURE, rates
+    elif (days := _month_days(a, b, left, right)) is not None:
+        kind, spans = SlotKind.DATE, days
     else:
         return None
     # What the statement is about is named before the slot (a name in the slot must not be the
     # subject itself; "The bond … of 5,000 dlrs … listed in Luxembourg" names no subject).
     slot_keys = {i.key for i in left + right}
     before = None if kind is SlotKind.QUANTIFIER else first_start
-    if not (own_speaker or _anchored(matched, before, slot_keys)):
+    # The question's names, in both sources, anchor a figure or a date, never a name: who did it
+    # is what a name slot may be ("Beta Corp sold…" / "Gamma Corp sold…": two sales).
+    if not (
+        own_speaker
+        or (anchored and kind is not SlotKind.NAME)
+        or _anchored(matched, before, slot_keys)
+    ):
         return None
     return AlignedDisagreement(kind, a, b, *spans)
 
 
-def _title_case(clause: Clause) -> bool:
-    """Most of the clause's words are capitalised: capitals there mark no names."""
-    statement = statement_of(clause)
-    items = statement.items if statement is not None else ()
-    return 2 * sum(i.name for i in items) > len(items)
+def _same_speaker(x: Statement, y: Statement) -> bool:
+    """Both statements are attributed to no one, or to the same speaker, named as fully or
+    less ("Moody's Investors Service" / "Moody's"; "Rexnord nc" / "Rexnord Inc")."""
+    if x.speaker == y.speaker:
+        return True
+    return bool(x.speaker and y.speaker) and (x.speaker <= y.speaker or y.speaker <= x.speaker)
+
+
+def _rates(
+    a: Clause, b: Clause, left: tuple[Item, ...], right: tuple[Item, ...]
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The same figure per another unit of time ("46,000 barrels … a year" / "… a day"): each
+    side's span from the figure to its unit of time, when one word of `PERIODS` differs and a
+    figure stands before it on both sides."""
+    if len(left) != 1 or len(right) != 1:
+        return None
+    if not all(i.token.lower.removesuffix("s") in PERIODS for i in (left[0], right[0])):
+        return None
+    x = next((q for q in reversed(a.quantities) if q.end <= left[0].token.start), None)
+    y = next((q for q in reversed(b.quantities) if q.end <= right[0].token.start), None)
+    if x is None or y is None or (x.low, x.high, x.unit) != (y.low, y.high, y.unit):
+        return None
+    return (x.start, left[0].token.end), (y.start, right[0].token.end)
+
+
+def _month_days(
+    a: Clause, b: Clause, left: tuple[Item, ...], right: tuple[Item, ...]
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Two months in the slot, each with the same day or none ("starting August six" /
+    "starting April six", a date with no year that the date reader leaves): each side's span
+    from the month to its day."""
+    if len(left) != 1 or len(right) != 1:
+        return None
+    if not all(i.token.text[:1].isupper() and i.token.lower in MONTHS for i in left + right):
+        return None
+    return _with_day(a, left[0]), _with_day(b, right[0])
+
+
+def _with_day(clause: Clause, month: Item) -> tuple[int, int]:
+    """A month's span with the day written after it, if one is."""
+    after = next((t for t in clause.tokens if t.start >= month.token.end), None)
+    value = number_value(after) if after is not None else None
+    end = after.end if value is not None and 1 <= value <= 31 else month.token.end
+    return month.token.start, end
 
 
 def _anchored(matched: list[tuple[Item, Item]], before: int | None, slot_keys: set[str]) -> bool:
@@ -243,7 +305,7 @@ def _denial_span(item: Item) -> tuple[int, int]:
     return (item.token.start if item.denied is None else item.denied), item.token.end
 
 
-def _is_figure_word(item: Item) -> bool:
+def is_figure_word(item: Item) -> bool:
     return item.key.startswith("#") or item.token.lower in lex.MULTIPLIERS
 
 
@@ -295,38 +357,3 @@ def _joined(clause: Clause, index: int, step: int) -> bool:
         return False
     beyond = near + step if joiner else near
     return 0 <= beyond < len(tokens) and tokens[beyond].text[:1].isupper()
-
-
-def like_with_like(finding: Finding) -> bool:
-    """Whether a figure or a name of another detector is compared with its like.
-
-    The words next to each (four before, two after, in its clause) are aligned: where both say
-    something different in the same place next to words they share, the two measure different
-    things ("Acme's sales force has 200" / "Acme's design team has 40"; "revenue for the year" /
-    "revenue for the quarter"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays").
-    Other kinds, and aligned findings, pass."""
-    if finding.aligned or finding.kind is not FindingKind.NUMBER:
-        return True
-    x, y = statement_of(finding.first), statement_of(finding.second)
-    if x is None or y is None:
-        return False
-    left, right = _context(x.items, finding.first_span), _context(y.items, finding.second_span)
-    ops = SequenceMatcher(None, left, right, autojunk=False).get_opcodes()
-    tags = [op[0] for op in ops]
-    keys_x, keys_y = {i.key for i in x.items}, {i.key for i in y.items}
-    return not any(
-        tag == "replace"
-        and "equal" in tags[:k]
-        and "equal" in tags[k + 1 :]
-        and not set(left[i1:i2]) & keys_y
-        and not set(right[j1:j2]) & keys_x
-        for k, (tag, i1, i2, j1, j2) in enumerate(ops)
-    )
-
-
-def _context(items: tuple[Item, ...], span: tuple[int, int]) -> list[str]:
-    """The keys of the four words before and the two after `span` (figures aside), with a mark
-    where `span` stands."""
-    before = [i for i in items if i.token.end <= span[0] and not _is_figure_word(i)][-4:]
-    after = [i for i in items if i.token.start >= span[1] and not _is_figure_word(i)][:2]
-    return [i.key for i in before] + ["#slot"] + [i.key for i in after]

@@ -17,18 +17,19 @@ from bot.caveat.quantities import (
 )
 from bot.caveat.tokens import Token, forms_of, is_content, tokenize
 from bot.english import caveat_words as lex
-from bot.english.function_words import THIRD_PERSON_SUBJECTS
+from bot.english.function_words import COPULA, DO_FORMS, HAVE_FORMS, MODALS, THIRD_PERSON_SUBJECTS
 from bot.passages.sentences import passage_spans, split_sentences
 from bot.passages.tables import cells, is_table_row
 
 _NEGATION_SCOPE = 8
 _PRONOUN_REACH = 5
+# ", and" opens a clause of its own when a finite auxiliary follows within five words
+_AUXILIARY = "|".join(sorted(DO_FORMS | COPULA | HAVE_FORMS | MODALS))
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+(?=[A-Z])|,?\s+but\s+|\s+[—–]\s+"
     r"|,\s+(?:however|whereas|while|although|though|yet)\s+"
     r"|,\s+so\s+(?!that\b|as\b)"
-    r"|,\s+and\s+(?=(?:[\w'’-]+\s+){0,4}"
-    r"(?:will|would|is|are|was|were|has|have|had|can|could|may|might|must|do|does|did)\b)"
+    rf"|,\s+and\s+(?=(?:[\w'’-]+\s+){{0,4}}(?:{_AUXILIARY})\b)"
 )
 _SCOPE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
 
@@ -55,6 +56,7 @@ class Clause:
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
     days: frozenset[int] = frozenset()  # days of the year named, with or without a year
+    row: bool = False  # a table row, read field by field
 
     @property
     def label(self) -> str:
@@ -146,7 +148,7 @@ def _table_row(
     row: str, n: int | None, group: str, columns: list[str] | None, subject: str | None
 ) -> Clause:
     """A row of fields: each figure and date is read within its field and named by its column."""
-    clause = _analyse(row, n, group)
+    clause = replace(_analyse(row, n, group), row=True)
     if subject:
         about = [t for t in tokenize(subject) if is_content(t)]
         clause = replace(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.caveat.clauses import Clause
 from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.quantities import Date, Quantity
+from bot.caveat.statements import headline
 from bot.caveat.tokens import Token, forms_of, is_content, key_of, possessors, runs_of
 from bot.english import caveat_words as lex
 from bot.english.names import DESIGNATORS
@@ -20,16 +22,22 @@ def best_finding(
     second: list[Clause],
     focus: frozenset[str],
     kinds: frozenset[str] = frozenset({"date", "number", "polarity", "antonym"}),
+    accept: Callable[[Finding], bool] = lambda _: True,
 ) -> Finding | None:
-    """The strongest finding of the `kinds` asked for between two excerpts' clauses."""
+    """The strongest finding of the `kinds` asked for between two excerpts' clauses that
+    `accept` lets through (a figure compared with its like)."""
     detectors = [d for kind, d in _DETECTORS.items() if kind in kinds]
     best: Finding | None = None
     for a, b in itertools.product(first, second):
-        if a.hedged or b.hedged or not _about_the_question(a, b, focus):
+        if a.hedged or b.hedged or headline(a) or headline(b):
+            continue
+        if not _about_the_question(a, b, focus):
             continue
         for detector in detectors:
             finding = detector(a, b, focus)
-            if finding is not None and (best is None or finding.score > best.score):
+            if finding is None or not accept(finding):
+                continue
+            if best is None or finding.score > best.score:
                 best = finding
     return best
 

@@ -18,6 +18,9 @@ from bot.english.time import MONTHS, YEAR
 _APPROXIMATE_TOLERANCE = 0.05
 _MEASURE_REACH = 4
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*")
+# "1-1/4", "9 13/16", "3/4" (not "3/4/1990")
+_FRACTION = re.compile(r"(\d+)(?:[- ](\d+))?/(\d+)(?![/\d])")
+_MAX_DENOMINATOR = 64
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = rf"(?P<y>{YEAR})"
@@ -269,11 +272,11 @@ def quantities_in(
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        value = number_value(token)
-        if value is None or any(s <= token.start < e for s, e in taken) or _is_code(text, token):
+        figure = _value_at(text, tokens, i)
+        if figure is None or any(s <= token.start < e for s, e in taken):
             i += 1
             continue
-        quantity, i = _read_quantity(text, tokens, i, value)
+        quantity, i = _read_quantity(text, tokens, i, *figure)
         if quantity is not None:
             quantities.append(quantity)
     return tuple(quantities)
@@ -305,15 +308,41 @@ def _half_last_digit(number: str) -> float:
     return 0.5 * 10 ** -len(match.group(1)) if match else 0.0
 
 
+def _fraction_at(text: str, tokens: tuple[Token, ...], i: int) -> tuple[float, int] | None:
+    """A fraction at `tokens[i]`, mixed ("1-1/4", "9 13/16") or not ("3/4"): its value and last
+    token. Not a date ("3/4/1990") or a season ("1986/87")."""
+    match = _FRACTION.match(text, tokens[i].start)
+    if match is None or text[tokens[i].start - 1 : tokens[i].start] in ("/", "-"):
+        return None
+    whole, numerator, denominator = match.group(1), match.group(2), match.group(3)
+    if numerator is None:
+        whole, numerator = "0", whole
+    if not 0 < int(numerator) < int(denominator) <= _MAX_DENOMINATOR:
+        return None
+    last = i + (2 if whole != "0" or match.group(2) else 1)
+    if last >= len(tokens) or tokens[last].end != match.end():
+        return None
+    return int(whole) + int(numerator) / int(denominator), last
+
+
+def _value_at(text: str, tokens: tuple[Token, ...], i: int) -> tuple[float, int] | None:
+    """The figure at `tokens[i]` (a fraction or a number, not a code) and its last token."""
+    if (fraction := _fraction_at(text, tokens, i)) is not None:
+        return fraction
+    value = number_value(tokens[i])
+    return None if value is None or _is_code(text, tokens[i]) else (value, i)
+
+
 def _read_quantity(
-    text: str, tokens: tuple[Token, ...], i: int, value: float
+    text: str, tokens: tuple[Token, ...], i: int, value: float, last: int
 ) -> tuple[Quantity | None, int]:
-    """Read a number at `tokens[i]` with its qualifier, range, multiplier and unit or head noun."""
+    """Read a number at `tokens[i]` (to `tokens[last]`, a fraction's last figure) with its
+    qualifier, range, multiplier and unit or head noun."""
     lowers = [t.lower for t in tokens]
     # "1.4" says its precision: anything from 1.35 to 1.45 was rounded to it
-    half = _half_last_digit(tokens[i].text)
+    half = _half_last_digit(tokens[i].text) if last == i else 0.0
     low, high = value - half, value + half
-    j = i + 1
+    j = last + 1
     if j < len(tokens) and lowers[j] in lex.MULTIPLIERS:
         scale = lex.MULTIPLIERS[lowers[j]]
         low, high = low * scale, high * scale
@@ -328,11 +357,11 @@ def _read_quantity(
         elif (
             lowers[j] in ("to", "and")
             and j + 1 < len(tokens)
-            and (nxt2 := number_value(tokens[j + 1])) is not None
+            and (upper := _value_at(text, tokens, j + 1)) is not None
             and (lowers[j] == "to" or (i > 0 and lowers[i - 1] == "between"))
         ):
-            high = nxt2
-            j += 2
+            high = upper[0]
+            j = upper[1] + 1
     unit = ""
     if i > 0 and tokens[i - 1].text in lex.CURRENCY_SIGNS:
         unit = lex.UNITS[tokens[i - 1].text]
@@ -360,10 +389,13 @@ def _read_quantity(
 
 
 def _is_code(text: str, token: Token) -> bool:
-    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7"); one
-    joined by a slash to another number is part of a fraction or a date ("13/16", "3/4/1990")."""
+    """A number hyphened to the word before it is part of a name or code ("A-2", "T-7"), one in
+    a character reference is a letter ("Iraq #39;s"); one joined by a slash to another number
+    is part of a fraction or a date ("13/16", "3/4/1990")."""
     before, after = text[max(0, token.start - 2) : token.start], text[token.end : token.end + 2]
-    if len(before) == 2 and before[1] == "-" and before[0].isalpha():
+    if (len(before) == 2 and before[1] == "-" and before[0].isalpha()) or (
+        before[-1:] == "#" and after[:1] == ";"
+    ):
         return True
     return (len(before) == 2 and before[1] == "/" and before[0].isdigit()) or (
         len(after) == 2 and after[0] == "/" and after[1].isdigit()

@@ -89,6 +89,29 @@ def statement_of(clause: Clause) -> Statement | None:
     return Statement(tuple(items), speaker, deictic, own)
 
 
+def title_case(clause: Clause) -> bool:
+    """Hardly a word of the clause is in lower case (at most one in five): a headline or markup,
+    whose capitals mark no names. A sentence with many names still has its verbs and nouns in
+    lower case ("… to sell its Railway Maintenance Equipment Co unit to Oak Industries")."""
+    return 5 * _lower_case_words(clause) <= len(_words(clause))
+
+
+def headline(clause: Clause) -> bool:
+    """Every word of the clause capitalised, and it is no table row: a headline ("Japan Shares
+    Down 1.6 Pct", "U.K. MONEY MARKET GIVEN 24 MLN STG"), whose terse words are compared with
+    another story's only when the two align."""
+    return not clause.row and len(_words(clause)) > 2 and not _lower_case_words(clause)
+
+
+def _words(clause: Clause) -> list[Item]:
+    statement = statement_of(clause)
+    return [i for i in statement.items if not i.key.startswith("#")] if statement else []
+
+
+def _lower_case_words(clause: Clause) -> int:
+    return sum(i.token.text[:1].islower() for i in _words(clause))
+
+
 def _first_outside(tokens: tuple[Token, ...], said: set[int]) -> str:
     """The first word of the statement after its attribution."""
     return next((t.lower for k, t in enumerate(tokens) if k not in said), "")

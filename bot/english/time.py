@@ -44,5 +44,7 @@ TIME_UNITS = words(
 PERIODS = words(
     "week weekend month year quarter season session day night spring summer autumn winter"
 )
+# Parts of the day (and the week's end) a report's figures may be of ("the morning session").
+DAY_PARTS = TIME_UNITS & WRITTEN_DEICTIC_TIME
 # Nouns that ask for a date: "in what year", "which month".
 DATE_NOUNS = words("year month date day decade century")

@@ -11,6 +11,8 @@ from bot.sources import DEFAULT_SOURCES_DIR
 
 # Question sets in the shared/eval format, scored the same way (status, citations, caveat).
 QUESTION_FILES = {"seeds": "seeds-dev.jsonl", "claims": "claims-dev.jsonl"}
+# The newswire pairs labelled for development (`bot.evaluation.newswire`).
+NEWSWIRE_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "newswire-dev2.jsonl"
 
 
 def run_evaluation(args: argparse.Namespace) -> int:
@@ -25,6 +27,12 @@ def run_evaluation(args: argparse.Namespace) -> int:
             print(f"error: question file not found: {questions}", file=sys.stderr)
             return 2
         return _seeds(args.sources or DEFAULT_SOURCES_DIR, questions)
+    if args.suite == "newswire":
+        return _newswire(data, args.pairs or NEWSWIRE_SET, args.verbose)
+    if args.suite == "alarms":
+        from bot.evaluation.alarms import run_alarms
+
+        return run_alarms(data, args.verbose)
     if args.suite == "cranfield":
         return _cranfield(data / "data" / "cranfield", args.grid)
     from bot.evaluation.wikicontradict import run_wikicontradict
@@ -48,6 +56,19 @@ def _seeds(sources: Path, questions_path: Path) -> int:
     for name, value in summarise(results).items():
         print(f"{name}: {value}")
     return 0
+
+
+def _newswire(data: Path, pairs: Path, verbose: bool) -> int:
+    from bot.evaluation.newswire import NewswireSetError, run_newswire
+
+    if not pairs.is_file():
+        print(f"error: set file not found: {pairs}", file=sys.stderr)
+        return 2
+    try:
+        return run_newswire(data, pairs, verbose)
+    except NewswireSetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 def _cranfield(folder: Path, grid: bool) -> int:

@@ -21,6 +21,9 @@ from bot.answer.types import Citation
 from bot.caveat import find_conflicts_across, find_disagreements
 from bot.caveat.align import SlotKind, aligned_disagreement
 from bot.caveat.clauses import clauses_of
+from bot.caveat.detectors import best_finding
+from bot.caveat.findings import FindingKind
+from bot.caveat.tokens import content_keys
 from bot.passages.sentences import split_into_passages
 from bot.sources import Source, load_sources
 
@@ -153,3 +156,89 @@ def test_a_correction_in_the_economic_sense_is_no_note(tmp_path):
     )
     (caveat,) = find_disagreements("Which Acme debt?", _cited(_sources(tmp_path, first, second)))
     assert "correction" not in caveat.explanation
+
+
+def _asked(tmp_path, question: str, first: str, second: str) -> list:
+    return find_disagreements(question, _cited(_sources(tmp_path, first, second)))
+
+
+def test_one_speaker_named_more_fully_is_the_same_speaker(tmp_path):
+    # Reuters 3790/3910: a misspelt designator ("nc") made two speakers of one company, and a
+    # sentence full of company names was taken for a headline.
+    said = (
+        "Rexnord {} said it signed a definitive agreement to sell its Railway Maintenance "
+        "Equipment Co subsidiary to {} Industries Inc."
+    )
+    (caveat,) = _asked(
+        tmp_path,
+        "Who is buying Rexnord's railway unit?",
+        said.format("nc", "Banner"),
+        said.format("Inc", "Oak"),
+    )
+    assert caveat.kind == "name"
+    assert "[1] names Banner" in caveat.explanation
+    assert "[2] names Oak" in caveat.explanation
+
+
+_MOBIL = "MOBIL TO UPGRADE REFINERY UNIT\n\nThe unit produces 46,000 barrels of gasoline a {}.\n"
+
+
+def test_a_figure_per_another_unit_of_time_disagrees(tmp_path):
+    (caveat,) = _asked(
+        tmp_path,
+        "How much does the Mobil unit produce?",
+        _MOBIL.format("year"),
+        _MOBIL.format("day"),
+    )
+    assert caveat.kind == "number"
+    assert "[1] says 46,000 barrels of gasoline a year" in caveat.explanation
+    assert "[2] says 46,000 barrels of gasoline a day" in caveat.explanation
+
+
+def test_the_question_anchors_a_statement_only_when_both_sources_name_its_names(tmp_path):
+    # "The unit produces…" names no subject: only the question's "Mobil", written in both
+    # sources, says both are about one unit.
+    other = _MOBIL.replace("MOBIL", "EXXON").format("day")
+    assert (
+        _asked(tmp_path, "How much does the Mobil unit produce?", _MOBIL.format("year"), other)
+        == []
+    )
+
+
+def test_two_months_with_the_same_day_and_no_year_disagree(tmp_path):
+    closed = "GM TO IDLE SIX PLANTS\n\nThe plants will be closed for a week starting {} six.\n"
+    (caveat,) = _asked(
+        tmp_path, "When will GM close the plants?", closed.format("August"), closed.format("April")
+    )
+    assert caveat.kind == "date"
+    assert "August six" in caveat.explanation and "April six" in caveat.explanation
+
+
+@pytest.mark.parametrize(
+    ("headline", "sentence"),
+    [
+        # AG News titles asked over AG News and Reuters, each against another story's sentence
+        ("Japan Shares Down 1.6 Pct", "Japan shares fell 0.4 pct in Tokyo trading."),
+        ("Twelve Nations Agree To Locust Plan", "Six nations agree to a plan to build a reactor."),
+        ("Oil Prices Set New Record Above $50", "Oil prices set a new record of $47 on Monday."),
+    ],
+)
+def test_a_headline_is_compared_with_another_story_only_when_they_align(headline, sentence):
+    # Headlines round and shorten; their figures and verbs are compared only word for word.
+    found = best_finding(
+        clauses_of(headline, 1, "a"),
+        clauses_of(sentence, 2, "b"),
+        content_keys(headline),
+        frozenset(FindingKind),
+    )
+    assert found is None
+
+
+def test_two_headlines_the_same_but_for_the_figure_disagree(tmp_path):
+    (caveat,) = _asked(
+        tmp_path,
+        "How much did Acme oil prices fall?",
+        "Acme Oil Prices Down 3 Pct As Winter Stays Mild",
+        "Acme Oil Prices Down 5 Pct As Winter Stays Mild",
+    )
+    assert caveat.kind == "number"

@@ -142,11 +142,26 @@ def test_one_company_reported_with_two_figures_is_a_conflict(tmp_path):
     assert "900 mln dlrs" in found[0].explanation and "700 mln dlrs" in found[0].explanation
 
 
-def test_a_fraction_or_a_slashed_date_is_no_figure():
+def test_a_fraction_is_its_value_and_a_slashed_date_no_figure():
     text = "Repayments at 13/16 percentage point over LIBOR from 3/4/1987, on 12 loans."
     tokens = tokenize(text)
-    figures = [text[q.start : q.end] for q in quantities_in(text, tokens, dates_in(text, tokens))]
-    assert figures == ["12"]
+    found = quantities_in(text, tokens, dates_in(text, tokens))
+    assert [(text[q.start : q.end], q.low) for q in found] == [("13/16", 0.8125), ("12", 12.0)]
+
+
+def test_a_mixed_fraction_is_one_figure_not_a_range():
+    # Reuters writes prices and rates as mixed fractions: "2-3/4" is 2.75, never "2 to 3".
+    text = "Corn held gains of two to 2-3/4 cents, bills at 10-13/16 pct, a 1986/87 crop."
+    tokens = tokenize(text)
+    found = quantities_in(text, tokens, dates_in(text, tokens))
+    assert [(q.low, q.high) for q in found] == [(2.0, 2.75), (10.8125, 10.8125)]
+
+
+def test_a_character_reference_is_no_figure():
+    text = "Iraq #39;s leader named 12 ministers."
+    tokens = tokenize(text)
+    found = quantities_in(text, tokens, dates_in(text, tokens))
+    assert [q.low for q in found] == [12.0]
 
 
 def test_compound_number_words_are_figures():
