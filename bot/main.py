@@ -170,10 +170,11 @@ def _engine(args: argparse.Namespace) -> AnswerEngine:
 
 def _server_engine(args: argparse.Namespace) -> AnswerEngine:
     """`--guild ID`: that server's library (base set and DATA_DIR as `run` reads them)."""
-    from bot.answer.registry import build_engine, server_sources
+    from bot.answer.registry import build_engine
     from bot.index.saved import server_index_path
     from bot.index.store import IndexStore
     from bot.library.cli import open_existing_library, say_which_library, settings_for
+    from bot.library.opening import server_sources
 
     settings = settings_for(args)
     store, base = open_existing_library(settings)

@@ -73,7 +73,7 @@ def measure_servers(
             after_build=settle_memory,
         )
         opened = time.perf_counter() - started
-        registry.load_customised()
+
         startup = time.perf_counter() - started
         rss_started = _rss_mib()
         latencies, own = [], 0

@@ -543,9 +543,7 @@ def restore_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        app_run, "_build_library", lambda settings, stop: FakeEngine(answer=ANSWERED)
-    )
+    monkeypatch.setattr(app_run, "_build_library", lambda settings: FakeEngine(answer=ANSWERED))
 
 
 async def test_rejected_token_exits_2_with_one_line_and_no_traceback(

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import cli, rebuilt_within
+from helpers import cli, customised, rebuilt_within
 
-from bot.answer.registry import LibraryRegistry, open_registry, open_store
+from bot.answer.registry import LibraryRegistry, open_registry
 from bot.library.base import LibraryError, LibraryStore
+from bot.library.opening import open_store
 from bot.library.parsing import parse_upload
 from bot.library.sqlite import DATABASE_NAME, MIGRATIONS, SqliteStore
 from bot.sources import Source, load_sources
@@ -35,14 +36,6 @@ def spy_reads(registry: LibraryRegistry) -> list[int | None]:
     sources_for = registry.sources_for
     registry.sources_for = lambda guild: read.append(guild) or sources_for(guild)  # type: ignore[method-assign]
     return read
-
-
-def customised(registry: LibraryRegistry, *guilds: int) -> None:
-    """Give each server a library of its own (a hidden base source) and build it."""
-    base = registry.base
-    for guild in guilds:
-        registry.store.remove(guild, base[0].id, "7", base)
-        registry.rebuild(guild)
 
 
 # --- SQLite: a version per server -----------------------------------------------------------
