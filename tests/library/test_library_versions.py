@@ -149,6 +149,29 @@ async def test_a_change_in_another_process_rebuilds_only_that_server(
     registry.store.close()
 
 
+async def test_a_change_in_one_bot_rebuilds_that_server_alone_in_another(
+    tmp_path: Path, seeds_dir: Path, database_url: str | None
+) -> None:
+    """Two bot processes (two shards' processes, or a replica): a moderator's change in one is
+    rebuilt there at once and, in the other, for that server only and without reading others."""
+    first = open_registry(seeds_dir, tmp_path / "data", database_url)
+    customised(first, A, B)
+    second = open_registry(seeds_dir, tmp_path / "data", database_url)
+    second.engine_for(A), second.engine_for(B)  # both loaded there too
+    read = spy_reads(second)
+    draft = parse_upload(ARTICLE.encode(), "notes.txt")
+    await first.change(A, lambda store: store.add(A, draft, "7", first.base, 500))
+    assert await rebuilt_within(second, 5.0) == [A]
+    assert set(read) == {A}  # server B was not read in the other process
+    assert await first.refresh_external_changes() == []  # its own change was rebuilt already
+    for registry in (first, second):
+        answer = registry.engine_for(A).answer(QUESTION)
+        assert answer.citations[0].source.title == "Harbour notes"
+        assert registry.engine_for(B).answer(QUESTION).citations[:1] != answer.citations[:1]
+    first.store.close()
+    second.store.close()
+
+
 async def test_answers_and_feedback_in_other_processes_make_the_bot_read_no_server(
     tmp_path: Path, seeds_dir: Path, database_url: str | None
 ) -> None:
