@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from typing import NamedTuple
 
@@ -65,16 +66,11 @@ class Analyser:
 
     def __init__(self, ids: dict[str, int], term_of: TermOf) -> None:
         self.ids = ids
-        self._analyse_token = term_of
         self._terms: dict[str, str | None] = {}
+        # a function, not a bound method: no reference cycle, so a dropped store is freed by
+        # reference counting even once `gc.freeze` has put it out of the collector's reach
+        self.term_of: TermOf = partial(_kept_term, self._terms, term_of)
         self._token_ids = _TokenIds(ids, self.term_of)
-
-    def term_of(self, token: str) -> str | None:
-        """`token`'s term (None for a stopword), kept until `forget_terms`."""
-        if token in self._terms:
-            return self._terms[token]
-        term = self._terms[token] = self._analyse_token(token)
-        return term
 
     def forget_terms(self) -> None:
         """Drop the kept words (every distinct word of the last build)."""
@@ -222,6 +218,14 @@ def _tokens(passages: list[str]) -> list[str]:
 
 # What `_TokenIds` gives TEXT_SEPARATOR: below every term id and the stopwords' -1.
 _SEPARATOR_ID = -2
+
+
+def _kept_term(terms: dict[str, str | None], analyse: TermOf, token: str) -> str | None:
+    """`token`'s term (None for a stopword), kept in `terms` (until `Analyser.forget_terms`)."""
+    if token in terms:
+        return terms[token]
+    term = terms[token] = analyse(token)
+    return term
 
 
 class _TokenIds(dict[str, int]):
