@@ -323,6 +323,9 @@ def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     bench.add_argument("--per-server", type=int, default=20, metavar="K", help="sources each adds")
     bench.add_argument(
+        "--base", type=int, metavar="B", help="--servers: the first B sources are the base set"
+    )
+    bench.add_argument(
         "--ask-servers", type=int, metavar="M", help="servers asked once (default: min(N, 50))"
     )
     bench.set_defaults(handler=_bench)
