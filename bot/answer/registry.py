@@ -165,12 +165,12 @@ class LibraryRegistry:
         self._indexes: dict[int, IndexStore] = {}
         self._base_snapshot = Snapshot(self.base, self._build(self.base, base_index))
         self._snapshots: Budgeted[int, Snapshot] = Budgeted(memory_budget)  # the loaded ones
+        store.changed_guilds()  # start looking: what others change from now on is seen
         # servers whose library must be read before they answer: customised, or changed since
         self._unread: set[int] = set(filter(serves, store.customised_guilds()))
         # per server: text hash -> why that source could not be indexed
         self._unindexable: dict[int, dict[str, str]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        store.changed_guilds()  # start looking: what others change from now on is seen
 
     def sources_for(self, guild_id: int | None) -> list[Source]:
         """The server's library as the database has it now."""
@@ -214,7 +214,9 @@ class LibraryRegistry:
     def snapshot(self, guild_id: int | None) -> Snapshot:
         """`snapshot_of` for the command line and tests: loads in this thread (blocking)."""
         snapshot = self.loaded(guild_id)
-        return snapshot if snapshot is not None else self.rebuild(guild_id)  # type: ignore[arg-type]
+        if snapshot is not None or guild_id is None:
+            return snapshot or self._base_snapshot
+        return self.rebuild(guild_id)
 
     def engine_for(self, guild_id: int | None) -> Engine:
         """`engine` for the command line and tests: loads in this thread (blocking)."""
