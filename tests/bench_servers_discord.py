@@ -7,10 +7,12 @@ Prints the time until the bot is ready (its process started to the gateway's REA
 resident memory after ready and after one /ask in each of M servers, how many of those answers
 cite the article asked about, the first response's latency (the interaction callback: an answer,
 or a deferral while the server's engine loads) and the answer's (p50 / p95 / max), and failures
-(a callback Discord would refuse after 3 s, no answer). Asserts nothing.
+(a callback Discord would refuse after 3 s, no answer). Asserts nothing. With `--restart` it
+then starts the bot again on the same data (the saved indexes of the first run) and asks the
+same questions again.
 
-It lives beside the tests, not in `bot/evaluation/`, because it drives the bot through the fake
-Discord in `tests/fakes/discord/`, which an install does not ship (`pip install .` packages
+It lives beside the tests, not in `bot/evaluation/`, because it drives the bot through the
+fake Discord in `tests/fakes/discord/`, which an install does not ship (`pip install .` packages
 `bot*` only): run it from a checkout with the test extras (`pip install -e '.[test]'`). The
 corpus, the additions and the question are those of `python -m bot bench --servers`.
 """
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from e2e.test_e2e_bot import BotProcess, cited_titles, started
 from fakes.discord import (
@@ -50,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=int, default=2000, metavar="B")
     parser.add_argument("--data", type=Path, default=Path("../shared"), help="shared data folder")
     parser.add_argument("--memory-mb", type=int, help="ENGINE_MEMORY_MB for the bot")
+    parser.add_argument("--restart", action="store_true", help="then start again and re-ask")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if not 0 < args.ask_servers <= args.servers:
@@ -61,11 +65,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, indent=2))
     else:
         for name, value in figures.items():
-            print(f"  {name:<44} {value}")
+            if not isinstance(value, dict):
+                print(f"{name}: {value}")
+                continue
+            print(f"{name}:")
+            for row, figure in value.items():
+                print(f"  {row:<44} {figure}")
     return 0
 
 
 async def measure(base: list[Source], extra: list[Source], args: argparse.Namespace) -> dict:
+    """A start with N servers and a question in M of them; with `--restart`, a second start
+    on the same DATA_DIR (the saved indexes of the first) and the same questions again."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         folder = work / "base"
@@ -78,25 +89,40 @@ async def measure(base: list[Source], extra: list[Source], args: argparse.Namesp
         env = {"CROSSCHECK_SOURCES": str(folder), "LOG_LEVEL": "WARNING"}
         if args.memory_mb:
             env["ENGINE_MEMORY_MB"] = str(args.memory_mb)
+        figures: dict[str, Any] = {
+            "servers x added articles": f"{args.servers} x {args.per_server}",
+            "base articles": len(base),
+        }
         async with LibraryFakeDiscord() as fake:
-            began = time.monotonic()
-            bot = await BotProcess.start(fake, work, extra_env=env)
-            try:
-                await started(fake, bot, timeout=START_TIMEOUT)
-                ready = time.monotonic() - began
-                rss_ready = _rss_mib(bot.proc.pid)
-                asked = await _ask_each(fake, added, args.ask_servers)
-                rss_asked = _rss_mib(bot.proc.pid)
-            finally:
-                await bot.stop(timeout=30)
-    first, answers, own, unanswered, deferred, failures = asked
+            for start in range(1, 3 if args.restart else 2):
+                found = await _start_and_ask(fake, work, env, added, args.ask_servers, start)
+                figures["first start" if start == 1 else "restart"] = found
+    return figures
+
+
+async def _start_and_ask(
+    fake: LibraryFakeDiscord,
+    work: Path,
+    env: dict[str, str],
+    added: dict[int, list[Source]],
+    count: int,
+    start: int,
+) -> dict[str, Any]:
+    began = time.monotonic()
+    bot = await BotProcess.start(fake, work, extra_env=env)
+    try:
+        await started(fake, bot, ready=start, timeout=START_TIMEOUT)
+        ready = time.monotonic() - began
+        rss_ready = _rss_mib(bot.proc.pid)
+        first, answers, own, unanswered, deferred, failures = await _ask_each(fake, added, count)
+        rss_asked = _rss_mib(bot.proc.pid)
+    finally:
+        await bot.stop(timeout=30)
     return {
-        "servers x added articles": f"{args.servers} x {args.per_server}",
-        "base articles": len(base),
         "ready after (s)": round(ready, 2),
         "RSS after ready (MiB)": round(rss_ready, 1),
-        f"RSS after a question in {args.ask_servers} servers (MiB)": round(rss_asked, 1),
-        "answers citing the article asked about": f"{own} / {args.ask_servers}",
+        f"RSS after a question in {count} servers (MiB)": round(rss_asked, 1),
+        "answers citing the article asked about": f"{own} / {count}",
         "of the others, answered 'not covered'": unanswered,
         "first response ms (p50, p95, max)": _percentiles(first, "max") if first else None,
         "answer ms (p50, p95, max)": _percentiles(answers, "max") if answers else None,
