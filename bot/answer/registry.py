@@ -52,6 +52,9 @@ EXTERNAL_POLL_SECONDS = 2.0
 # (7 bytes a character for 2,020 articles, 11-15 for 20), rounded up.
 BYTES_PER_CHARACTER = 8
 ENGINE_OVERHEAD_BYTES = 64 * 1024
+# A server's engine indexes the base's sources again beside its own (`build_engine` over its
+# whole library): False once it shares the base engine's index (issue 18's first item).
+SERVER_ENGINES_COPY_BASE = True
 EMPTY_LIBRARY = "This server's library is empty: a moderator can add sources with /library add."
 
 
@@ -103,11 +106,15 @@ def build_engine(sources: Sequence[Source], index_store: IndexStore | None = Non
 
 def engine_bytes(engine: Engine, base: Engine) -> int:
     """An estimate of the memory `engine` holds that `base` does not share: the characters of
-    the text it indexes times `BYTES_PER_CHARACTER`, plus `ENGINE_OVERHEAD_BYTES`. A server's
-    engine today indexes its whole library (the base's sources too); the base engine is free."""
+    the text it indexes beyond the base's (and the base's own too while a server's engine
+    copies the base index, `SERVER_ENGINES_COPY_BASE`) times `BYTES_PER_CHARACTER`, plus
+    `ENGINE_OVERHEAD_BYTES`. The base engine itself is free."""
     if engine is base:
         return 0
-    return ENGINE_OVERHEAD_BYTES + BYTES_PER_CHARACTER * sum(len(s.text) for s in engine.sources)
+    shared = {id(source.text) for source in base.sources}  # a relabelled copy keeps its text
+    own = sum(len(s.text) for s in engine.sources if id(s.text) not in shared)
+    copied = sum(len(s.text) for s in base.sources) if SERVER_ENGINES_COPY_BASE else 0
+    return ENGINE_OVERHEAD_BYTES + BYTES_PER_CHARACTER * (own + copied)
 
 
 @dataclass(frozen=True)
