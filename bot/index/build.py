@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from itertools import chain
 from typing import NamedTuple
 
@@ -66,15 +65,15 @@ class Analyser:
 
     def __init__(self, ids: dict[str, int], term_of: TermOf) -> None:
         self.ids = ids
-        self._terms: dict[str, str | None] = {}
-        # a function, not a bound method: no reference cycle, so a dropped store is freed by
+        # kept apart from the analyser: no reference cycle, so a dropped store is freed by
         # reference counting even once `gc.freeze` has put it out of the collector's reach
-        self.term_of: TermOf = partial(_kept_term, self._terms, term_of)
+        self._kept = _KeptTerms(term_of)
+        self.term_of: TermOf = self._kept.term
         self._token_ids = _TokenIds(ids, self.term_of)
 
     def forget_terms(self) -> None:
         """Drop the kept words (every distinct word of the last build)."""
-        self._terms.clear()
+        self._kept.terms.clear()
 
     def prepare(self, tokens: Iterable[str]) -> None:
         """Analyse `tokens` ahead of numbering them (`ids_of`), so that numbering is quick and
@@ -220,12 +219,19 @@ def _tokens(passages: list[str]) -> list[str]:
 _SEPARATOR_ID = -2
 
 
-def _kept_term(terms: dict[str, str | None], analyse: TermOf, token: str) -> str | None:
-    """`token`'s term (None for a stopword), kept in `terms` (until `Analyser.forget_terms`)."""
-    if token in terms:
-        return terms[token]
-    term = terms[token] = analyse(token)
-    return term
+class _KeptTerms:
+    """A token's term (None for a stopword) by `analyse`, kept until `terms` is cleared."""
+
+    def __init__(self, analyse: TermOf) -> None:
+        self.analyse = analyse
+        self.terms: dict[str, str | None] = {}
+
+    def term(self, token: str) -> str | None:
+        terms = self.terms
+        if token in terms:
+            return terms[token]
+        term = terms[token] = self.analyse(token)
+        return term
 
 
 class _TokenIds(dict[str, int]):

@@ -9,6 +9,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,6 @@ import bot.answer.registry as registry_module
 from bot.answer.registry import LibraryRegistry, open_registry
 from bot.app.run import _build_library
 from bot.index.saved import server_index_path
-from bot.index.store import IndexStore
 from bot.library.opening import open_store
 from bot.library.parsing import parse_text
 from bot.settings import Settings
@@ -49,17 +49,19 @@ def add(data_dir: Path, guild: int, base: Sequence[Source], text: str, title: st
 
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How many engines were built, by the title of their last source (a server's own)."""
-    real = registry_module.build_engine
+    """How many engines the registry built, by the title of their last source (a server's
+    own); a library holding a source titled `POISONED` fails to build. Ask for it before the
+    registry, so that the base engine is one of these too."""
     counted: Counter[str] = Counter()
 
-    def build(sources: Sequence[Source], index_store: IndexStore | None = None):  # type: ignore[no-untyped-def]
-        counted[sources[-1].title if sources else ""] += 1
-        if any(s.title == POISONED for s in sources):
-            raise MemoryError("Unable to allocate 35.6 GiB for an array")
-        return real(sources, index_store)
+    class CountedEngine(registry_module.AnswerEngine):
+        def __init__(self, sources: Sequence[Source], **options: Any) -> None:
+            counted[sources[-1].title if sources else ""] += 1
+            if any(s.title == POISONED for s in sources):
+                raise MemoryError("Unable to allocate 35.6 GiB for an array")
+            super().__init__(sources, **options)
 
-    monkeypatch.setattr(registry_module, "build_engine", build)
+    monkeypatch.setattr(registry_module, "AnswerEngine", CountedEngine)
     return counted
 
 
@@ -100,7 +102,7 @@ def test_the_bot_starts_with_the_base_engine_alone(
 
 
 async def test_concurrent_first_questions_wait_for_one_load(
-    registry: LibraryRegistry, builds: Counter[str]
+    builds: Counter[str], registry: LibraryRegistry
 ) -> None:
     engines = await asyncio.gather(*(registry.engine(A) for _ in range(6)))
     assert all(engine is engines[0] for engine in engines)
@@ -157,7 +159,7 @@ async def test_an_outside_change_to_a_server_not_loaded_is_read_at_its_next_ques
 
 
 async def test_a_source_that_cannot_be_indexed_is_set_aside_at_the_first_load(
-    registry: LibraryRegistry, data_dir: Path, builds: Counter[str]
+    builds: Counter[str], registry: LibraryRegistry, data_dir: Path
 ) -> None:
     add(data_dir, D, registry.base, article("Thornbury"), title=POISONED)
     add(data_dir, D, registry.base, article("Ashcombe"))
