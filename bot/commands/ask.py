@@ -57,21 +57,15 @@ class Ask(commands.Cog):
         # server's engine must load first (its first question since start, or since it was
         # dropped), do we defer publicly, before waiting; the answer, or the short "not
         # covered" note, then fills that public reply.
-        loop = asyncio.get_running_loop()
-        if not self.bot.engine_ready(interaction.guild_id):
+        engine = await self.bot.engine_deferring(interaction, ephemeral=False)
+        job = asyncio.get_running_loop().run_in_executor(self._answers, engine.answer, question)
+        if not interaction.response.is_done():
+            done, _ = await asyncio.wait({job}, timeout=ANSWER_GRACE_SECONDS)
+            if done:
+                answer = job.result()
+                await _respond(interaction, answer, remember_answer(self.bot, interaction, answer))
+                return
             await interaction.response.defer(thinking=True)
-            engine = await self.bot.engine(interaction.guild_id)
-            answer = await loop.run_in_executor(self._answers, engine.answer, question)
-            await _follow_up(interaction, answer, remember_answer(self.bot, interaction, answer))
-            return
-        engine = await self.bot.engine(interaction.guild_id)  # ready: returns at once
-        job = loop.run_in_executor(self._answers, engine.answer, question)
-        done, _ = await asyncio.wait({job}, timeout=ANSWER_GRACE_SECONDS)
-        if done:
-            answer = job.result()
-            await _respond(interaction, answer, remember_answer(self.bot, interaction, answer))
-            return
-        await interaction.response.defer(thinking=True)
         answer = await job
         await _follow_up(interaction, answer, remember_answer(self.bot, interaction, answer))
 

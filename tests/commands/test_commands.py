@@ -125,7 +125,7 @@ async def test_ask_defers_before_a_server_engine_loads() -> None:
     cog = Ask(make_bot(library))
     await cog.ask.callback(cog, interaction, "Did Japan ban Tesla?")
     assert library.loads == ["after a deferral"]
-    interaction.response.defer.assert_awaited_once_with(thinking=True)
+    interaction.response.defer.assert_awaited_once_with(ephemeral=False, thinking=True)
     assert len(sent_kwargs(interaction.followup.send)["embeds"]) == 1
 
 
