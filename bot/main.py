@@ -170,10 +170,11 @@ def _engine(args: argparse.Namespace) -> AnswerEngine:
 
 def _server_engine(args: argparse.Namespace) -> AnswerEngine:
     """`--guild ID`: that server's library (base set and DATA_DIR as `run` reads them)."""
-    from bot.answer.registry import build_engine, server_sources
+    from bot.answer.registry import build_engine
     from bot.index.saved import server_index_path
     from bot.index.store import IndexStore
     from bot.library.cli import open_existing_library, say_which_library, settings_for
+    from bot.library.opening import server_sources
 
     settings = settings_for(args)
     store, base = open_existing_library(settings)
@@ -333,6 +334,9 @@ def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
         "--servers", type=int, metavar="N", help="start N customised servers instead (see README)"
     )
     bench.add_argument("--per-server", type=int, default=20, metavar="K", help="sources each adds")
+    bench.add_argument(
+        "--base", type=int, metavar="B", help="--servers: the first B sources are the base set"
+    )
     bench.add_argument(
         "--ask-servers", type=int, metavar="M", help="servers asked once (default: min(N, 50))"
     )

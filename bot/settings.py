@@ -33,6 +33,8 @@ DEFAULT_MAX_SOURCES_PER_SERVER = 500
 DEFAULT_CONFLICTS_SECONDS = 30.0
 MAX_CONFLICTS_SECONDS = 600.0  # well inside the 15 minutes Discord keeps a reply open
 DEFAULT_FEEDBACK_RETENTION_DAYS = 30
+# What the servers' engines loaded in one process may hold together (MiB; see the README).
+DEFAULT_ENGINE_MEMORY_MB = 256
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Discord ids (snowflakes) are positive and fit SQLite's signed 64-bit integers.
 SNOWFLAKE_LIMIT = 2**63
@@ -67,6 +69,8 @@ class Settings:
     conflicts_seconds: float = DEFAULT_CONFLICTS_SECONDS
     # How long answers' questions, cited sources and members' feedback are kept (issue 19).
     feedback_retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
+    # Servers' engines are loaded on demand and the least recently used dropped beyond this.
+    engine_memory_mb: int = DEFAULT_ENGINE_MEMORY_MB
     # Sharding across processes (issue 18): the total number of shards (None: one unsharded
     # connection, as without it) and the shards this process runs (None: all of them).
     shard_count: int | None = None
@@ -177,6 +181,9 @@ def load_settings(
             "FEEDBACK_RETENTION_DAYS",
             get("FEEDBACK_RETENTION_DAYS"),
             DEFAULT_FEEDBACK_RETENTION_DAYS,
+        ),
+        engine_memory_mb=_parse_count(
+            "ENGINE_MEMORY_MB", get("ENGINE_MEMORY_MB"), DEFAULT_ENGINE_MEMORY_MB
         ),
         **_parse_shards(get("SHARD_COUNT"), get("SHARD_IDS")),
         env_file=env_file,

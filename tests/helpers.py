@@ -52,8 +52,14 @@ class FakeEngine:
         source = next((s for s in self.sources if s.id == source_id), None)
         return split_into_passages(source) if source else []
 
-    def engine_for(self, guild_id: int | None) -> FakeEngine:
+    def ready(self, guild_id: int | None) -> bool:
+        return True
+
+    async def engine(self, guild_id: int | None) -> FakeEngine:
         return self
+
+    async def library_of(self, guild_id: int | None) -> tuple[Source, ...]:
+        return self.sources
 
     async def follow_other_processes(self) -> None:
         """A fixed library never changes behind the bot's back."""
@@ -76,7 +82,13 @@ def make_bot(engine: FakeEngine | None = None, settings: Settings | None = None)
     bot = MagicMock(spec_set=CrosscheckBot(Settings(), FakeEngine()))
     library = engine or FakeEngine()
     bot.library = library
-    bot.engine_for.side_effect = library.engine_for
+    bot.engine_ready.side_effect = library.ready
+    bot.engine.side_effect = library.engine
+
+    async def engine_deferring(interaction: discord.Interaction, *, ephemeral: bool) -> object:
+        return await CrosscheckBot.engine_deferring(bot, interaction, ephemeral=ephemeral)
+
+    bot.engine_deferring.side_effect = engine_deferring
     bot.settings = settings or Settings()
     bot.question_cooldowns = {}
     bot.feedback_store = None  # a fixed engine has no database: answers get no feedback buttons
@@ -179,3 +191,11 @@ async def rebuilt_within(registry: LibraryRegistry, seconds: float) -> list[int]
         if rebuilt or time.monotonic() > deadline:
             return rebuilt
         await asyncio.sleep(0.05)
+
+
+def customised(registry: LibraryRegistry, *guilds: int) -> None:
+    """Give each server a library of its own (a hidden base source) and load its engine."""
+    base = registry.base
+    for guild in guilds:
+        registry.store.remove(guild, base[0].id, "7", base)
+        registry.rebuild(guild)

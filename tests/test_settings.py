@@ -98,6 +98,11 @@ def test_custom_endpoints() -> None:
     assert settings.custom_gateway
 
 
+def test_the_engines_memory_budget() -> None:
+    assert Settings().engine_memory_mb == 256
+    assert load_settings({"ENGINE_MEMORY_MB": "64"}, env_file=None).engine_memory_mb == 64
+
+
 def test_cooldown_zero_disables() -> None:
     assert load_settings({"ASK_COOLDOWN_SECONDS": "0"}, env_file=None).ask_cooldown_seconds == 0
 
@@ -120,6 +125,8 @@ def test_cooldown_zero_disables() -> None:
         ("CONFLICTS_SECONDS", "inf"),
         ("CONFLICTS_SECONDS", "601"),
         ("LOG_LEVEL", "LOUD"),
+        ("ENGINE_MEMORY_MB", "0"),
+        ("ENGINE_MEMORY_MB", "lots"),
         ("DISCORD_API_BASE", "discord.com/api/v10"),
         ("DISCORD_API_BASE", "ws://127.0.0.1/api/v10"),
         ("DISCORD_GATEWAY_URL", "https://gateway.discord.gg/"),

@@ -1,15 +1,23 @@
-"""One answer engine per server, rebuilt off the event loop after a change and swapped whole.
+"""One answer engine per server, loaded on the server's first need, rebuilt off the event loop
+after a change and swapped whole.
 
-A question reads `engine_for(guild)` once and keeps that engine, so it sees the old library or
-the new one, never a mix. Changes to one server are serialised (one lock per server) and the new
-engine is always built from what the database committed, so two moderators changing the library
-at once leave library and index consistent. Servers without changes share the base engine.
+A question reads its server's engine once and keeps it, so it sees the old library or the new
+one, never a mix. Changes to one server are serialised (one lock per server) and the new engine
+is always built from what the database committed, so two moderators changing the library at
+once leave library and index consistent. Servers without changes share the base engine.
+
+Only the base engine is built at start. A server whose library differs from the base gets its
+engine when it first needs one (`engine`: a question, a check, a change): loaded from its saved
+index under `DATA_DIR/index/`, or built, off the event loop and once however many questions
+wait for it. Engines unused the longest are dropped to keep `ENGINE_MEMORY_MB`
+(`engine_bytes` estimates each); a dropped server loads again at its next question.
 
 A build that fails (a source whose analysis raises, memory running out) never leaves a server
 stuck: the sources the answering engine did not have are set aside (`Snapshot.skipped`) and the
 rest is built; if even that fails, the server keeps answering from its last engine
 (`Snapshot.stale`). A set-aside source is retried once any set-aside source leaves the library
-and at every start; moderators see both in the change's reply (`NotIndexed`) and can remove it.
+and at the server's first load after a start; moderators see both in the change's reply
+(`NotIndexed`) and can remove it.
 """
 
 from __future__ import annotations
@@ -21,22 +29,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from bot.answer.budget import Budgeted
 from bot.answer.engine import AnswerEngine
 from bot.answer.types import Answer, Status
 from bot.answer.validation import question_problem
 from bot.caveat import ConflictScan, PassageConflict
 from bot.index.saved import index_path_for, server_index_path
 from bot.index.store import IndexStore, text_hash
-from bot.library.base import LibraryStore, library_sources
-from bot.library.sqlite import DATABASE_NAME, SqliteStore
+from bot.library.base import LibraryStore
+from bot.library.opening import open_library, server_sources
 from bot.passages.sentences import Passage
-from bot.sources import Source, load_sources
+from bot.settings import DEFAULT_ENGINE_MEMORY_MB
+from bot.sources import Source
 
 _log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # How often the bot looks for changes another process (the command line) committed.
 EXTERNAL_POLL_SECONDS = 2.0
+# What an engine costs per character of the text it indexes beyond the base (index, analyses
+# kept for the next rebuild, passages, vocabulary), and at least: measured on Reuters articles
+# (7 bytes a character for 2,020 articles, 11-15 for 20), rounded up.
+BYTES_PER_CHARACTER = 8
+ENGINE_OVERHEAD_BYTES = 64 * 1024
 EMPTY_LIBRARY = "This server's library is empty: a moderator can add sources with /library add."
 
 
@@ -96,6 +111,18 @@ def build_server_engine(
     return build_engine(sources, index_store)
 
 
+def engine_bytes(engine: Engine, base: Engine) -> int:
+    """An estimate of the memory `engine` holds that `base` does not share: the characters of
+    the text it indexes beyond the base's (a server's engine layers its additions over the
+    base index, `build_server_engine`) times `BYTES_PER_CHARACTER`, plus
+    `ENGINE_OVERHEAD_BYTES`. The base engine itself is free."""
+    if engine is base:
+        return 0
+    shared = {id(source.text) for source in base.sources}  # a relabelled copy keeps its text
+    own = sum(len(s.text) for s in engine.sources if id(s.text) not in shared)
+    return ENGINE_OVERHEAD_BYTES + BYTES_PER_CHARACTER * own
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A server's library at one moment and the engine that answers for it: built from exactly
@@ -122,7 +149,8 @@ class NotIndexed(Exception):  # noqa: N818 - a report, not a failure of the chan
 
 
 class LibraryRegistry:
-    """Server id -> snapshot, over a store and the base sources."""
+    """Server id -> snapshot, over a store and the base sources; servers' engines loaded on
+    demand and dropped, least recently used first, beyond `memory_budget` bytes."""
 
     def __init__(
         self,
@@ -133,12 +161,15 @@ class LibraryRegistry:
         base_index: IndexStore | None = None,
         serves: Callable[[int], bool] = every_server,
         after_build: Callable[[], None] = lambda: None,
+        memory_budget: int = DEFAULT_ENGINE_MEMORY_MB * 2**20,
     ) -> None:
         """`data_dir`, when given, keeps each server's saved index under `data_dir/index/`.
         `serves` says which servers this process answers for (its shards): no other server's
         engine is ever built here, though the database holds every server's library.
         `after_build` runs after each engine is built: the process that owns the registry
-        decides what to do with its memory then (the bot: `bot.index.store.settle_memory`)."""
+        decides what to do with its memory then (the bot: `bot.index.store.settle_memory`).
+        `memory_budget`: what the loaded servers' engines may hold together (`engine_bytes`);
+        the least recently used are dropped beyond it (the base engine never is)."""
         self._after_build = after_build
         self.store = store
         self._serves = serves
@@ -146,42 +177,94 @@ class LibraryRegistry:
         self._data_dir = data_dir
         self._indexes: dict[int, IndexStore] = {}
         self._base_snapshot = Snapshot(self.base, self._build(self.base, base_index))
-        self._snapshots: dict[int, Snapshot] = {}
+        self._snapshots: Budgeted[int, Snapshot] = Budgeted(memory_budget)  # the loaded ones
+        store.changed_guilds()  # start looking: what others change from now on is seen
+        # servers whose library must be read before they answer: customised, or changed since
+        self._unread: set[int] = set(filter(serves, store.customised_guilds()))
         # per server: text hash -> why that source could not be indexed
         self._unindexable: dict[int, dict[str, str]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        store.changed_guilds()  # start looking: what others change from now on is seen
-
-    def load_customised(self, should_stop: Callable[[], bool] = lambda: False) -> None:
-        """Build the engine of every server whose library differs from the base (blocking)."""
-        for guild_id in filter(self._serves, self.store.customised_guilds()):
-            if should_stop():
-                return
-            self.rebuild(guild_id)
 
     def sources_for(self, guild_id: int | None) -> list[Source]:
         """The server's library as the database has it now."""
         return server_sources(self.store, self.base, guild_id)
 
-    def snapshot(self, guild_id: int | None) -> Snapshot:
-        if guild_id is None:
+    def loaded(self, guild_id: int | None) -> Snapshot | None:
+        """The server's snapshot if it can answer now (never waits), else None: its engine
+        must be loaded first (`snapshot_of`). Counts as a use of the engine."""
+        if guild_id is None or not self._serves(guild_id):
             return self._base_snapshot
-        return self._snapshots.get(guild_id, self._base_snapshot)
+        snapshot = self._snapshots.use(guild_id)
+        if snapshot is not None:
+            return snapshot
+        return None if guild_id in self._unread else self._base_snapshot
+
+    def ready(self, guild_id: int | None) -> bool:
+        """Whether the server's engine answers without loading first."""
+        return self.loaded(guild_id) is not None
+
+    async def snapshot_of(self, guild_id: int | None) -> Snapshot:
+        """The server's snapshot, loaded off the event loop if it must be: questions that
+        arrive while it loads wait for that one load."""
+        snapshot = self.loaded(guild_id)
+        if snapshot is not None or guild_id is None:
+            return snapshot or self._base_snapshot
+        async with self._lock(guild_id):
+            return self.loaded(guild_id) or await asyncio.to_thread(self.rebuild, guild_id)
+
+    async def engine(self, guild_id: int | None) -> Engine:
+        """The answer engine of this server's library as it is now (`snapshot_of`)."""
+        return (await self.snapshot_of(guild_id)).engine
+
+    async def library_of(self, guild_id: int | None) -> tuple[Source, ...]:
+        """The server's committed library without loading its engine (for suggestions): the
+        loaded snapshot's, else read from the store off the event loop."""
+        snapshot = self.loaded(guild_id)
+        if snapshot is not None:
+            return snapshot.sources
+        return tuple(await asyncio.to_thread(self.sources_for, guild_id))
+
+    def snapshot(self, guild_id: int | None) -> Snapshot:
+        """`snapshot_of` for the command line and tests: loads in this thread (blocking)."""
+        snapshot = self.loaded(guild_id)
+        if snapshot is not None or guild_id is None:
+            return snapshot or self._base_snapshot
+        return self.rebuild(guild_id)
 
     def engine_for(self, guild_id: int | None) -> Engine:
+        """`engine` for the command line and tests: loads in this thread (blocking)."""
         return self.snapshot(guild_id).engine
 
+    def loaded_guilds(self) -> list[int]:
+        """The servers whose own engine is in memory, least recently used first."""
+        return self._snapshots.keys()
+
     def rebuild(self, guild_id: int) -> Snapshot:
-        """Build the server's engine from the committed library and swap it in (blocking)."""
+        """Build (or load from its saved index) the server's engine from the committed library
+        and swap it in (blocking)."""
         sources = tuple(self.sources_for(guild_id))
         if sources == self.base:
             snapshot = self._base_snapshot
             self._unindexable.pop(guild_id, None)
         else:
             snapshot = self._built(guild_id, sources)
-        self._snapshots[guild_id] = snapshot  # one assignment: readers see old or new
+        self._keep(guild_id, snapshot)
         _log.info("Library of server %s: %d sources.", guild_id, len(sources))
         return snapshot
+
+    def _keep(self, guild_id: int, snapshot: Snapshot) -> None:
+        """Swap in the server's snapshot (one assignment: readers see old or new), then drop
+        the engines unused the longest while they hold more than the budget."""
+        if snapshot.engine is self._base_snapshot.engine and not snapshot.stale:
+            self._snapshots.forget(guild_id)  # the base answers: nothing to keep
+            self._indexes.pop(guild_id, None)
+            self._unread.discard(guild_id)
+            return
+        self._unread.add(guild_id)  # once dropped, its library must be read again
+        size = engine_bytes(snapshot.engine, self._base_snapshot.engine)
+        for dropped in self._snapshots.keep(guild_id, snapshot, size):
+            self._indexes.pop(dropped, None)  # its analyses too; its saved index file stays
+            _log.info("Dropped the engine of server %s (unused the longest).", dropped)
 
     def _built(self, guild_id: int, sources: tuple[Source, ...]) -> Snapshot:
         """The server's engine for `sources`, without those that cannot be indexed."""
@@ -194,7 +277,7 @@ class LibraryRegistry:
         except Exception as error:  # noqa: BLE001 - reported to moderators, the server goes on
             why = _describe(error)
             _log.exception("Could not build the index of server %s", guild_id)
-        answering = self.snapshot(guild_id).engine
+        answering = (self._snapshots.peek(guild_id) or self._base_snapshot).engine
         known = {text_hash(source.text) for source in answering.sources}
         suspects = [h for h in dict.fromkeys(hashes) if h not in known and h not in failing]
         if suspects:
@@ -281,7 +364,9 @@ class LibraryRegistry:
                 _log.exception("Could not reload the library after an outside change")
 
     async def refresh_external_changes(self) -> list[int]:
-        """Rebuild the servers whose committed library differs from what they answer from.
+        """Rebuild the loaded servers whose committed library differs from what they answer
+        from; a server not loaded only forgets that its library was the base's (its next
+        question reads what was committed).
 
         Only the servers the store names are read: those whose library version moved
         (SQLite; one `PRAGMA data_version` when nothing was committed) or that PostgreSQL
@@ -290,30 +375,37 @@ class LibraryRegistry:
         guilds = await asyncio.to_thread(self.store.changed_guilds)
         if guilds is None:  # something changed, the store cannot say where: look everywhere
             customised = await asyncio.to_thread(self.store.customised_guilds)
-            guilds = set(customised) | set(self._snapshots)
+            guilds = set(customised) | set(self.loaded_guilds())
         guilds = set(filter(self._serves, guilds))  # another shard's servers are not ours
         rebuilt = []
         for guild_id in sorted(guilds):
-            async with self._locks.setdefault(guild_id, asyncio.Lock()):
-                if await asyncio.to_thread(self._rebuild_if_stale, guild_id):
+            async with self._lock(guild_id):  # after a load in progress, which may be older
+                if guild_id not in self._snapshots:
+                    self._unread.add(guild_id)
+                elif await asyncio.to_thread(self._rebuild_if_stale, guild_id):
                     rebuilt.append(guild_id)
         return rebuilt
 
     def _rebuild_if_stale(self, guild_id: int) -> bool:
-        if tuple(self.sources_for(guild_id)) == self.snapshot(guild_id).sources:
+        answering = self._snapshots.peek(guild_id) or self._base_snapshot
+        if tuple(self.sources_for(guild_id)) == answering.sources:
             return False
         self.rebuild(guild_id)
         return True
 
+    def _lock(self, guild_id: int) -> asyncio.Lock:
+        """The server's lock: its changes and loads run one at a time."""
+        return self._locks.setdefault(guild_id, asyncio.Lock())
+
     async def change(self, guild_id: int, action: Callable[[LibraryStore], T]) -> T:
         """Run `action` against the store, then rebuild this server's engine; both off the loop.
 
-        Changes to one server run one at a time; other servers' questions are never blocked.
+        Changes to one server run one at a time (and after its load in progress); other
+        servers' questions are never blocked.
         Raises `NotIndexed` (with the result) when the change was committed but the engine
         answers without some of the library.
         """
-        lock = self._locks.setdefault(guild_id, asyncio.Lock())
-        async with lock:
+        async with self._lock(guild_id):
             result = await asyncio.to_thread(action, self.store)
             snapshot = await asyncio.to_thread(self.rebuild, guild_id)
         if snapshot.stale or snapshot.skipped:
@@ -336,45 +428,6 @@ def _describe(error: BaseException, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def server_sources(
-    store: LibraryStore, base: Sequence[Source], guild_id: int | None
-) -> list[Source]:
-    """A server's library as the store has it now (the base set alone for no server)."""
-    if guild_id is None:
-        return list(base)
-    return library_sources(base, store.overrides(guild_id), store.added_sources(guild_id))
-
-
-def open_store(data_dir: Path, database_url: str | None = None) -> LibraryStore:
-    """The library: in PostgreSQL at `database_url` when given, else SQLite in `data_dir`."""
-    if database_url:
-        from bot.library.postgres import PostgresStore  # psycopg only when it is used
-
-        return PostgresStore(database_url)
-    return SqliteStore.in_data_dir(data_dir)
-
-
-def library_location(data_dir: Path, database_url: str | None = None) -> str:
-    """The library `open_store` opens, for messages: the PostgreSQL database (never the
-    password), else the SQLite file's full path."""
-    if database_url:
-        from bot.library.sql_schema import describe_url
-
-        return describe_url(database_url)
-    return str(Path(data_dir).resolve() / DATABASE_NAME)
-
-
-def open_library(
-    sources_dir: Path, data_dir: Path, database_url: str | None = None
-) -> tuple[LibraryStore, list[Source]]:
-    """The store (`open_store`) and the base sources from `sources_dir`.
-
-    Raises `SourceError` for unusable base sources and `StoreError` for an unusable database.
-    """
-    base = load_sources(sources_dir)
-    return open_store(data_dir, database_url), base
-
-
 def open_registry(
     sources_dir: Path,
     data_dir: Path,
@@ -382,10 +435,12 @@ def open_registry(
     serves: Callable[[int], bool] = every_server,
     *,
     after_build: Callable[[], None] = lambda: None,
+    memory_budget: int = DEFAULT_ENGINE_MEMORY_MB * 2**20,
 ) -> LibraryRegistry:
     """`open_library` plus the base engine, built now (blocking). The bot changes the library,
     so a database it cannot write is refused here, at start. `data_dir` keeps the saved
-    indexes, wherever the library is; `serves`: see `LibraryRegistry`."""
+    indexes, wherever the library is; `serves`, `after_build`, `memory_budget`: see
+    `LibraryRegistry`."""
     store, base = open_library(sources_dir, data_dir, database_url)
     try:
         store.check_writable()
@@ -397,6 +452,7 @@ def open_registry(
             base_index=base_index,
             serves=serves,
             after_build=after_build,
+            memory_budget=memory_budget,
         )
     except BaseException:
         store.close()

@@ -1,7 +1,9 @@
 """The bot: default intents, no mentions ever, one library of sources per server.
 
-Commands reach a server's answer engine through `engine_for(guild_id)`, read once per question,
-so a library change swapped in mid-question never mixes two libraries in one answer.
+Commands reach a server's answer engine through `await engine(guild_id)`, read once per
+question, so a library change swapped in mid-question never mixes two libraries in one answer.
+A server's engine may have to load first (`engine_ready` says whether): a command defers before
+waiting for it, so Discord gets its first response within 3 seconds.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from bot.answer.registry import Engine
     from bot.library.base import LibraryStore
+    from bot.sources import Source
 
 # The bot never joins voice: no warning at every start about missing voice libraries.
 discord.VoiceClient.warn_nacl = False
@@ -34,7 +37,11 @@ MAX_TRACKED_COOLDOWNS = 1000
 class Library(Protocol):
     """What the bot needs from `bot.answer.registry.LibraryRegistry` to answer."""
 
-    def engine_for(self, guild_id: int | None) -> Engine: ...
+    def ready(self, guild_id: int | None) -> bool: ...
+
+    async def engine(self, guild_id: int | None) -> Engine: ...
+
+    async def library_of(self, guild_id: int | None) -> tuple[Source, ...]: ...
 
     async def follow_other_processes(self) -> None: ...
 
@@ -75,9 +82,23 @@ class CrosscheckBot(commands.Bot):
             raise RuntimeError("this bot was started without a library")
         return self._library
 
-    def engine_for(self, guild_id: int | None) -> Engine:
-        """The answer engine of this server's library as it is now."""
-        return self.library.engine_for(guild_id)
+    def engine_ready(self, guild_id: int | None) -> bool:
+        """Whether this server's engine answers without loading first (never waits)."""
+        return self.library.ready(guild_id)
+
+    async def engine(self, guild_id: int | None) -> Engine:
+        """The answer engine of this server's library as it is now, loaded if it must be
+        (off the event loop; defer first unless `engine_ready`)."""
+        return await self.library.engine(guild_id)
+
+    async def engine_deferring(
+        self, interaction: discord.Interaction, *, ephemeral: bool
+    ) -> Engine:
+        """The interaction's server's engine; when it must load first, the reply is deferred
+        (`ephemeral` or not) before waiting for it."""
+        if not self.engine_ready(interaction.guild_id):
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return await self.engine(interaction.guild_id)
 
     @property
     def feedback_store(self) -> LibraryStore | None:

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -26,12 +26,13 @@ import aiohttp
 import discord
 import yarl
 
-from bot.answer.registry import library_location, open_registry
+from bot.answer.registry import open_registry
 from bot.app.bot import CrosscheckBot, Library, make_bot
 from bot.app.sync import StartupError, SyncOutage, force_sync
 from bot.heartbeat import HEARTBEAT_SECONDS, heartbeat_path, write_heartbeat
 from bot.index.store import settle_memory
 from bot.library.base import StoreError
+from bot.library.opening import library_location
 from bot.settings import Settings
 from bot.sources import SourceError
 
@@ -66,7 +67,8 @@ def apply_endpoints(settings: Settings) -> None:
     _log.info("Discord REST API: %s; gateway: %s", settings.api_base, settings.gateway_url)
 
 
-def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Library:
+def _build_library(settings: Settings) -> Library:
+    """The registry with the base engine built (blocking); servers' engines load on demand."""
     place = library_location(settings.data_dir, settings.database_url)
     _log.info(
         "Indexing sources in %s; library %s (%s)", settings.sources_dir, place, settings.origin
@@ -78,9 +80,14 @@ def _build_library(settings: Settings, should_stop: Callable[[], bool]) -> Libra
         settings.database_url,
         settings.serves_guild,
         after_build=settle_memory,
+        memory_budget=settings.engine_memory_mb * 2**20,
     )
-    registry.load_customised(should_stop)
-    _log.info("Indexed %d base sources.", len(registry.base))
+    _log.info(
+        "Indexed %d base sources; servers' own sources load at their first question "
+        "(engines kept within %d MiB).",
+        len(registry.base),
+        settings.engine_memory_mb,
+    )
     return registry
 
 
@@ -218,7 +225,7 @@ async def _serve(settings: Settings) -> int:
     shutdown.install(loop)
     try:
         apply_endpoints(settings)
-        building = asyncio.to_thread(_build_library, settings, shutdown.requested.is_set)
+        building = asyncio.to_thread(_build_library, settings)
         library = await _unless_stopped(building, shutdown)
         if library is None:
             return EXIT_OK

@@ -137,7 +137,7 @@ class MoreExcerpts(
         title = message.embeds[0].title if message is not None and message.embeds else None
         if not title:
             return None
-        engine = interaction.client.engine_for(interaction.guild_id)  # type: ignore[attr-defined]
+        engine = await interaction.client.engine(interaction.guild_id)  # type: ignore[attr-defined]
         answer: Answer = await asyncio.to_thread(engine.answer, title_question(title))
         if not answer.shows_passages or answer_digest(answer) != self.digest:
             _log.info("More excerpts: the answer changed since it was posted")

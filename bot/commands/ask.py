@@ -53,17 +53,19 @@ class Ask(commands.Cog):
         # Whether the reply is public (an answer) or ephemeral (no match, invalid) depends on
         # the answer, and a deferral fixes that choice. So start the engine first (off the
         # event loop) and give it a short grace period: it usually answers in milliseconds and
-        # we send exactly one reply, public or ephemeral. Only when it is slower do we defer
-        # publicly; the answer, or the short "not covered" note, then fills that public reply.
-        job = asyncio.get_running_loop().run_in_executor(
-            self._answers, self.bot.engine_for(interaction.guild_id).answer, question
-        )
-        done, _ = await asyncio.wait({job}, timeout=ANSWER_GRACE_SECONDS)
-        if done:
-            answer = job.result()
-            await _respond(interaction, answer, remember_answer(self.bot, interaction, answer))
-            return
-        await interaction.response.defer(thinking=True)
+        # we send exactly one reply, public or ephemeral. Only when it is slower, or when the
+        # server's engine must load first (its first question since start, or since it was
+        # dropped), do we defer publicly, before waiting; the answer, or the short "not
+        # covered" note, then fills that public reply.
+        engine = await self.bot.engine_deferring(interaction, ephemeral=False)
+        job = asyncio.get_running_loop().run_in_executor(self._answers, engine.answer, question)
+        if not interaction.response.is_done():
+            done, _ = await asyncio.wait({job}, timeout=ANSWER_GRACE_SECONDS)
+            if done:
+                answer = job.result()
+                await _respond(interaction, answer, remember_answer(self.bot, interaction, answer))
+                return
+            await interaction.response.defer(thinking=True)
         answer = await job
         await _follow_up(interaction, answer, remember_answer(self.bot, interaction, answer))
 

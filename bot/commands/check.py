@@ -126,9 +126,8 @@ class Check(commands.Cog):
         )
         _log.debug("Checked message text: %r", message.content)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        answer = await asyncio.to_thread(
-            self.bot.engine_for(interaction.guild_id).answer, message.content
-        )
+        engine = await self.bot.engine(interaction.guild_id)
+        answer = await asyncio.to_thread(engine.answer, message.content)
         feedback_id = remember_answer(self.bot, interaction, answer)
         if not answer.shows_passages:
             await interaction.followup.send(

@@ -240,11 +240,11 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
     ) -> list[app_commands.Choice[str]]:
         if not is_moderator(interaction):  # checks do not run for autocomplete
             return []
-        return source_choices(self.registry.snapshot(interaction.guild_id).sources, current)
+        return source_choices(await self.registry.library_of(interaction.guild_id), current)
 
     async def _find(self, interaction: discord.Interaction, value: str) -> Source | None:
         # The committed library: a source the index could not take can still be removed.
-        found = find_source(self.registry.snapshot(interaction.guild_id).sources, value)
+        found = find_source(await self.registry.library_of(interaction.guild_id), value)
         if found is None:
             await send_reply(interaction, "No source by that name here; pick a suggestion.")
         return found
@@ -286,7 +286,7 @@ class LibraryCommands(commands.GroupCog, group_name="library"):
         self._conflict_runs.add(guild_id)  # before any await: six at once start one check
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            engine = self.bot.engine_for(guild_id)
+            engine = await self.bot.engine(guild_id)
             seconds = self.bot.settings.conflicts_seconds
             loop = asyncio.get_running_loop()
             scan = await loop.run_in_executor(self._conflicts, engine.scan_conflicts, seconds)

@@ -66,16 +66,18 @@ class Sources(commands.GroupCog, group_name="sources"):
     @app_commands.command(name="list")
     async def list_sources(self, interaction: discord.Interaction) -> None:
         """List every source with its date and size (public when a moderator asks)."""
-        engine = self.bot.engine_for(interaction.guild_id)
+        ephemeral = not manages_messages(interaction)
+        engine = await self.bot.engine_deferring(interaction, ephemeral=ephemeral)
         counts = {s.id: len(engine.passages_of(s.id)) for s in engine.sources}
         embeds = source_list_embeds(engine.sources, counts)
-        await send_reply(interaction, embeds=embeds, ephemeral=not manages_messages(interaction))
+        await send_reply(interaction, embeds=embeds, ephemeral=ephemeral)
 
     @app_commands.command(name="show")
     @app_commands.describe(source="The source to show; start typing its title")
     async def show(self, interaction: discord.Interaction, source: str) -> None:
         """Show one source's details and its opening passage."""
-        engine = self.bot.engine_for(interaction.guild_id)
+        ephemeral = not manages_messages(interaction)
+        engine = await self.bot.engine_deferring(interaction, ephemeral=ephemeral)
         found = find_source(engine.sources, source)
         if found is None:
             await send_reply(
@@ -84,13 +86,13 @@ class Sources(commands.GroupCog, group_name="sources"):
             )
             return
         embed = source_detail_embed(found, engine.passages_of(found.id))
-        await send_reply(interaction, embeds=[embed], ephemeral=not manages_messages(interaction))
+        await send_reply(interaction, embeds=[embed], ephemeral=ephemeral)
 
     @show.autocomplete("source")
     async def _source_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return source_choices(self.bot.engine_for(interaction.guild_id).sources, current)
+        return source_choices(await self.bot.library.library_of(interaction.guild_id), current)
 
 
 async def setup(bot: CrosscheckBot) -> None:

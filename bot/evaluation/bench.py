@@ -31,7 +31,9 @@ from bot.index.store import IndexStore, settle_memory
 from bot.retrieval import analyze
 from bot.sources import Source, load_sources
 
+_STORY = re.compile(r"<REUTERS .*?</REUTERS>", re.S)
 _BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
+_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
 DEFAULT_QUESTIONS = 200
 MILLION = 1_000_000
 # rank-bm25 scores every passage in Python: this many questions are enough for its median.
@@ -40,14 +42,25 @@ REFERENCE_QUESTIONS = 50
 
 def reuters_articles(folder: Path, limit: int | None = None) -> list[str]:
     """Article bodies, in file order (unescaped, control characters dropped)."""
-    articles: list[str] = []
+    return [body for _, body in reuters_stories(folder, limit)]
+
+
+def reuters_stories(folder: Path, limit: int | None = None) -> list[tuple[str, str]]:
+    """(headline, body) of every article with a body, in file order; the headline "" when the
+    article has none."""
+    stories: list[tuple[str, str]] = []
     for path in sorted(folder.glob("reut2-*.sgm.gz")):
         text = gzip.decompress(path.read_bytes()).decode("latin-1")
-        for body in _BODY.findall(text):
-            articles.append(html.unescape(body).replace("\x03", "").strip())
-            if len(articles) == limit:
-                return articles
-    return articles
+        for story in _STORY.findall(text):
+            body = _BODY.search(story)
+            if body is None:
+                continue
+            title = _TITLE.search(story)
+            headline = html.unescape(title.group(1)).strip() if title else ""
+            stories.append((headline, html.unescape(body.group(1)).replace("\x03", "").strip()))
+            if len(stories) == limit:
+                return stories
+    return stories
 
 
 def ag_news_titles(path: Path, limit: int) -> list[str]:
@@ -160,10 +173,10 @@ def _sources(folder: Path | None, data: Path, copies: int) -> list[Source]:
     if folder is not None:
         originals = load_sources(folder)
     else:
-        texts = reuters_articles(data / "data" / "reuters21578")
+        stories = reuters_stories(data / "data" / "reuters21578")
         originals = [
-            Source(id=f"reuters-{n:05d}", title=f"Reuters {n}", date=None, path=Path(), text=t)
-            for n, t in enumerate(texts)
+            Source(id=f"reuters-{n:05d}", title=h or f"Reuters {n}", date=None, path=Path(), text=t)
+            for n, (h, t) in enumerate(stories)
             if t
         ]
     if copies == 1:

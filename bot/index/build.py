@@ -65,24 +65,19 @@ class Analyser:
 
     def __init__(self, ids: dict[str, int], term_of: TermOf) -> None:
         self.ids = ids
-        self._analyse_token = term_of
-        self._terms: dict[str, str | None] = {}
+        # kept apart from the analyser: no reference cycle, so a dropped store is freed by
+        # reference counting even once `gc.freeze` has put it out of the collector's reach
+        self._kept = _KeptTerms(term_of)
+        self.term_of: TermOf = self._kept.term
         self._token_ids = _TokenIds(ids, self.term_of)
-
-    def term_of(self, token: str) -> str | None:
-        """`token`'s term (None for a stopword), kept until `forget_terms`."""
-        if token in self._terms:
-            return self._terms[token]
-        term = self._terms[token] = self._analyse_token(token)
-        return term
 
     def analyse_tokens_with(self, term_of: TermOf) -> None:
         """Analyse new tokens with `term_of` from now on (a cached one, for a small build)."""
-        self._analyse_token = term_of
+        self._kept.analyse = term_of
 
     def forget_terms(self) -> None:
         """Drop the kept words (every distinct word of the last build)."""
-        self._terms.clear()
+        self._kept.terms.clear()
 
     def prepare(self, tokens: Iterable[str]) -> None:
         """Analyse `tokens` ahead of numbering them (`ids_of`), so that numbering is quick and
@@ -226,6 +221,21 @@ def _tokens(passages: list[str]) -> list[str]:
 
 # What `_TokenIds` gives TEXT_SEPARATOR: below every term id and the stopwords' -1.
 _SEPARATOR_ID = -2
+
+
+class _KeptTerms:
+    """A token's term (None for a stopword) by `analyse`, kept until `terms` is cleared."""
+
+    def __init__(self, analyse: TermOf) -> None:
+        self.analyse = analyse
+        self.terms: dict[str, str | None] = {}
+
+    def term(self, token: str) -> str | None:
+        terms = self.terms
+        if token in terms:
+            return terms[token]
+        term = terms[token] = self.analyse(token)
+        return term
 
 
 class _TokenIds(dict[str, int]):

@@ -2,6 +2,6 @@
 
 `base` is the interface (what a store must do), `sql_common` the logic both stores share,
 `sqlite` the SQLite store (one file, the default) and `postgres` the PostgreSQL one
-(`DATABASE_URL`), `parsing` turns an upload's bytes into a checked source, and `registry` keeps
-one answer engine per server.
+(`DATABASE_URL`), `opening` opens one of them with the base sources, and `parsing` turns an
+upload's bytes into a checked source (`bot.answer.registry` keeps one answer engine per server).
 """

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bot.answer.registry import library_location, open_library, server_sources
 from bot.library.base import LABELS, LibraryError, LibraryStore, StoreError
+from bot.library.opening import library_location, open_library, server_sources
 from bot.library.parsing import check_label, check_unicode, parse_upload
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.library.transfer import drafts_from_folder, export_library

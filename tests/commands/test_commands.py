@@ -101,6 +101,44 @@ async def test_ask_without_an_answer_replies_ephemerally_with_the_hint(answer: A
     interaction.response.defer.assert_not_called()
 
 
+class LoadingLibrary(FakeEngine):
+    """A library whose server's engine must load first: it notes whether the interaction was
+    deferred before the load began."""
+
+    def __init__(self, interaction: MagicMock, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.interaction = interaction
+        self.loads: list[str] = []
+
+    def ready(self, guild_id: int | None) -> bool:
+        return False
+
+    async def engine(self, guild_id: int | None) -> FakeEngine:
+        deferred = self.interaction.response.defer.called
+        self.loads.append("after a deferral" if deferred else "before any response")
+        return self
+
+
+async def test_ask_defers_before_a_server_engine_loads() -> None:
+    interaction = MockInteraction()
+    library = LoadingLibrary(interaction, answer=ANSWERED)
+    cog = Ask(make_bot(library))
+    await cog.ask.callback(cog, interaction, "Did Japan ban Tesla?")
+    assert library.loads == ["after a deferral"]
+    interaction.response.defer.assert_awaited_once_with(ephemeral=False, thinking=True)
+    assert len(sent_kwargs(interaction.followup.send)["embeds"]) == 1
+
+
+async def test_sources_list_defers_privately_before_a_server_engine_loads() -> None:
+    interaction = MockInteraction()
+    library = LoadingLibrary(interaction, SOURCES[:2])
+    cog = Sources(make_bot(library))
+    await cog.list_sources.callback(cog, interaction)
+    assert library.loads == ["after a deferral"]
+    interaction.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+    assert sent_kwargs(interaction.followup.send)["ephemeral"] is True
+
+
 @pytest.fixture
 def slow_engine(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Shrink the grace period; the returned event releases the engine."""
@@ -543,9 +581,7 @@ def restore_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        app_run, "_build_library", lambda settings, stop: FakeEngine(answer=ANSWERED)
-    )
+    monkeypatch.setattr(app_run, "_build_library", lambda settings: FakeEngine(answer=ANSWERED))
 
 
 async def test_rejected_token_exits_2_with_one_line_and_no_traceback(

@@ -247,7 +247,7 @@ def test_several_processes_deleting_old_records_at_once_all_record_their_answer(
     doing so at once, over the same old records, must not fail (nor lose their answer)."""
     from library.test_library import run_at_once
 
-    from bot.answer.registry import open_store
+    from bot.library.opening import open_store
 
     stores = [open_store(tmp_path, database_url) for _ in range(4)]
     for store in stores:

@@ -91,7 +91,7 @@ async def test_add_to_sources_menu_takes_the_message_text_and_date(bot: Crossche
     assert "Added **Harbour notes**" in sent_text(interaction.followup.send)
     [source] = bot.library.store.added_sources(GUILD)  # type: ignore[attr-defined]
     assert (source.date, source.origin, source.text) == ("2027-04-30", "message", ARTICLE)
-    answer = bot.engine_for(GUILD).answer("When will the Quillby ferry stop running?")
+    answer = bot.library.engine_for(GUILD).answer("When will the Quillby ferry stop running?")
     assert answer.citations and answer.citations[0].source.id == source.id
 
 
@@ -236,7 +236,10 @@ async def test_conflict_checks_run_for_a_few_servers_and_turn_more_away(
             gate.wait(10)
             return ConflictScan([], 1, 1, 1, 1, 0, 0)
 
-    monkeypatch.setattr(bot, "engine_for", lambda guild_id: SlowEngine())
+    async def slow(guild_id: int | None) -> SlowEngine:
+        return SlowEngine()
+
+    monkeypatch.setattr(bot, "engine", slow)
     cog = bot.get_cog("LibraryCommands")
     asked = []
     for guild in range(1, 6):
@@ -288,7 +291,8 @@ async def test_a_source_the_index_cannot_take_is_reported_and_the_library_stays_
     assert "MemoryError" in reply and "/library remove" in reply
     [poisoned] = registry.store.added_sources(GUILD)  # committed all the same
     pier = "When will the Quillby pier reopen?"
-    assert poisoned.id not in {c.source.id for c in bot.engine_for(GUILD).answer(pier).citations}
+    cited = bot.library.engine_for(GUILD).answer(pier).citations
+    assert poisoned.id not in {c.source.id for c in cited}
 
     # Another add in that server works and is quoted; the reply still names the one left out.
     interaction = moderator(bot)
@@ -297,13 +301,12 @@ async def test_a_source_the_index_cannot_take_is_reported_and_the_library_stays_
     assert "Added **Harbour notes**" in reply and "can quote it now" in reply, reply
     assert "Not indexed" in reply and "Poisoned notes" in reply
     ferry = "When will the Quillby ferry stop running?"
-    assert bot.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
+    assert bot.library.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
 
     # A restart does not stop at it either, and finds which of the server's sources it was.
     for n in range(5):  # more sources to search among
         await cog.add_message(moderator(bot), message(f"Depot {n}\nTram depot {n} opens."))  # type: ignore[union-attr]
-    again = open_registry(seeds_dir, tmp_path / "data")
-    again.load_customised()
+    again = open_registry(seeds_dir, tmp_path / "data")  # the server loads at its first need
     assert [s.title for s, _ in again.snapshot(GUILD).skipped] == ["Poisoned notes"]
     assert again.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
     again.store.close()
@@ -315,7 +318,7 @@ async def test_a_source_the_index_cannot_take_is_reported_and_the_library_stays_
     await cog.label.callback(cog, interaction, "Harbour notes", choice)  # type: ignore[union-attr]
     reply = sent_text(interaction.followup.send)
     assert "could not be rebuilt" in reply and "as it was before this change" in reply, reply
-    assert bot.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
+    assert bot.library.engine_for(GUILD).answer(ferry).citations[0].source.title == "Harbour notes"
     failing_builds.discard("Harbour notes")
 
     # The source the index could not take can be removed (it is not among the engine's).
@@ -323,5 +326,5 @@ async def test_a_source_the_index_cannot_take_is_reported_and_the_library_stays_
     await cog.remove.callback(cog, interaction, poisoned.id)  # type: ignore[union-attr]
     reply = sent_text(interaction.followup.send)
     assert "Removed" in reply and "Not indexed" not in reply and "could not" not in reply, reply
-    cited = bot.engine_for(GUILD).answer(ferry).citations[0].source
+    cited = bot.library.engine_for(GUILD).answer(ferry).citations[0].source
     assert (cited.title, cited.label) == ("Harbour notes", "official")

@@ -278,3 +278,21 @@ def test_a_damaged_file_with_a_valid_checksum_is_rebuilt(
     again = IndexStore(saved)  # the rebuilt file is sound again
     assert _answers(AnswerEngine(sources, index_store=again)) == _answers(engine)
     assert again.analysed == 0
+
+
+def test_a_dropped_store_is_freed_without_the_cycle_collector(sources: list[Source]) -> None:
+    """The bot freezes what it builds out of the garbage collector's reach (`settle_memory`)
+    and drops the engines and stores of servers unused the longest: a store must then be
+    freed by reference counting alone, or each drop would leak its word caches."""
+    import gc
+    import weakref
+
+    store = IndexStore()
+    AnswerEngine(sources, index_store=store)
+    freed = weakref.ref(store._analyser)
+    gc.disable()
+    try:
+        del store
+        assert freed() is None
+    finally:
+        gc.enable()

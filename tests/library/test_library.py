@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from helpers import rebuilt_within, subprocess_env
+from helpers import customised, rebuilt_within, subprocess_env
 
-from bot.answer.registry import LibraryRegistry, open_registry, open_store, server_sources
+from bot.answer.registry import LibraryRegistry, open_registry
 from bot.library.base import DuplicateSourceError, LibraryError, StoreError
+from bot.library.opening import open_store, server_sources
 from bot.library.parsing import parse_text, parse_upload
 from bot.library.sqlite import DATABASE_NAME, SqliteStore
 from bot.sources import load_sources
@@ -252,7 +253,7 @@ _KILLED_ADD = textwrap.dedent(
     from pathlib import Path
     from bot.library import sql_common
     from bot.library.parsing import parse_upload
-    from bot.answer.registry import open_store
+    from bot.library.opening import open_store
 
     def stall(*args, **kwargs):
         print("inserted", flush=True)
@@ -391,6 +392,7 @@ def test_an_import_over_the_limit_adds_none_of_it(registry: LibraryRegistry) -> 
 async def test_changes_from_another_process_are_picked_up(
     registry: LibraryRegistry, tmp_path: Path, database_url: str | None
 ) -> None:
+    customised(registry, GUILD)  # loaded: an outside change rebuilds it
     assert await registry.refresh_external_changes() == []
     other = open_store(tmp_path / "data", database_url)  # as `python -m bot library` opens it
     other.add(GUILD, parse_upload(ARTICLE.encode(), "n.txt"), "cli", registry.base, 500)

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import cli, rebuilt_within
+from helpers import cli, customised, rebuilt_within
 
-from bot.answer.registry import LibraryRegistry, open_registry, open_store
+from bot.answer.registry import LibraryRegistry, open_registry
 from bot.library.base import LibraryError, LibraryStore
+from bot.library.opening import open_store
 from bot.library.parsing import parse_upload
 from bot.library.sqlite import DATABASE_NAME, MIGRATIONS, SqliteStore
 from bot.sources import Source, load_sources
@@ -35,14 +36,6 @@ def spy_reads(registry: LibraryRegistry) -> list[int | None]:
     sources_for = registry.sources_for
     registry.sources_for = lambda guild: read.append(guild) or sources_for(guild)  # type: ignore[method-assign]
     return read
-
-
-def customised(registry: LibraryRegistry, *guilds: int) -> None:
-    """Give each server a library of its own (a hidden base source) and build it."""
-    base = registry.base
-    for guild in guilds:
-        registry.store.remove(guild, base[0].id, "7", base)
-        registry.rebuild(guild)
 
 
 # --- SQLite: a version per server -----------------------------------------------------------
@@ -154,6 +147,29 @@ async def test_a_change_in_another_process_rebuilds_only_that_server(
     assert answer.citations and answer.citations[0].source.title == "Harbour notes"
     assert registry.engine_for(B).answer(QUESTION).citations[:1] != answer.citations[:1]
     registry.store.close()
+
+
+async def test_a_change_in_one_bot_rebuilds_that_server_alone_in_another(
+    tmp_path: Path, seeds_dir: Path, database_url: str | None
+) -> None:
+    """Two bot processes (two shards' processes, or a replica): a moderator's change in one is
+    rebuilt there at once and, in the other, for that server only and without reading others."""
+    first = open_registry(seeds_dir, tmp_path / "data", database_url)
+    customised(first, A, B)
+    second = open_registry(seeds_dir, tmp_path / "data", database_url)
+    second.engine_for(A), second.engine_for(B)  # both loaded there too
+    read = spy_reads(second)
+    draft = parse_upload(ARTICLE.encode(), "notes.txt")
+    await first.change(A, lambda store: store.add(A, draft, "7", first.base, 500))
+    assert await rebuilt_within(second, 5.0) == [A]
+    assert set(read) == {A}  # server B was not read in the other process
+    assert await first.refresh_external_changes() == []  # its own change was rebuilt already
+    for registry in (first, second):
+        answer = registry.engine_for(A).answer(QUESTION)
+        assert answer.citations[0].source.title == "Harbour notes"
+        assert registry.engine_for(B).answer(QUESTION).citations[:1] != answer.citations[:1]
+    first.store.close()
+    second.store.close()
 
 
 async def test_answers_and_feedback_in_other_processes_make_the_bot_read_no_server(

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from helpers import cli, rebuilt_within
+from helpers import cli, customised, rebuilt_within
 
-from bot.answer.registry import open_library, open_registry, server_sources
+from bot.answer.registry import open_registry
 from bot.library.base import LibraryError, StoreError
+from bot.library.opening import open_library, server_sources
 from bot.library.parsing import parse_upload
 from bot.library.postgres import MIGRATIONS, PostgresStore
 from bot.library.sql_schema import SCHEMA_VERSION, statements
@@ -36,6 +37,7 @@ async def test_a_lost_listener_connection_makes_the_bot_look_at_every_server(
     """Announcements sent while the listener reconnects are lost: the next look must then
     re-read every server, and the listener must work again."""
     registry = open_registry(seeds_dir, tmp_path / "data", postgres_url)
+    customised(registry, 5, 6)  # loaded: an outside change rebuilds them
     other = PostgresStore(postgres_url)
     with psycopg.connect(postgres_url, autocommit=True) as admin:
         admin.execute(
