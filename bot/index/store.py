@@ -26,7 +26,7 @@ from bot.index.name_terms import names_of
 from bot.index.names import add_tallies
 from bot.index.parallel import PARALLEL_MIN_CHARS, analyse_texts
 from bot.index.saved import Arrays, IndexFile, compact_ids
-from bot.passages.sentences import Passage, PassageList, PassagesBySource
+from bot.passages.sentences import UNWRAPPED_LINE, Passage, PassageList, PassagesBySource
 from bot.retrieval import (
     BM25Config,
     PassageIndex,
@@ -36,9 +36,6 @@ from bot.retrieval import (
 from bot.sources import Source, SourceError
 
 log = logging.getLogger(__name__)
-
-# A line this long is not hard-wrapped: its line break ends a paragraph.
-UNWRAPPED_LINE = 120
 
 
 @dataclass(frozen=True)
