@@ -293,7 +293,9 @@ def _parser() -> argparse.ArgumentParser:
 def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
     """`eval` (answer quality) and `bench` (build, memory, latency)."""
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
-    evaluate.add_argument("suite", choices=["seeds", "claims", "cranfield", "wikicontradict", "newswire"])
+    evaluate.add_argument(
+        "suite", choices=["seeds", "claims", "cranfield", "wikicontradict", "newswire"]
+    )
     evaluate.add_argument(
         "--data",
         type=Path,

@@ -28,6 +28,7 @@ from bot.caveat import (
     scan_conflicts,
 )
 from bot.index.acronyms import acronyms_by_word, defined_acronyms
+from bot.index.headlines import headline_terms
 from bot.index.store import IndexStore
 from bot.index.tables import table_rows
 from bot.passages.sentences import Passage
@@ -93,7 +94,8 @@ class AnswerEngine:
         self._by_source = corpus.by_source
         self.passages: Sequence[Passage] = corpus.passages
         self._index = corpus.index
-        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, table_rows(corpus.passages))
+        rows, headlines = table_rows(corpus.passages), headline_terms(corpus.passages)
+        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, rows, headlines)
         frames = predicate_frames()
         # every term of every predicate frame (ban, sell, cease, expand…): one family
         self._predicate_family = frozenset(frames)

@@ -17,7 +17,7 @@ import numpy as np
 from bot.english.function_words import CLAUSE_OPENERS
 from bot.english.names import SENTENCE_END_DESIGNATORS
 from bot.passages.tables import is_table_row
-from bot.sources import Source
+from bot.sources import MAX_TITLE_CHARS, Source
 
 # Words that end in a period without ending a sentence. Initials ("J.") and dotted
 # abbreviations ("U.S.", "a.m.", "e.g.") are recognised by shape in `_ends_in_abbreviation`.
@@ -392,6 +392,19 @@ def _line_around(text: str, offset: int) -> tuple[int, int]:
     """(start, end) of the line holding `offset` (its line break excluded)."""
     end = text.find("\n", offset)
     return text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end
+
+
+def is_heading_line(text: str, start: int, end: int) -> bool:
+    """Whether the passage `text[start:end]` is a line of its own that ends in no sentence end
+    and is short enough to title what follows, as `bot.sources` reads a title ("ACME CORP <ACM>
+    1ST QTR NET")."""
+    line_start, line_end = _line_around(text, start)
+    return (
+        line_start == start
+        and line_end == end
+        and end - start <= MAX_TITLE_CHARS
+        and text[end - 1] not in _HARD_LINE_ENDS
+    )
 
 
 def _indent(line: str) -> int:
