@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.english.function_words import DO_SUPPORT
+from bot.english.function_words import DO_SUPPORT, GENITIVE_PREPOSITIONS
 from bot.english.wordforms import is_plural
 from bot.relevance.combine import (
     add_measure,
@@ -27,6 +27,7 @@ from bot.relevance.words import (
     ASPECT_TERMS,
     COUNTING,
     DETERMINERS,
+    MAX_COMPOUND,
     MEASURE_NOUNS,
     NUMBER,
     ORDINAL,
@@ -41,6 +42,7 @@ from bot.relevance.words import (
     near,
     qualifies,
 )
+from bot.retrieval import term_of
 
 # Token rules, in order: the first that applies to a word is the only one applied.
 
@@ -193,6 +195,30 @@ def aspect_of_event(r: Reading) -> None:
             r.query.weights[term] *= ASPECT_WEIGHT
 
 
+def owner_after_of(r: Reading) -> None:
+    """ "the chief executive of Southmark" asks what "Southmark's chief executive" does: the
+    name after "of" (past a determiner) owns the noun before it (`add_owner`), so a passage
+    about another company's chief executive is no answer. The noun is no part of a name
+    ("Bank of Japan"); the name is one the sources write or the question capitalises, and its
+    first word the sources have stands for it ("U.S. Healthcare": *healthcare*)."""
+    tokens, query, surface = r.question_tokens, r.query, r.surface
+    for at in range(1, len(tokens) - 1):
+        if tokens[at] not in GENITIVE_PREPOSITIONS or at in r.framing:
+            continue
+        owned = term_of(tokens[at - 1])
+        if name_like(surface, tokens[at - 1]) or not query.weights.get(owned or ""):
+            continue
+        start = at + 2 if tokens[at + 1] in DETERMINERS else at + 1
+        for token in tokens[start : start + MAX_COMPOUND]:
+            owner = term_of(token)
+            if owner in r.facts.names or name_like(surface, token):
+                if owner in query.weights:
+                    add_owner(query, owner, [tokens[at - 1]], r.framing, at - 1, False)
+                    break
+            else:
+                break
+
+
 def possessions(r: Reading) -> None:
     """ "BYD's market share": a passage about BYD that never speaks of a share is no answer."""
     for _, owned in r.query.possessions:
@@ -224,6 +250,7 @@ QUESTION_RULES: tuple[Callable[[Reading], None], ...] = (
     acronyms,
     either_alternative,
     aspect_of_event,
+    owner_after_of,
     possessions,
     answer_forms,
     one_predicate,
