@@ -200,7 +200,11 @@ def owner_after_of(r: Reading) -> None:
     name after "of" (past a determiner) owns the noun before it (`add_owner`), so a passage
     about another company's chief executive is no answer. The noun is no part of a name
     ("Bank of Japan"); the name is one the sources write or the question capitalises, and its
-    first word the sources have stands for it ("U.S. Healthcare": *healthcare*)."""
+    first word the sources have stands for it ("U.S. Healthcare": *healthcare*). Only a
+    question asks for the noun: a claim ("Is the range of the Sparrow more than 30 m?") is met
+    by a source that gives another figure in other words."""
+    if r.claim:
+        return
     tokens, query, surface = r.question_tokens, r.query, r.surface
     for at in range(1, len(tokens) - 1):
         if tokens[at] not in GENITIVE_PREPOSITIONS or at in r.framing:
