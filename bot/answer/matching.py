@@ -8,7 +8,7 @@ only ever loops over the few hundred passages that can be cited.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy as np
 from bot.index.headlines import Headlines
 from bot.index.store import IndexedCorpus
 from bot.index.tables import TableRows
+from bot.passages.sentences import Passage
 from bot.relevance.reading import MIN_NAME_SHARE, Query
 
 # Words found in the sentences around a passage (same paragraph) count as its context.
@@ -152,8 +153,11 @@ class _Presence:
         """Whether the headline of each of `doc_ids`' sources holds a term of `group`."""
         if group not in self._headed:
             headlines = self._matcher._headlines
-            sources = _marked(headlines.sources, headlines.terms.get, group)
-            self._headed[group] = sources[self._source_of]
+            if headlines.terms:
+                sources = _marked(headlines.sources, headlines.terms.get, group)
+                self._headed[group] = sources[self._source_of]
+            else:  # no headline read (a matcher made without them)
+                self._headed[group] = np.zeros(len(self._source_of), dtype=bool)
         return self._headed[group]
 
     def of(self, group: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -188,3 +192,24 @@ def _marked(
         if ids is not None:
             mark[ids] = True
     return mark
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Which passages give the answer asked for, and which can be quoted as a neighbour that
+    gives it (holding a word of the question and its qualifiers too)."""
+
+    gives: np.ndarray
+    eligible: np.ndarray
+    passages: Sequence[Passage]
+    matcher: Matcher
+
+    def of(self, passage_id: int) -> int | None:
+        """The position (in its source) of the neighbour to quote with a passage, if any."""
+        if self.gives[passage_id]:
+            return None
+        in_paragraph = self.matcher.around(passage_id, reach=1)
+        for j in (passage_id + 1, passage_id - 1):
+            if j in in_paragraph and self.eligible[j]:
+                return self.passages[j].position
+        return None

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.passages.sentences import PassageList, is_heading_line
+from bot.passages.sentences import PassageList
+from bot.passages.wraps import is_heading_line
 from bot.retrieval import analyze
 
 

@@ -26,7 +26,8 @@ from bot.index.name_terms import names_of
 from bot.index.names import add_tallies
 from bot.index.parallel import PARALLEL_MIN_CHARS, analyse_texts
 from bot.index.saved import Arrays, IndexFile, compact_ids
-from bot.passages.sentences import UNWRAPPED_LINE, Passage, PassageList, PassagesBySource
+from bot.passages.sentences import Passage, PassageList, PassagesBySource
+from bot.passages.wraps import UNWRAPPED_LINE
 from bot.retrieval import (
     BM25Config,
     PassageIndex,

@@ -16,8 +16,13 @@ import numpy as np
 
 from bot.english.function_words import CLAUSE_OPENERS
 from bot.english.names import SENTENCE_END_DESIGNATORS
-from bot.passages.tables import is_table_row
-from bot.sources import MAX_TITLE_CHARS, Source
+from bot.passages.wraps import (
+    BULLET,
+    HARD_LINE_ENDS,
+    joined_wraps,
+    last_line,
+)
+from bot.sources import Source
 
 # Words that end in a period without ending a sentence. Initials ("J.") and dotted
 # abbreviations ("U.S.", "a.m.", "e.g.") are recognised by shape in `_ends_in_abbreviation`.
@@ -31,7 +36,6 @@ _NEXT_WORD = re.compile(r"[A-Z][a-z]*")
 
 # (The lookahead lets the regex engine skip to the next mark instead of trying every position.)
 _TERMINAL = re.compile(r"(?=[.!?…。！？])(?:[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*)")
-_BULLET = re.compile(r"[ \t]*(?:[#>*•✔✓☑▪◦‣–—-]+|\d{1,3}[.)])[ \t]+")
 _DATELINE = re.compile(
     r"[ \t]*(?:date[ \t]+)?\d{4}-\d{2}-\d{2}[ \t]+(?:[A-Z][\w.'’-]*[ \t]+){0,4}[—–-][ \t]+"
     r"|[ \t]*[A-Z][A-Z .,'’-]{2,40}(?:\([^)\n]{1,40}\))?[ \t]+[—–-][ \t]+",
@@ -40,31 +44,18 @@ _DATELINE = re.compile(
 _DASH = re.compile(r"[—–-]")
 # An initial ("J") or a dotted abbreviation ("U.S", "a.m") before a period.
 _INITIALS = re.compile(r"[A-Za-z]|(?:[A-Za-z]\.)+[A-Za-z]")
-# A line ending (before any whitespace) in one of these ends its sentence.
-_HARD_LINE_ENDS = frozenset(".!?:;…”’\"')]。！？")
 _SOFT_WRAP_MIN_CHARS = 60
-# A text of at least `WRAPPED_MIN_LINES` lines whose longest line is between these lengths is
-# hard-wrapped at the width of its longest line. A longer line is not hard-wrapped (its line
-# break ends a paragraph: `bot.index.store`); a text of shorter lines is a list or a table.
-WRAPPED_MIN_WIDTH = 50
-UNWRAPPED_LINE = 120
-WRAPPED_MIN_LINES = 3
-# Wrapping is not exact (a writer's tool may leave a few columns free): a line is wrapped when
-# the next word would have taken it within this many characters of the width.
-WRAP_SLACK = 5
-# Fields aligned by runs of spaces: a line of a table typed in plain text.
-_SPACED_COLUMNS = re.compile(r"\S {3,}\S")
 # `_blocks` as one regex pass, for ASCII text whose only line break is "\n" (most sources): there
 # "lowercase" is a-z and the whitespace inside a line is space, tab and \x1f. A block is a
 # line that is not blank, then each following line it soft-wraps onto (`_is_soft_wrap`): the
-# line before it ends in no hard end (`_HARD_LINE_ENDS`), and either that line is long and this
+# line before it ends in no hard end (`HARD_LINE_ENDS`), and either that line is long and this
 # one is no bullet, or this one starts in lowercase.
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 _LINE_SPACE = r"[ \t\x1f]"
 _SOFT_ENDED_LINE = rf"[^\n]*[^\n \t\x1f.!?:;\"')\]]{_LINE_SPACE}*\n"
 _ASCII_BLOCK = re.compile(
     rf"^(?={_LINE_SPACE}*\S)(?:"
-    rf"(?=[^\n]{{{_SOFT_WRAP_MIN_CHARS}}}){_SOFT_ENDED_LINE}(?={_LINE_SPACE}*\S)(?!{_BULLET.pattern})"
+    rf"(?=[^\n]{{{_SOFT_WRAP_MIN_CHARS}}}){_SOFT_ENDED_LINE}(?={_LINE_SPACE}*\S)(?!{BULLET.pattern})"
     rf"|{_SOFT_ENDED_LINE}(?={_LINE_SPACE}*[a-z])"
     r")*[^\n]*",
     re.MULTILINE,
@@ -275,8 +266,8 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     Returns (paragraph number, (start, end)) pairs; the paragraph number grows at blank lines.
     """
     if text.isascii() and not any(mark in text for mark in _OTHER_LINE_BREAKS):
-        return _joined_wraps(text, _ascii_blocks(text))
-    return _joined_wraps(text, _line_blocks(text))
+        return joined_wraps(text, _ascii_blocks(text))
+    return joined_wraps(text, _line_blocks(text))
 
 
 def _line_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
@@ -295,7 +286,7 @@ def _line_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
                 current = None
             paragraph += 1
             continue
-        if current is not None and _is_soft_wrap(_last_line(text, *current), body):
+        if current is not None and _is_soft_wrap(last_line(text, *current), body):
             current = (current[0], line_end)
             continue
         if current is not None:
@@ -319,112 +310,18 @@ def _ascii_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     return blocks
 
 
-def _last_line(text: str, start: int, end: int) -> str:
-    """The block's text after its last newline (all a soft-wrap decision looks at)."""
-    cut = text.rfind("\n", start, end)
-    return text[start if cut < 0 else cut + 1 : end]
-
-
 def _is_soft_wrap(previous: str, line: str) -> bool:
     """Whether `line` continues the sentence of the line before it, `previous` (hard-wrapped
     prose)."""
-    if previous.rstrip()[-1:] in _HARD_LINE_ENDS or _BULLET.match(line):
+    if previous.rstrip()[-1:] in HARD_LINE_ENDS or BULLET.match(line):
         return False
     first = line.lstrip()[:1]
     return first.islower() or len(previous) >= _SOFT_WRAP_MIN_CHARS
 
 
-def _joined_wraps(
-    text: str, blocks: list[tuple[int, tuple[int, int]]]
-) -> list[tuple[int, tuple[int, int]]]:
-    """`blocks` with the blocks of hard-wrapped text that one sentence runs across joined.
-
-    `_is_soft_wrap` reads two lines alone, so a short line before a capital ends a block: a
-    heading, a table line, or a wrapped sentence whose first line is short (a story whose
-    dateline was taken off: "Bank of America NT and SA's\n<BAC.N> West German branch said").
-    Knowing the text's width tells them apart (`_wraps_into`)."""
-    if len(blocks) < 2 or "\n" not in text:
-        return blocks
-    lines = text.splitlines()
-    width = max(map(len, lines))
-    if not WRAPPED_MIN_WIDTH <= width <= UNWRAPPED_LINE or len(lines) < WRAPPED_MIN_LINES:
-        return blocks
-    margin = min(_indent(line) for line in lines if line.strip())
-    joined = [blocks[0]]
-    for paragraph, (start, end) in blocks[1:]:
-        last_paragraph, (last_start, last_end) = joined[-1]
-        if paragraph == last_paragraph and _wraps_into(
-            text, last_start, last_end, start, (width, margin)
-        ):
-            joined[-1] = (paragraph, (last_start, end))
-        else:
-            joined.append((paragraph, (start, end)))
-    return joined
-
-
-def _wraps_into(
-    text: str, block_start: int, block_end: int, start: int, layout: tuple[int, int]
-) -> bool:
-    """Whether the line at `start` continues the sentence of the block before it, in text
-    hard-wrapped at `layout`'s width: the block's last line ends in no hard end, the line is no
-    bullet, table line (fields by tabs, pipes or aligned spaces) or heading (all capitals), nor
-    indented past the text's margin (an indented paragraph starts there), and one of the two is
-    a wrapped line: the first word of the line after it would not have fitted on it."""
-    previous = _last_line(text, block_start, block_end).rstrip()
-    line_start, line_end = _line_around(text, start)
-    line = text[line_start:line_end]
-    width, margin = layout
-    if previous[-1:] in _HARD_LINE_ENDS or _BULLET.match(line) or _indent(line) > margin:
-        return False
-    if any(
-        is_table_row(x) or _is_heading(x) or _SPACED_COLUMNS.search(x) for x in (previous, line)
-    ):
-        return False
-    if len(previous) + 1 + _first_word_length(line) > width - WRAP_SLACK:
-        return True
-    if line_end >= len(text):
-        return False
-    after = text[line_end + 1 : _line_around(text, line_end + 1)[1]]
-    return len(line.rstrip()) + 1 + _first_word_length(after) > width - WRAP_SLACK
-
-
-def _line_around(text: str, offset: int) -> tuple[int, int]:
-    """(start, end) of the line holding `offset` (its line break excluded)."""
-    end = text.find("\n", offset)
-    return text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end
-
-
-def is_heading_line(text: str, start: int, end: int) -> bool:
-    """Whether the passage `text[start:end]` is a line of its own that ends in no sentence end
-    and is short enough to title what follows, as `bot.sources` reads a title ("ACME CORP <ACM>
-    1ST QTR NET")."""
-    line_start, line_end = _line_around(text, start)
-    return (
-        line_start == start
-        and line_end == end
-        and end - start <= MAX_TITLE_CHARS
-        and text[end - 1] not in _HARD_LINE_ENDS
-    )
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _first_word_length(line: str) -> int:
-    words = line.split(maxsplit=1)
-    return len(words[0]) if words else 0
-
-
-def _is_heading(line: str) -> bool:
-    """A line in capitals ("ACME CORP <ACM> 1ST QTR NET"): a headline, never part of a
-    sentence below it."""
-    return any(c.isalpha() for c in line) and not any(c.islower() for c in line)
-
-
 def _skip_lead(text: str, start: int, end: int) -> int:
     """Skip a bullet or heading marker and a dateline ("2020-03-03 Southfield —")."""
-    match = _BULLET.match(text, start, end)
+    match = BULLET.match(text, start, end)
     if match and match.end() < end:
         start = match.end()
     # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.

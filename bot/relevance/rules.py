@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.english.function_words import DO_SUPPORT, GENITIVE_PREPOSITIONS
+from bot.english.function_words import COPULA, DO_SUPPORT, GENITIVE_PREPOSITIONS
 from bot.english.wordforms import is_plural
 from bot.relevance.combine import (
     add_measure,
@@ -196,31 +196,34 @@ def aspect_of_event(r: Reading) -> None:
 
 
 def owner_after_of(r: Reading) -> None:
-    """ "the chief executive of Southmark" asks what "Southmark's chief executive" does: the
-    name after "of" (past a determiner) owns the noun before it (`add_owner`), so a passage
-    about another company's chief executive is no answer. The noun is no part of a name
-    ("Bank of Japan"); the name is one the sources write or the question capitalises, and its
-    first word the sources have stands for it ("U.S. Healthcare": *healthcare*). Only a
-    question asks for the noun: a claim ("Is the range of the Sparrow more than 30 m?") is met
-    by a source that gives another figure in other words."""
-    if r.claim:
-        return
+    """ "Who is the chief executive of Southmark?" asks what "Who is Southmark's chief
+    executive?" does: when a question asks who holds a role ("who is the N of …"), the name
+    after "of" (past a determiner) owns it (`add_owner`), so a passage about another company's
+    chief executive is no answer. The name is one the sources write or the question
+    capitalises, and its first word the sources have stands for it ("U.S. Healthcare":
+    *healthcare*). A source names a role-holder with the role; an attribute ("what is the
+    population of …") it may give in other words ("5,000 inhabitants"), an "of" elsewhere only
+    places ("who built the hut near the peak of Mount Pleasant?"), and a claim may word it
+    otherwise: none of those owns anything."""
     tokens, query, surface = r.question_tokens, r.query, r.surface
-    for at in range(1, len(tokens) - 1):
-        if tokens[at] not in GENITIVE_PREPOSITIONS or at in r.framing:
-            continue
-        owned = term_of(tokens[at - 1])
-        if name_like(surface, tokens[at - 1]) or not query.weights.get(owned or ""):
-            continue
-        start = at + 2 if tokens[at + 1] in DETERMINERS else at + 1
-        for token in tokens[start : start + MAX_COMPOUND]:
-            owner = term_of(token)
-            if owner in r.facts.names or name_like(surface, token):
-                if owner in query.weights:
-                    add_owner(query, owner, [tokens[at - 1]], r.framing, at - 1, False)
-                    break
-            else:
-                break
+    if len(tokens) < 5 or r.kind is not Asked.WHO or tokens[1] not in COPULA:
+        return
+    start = 3 if tokens[2] in DETERMINERS else 2
+    of = next((i for i in range(start + 1, len(tokens)) if tokens[i] in GENITIVE_PREPOSITIONS), 0)
+    noun = tokens[start:of]
+    if not 0 < len(noun) <= MAX_COMPOUND or any(name_like(surface, t) for t in noun):
+        return
+    owned = term_of(noun[-1])
+    if of in r.framing or not query.weights.get(owned or ""):
+        return
+    after = of + 2 if of + 2 < len(tokens) and tokens[of + 1] in DETERMINERS else of + 1
+    for token in tokens[after : after + MAX_COMPOUND]:
+        owner = term_of(token)
+        if not (owner in r.facts.names or name_like(surface, token)):
+            return
+        if owner in query.weights:
+            add_owner(query, owner, [noun[-1]], r.framing, of - 1, False)
+            return
 
 
 def possessions(r: Reading) -> None:

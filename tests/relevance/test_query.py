@@ -130,6 +130,8 @@ def test_the_noun_before_of_a_name_is_owned_by_it_as_a_possessive_s_is(question:
 def test_of_inside_a_name_or_before_a_common_noun_owns_nothing() -> None:
     assert not build_query("Who is the governor of the Bank of Japan?", FACTS).possessions[1:]
     assert not build_query("What is the price of steel in Japan?", FACTS).possessions
+    # an "of" that only places what is asked about: the hut, not the peak, is asked for
+    assert not build_query("Who built the hut near the peak of Mount Fuji?", FACTS).possessions
 
 
 def test_a_hyphenated_possessive_name_owns_the_noun_after_it() -> None:
