@@ -295,7 +295,16 @@ def _add_measuring(commands: Any, common: argparse.ArgumentParser) -> None:
     """`eval` (answer quality) and `bench` (build, memory, latency)."""
     evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality")
     evaluate.add_argument(
-        "suite", choices=["seeds", "claims", "cranfield", "wikicontradict", "newswire", "alarms"]
+        "suite",
+        choices=[
+            "seeds",
+            "claims",
+            "cranfield",
+            "wikicontradict",
+            "newswire",
+            "newswire-questions",
+            "alarms",
+        ],
     )
     evaluate.add_argument(
         "--data",

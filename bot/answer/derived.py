@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.index.acronyms import acronym_phrases, acronyms_by_word, acronyms_from
+from bot.index.headlines import Headlines, headline_terms
 from bot.index.layered import Joined, layer_corpus
 from bot.index.overlaid import Overlaid, overlaid, overlaid_mapping
 from bot.index.store import IndexedCorpus, IndexStore
@@ -28,12 +29,14 @@ Phrases = tuple[tuple[int, dict[str, list[str]]], ...]
 
 @dataclass(frozen=True)
 class Derived:
-    """A library's corpus, table rows and facts, and each source's acronym definitions."""
+    """A library's corpus, table rows, headlines and facts, and each source's acronym
+    definitions."""
 
     corpus: IndexedCorpus
     rows: TableRows
     facts: SourceFacts
     phrases: Phrases
+    headlines: Headlines
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def derive(
     terms = _term_facts(corpus.index.vocabulary)  # type: ignore[union-attr]
     phrases = tuple((n, found) for n, s in enumerate(sources) if (found := acronym_phrases(s.text)))
     facts = _facts(corpus, terms, frames, acronyms_from(p for _, p in phrases))
-    return Derived(corpus, table_rows(corpus.passages), facts, phrases)  # type: ignore[arg-type]
+    rows, headlines = table_rows(corpus.passages), headline_terms(corpus.passages)  # type: ignore[arg-type]
+    return Derived(corpus, rows, facts, phrases, headlines)
 
 
 def _facts(
@@ -139,10 +143,15 @@ def layered(
         acronyms, acronyms_of = base_facts.acronyms, base_facts.acronyms_of  # type: ignore[assignment]
     prefixes = _prefixes(base_facts.names_by_prefix, corpus.names)
     facts = _facts(corpus, terms, base_facts.frame_of, acronyms, prefixes, acronyms_of)
-    rows = base.rows
+    rows, headlines = base.rows, base.headlines
     if overlay is not None:
         rows = _joined_rows(base.rows, table_rows(overlay.passages), len(base.corpus.passages))
-    return Derived(corpus, rows, facts, phrases)
+        more = headline_terms(overlay.passages)  # type: ignore[arg-type]
+        headlines = Headlines(
+            headlines.sources + more.sources,
+            _JoinedTerms(headlines.terms, more.terms, headlines.sources),  # type: ignore[arg-type]
+        )
+    return Derived(corpus, rows, facts, phrases, headlines)
 
 
 def _prefixes(

@@ -8,16 +8,16 @@ make a passage about the weather in Tokyo tomorrow.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from bot.answer.both_sides import KnownConflicts, claim_of, scan_within
 from bot.answer.derived import derive, layered
 from bot.answer.excerpts import excerpt_for
-from bot.answer.matching import Matcher, Matches
+from bot.answer.matching import Matcher, Matches, Neighbours
 from bot.answer.types import Answer, Citation, Status, count_of
 from bot.answer.uncovered import (
     RELATED_CITATIONS,
@@ -33,7 +33,6 @@ from bot.caveat import (
     find_conflicts_across,
     find_disagreements,
     find_single_source_claims,
-    scan_conflicts,
 )
 from bot.index.layered import library_passages
 from bot.index.store import IndexStore
@@ -110,12 +109,15 @@ class AnswerEngine:
         self._by_source = corpus.by_source
         self.passages: Sequence[Passage] = corpus.passages
         self._index = corpus.index
-        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, derived.rows)
+        self._matcher = Matcher(corpus, CONTEXT_WEIGHT, derived.rows, derived.headlines)
         # every term of every predicate frame (ban, sell, cease, expand…): one family
         self._predicate_family = frozenset(self._facts.frame_of)
         self._dates = self._facts.dates
         for answers in (self._facts.dates, self._facts.amounts):
             self._matcher.marks(answers)  # made once here, not inside someone's answer
+        # a server's engine scans in the background only what the base would: not per server
+        everything = library_passages(corpus, self.sources)
+        self.known_conflicts = KnownConflicts(everything, background=base is None)
         log.info(
             "indexed %d passages from %d sources", self._index.passage_count, len(self.sources)
         )
@@ -133,12 +135,10 @@ class AnswerEngine:
 
     def scan_conflicts(self, seconds: float | None) -> ConflictScan:
         """`conflicts`, stopped after `seconds` (None: however long it takes) with what was
-        found so far and what was not checked."""
-        deadline = None if seconds is None else time.monotonic() + seconds
-        return scan_conflicts(
-            library_passages(self._derived.corpus, self.sources),
-            lambda: deadline is not None and time.monotonic() >= deadline,
-        )
+        found so far and what was not checked; kept for answers (`KnownConflicts.adopt`)."""
+        scan = scan_within(library_passages(self._derived.corpus, self.sources), seconds)
+        self.known_conflicts.adopt(scan)
+        return scan
 
     def answer(self, question: str) -> Answer:
         problem = question_problem(question)
@@ -168,7 +168,14 @@ class AnswerEngine:
         floor = max(MIN_COVERAGE, best * MIN_RELATIVE_COVERAGE)
         relevant = self._relevant(matches, floor)
         relevant += self._other_sides(query, relevant, matches, floor)
-        citations = self._cite(relevant, self._answer_neighbours(query))
+        claim = claim_of(searchable, query)
+        citations = self.known_conflicts.with_other_sides(
+            claim,
+            self._cite(relevant, self._answer_neighbours(query)),
+            self._by_source,
+            MAX_CITATIONS,
+        )
+        found = find_disagreements(searchable, citations)
         sources = {c.source.id for c in citations}
         message = f"{count_of(len(citations), 'excerpt')} from {count_of(len(sources), 'source')}."
         return Answer(
@@ -176,7 +183,7 @@ class AnswerEngine:
             Status.ANSWERED,
             message,
             tuple(citations),
-            tuple(find_disagreements(searchable, citations)),
+            tuple(self.known_conflicts.caveats(claim, citations, found)),
             tuple(find_single_source_claims(searchable, citations)),
         )
 
@@ -306,7 +313,7 @@ class AnswerEngine:
         chosen = sorted(best_per_source.values(), key=lambda ranked: ranked[0], reverse=True)
         return [candidate for _, candidate in chosen]
 
-    def _answer_neighbours(self, query: Query) -> _Neighbours | None:
+    def _answer_neighbours(self, query: Query) -> Neighbours | None:
         """For a question that asks a date or a figure: which neighbour to quote with a passage
         that lacks one, when the sentence after (else before) it in the paragraph gives one and
         holds a word of the question and its qualifiers ("…organized annual walks." + "In 2009,
@@ -319,10 +326,10 @@ class AnswerEngine:
         eligible = gives & self._matcher.marks(words)
         for qualifier in query.qualifiers:
             eligible &= self._matcher.marks(qualifier)
-        return _Neighbours(gives, eligible, self.passages, self._matcher)
+        return Neighbours(gives, eligible, self.passages, self._matcher)
 
     def _cite(
-        self, relevant: list[_Candidate], neighbours: _Neighbours | None = None
+        self, relevant: list[_Candidate], neighbours: Neighbours | None = None
     ) -> list[Citation]:
         """Up to MAX_CITATIONS: each source's best passage first, then the next best overall.
 
@@ -417,23 +424,3 @@ class AnswerEngine:
             "Try rephrasing, or see the list of sources."
         )
 
-
-@dataclass(frozen=True)
-class _Neighbours:
-    """Which passages give the answer asked for, and which can be quoted as a neighbour that
-    gives it (holding a word of the question and its qualifiers too)."""
-
-    gives: np.ndarray
-    eligible: np.ndarray
-    passages: Sequence[Passage]
-    matcher: Matcher
-
-    def of(self, passage_id: int) -> int | None:
-        """The position (in its source) of the neighbour to quote with a passage, if any."""
-        if self.gives[passage_id]:
-            return None
-        in_paragraph = self.matcher.around(passage_id, reach=1)
-        for j in (passage_id + 1, passage_id - 1):
-            if j in in_paragraph and self.eligible[j]:
-                return self.passages[j].position
-        return None

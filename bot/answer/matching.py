@@ -8,14 +8,16 @@ only ever loops over the few hundred passages that can be cited.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
 
+from bot.index.headlines import Headlines
 from bot.index.store import IndexedCorpus
 from bot.index.tables import TableRows
+from bot.passages.sentences import Passage
 from bot.relevance.reading import MIN_NAME_SHARE, Query
 
 # Words found in the sentences around a passage (same paragraph) count as its context.
@@ -40,12 +42,22 @@ class Matcher:
     A passage *holds* a group of terms (a question term and the words that meet it) when one of
     them is among its own terms, or, for a table row, among its table's column names. The group
     is *near* when a sentence around it (same paragraph, `CONTEXT_SENTENCES` either side) holds
-    one; a table row's context is the line titling its table instead.
+    one; a table row's context is the line titling its table instead. A source's headline
+    (`bot.index.headlines`) is context for every passage under it, and a name it holds is the
+    subject of each of them: held, as if the passage named it ("Net 1.2 mln vs 1.0 mln" under
+    "ACME CORP 1ST QTR NET" answers "What was Acme's first quarter net?").
     """
 
-    def __init__(self, corpus: IndexedCorpus, context_weight: float, rows: TableRows) -> None:
+    def __init__(
+        self,
+        corpus: IndexedCorpus,
+        context_weight: float,
+        rows: TableRows,
+        headlines: Headlines | None = None,
+    ) -> None:
         self.index = corpus.index
         self.source_of = corpus.source_of
+        self._headlines = headlines or Headlines()
         self._block_of = corpus.block_of
         self._context_weight = context_weight
         self._rows = rows
@@ -72,7 +84,10 @@ class Matcher:
         presence = _Presence(self, doc_ids)
         shared = np.zeros(len(doc_ids))
         for term, weight in query.weights.items():
-            own, near = presence.of(query.matches.get(term, frozenset((term,))))
+            group = query.matches.get(term, frozenset((term,)))
+            own, near = presence.of(group)
+            if term in query.names:
+                own = own | presence.headed(group)
             shared += np.where(own, weight, np.where(near, self._context_weight * weight, 0.0))
         total = sum(query.weights.values())
         coverage = shared / total if total else np.zeros(len(doc_ids))
@@ -87,7 +102,7 @@ class Matcher:
             named = np.zeros(len(doc_ids))
             for name, weight in query.names.items():
                 own, near = presence.of(query.name_forms[name])
-                named += np.where(own | near, weight, 0.0)
+                named += np.where(own | near | presence.headed(query.name_forms[name]), weight, 0.0)
             keep &= named >= MIN_NAME_SHARE * names
         coverage = np.where(keep, coverage, 0.0)
         scores = self.index.scores(query.terms)[doc_ids]
@@ -133,6 +148,19 @@ class _Presence:
             same = inside & (block_of[there] == block_of[doc_ids])
             self._neighbours.append((there, same))
         self._is_row = matcher._rows.is_row[doc_ids]
+        self._source_of = matcher.source_of[doc_ids]
+        self._headed: dict[frozenset[str], np.ndarray] = {}
+
+    def headed(self, group: frozenset[str]) -> np.ndarray:
+        """Whether the headline of each of `doc_ids`' sources holds a term of `group`."""
+        if group not in self._headed:
+            headlines = self._matcher._headlines
+            if headlines.terms:
+                sources = _marked(headlines.sources, headlines.terms.get, group)
+                self._headed[group] = sources[self._source_of]
+            else:  # no headline read (a matcher made without them)
+                self._headed[group] = np.zeros(len(self._source_of), dtype=bool)
+        return self._headed[group]
 
     def of(self, group: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """(holds, has near) for each of `doc_ids`."""
@@ -148,6 +176,7 @@ class _Presence:
         near = np.zeros(len(doc_ids), dtype=bool)
         for there, same in self._neighbours:
             near |= same & mark[there]
+        near |= self.headed(group)
         if rows.columns or rows.subjects:
             own = own | _marked(len(mark), rows.columns.get, group)[doc_ids]
             titled = _marked(len(mark), rows.subjects.get, group)[doc_ids]
@@ -165,3 +194,24 @@ def _marked(
         if ids is not None:
             mark[ids] = True
     return mark
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Which passages give the answer asked for, and which can be quoted as a neighbour that
+    gives it (holding a word of the question and its qualifiers too)."""
+
+    gives: np.ndarray
+    eligible: np.ndarray
+    passages: Sequence[Passage]
+    matcher: Matcher
+
+    def of(self, passage_id: int) -> int | None:
+        """The position (in its source) of the neighbour to quote with a passage, if any."""
+        if self.gives[passage_id]:
+            return None
+        in_paragraph = self.matcher.around(passage_id, reach=1)
+        for j in (passage_id + 1, passage_id - 1):
+            if j in in_paragraph and self.eligible[j]:
+                return self.passages[j].position
+        return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lemminflect import getAllLemmas
 
@@ -26,6 +26,8 @@ class PassageConflict:
     explanation: str
     passages: tuple[Passage, Passage]
     quotes: tuple[str, str]
+    # what was found, to say it again between two cited excerpts (`bot.answer.both_sides`)
+    finding: Finding | None = field(default=None, compare=False, repr=False)
 
 
 def to_contradiction(finding: Finding) -> Contradiction:
@@ -44,6 +46,7 @@ def to_passage_conflict(finding: Finding, first: Passage, second: Passage) -> Pa
         explanation=explain(finding),
         passages=passages,
         quotes=(finding.first.text, finding.second.text),
+        finding=finding,
     )
 
 

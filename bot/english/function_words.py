@@ -56,6 +56,8 @@ PREPOSITIONS = words(
 # Prepositions that place an event in time ("in 2019", "since 1990") or in a place.
 TIME_PREPOSITIONS = words("in during since until before after by")
 PLACE_PREPOSITIONS = words("in at near inside outside within")
+# The preposition whose object owns the noun before it ("the chief executive *of* X").
+GENITIVE_PREPOSITIONS = words("of")
 # Prepositions whose object a name may be ("the wife *of* X").
 OBJECT_PREPOSITIONS = words("of for with at to from on in under")
 # What may stand before a year that is a date, not a figure ("in 1990", "c. 1990").

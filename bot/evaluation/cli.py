@@ -35,6 +35,11 @@ def run_evaluation(args: argparse.Namespace) -> int:
         return run_alarms(data, args.verbose)
     if args.suite == "cranfield":
         return _cranfield(data / "data" / "cranfield", args.grid)
+    if args.suite == "newswire-questions":
+        from bot.evaluation.newswire_dev import run_newswire
+
+        run_newswire(data)
+        return 0
     from bot.evaluation.wikicontradict import run_wikicontradict
 
     return run_wikicontradict(data / "data" / "wikicontradict")

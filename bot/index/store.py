@@ -29,6 +29,7 @@ from bot.index.names import add_tallies
 from bot.index.parallel import PARALLEL_MIN_CHARS, analyse_texts
 from bot.index.saved import Arrays, IndexFile, compact_ids
 from bot.passages.sentences import Passage, PassageList, PassagesBySource
+from bot.passages.wraps import UNWRAPPED_LINE
 from bot.retrieval import (
     BM25Config,
     PassageIndex,
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 
 # A build of texts shorter than this in all analyses words with the cached `term_of`.
 SMALL_BUILD_CHARS = 1_000_000
-# A line this long is not hard-wrapped: its line break ends a paragraph.
-UNWRAPPED_LINE = 120
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,12 @@ import numpy as np
 
 from bot.english.function_words import CLAUSE_OPENERS
 from bot.english.names import SENTENCE_END_DESIGNATORS
+from bot.passages.wraps import (
+    BULLET,
+    HARD_LINE_ENDS,
+    joined_wraps,
+    last_line,
+)
 from bot.sources import Source
 
 # Words that end in a period without ending a sentence. Initials ("J.") and dotted
@@ -30,7 +36,6 @@ _NEXT_WORD = re.compile(r"[A-Z][a-z]*")
 
 # (The lookahead lets the regex engine skip to the next mark instead of trying every position.)
 _TERMINAL = re.compile(r"(?=[.!?…。！？])(?:[.!?…]+[”’\"')\]]*\s+|[。！？]+[」』”’]*\s*)")
-_BULLET = re.compile(r"[ \t]*(?:[#>*•✔✓☑▪◦‣–—-]+|\d{1,3}[.)])[ \t]+")
 _DATELINE = re.compile(
     r"[ \t]*(?:date[ \t]+)?\d{4}-\d{2}-\d{2}[ \t]+(?:[A-Z][\w.'’-]*[ \t]+){0,4}[—–-][ \t]+"
     r"|[ \t]*[A-Z][A-Z .,'’-]{2,40}(?:\([^)\n]{1,40}\))?[ \t]+[—–-][ \t]+",
@@ -39,20 +44,18 @@ _DATELINE = re.compile(
 _DASH = re.compile(r"[—–-]")
 # An initial ("J") or a dotted abbreviation ("U.S", "a.m") before a period.
 _INITIALS = re.compile(r"[A-Za-z]|(?:[A-Za-z]\.)+[A-Za-z]")
-# A line ending (before any whitespace) in one of these ends its sentence.
-_HARD_LINE_ENDS = frozenset(".!?:;…”’\"')]。！？")
 _SOFT_WRAP_MIN_CHARS = 60
 # `_blocks` as one regex pass, for ASCII text whose only line break is "\n" (most sources): there
 # "lowercase" is a-z and the whitespace inside a line is space, tab and \x1f. A block is a
 # line that is not blank, then each following line it soft-wraps onto (`_is_soft_wrap`): the
-# line before it ends in no hard end (`_HARD_LINE_ENDS`), and either that line is long and this
+# line before it ends in no hard end (`HARD_LINE_ENDS`), and either that line is long and this
 # one is no bullet, or this one starts in lowercase.
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 _LINE_SPACE = r"[ \t\x1f]"
 _SOFT_ENDED_LINE = rf"[^\n]*[^\n \t\x1f.!?:;\"')\]]{_LINE_SPACE}*\n"
 _ASCII_BLOCK = re.compile(
     rf"^(?={_LINE_SPACE}*\S)(?:"
-    rf"(?=[^\n]{{{_SOFT_WRAP_MIN_CHARS}}}){_SOFT_ENDED_LINE}(?={_LINE_SPACE}*\S)(?!{_BULLET.pattern})"
+    rf"(?=[^\n]{{{_SOFT_WRAP_MIN_CHARS}}}){_SOFT_ENDED_LINE}(?={_LINE_SPACE}*\S)(?!{BULLET.pattern})"
     rf"|{_SOFT_ENDED_LINE}(?={_LINE_SPACE}*[a-z])"
     r")*[^\n]*",
     re.MULTILINE,
@@ -275,8 +278,8 @@ def _blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     Returns (paragraph number, (start, end)) pairs; the paragraph number grows at blank lines.
     """
     if text.isascii() and not any(mark in text for mark in _OTHER_LINE_BREAKS):
-        return _ascii_blocks(text)
-    return _line_blocks(text)
+        return joined_wraps(text, _ascii_blocks(text))
+    return joined_wraps(text, _line_blocks(text))
 
 
 def _line_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
@@ -295,7 +298,7 @@ def _line_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
                 current = None
             paragraph += 1
             continue
-        if current is not None and _is_soft_wrap(_last_line(text, *current), body):
+        if current is not None and _is_soft_wrap(last_line(text, *current), body):
             current = (current[0], line_end)
             continue
         if current is not None:
@@ -319,16 +322,10 @@ def _ascii_blocks(text: str) -> list[tuple[int, tuple[int, int]]]:
     return blocks
 
 
-def _last_line(text: str, start: int, end: int) -> str:
-    """The block's text after its last newline (all a soft-wrap decision looks at)."""
-    cut = text.rfind("\n", start, end)
-    return text[start if cut < 0 else cut + 1 : end]
-
-
 def _is_soft_wrap(previous: str, line: str) -> bool:
     """Whether `line` continues the sentence of the line before it, `previous` (hard-wrapped
     prose)."""
-    if previous.rstrip()[-1:] in _HARD_LINE_ENDS or _BULLET.match(line):
+    if previous.rstrip()[-1:] in HARD_LINE_ENDS or BULLET.match(line):
         return False
     first = line.lstrip()[:1]
     return first.islower() or len(previous) >= _SOFT_WRAP_MIN_CHARS
@@ -336,7 +333,7 @@ def _is_soft_wrap(previous: str, line: str) -> bool:
 
 def _skip_lead(text: str, start: int, end: int) -> int:
     """Skip a bullet or heading marker and a dateline ("2020-03-03 Southfield —")."""
-    match = _BULLET.match(text, start, end)
+    match = BULLET.match(text, start, end)
     if match and match.end() < end:
         start = match.end()
     # Every dateline ends in a dash: most blocks have none, and the pattern costs to try.

@@ -142,7 +142,12 @@ def read_question(text: str, facts: SourceFacts) -> Reading:
         scene=scene,
         framing=framing,
         surface=surface_words(text),
-        owners={m.group(1).lower() for m in POSSESSOR.finditer(asked)},
+        # "Rent-A-Center's": the possessive is the last of its tokens ("center")
+        owners={
+            form
+            for m in POSSESSOR.finditer(asked)
+            for form in (m.group(1).lower(), m.group(1).lower().rsplit("-", 1)[-1])
+        },
         japanese_words=japanese_words(text),
         kind=kind,
         query=Query(answer_terms=facts.dates if kind is Asked.WHEN else frozenset()),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.english.function_words import DO_SUPPORT
+from bot.english.function_words import COPULA, DO_SUPPORT, GENITIVE_PREPOSITIONS
 from bot.english.wordforms import is_plural
 from bot.relevance.combine import (
     add_measure,
@@ -28,6 +28,7 @@ from bot.relevance.words import (
     ASPECT_TERMS,
     COUNTING,
     DETERMINERS,
+    MAX_COMPOUND,
     MEASURE_NOUNS,
     NUMBER,
     ORDINAL,
@@ -42,6 +43,7 @@ from bot.relevance.words import (
     near,
     qualifies,
 )
+from bot.retrieval import term_of
 
 # Token rules, in order: the first that applies to a word is the only one applied.
 
@@ -203,6 +205,37 @@ def aspect_of_event(r: Reading) -> None:
             r.query.weights[term] *= ASPECT_WEIGHT
 
 
+def owner_after_of(r: Reading) -> None:
+    """ "Who is the chief executive of Southmark?" asks what "Who is Southmark's chief
+    executive?" does: when a question asks who holds a role ("who is the N of …"), the name
+    after "of" (past a determiner) owns it (`add_owner`), so a passage about another company's
+    chief executive is no answer. The name is one the sources write or the question
+    capitalises, and its first word the sources have stands for it ("U.S. Healthcare":
+    *healthcare*). A source names a role-holder with the role; an attribute ("what is the
+    population of …") it may give in other words ("5,000 inhabitants"), an "of" elsewhere only
+    places ("who built the hut near the peak of Mount Pleasant?"), and a claim may word it
+    otherwise: none of those owns anything."""
+    tokens, query, surface = r.question_tokens, r.query, r.surface
+    if len(tokens) < 5 or r.kind is not Asked.WHO or tokens[1] not in COPULA:
+        return
+    start = 3 if tokens[2] in DETERMINERS else 2
+    of = next((i for i in range(start + 1, len(tokens)) if tokens[i] in GENITIVE_PREPOSITIONS), 0)
+    noun = tokens[start:of]
+    if not 0 < len(noun) <= MAX_COMPOUND or any(name_like(surface, t) for t in noun):
+        return
+    owned = term_of(noun[-1])
+    if of in r.framing or not query.weights.get(owned or ""):
+        return
+    after = of + 2 if of + 2 < len(tokens) and tokens[of + 1] in DETERMINERS else of + 1
+    for token in tokens[after : after + MAX_COMPOUND]:
+        owner = term_of(token)
+        if not (owner in r.facts.names or name_like(surface, token)):
+            return
+        if owner in query.weights:
+            add_owner(query, owner, [noun[-1]], r.framing, of - 1, False)
+            return
+
+
 def possessions(r: Reading) -> None:
     """ "BYD's market share": a passage about BYD that never speaks of a share is no answer."""
     for _, owned in r.query.possessions:
@@ -234,6 +267,7 @@ QUESTION_RULES: tuple[Callable[[Reading], None], ...] = (
     acronyms,
     either_alternative,
     aspect_of_event,
+    owner_after_of,
     possessions,
     answer_forms,
     one_predicate,

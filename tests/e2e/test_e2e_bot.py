@@ -425,6 +425,26 @@ async def test_check_message_menu_answers_privately_and_shares(
     assert any(label.startswith("More excerpts") for label in buttons(shared))
 
 
+async def test_check_message_shows_both_sides_of_a_disagreement_the_library_holds(
+    live: tuple[FakeDiscord, BotProcess],
+) -> None:
+    """A chat claim citing one side of the pair `/library conflicts` lists gets the other side
+    and the caveat naming both (the claim's wording is not the sources')."""
+    fake, _ = live
+    claim = "my cousin says teslas are still on sale in japan"
+    inter = await fake.inject(fake.message_command("Check against sources", claim))
+    reply = await fake.wait_for_reply(inter["id"], timeout=REPLY_TIMEOUT)
+    assert_silent(reply)
+    assert_within_discord_limits(reply)
+    [embed] = reply.embeds
+    first_screen = f"{embed['title']}\n{embed.get('description', '')}"
+    assert "⚠" in first_screen, first_screen
+    for source_id in ("000", "001"):
+        assert f"{source_id} ({SOURCE_DATES[source_id]})" in first_screen, first_screen
+    for quote in side_quotes(claim):
+        assert quote in reply.text() or quote in first_screen, quote
+
+
 async def test_survives_gateway_reconnect(live: tuple[FakeDiscord, BotProcess]) -> None:
     fake, bot = live
     before = fake.resumed_count

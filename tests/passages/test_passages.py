@@ -141,3 +141,42 @@ def test_a_company_designator_ends_a_sentence_before_a_new_clause() -> None:
         "The company grew.",
         "Acme Corp. Chairman Bob Smith said so.",
     ]
+
+
+# A newswire story as Reuters-21578 holds it: hard-wrapped at about 65 columns, the first line
+# short (its dateline was taken off), each paragraph indented, a table of figures under it.
+WIRE_STORY = (
+    "Bank of America NT and SA's\n"
+    "<BAC.N> West German branch said it has applied for a licence to\n"
+    "trade on the Frankfurt stock exchange, the first foreign bank to\n"
+    "do so this year.\n"
+    "    The charter rates quoted included a 14,000 tonner from\n"
+    "Indonesia to the U.S. Gulf at 2,800 dlrs daily and a combined\n"
+    "carrier from the U.S. Gulf to Italy at 9,000 dlrs daily.\n"
+    "    Shr 12 cts vs 10 cts\n"
+    "    Net 1.2 mln vs 1.0 mln\n"
+    "    Nine mths\n"
+    "    Shr 30 cts vs 25 cts\n"
+    " Reuter\n"
+)
+
+
+def test_a_sentence_hard_wrapped_after_a_short_line_is_one_passage() -> None:
+    """A line break inside a sentence of hard-wrapped text is a space, even after a short line
+    or before a capital ("SA's\\n<BAC.N> West German branch", "from\\nIndonesia")."""
+    sentences = _sentences(WIRE_STORY)
+    assert sentences[0].startswith("Bank of America NT and SA's\n<BAC.N> West German branch")
+    assert sentences[0].endswith("do so this year.")
+    assert sentences[1].startswith("The charter rates quoted included a 14,000 tonner from\nIndo")
+    assert sentences[1].endswith("9,000 dlrs daily.")
+
+
+def test_table_lines_and_headings_of_hard_wrapped_text_stay_lines_of_their_own() -> None:
+    assert _sentences(WIRE_STORY)[2:] == [
+        "Shr 12 cts vs 10 cts", "Net 1.2 mln vs 1.0 mln", "Nine mths", "Shr 30 cts vs 25 cts",
+        "Reuter",
+    ]  # fmt: skip
+    headed = "ACME CORP <ACM> SAYS IT WILL MERGE\n" + WIRE_STORY
+    assert _sentences(headed)[0] == "ACME CORP <ACM> SAYS IT WILL MERGE"
+    titled = "Results for the year\n" + WIRE_STORY
+    assert _sentences(titled)[0] == "Results for the year"

@@ -112,3 +112,29 @@ def test_initials_in_a_name_do_not_start_a_new_sentence() -> None:
     rest as a preamble that only sets the scene."""
     query = build_query("When was Building 98 at Fort D. A. Russell built?", FACTS)
     assert {t("building"), t("fort"), t("russell")} <= query.words.keys()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who is the chief executive of Honda?", "Who is Honda's chief executive?"],
+)
+def test_the_noun_before_of_a_name_is_owned_by_it_as_a_possessive_s_is(question: str) -> None:
+    """ "the chief executive of Honda" asks for Honda's: Honda must be met, and the chief
+    executive is Honda's (`Query.possessions`), as "Honda's chief executive" reads."""
+    query = build_query(question, FACTS)
+    assert set(query.names) == {t("honda")}
+    assert [(t("honda") in forms, owned) for forms, owned in query.possessions] == [
+        (True, t("executive"))
+    ]
+
+
+def test_of_inside_a_name_or_before_a_common_noun_owns_nothing() -> None:
+    assert not build_query("Who is the governor of the Bank of Japan?", FACTS).possessions[1:]
+    assert not build_query("What is the price of steel in Japan?", FACTS).possessions
+    # an "of" that only places what is asked about: the hut, not the peak, is asked for
+    assert not build_query("Who built the hut near the peak of Mount Fuji?", FACTS).possessions
+
+
+def test_a_hyphenated_possessive_name_owns_the_noun_after_it() -> None:
+    query = build_query("Who is Rent-A-Center's chief executive?", FACTS)
+    assert [owned for _, owned in query.possessions] == [t("executive")]

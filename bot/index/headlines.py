@@ -1,0 +1,44 @@
+"""The headline of each source, read once at build: the terms of its title and of the line that
+heads its text, as context for every passage under it.
+
+A newswire earnings story names its company only in its headline ("ACME CORP <ACM> 1ST QTR
+NET") and gives each figure on a line of its own ("Net 1.2 mln vs 1.0 mln"): no passage holds
+both, and the lines around the figure are other figures. The headline is what every line of the
+story is about (`bot.answer.matching` reads it with each passage).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.passages.sentences import PassageList
+from bot.passages.wraps import is_heading_line
+from bot.retrieval import analyze
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """Term -> the numbers (positions in the library's sources) of the sources whose headline
+    holds it: the source's title, and its first passage when that is a heading line."""
+
+    sources: int = 0
+    terms: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def headline_terms(passages: PassageList) -> Headlines:
+    """The headlines of a library's sources, read once at build."""
+    found: dict[str, list[int]] = {}
+    spans = passages.spans
+    for number, source in enumerate(passages.sources):
+        headline = source.title
+        first = passages.first_of(number)
+        if first < len(spans) and int(passages.source_of[first]) == number:
+            _, start, end = spans[first].tolist()
+            if is_heading_line(source.text, start, end):
+                headline = f"{headline}\n{source.text[start:end]}"
+        for term in set(analyze(headline)):
+            found.setdefault(term, []).append(number)
+    terms = {term: np.array(numbers, dtype=np.int64) for term, numbers in found.items()}
+    return Headlines(len(passages.sources), terms)
