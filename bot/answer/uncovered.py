@@ -5,7 +5,9 @@ A question whose names the sources know ("tesla is tanking in japan": Tesla, Jap
 passages that hold all of them, closest first, with the question's words the sources never use
 named ("The sources don't say “tanking”"), so a member sees what the sources do say about it
 and no reader takes it for an answer. A question with a name no source has ("Did Korea ban
-Tesla?") or no name at all stays not covered.
+Tesla?") or no name at all stays not covered, as does a question asking for something a
+named subject owns ("Who is Acme's chief executive?") that no passage gives: what the sources
+say about Acme is not its chief executive.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from bot.answer.matching import Matcher
-from bot.english.function_words import DETERMINERS, PREPOSITIONS
+from bot.english.function_words import DETERMINERS, PREPOSITIONS, WH_WORDS
 from bot.passages.tokens import tokenize
 from bot.relevance.reading import Query
 from bot.relevance.words import NUMBER
@@ -37,6 +39,8 @@ def closest(question: str, query: Query, matcher: Matcher) -> list[tuple[int, fl
     something they lack, or names them only as a setting."""
     if not query.names or query.unknown_names or not _names_a_subject(question, query):
         return []
+    if query.possessions and _asks_for(question):
+        return []  # what the named subject owns was asked for, and no passage gives it
     # Every word counts the same here: what a passage must hold to answer is dropped (the
     # predicate, a figure), but a year or ordinal that qualifies a noun still rules out
     # another edition. (By IDF, "Tesla" in every passage of three articles about Tesla would
@@ -68,6 +72,12 @@ def _name_words(query: Query) -> list[frozenset[str]]:
     part."""
     forms = set().union(*query.name_forms.values())
     return [query.matches.get(term, frozenset({term})) for term in query.terms if term in forms]
+
+
+def _asks_for(question: str) -> bool:
+    """Whether the question asks for something (opens with a wh-word), not a claim to check."""
+    tokens = tokenize(question)
+    return bool(tokens) and tokens[0].lower() in WH_WORDS
 
 
 def _names_a_subject(question: str, query: Query) -> bool:
