@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from bot.answer.budget import Budgeted
+from bot.answer.budget import Budgeted, engine_bytes
 from bot.answer.engine import AnswerEngine
 from bot.answer.types import Answer, Status
 from bot.answer.validation import question_problem
@@ -47,14 +47,6 @@ _log = logging.getLogger(__name__)
 T = TypeVar("T")
 # How often the bot looks for changes another process (the command line) committed.
 EXTERNAL_POLL_SECONDS = 2.0
-# What an engine costs per character of the text it indexes beyond the base (index, analyses
-# kept for the next rebuild, passages, vocabulary), and at least: measured on Reuters articles
-# (7 bytes a character for 2,020 articles, 11-15 for 20), rounded up.
-BYTES_PER_CHARACTER = 8
-ENGINE_OVERHEAD_BYTES = 64 * 1024
-# A server's engine indexes the base's sources again beside its own (`build_engine` over its
-# whole library): False once it shares the base engine's index (issue 18's first item).
-SERVER_ENGINES_COPY_BASE = True
 EMPTY_LIBRARY = "This server's library is empty: a moderator can add sources with /library add."
 
 
@@ -102,19 +94,6 @@ class EmptyEngine:
 def build_engine(sources: Sequence[Source], index_store: IndexStore | None = None) -> Engine:
     """The engine of a library; `index_store` keeps its analyses (and saved file) between builds."""
     return AnswerEngine(sources, index_store=index_store) if sources else EmptyEngine()
-
-
-def engine_bytes(engine: Engine, base: Engine) -> int:
-    """An estimate of the memory `engine` holds that `base` does not share: the characters of
-    the text it indexes beyond the base's (and the base's own too while a server's engine
-    copies the base index, `SERVER_ENGINES_COPY_BASE`) times `BYTES_PER_CHARACTER`, plus
-    `ENGINE_OVERHEAD_BYTES`. The base engine itself is free."""
-    if engine is base:
-        return 0
-    shared = {id(source.text) for source in base.sources}  # a relabelled copy keeps its text
-    own = sum(len(s.text) for s in engine.sources if id(s.text) not in shared)
-    copied = sum(len(s.text) for s in base.sources) if SERVER_ENGINES_COPY_BASE else 0
-    return ENGINE_OVERHEAD_BYTES + BYTES_PER_CHARACTER * (own + copied)
 
 
 @dataclass(frozen=True)
