@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from bot.answer.budget import Budgeted
+from bot.answer.budget import Budgeted, engine_bytes
 from bot.answer.engine import AnswerEngine
 from bot.answer.types import Answer, Status
 from bot.answer.validation import question_problem
@@ -47,11 +47,6 @@ _log = logging.getLogger(__name__)
 T = TypeVar("T")
 # How often the bot looks for changes another process (the command line) committed.
 EXTERNAL_POLL_SECONDS = 2.0
-# What an engine costs per character of the text it indexes beyond the base (index, analyses
-# kept for the next rebuild, passages, vocabulary), and at least: measured on Reuters articles
-# (7 bytes a character for 2,020 articles, 11-15 for 20), rounded up.
-BYTES_PER_CHARACTER = 8
-ENGINE_OVERHEAD_BYTES = 64 * 1024
 EMPTY_LIBRARY = "This server's library is empty: a moderator can add sources with /library add."
 
 
@@ -109,18 +104,6 @@ def build_server_engine(
     if sources and isinstance(base_engine, AnswerEngine):
         return AnswerEngine(sources, index_store=index_store, base=base_engine)
     return build_engine(sources, index_store)
-
-
-def engine_bytes(engine: Engine, base: Engine) -> int:
-    """An estimate of the memory `engine` holds that `base` does not share: the characters of
-    the text it indexes beyond the base's (a server's engine layers its additions over the
-    base index, `build_server_engine`) times `BYTES_PER_CHARACTER`, plus
-    `ENGINE_OVERHEAD_BYTES`. The base engine itself is free."""
-    if engine is base:
-        return 0
-    shared = {id(source.text) for source in base.sources}  # a relabelled copy keeps its text
-    own = sum(len(s.text) for s in engine.sources if id(s.text) not in shared)
-    return ENGINE_OVERHEAD_BYTES + BYTES_PER_CHARACTER * own
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import bot.answer.registry as registry_module
+from bot.answer.budget import engine_bytes
 from bot.answer.registry import LibraryRegistry, open_registry
 from bot.app.run import _build_library
 from bot.index.saved import server_index_path
@@ -132,7 +133,7 @@ async def test_the_least_recently_used_engine_is_dropped_and_loads_again_the_sam
 
 async def test_a_budget_keeps_the_engines_used_last(data_dir: Path, seeds_dir: Path) -> None:
     probe = open_registry(seeds_dir, data_dir)
-    size = registry_module.engine_bytes(probe.engine_for(A), probe.engine_for(None))
+    size = engine_bytes(probe.engine_for(A), probe.engine_for(None))
     probe.store.close()
     registry = open_registry(seeds_dir, data_dir, memory_budget=2 * size + size // 2)
     for guild in (A, B, A, C):  # A was used after B: B goes first
