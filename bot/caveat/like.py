@@ -35,8 +35,11 @@ def like_with_like(finding: Finding) -> bool:
     """Whether a figure or a name of another detector is compared with its like.
 
     Figures of another period or of another thing (the module's two checks) are not; other
-    kinds, and aligned findings, pass."""
+    kinds, aligned findings and two tables' figures (their columns name the measure, and the
+    number detector compares only one column with the same) pass."""
     if finding.aligned or finding.kind is not FindingKind.NUMBER:
+        return True
+    if finding.first.row and finding.second.row:
         return True
     x, y = statement_of(finding.first), statement_of(finding.second)
     if x is None or y is None:
