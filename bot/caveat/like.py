@@ -12,9 +12,9 @@ Three checks:
   aligned word for word, say something different in the same place, between words they share
   (in words neither clause has in the other) or in the word right beside the figure ("Acme's
   sales force has 200" / "Acme's design team has 40"; "a 100 mln dlr loan" / "the 285 mln dlr
-  project"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays").
-- *another owner*: the two are said by two speakers (`align.same_speaker`) and share no name
-  beyond them: each speaker's own figure ("GM Canada said February car sales fell to 25,779" /
+  project"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays");
+- *another owner*: the two are attributed to two speakers (`align.same_speaker`) and share no
+  name beyond them: each speaker's own figure ("GM Canada said February car sales fell to 25,779" /
   "Chrysler Canada said February car sales fell to 9,640").
 
 Aligned findings (`bot.caveat.align`) differ in one slot only, so they are like with like already.
@@ -47,9 +47,12 @@ def like_with_like(finding: Finding) -> bool:
     x, y = statement_of(finding.first), statement_of(finding.second)
     if x is None or y is None:
         return False
-    if not same_speaker(x, y) and not {i.key for i in x.items if i.name} & {
-        i.key for i in y.items if i.name
-    }:
+    if (
+        x.speaker
+        and y.speaker
+        and not same_speaker(x, y)
+        and not {i.key for i in x.items if i.name} & {i.key for i in y.items if i.name}
+    ):
         return False  # another owner: each speaker's own figure ("GM Canada said sales fell…")
     near_x, near_y = _near(x.items, finding.first_span), _near(y.items, finding.second_span)
     times_x, times_y = _times(x.items), _times(y.items)
