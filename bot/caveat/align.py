@@ -55,7 +55,6 @@ __all__ = [
     "aligned_disagreement",
     "aligned_finding",
     "is_figure_word",
-    "same_speaker",
     "noting_corrections",
 ]
 
@@ -141,7 +140,7 @@ def aligned_disagreement(
 ) -> AlignedDisagreement | None:
     """Whether `a` and `b` state the same thing but for one slot, and that slot."""
     x, y = statement_of(a), statement_of(b)
-    if x is None or y is None or x.deictic or y.deictic or not same_speaker(x, y):
+    if x is None or y is None or x.deictic or y.deictic or not _same_speaker(x, y):
         return None
     keys_x, keys_y = [i.key for i in x.items], [i.key for i in y.items]
     longest = max(len(keys_x), len(keys_y))
@@ -235,7 +234,7 @@ def _classify(
     return AlignedDisagreement(kind, a, b, *spans)
 
 
-def same_speaker(x: Statement, y: Statement) -> bool:
+def _same_speaker(x: Statement, y: Statement) -> bool:
     """Both statements are attributed to no one, or to the same speaker, named as fully or
     less ("Moody's Investors Service" / "Moody's"; "Rexnord nc" / "Rexnord Inc")."""
     if x.speaker == y.speaker:

@@ -2,7 +2,7 @@
 over the same period (`like_with_like`), by the structure of the two clauses around each, not by
 lists of what is measured.
 
-Three checks:
+Two checks:
 
 - *another period*: both clauses name a time of one kind (a month, a weekday, a part of the
   day, a unit of time such as a quarter) and none of that kind is the same ("exports totalled
@@ -12,10 +12,7 @@ Three checks:
   aligned word for word, say something different in the same place, between words they share
   (in words neither clause has in the other) or in the word right beside the figure ("Acme's
   sales force has 200" / "Acme's design team has 40"; "a 100 mln dlr loan" / "the 285 mln dlr
-  project"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays");
-- *another owner*: the two are attributed to two speakers (`align.same_speaker`) and share no
-  name beyond them: each speaker's own figure ("GM Canada said February car sales fell to 25,779" /
-  "Chrysler Canada said February car sales fell to 9,640").
+  project"; "the Acme Michigan Fund pays" / "the Acme Ohio Fund pays").
 
 Aligned findings (`bot.caveat.align`) differ in one slot only, so they are like with like already.
 """
@@ -24,7 +21,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from bot.caveat.align import is_figure_word, same_speaker
+from bot.caveat.align import is_figure_word
 from bot.caveat.findings import Finding, FindingKind
 from bot.caveat.statements import Item, statement_of
 from bot.english.time import DAY_PARTS, MONTHS, PERIODS, WEEKDAYS
@@ -37,7 +34,7 @@ _SLOT = "#slot"
 def like_with_like(finding: Finding) -> bool:
     """Whether a figure or a name of another detector is compared with its like.
 
-    Figures of another period, thing or owner (the module's three checks) are not; other
+    Figures of another period or of another thing (the module's two checks) are not; other
     kinds, aligned findings and two tables' figures (their columns name the measure, and the
     number detector compares only one column with the same) pass."""
     if finding.aligned or finding.kind is not FindingKind.NUMBER:
@@ -47,13 +44,6 @@ def like_with_like(finding: Finding) -> bool:
     x, y = statement_of(finding.first), statement_of(finding.second)
     if x is None or y is None:
         return False
-    if (
-        x.speaker
-        and y.speaker
-        and not same_speaker(x, y)
-        and not {i.key for i in x.items if i.name} & {i.key for i in y.items if i.name}
-    ):
-        return False  # another owner: each speaker's own figure ("GM Canada said sales fell…")
     near_x, near_y = _near(x.items, finding.first_span), _near(y.items, finding.second_span)
     times_x, times_y = _times(x.items), _times(y.items)
     if any(x and y and not x & y for x, y in zip(times_x, times_y, strict=True)):
