@@ -8,8 +8,9 @@ shard; each server's questions are answered by its own process; a source added w
 line reaches the owning process within 5 s; neither process builds the other's servers; a
 SIGKILL and a restart lose nothing; the commands are synced once, by the process of shard 0.
 
-The library store both share is set by `shared_store` alone (the only thing a PostgreSQL store
-would change).
+It runs twice: both processes on one SQLite file in one DATA_DIR, and both on one PostgreSQL
+database (a throwaway server the tests start), each with a DATA_DIR of its own for its saved
+indexes, as on two machines.
 """
 
 from __future__ import annotations
@@ -52,17 +53,22 @@ ELSEWHERE = "ws://127.0.0.1:9/gateway"  # READY's resume URL: nothing listens th
 ASKED_IN = re.compile(r"/ask by user \d+ in guild (\d+)")
 
 
-def shared_store(tmp_path: Path) -> dict[str, str]:
+def shared_store(tmp_path: Path, database_url: str | None, who: str) -> dict[str, str]:
     """The environment that gives every process the same library: one SQLite file in one
-    DATA_DIR. (A PostgreSQL store would return its DATABASE_URL here instead.)"""
-    return {"DATA_DIR": str(tmp_path / "library")}
+    DATA_DIR, or one PostgreSQL database with a DATA_DIR per process (`who`)."""
+    if database_url is None:
+        return {"DATA_DIR": str(tmp_path / "library")}
+    return {"DATABASE_URL": database_url, "DATA_DIR": str(tmp_path / f"data-{who}")}
 
 
-async def start_shard(fake: LibraryFakeDiscord, tmp_path: Path, shard: int) -> BotProcess:
+async def start_shard(
+    fake: LibraryFakeDiscord, tmp_path: Path, shard: int, database_url: str | None
+) -> BotProcess:
     """A bot process running shard `shard` of 2, in its own working folder."""
     workdir = tmp_path / f"shard-{shard}"
     workdir.mkdir(exist_ok=True)
-    env = {"SHARD_COUNT": "2", "SHARD_IDS": str(shard), **shared_store(tmp_path)}
+    store = shared_store(tmp_path, database_url, f"shard-{shard}")
+    env = {"SHARD_COUNT": "2", "SHARD_IDS": str(shard), **store}
     return await BotProcess.start(fake, workdir, extra_env=env)
 
 
@@ -73,7 +79,9 @@ async def ask(fake: LibraryFakeDiscord, guild_id: str, question: str = QUESTION)
     return await reply_to(fake, payload)
 
 
-async def library_add_from_the_shell(tmp_path: Path, guild_id: str) -> None:
+async def library_add_from_the_shell(
+    tmp_path: Path, guild_id: str, database_url: str | None
+) -> None:
     """`python -m bot library add FILE --guild ID` on the shared store."""
     notes = tmp_path / "tram.txt"
     notes.write_text(CLI_ARTICLE, encoding="utf-8")
@@ -81,7 +89,7 @@ async def library_add_from_the_shell(tmp_path: Path, guild_id: str) -> None:
         sys.executable, "-m", "bot", "library", "add", str(notes), "--guild", guild_id,
         cwd=tmp_path,
         env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8",
-             "CROSSCHECK_SOURCES": str(SEEDS), **shared_store(tmp_path)},
+             "CROSSCHECK_SOURCES": str(SEEDS), **shared_store(tmp_path, database_url, "shell")},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await proc.communicate()
@@ -98,7 +106,9 @@ def built(bot: BotProcess, guild_id: str) -> bool:
     return f"Library of server {guild_id}:" in bot.output()
 
 
-async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -> None:
+async def test_two_processes_on_split_shards_share_one_library(
+    tmp_path: Path, database_url: str | None
+) -> None:
     fake = LibraryFakeDiscord(
         guild_id=ON_SHARD_1,
         second_guild_id=ON_SHARD_0,
@@ -107,7 +117,7 @@ async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -
     )
     async with fake:
         # Shard 1 first: it identifies as [1, 2] and, not running shard 0, leaves the commands.
-        second = await start_shard(fake, tmp_path, 1)
+        second = await start_shard(fake, tmp_path, 1, database_url)
         first: BotProcess | None = None
         try:
             await started(fake, second)
@@ -115,7 +125,7 @@ async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -
             assert fake.live_shards() == [(1, 2)]
             assert not [r for r in fake.requests if r.path.endswith("/commands")]
 
-            first = await start_shard(fake, tmp_path, 0)
+            first = await start_shard(fake, tmp_path, 0, database_url)
             await started(fake, first, ready=2)
             assert [d.get("shard") for d in fake.identifies] == [[1, 2], [0, 2]]
             assert fake.live_shards() == [(0, 2), (1, 2)]
@@ -138,7 +148,7 @@ async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -
             assert TITLE not in (await ask(fake, ON_SHARD_1)).text()
 
             # The command line adds to the shard-1 server: its process quotes it within 5 s.
-            await library_add_from_the_shell(tmp_path, ON_SHARD_1)
+            await library_add_from_the_shell(tmp_path, ON_SHARD_1, database_url)
             added_at = time.monotonic()
             while CLI_TITLE not in cited_titles(await ask(fake, ON_SHARD_1, CLI_QUESTION)):
                 if time.monotonic() - added_at > CLI_DEADLINE_S:
@@ -153,7 +163,7 @@ async def test_two_processes_on_split_shards_share_one_library(tmp_path: Path) -
             await first.kill()
             killed = first
             assert CLI_TITLE in cited_titles(await ask(fake, ON_SHARD_1, CLI_QUESTION))
-            first = await start_shard(fake, tmp_path, 0)
+            first = await start_shard(fake, tmp_path, 0, database_url)
             await started(fake, first, ready=3)
             assert [d.get("shard") for d in fake.identifies][-1] == [0, 2]
             assert TITLE in cited_titles(await ask(fake, ON_SHARD_0))  # nothing was lost
