@@ -21,6 +21,12 @@ _WORDS_BEFORE = re.compile(r"[A-Za-z]+")
 _REACH = 120
 
 
+def may_define_acronyms(text: str) -> bool:
+    """Whether `text` may define an acronym (`defined_acronyms` finds nothing in a text that
+    does not)."""
+    return "(" in text and _DEFINED.search(text) is not None
+
+
 def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Acronym term -> the terms of the phrase it stands for, as the texts define them first.
 
@@ -29,7 +35,7 @@ def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """
     phrases: dict[str, list[str]] = {}
     for text in texts:
-        if "(" not in text:
+        if not may_define_acronyms(text):
             continue
         for match in _DEFINED.finditer(text):
             written = match.group(1)

@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 
 # 2: terminal escapes are not part of words; 3: the names are saved; 4: -ingly adverbs, "US" and
 # more derivational families analyse differently; 5: a company designator can end a sentence;
-# 6: strings as UTF-8 blobs and ends, and tokens longer than MAX_TERM_CHARS are no terms
-FORMAT_VERSION = 6
+# 6: strings as UTF-8 blobs and ends, and tokens longer than MAX_TERM_CHARS are no terms;
+# 7: each source's `text_features` (and a change to what they mean needs a new version)
+FORMAT_VERSION = 7
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
     "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。 "
@@ -47,6 +48,7 @@ _NUMBERS = {  # name -> (dtype, dimensions)
     "spans": (np.int64, 2),
     "lengths": (np.int64, 1),
     "term_ids": (np.int32, 1),
+    "features": (np.uint8, 1),  # per source
 }
 _ARRAYS = (*_STRINGS, *(f"{name}_ends" for name in _STRINGS), *_NUMBERS)
 _STAMPS = ("key", "checksum")  # saved as ASCII bytes
@@ -57,6 +59,11 @@ def index_path_for(data_dir: Path, folder: Path) -> Path:
     resolved = str(Path(folder).resolve())
     name = hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Path(data_dir) / "index" / f"{name}.npz"
+
+
+def files_record_path(index_path: Path) -> Path:
+    """The record of a folder's files (`bot.folder_scan`) kept beside its saved index."""
+    return index_path.with_name(f"{index_path.stem}-files.json")
 
 
 def server_index_path(data_dir: Path, guild_id: int) -> Path:
@@ -85,10 +92,10 @@ class IndexFile:
 
     def load(
         self, hashes: Sequence[str], config: BM25Config, text_lengths: Sequence[int]
-    ) -> tuple[list[str], list[Arrays], frozenset[str]] | None:
-        """(vocabulary, (spans, lengths, term ids) of each source, the library's names) saved for
-        exactly these sources (`text_lengths`: each one's text length, in characters), or None
-        when the file is missing, stale or broken in any way."""
+    ) -> tuple[list[str], list[Arrays], frozenset[str], np.ndarray] | None:
+        """(vocabulary, (spans, lengths, term ids) of each source, the library's names, each
+        source's `text_features`) saved for exactly these sources (`text_lengths`: each one's
+        text length, in characters), or None when the file is missing, stale or broken."""
         if not self.path.is_file():
             return None
         try:
@@ -100,7 +107,7 @@ class IndexFile:
         if isinstance(found, str):
             log.warning("saved index %s is %s: rebuilding it", self.path, found)
             return None
-        vocabulary, counts, spans, lengths, term_ids, names = found
+        vocabulary, counts, spans, lengths, term_ids, names, features = found
         passage_ends = np.cumsum(counts)
         term_ends = np.cumsum(lengths)
         analyses = []
@@ -110,7 +117,7 @@ class IndexFile:
             last = int(term_ends[end - 1]) if count else first
             analyses.append((spans[start:end], lengths[start:end], term_ids[first:last]))
         log.info("loaded the saved index %s (%d passages)", self.path, len(spans))
-        return vocabulary, analyses, frozenset(names)
+        return vocabulary, analyses, frozenset(names), features
 
     def save(
         self,
@@ -120,11 +127,13 @@ class IndexFile:
         vocabulary: list[str],
         term_ids: np.ndarray,
         names: Collection[str],
+        features: Sequence[int],
     ) -> None:
         """Write atomically; a folder that cannot be written is logged and skipped.
 
         `analyses`: each source's spans and terms per passage; `term_ids`: all passages' terms
-        as ids into `vocabulary`, one passage after another."""
+        as ids into `vocabulary`, one passage after another; `features`: each source's
+        `bot.index.text_features`."""
         arrays: dict[str, np.ndarray] = {}
         for name, strings in zip(_STRINGS, (vocabulary, hashes, sorted(names)), strict=True):
             arrays[name], arrays[f"{name}_ends"] = pack_strings(strings)
@@ -133,6 +142,7 @@ class IndexFile:
             "spans": np.concatenate([s for s, _ in analyses]),
             "lengths": np.concatenate([n for _, n in analyses]),
             "term_ids": term_ids,
+            "features": features,
         }
         for name, values in numbers.items():
             arrays[name] = np.asarray(values).astype(_NUMBERS[name][0], copy=False)
@@ -199,14 +209,14 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-Loaded = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]
+Loaded = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]
 
 
 def _read(
     arrays: dict[str, np.ndarray], key: str, hashes: Sequence[str], text_lengths: Sequence[int]
 ) -> Loaded | str:
-    """(vocabulary, passages per source, spans, lengths, term ids, names) from the saved
-    arrays, or why they cannot be trusted for `key` and these sources."""
+    """(vocabulary, passages per source, spans, lengths, term ids, names, features) from the
+    saved arrays, or why they cannot be trusted for `key` and these sources."""
     if arrays["key"].tobytes() != key.encode():
         return "stale (the sources or the analysis changed)"
     if arrays["checksum"].tobytes() != _checksum(arrays).encode():
@@ -223,7 +233,7 @@ def _read(
     counts, spans, lengths = arrays["passages_per_source"], arrays["spans"], arrays["lengths"]
     term_ids = arrays["term_ids"]
     consistent = (
-        len(counts) == len(hashes)
+        len(counts) == len(hashes) == len(arrays["features"])
         and (counts >= 0).all()
         and spans.shape[1] == 3
         and int(counts.sum()) == len(spans) == len(lengths)
@@ -236,7 +246,7 @@ def _read(
         return "corrupt (term ids outside the vocabulary)"
     if not _spans_fit(counts, spans, np.asarray(text_lengths, dtype=np.int64)):
         return "corrupt (passages outside their text or out of order)"
-    return vocabulary, counts, spans, lengths, term_ids, names
+    return vocabulary, counts, spans, lengths, term_ids, names, arrays["features"]
 
 
 def _spans_fit(counts: np.ndarray, spans: np.ndarray, text_lengths: np.ndarray) -> bool:
