@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +27,9 @@ from bot.caveat import (
     find_single_source_claims,
     scan_conflicts,
 )
-from bot.index.acronyms import acronyms_by_word, defined_acronyms
+from bot.index.acronyms import Acronyms, acronyms_by_word
 from bot.index.store import IndexStore
 from bot.index.tables import table_rows
-from bot.index.text_features import ACRONYMS
 from bot.passages.sentences import Passage
 from bot.relevance.owners import owned_by_another
 from bot.relevance.query import (
@@ -101,7 +99,7 @@ class AnswerEngine:
         # every term of every predicate frame (ban, sell, cease, expand…): one family
         self._predicate_family = frozenset(frames)
         self._dates = date_terms(self._index.vocabulary)
-        self._facts = self._source_facts(corpus.names, frames, corpus.features)
+        self._facts = self._source_facts(corpus.names, frames, corpus.acronyms)
         for answers in (self._facts.dates, self._facts.amounts):
             self._matcher.marks(answers)  # made once here, not inside someone's answer
         log.info("indexed %d passages from %d sources", len(self.passages), len(self.sources))
@@ -178,12 +176,10 @@ class AnswerEngine:
         )
 
     def _source_facts(
-        self, names: frozenset[str], frames: dict[str, frozenset[str]], features: np.ndarray
+        self, names: frozenset[str], frames: dict[str, frozenset[str]], acronyms: Acronyms
     ) -> SourceFacts:
         """Facts about the sources that question analysis needs, computed once at build."""
         numbers = {t: v for t in self._index.vocabulary if (v := term_value(t)) is not None}
-        defining = compress(self.sources, features & ACRONYMS)  # only these texts are read
-        acronyms = defined_acronyms(source.text for source in defining)
         figures = figure_terms(numbers)
         return SourceFacts(
             document_frequency=self._index.document_frequency,

@@ -21,13 +21,11 @@ _WORDS_BEFORE = re.compile(r"[A-Za-z]+")
 _REACH = 120
 
 
-def may_define_acronyms(text: str) -> bool:
-    """Whether `text` may define an acronym (`defined_acronyms` finds nothing in a text that
-    does not)."""
-    return "(" in text and _DEFINED.search(text) is not None
+# An acronym's term -> the terms of the phrase it stands for.
+Acronyms = dict[str, tuple[str, ...]]
 
 
-def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def defined_acronyms(texts: Iterable[str]) -> Acronyms:
     """Acronym term -> the terms of the phrase it stands for, as the texts define them first.
 
     An acronym that is also an English word (*GO*, *US*) is left out: a question's lowercase
@@ -35,7 +33,7 @@ def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """
     phrases: dict[str, list[str]] = {}
     for text in texts:
-        if not may_define_acronyms(text):
+        if "(" not in text:
             continue
         for match in _DEFINED.finditer(text):
             written = match.group(1)

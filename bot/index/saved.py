@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.index.acronyms import Acronyms
 from bot.passages.sentences import split_sentences
 from bot.passages.tokens import MAX_TERM_CHARS
 from bot.retrieval import BM25Config, analyze
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 # 2: terminal escapes are not part of words; 3: the names are saved; 4: -ingly adverbs, "US" and
 # more derivational families analyse differently; 5: a company designator can end a sentence;
 # 6: strings as UTF-8 blobs and ends, and tokens longer than MAX_TERM_CHARS are no terms;
-# 7: each source's `text_features` (and a change to what they mean needs a new version)
+# 7: each source's `text_features` and the acronyms (a change to what they mean needs a new one)
 FORMAT_VERSION = 7
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
@@ -42,13 +43,14 @@ _PROBE = (
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 # Lists of strings, each saved as `name` (UTF-8 bytes) and `name_ends` (each string's end, in
 # characters of the decoded blob).
-_STRINGS = ("vocabulary", "hashes", "names")
+_STRINGS = ("vocabulary", "hashes", "names", "acronyms")
 _NUMBERS = {  # name -> (dtype, dimensions)
     "passages_per_source": (np.int64, 1),
     "spans": (np.int64, 2),
     "lengths": (np.int64, 1),
     "term_ids": (np.int32, 1),
     "features": (np.uint8, 1),  # per source
+    "acronym_sizes": (np.int64, 1),  # each acronym and its phrase's terms: how many strings
 }
 _ARRAYS = (*_STRINGS, *(f"{name}_ends" for name in _STRINGS), *_NUMBERS)
 _STAMPS = ("key", "checksum")  # saved as ASCII bytes
@@ -92,10 +94,11 @@ class IndexFile:
 
     def load(
         self, hashes: Sequence[str], config: BM25Config, text_lengths: Sequence[int]
-    ) -> tuple[list[str], list[Arrays], frozenset[str], np.ndarray] | None:
+    ) -> tuple[list[str], list[Arrays], frozenset[str], np.ndarray, Acronyms] | None:
         """(vocabulary, (spans, lengths, term ids) of each source, the library's names, each
-        source's `text_features`) saved for exactly these sources (`text_lengths`: each one's
-        text length, in characters), or None when the file is missing, stale or broken."""
+        source's `text_features`, the acronyms) saved for exactly these sources (`text_lengths`:
+        each one's text length, in characters), or None when the file is missing, stale or
+        broken."""
         if not self.path.is_file():
             return None
         try:
@@ -107,7 +110,7 @@ class IndexFile:
         if isinstance(found, str):
             log.warning("saved index %s is %s: rebuilding it", self.path, found)
             return None
-        vocabulary, counts, spans, lengths, term_ids, names, features = found
+        vocabulary, counts, spans, lengths, term_ids, names, features, acronyms = found
         passage_ends = np.cumsum(counts)
         term_ends = np.cumsum(lengths)
         analyses = []
@@ -117,7 +120,7 @@ class IndexFile:
             last = int(term_ends[end - 1]) if count else first
             analyses.append((spans[start:end], lengths[start:end], term_ids[first:last]))
         log.info("loaded the saved index %s (%d passages)", self.path, len(spans))
-        return vocabulary, analyses, frozenset(names), features
+        return vocabulary, analyses, frozenset(names), features, acronyms
 
     def save(
         self,
@@ -128,14 +131,17 @@ class IndexFile:
         term_ids: np.ndarray,
         names: Collection[str],
         features: Sequence[int],
+        acronyms: Acronyms,
     ) -> None:
         """Write atomically; a folder that cannot be written is logged and skipped.
 
         `analyses`: each source's spans and terms per passage; `term_ids`: all passages' terms
         as ids into `vocabulary`, one passage after another; `features`: each source's
-        `bot.index.text_features`."""
+        `bot.index.text_features`; `acronyms`: `bot.index.acronyms.defined_acronyms`."""
         arrays: dict[str, np.ndarray] = {}
-        for name, strings in zip(_STRINGS, (vocabulary, hashes, sorted(names)), strict=True):
+        spelled = [[acronym, *phrase] for acronym, phrase in acronyms.items()]
+        lists = (vocabulary, hashes, sorted(names), [s for strings in spelled for s in strings])
+        for name, strings in zip(_STRINGS, lists, strict=True):
             arrays[name], arrays[f"{name}_ends"] = pack_strings(strings)
         numbers = {
             "passages_per_source": [len(s) for s, _ in analyses],
@@ -143,6 +149,7 @@ class IndexFile:
             "lengths": np.concatenate([n for _, n in analyses]),
             "term_ids": term_ids,
             "features": features,
+            "acronym_sizes": [len(strings) for strings in spelled],
         }
         for name, values in numbers.items():
             arrays[name] = np.asarray(values).astype(_NUMBERS[name][0], copy=False)
@@ -180,7 +187,7 @@ def unpack_strings(blob: np.ndarray, ends: np.ndarray) -> list[str] | None:
         joined = blob.tobytes().decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
         return None
-    starts = np.concatenate(([0], ends[:-1]))
+    starts = np.concatenate(([0], ends[:-1]))[: len(ends)]  # no strings: no starts
     if len(ends) and (int(ends[-1]) != len(joined) or (ends < starts).any()):
         return None
     if not len(ends) and joined:
@@ -209,21 +216,23 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-Loaded = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]
+Loaded = tuple[
+    list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray, Acronyms
+]
 
 
 def _read(
     arrays: dict[str, np.ndarray], key: str, hashes: Sequence[str], text_lengths: Sequence[int]
 ) -> Loaded | str:
-    """(vocabulary, passages per source, spans, lengths, term ids, names, features) from the
-    saved arrays, or why they cannot be trusted for `key` and these sources."""
+    """(vocabulary, passages per source, spans, lengths, term ids, names, features, acronyms)
+    from the saved arrays, or why they cannot be trusted for `key` and these sources."""
     if arrays["key"].tobytes() != key.encode():
         return "stale (the sources or the analysis changed)"
     if arrays["checksum"].tobytes() != _checksum(arrays).encode():
         return "corrupt (checksum mismatch)"
     strings = [unpack_strings(arrays[name], arrays[f"{name}_ends"]) for name in _STRINGS]
-    vocabulary, saved_hashes, names = strings
-    if vocabulary is None or saved_hashes is None or names is None:
+    vocabulary, saved_hashes, names, spelled = strings
+    if vocabulary is None or saved_hashes is None or names is None or spelled is None:
         return "corrupt (unreadable strings)"
     if saved_hashes != list(hashes) or len(set(vocabulary)) != len(vocabulary):
         return "corrupt (other sources or repeated terms)"
@@ -246,7 +255,20 @@ def _read(
         return "corrupt (term ids outside the vocabulary)"
     if not _spans_fit(counts, spans, np.asarray(text_lengths, dtype=np.int64)):
         return "corrupt (passages outside their text or out of order)"
-    return vocabulary, counts, spans, lengths, term_ids, names, arrays["features"]
+    acronyms = _acronyms(spelled, arrays["acronym_sizes"])
+    if acronyms is None:
+        return "corrupt (acronyms)"
+    return vocabulary, counts, spans, lengths, term_ids, names, arrays["features"], acronyms
+
+
+def _acronyms(spelled: list[str], sizes: np.ndarray) -> Acronyms | None:
+    """The acronyms `save` spelled out (each with two phrase terms or more), or None."""
+    if not (sizes >= 3).all() or int(sizes.sum()) != len(spelled):
+        return None
+    ends = np.cumsum(sizes).tolist()
+    groups = [spelled[end - size : end] for end, size in zip(ends, sizes.tolist(), strict=True)]
+    acronyms = {group[0]: tuple(group[1:]) for group in groups}
+    return acronyms if len(acronyms) == len(groups) else None
 
 
 def _spans_fit(counts: np.ndarray, spans: np.ndarray, text_lengths: np.ndarray) -> bool:

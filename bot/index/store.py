@@ -15,11 +15,12 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from bot.index.acronyms import Acronyms, defined_acronyms
 from bot.index.build import Analyser, SourceAnalysis, name_tally_of
 from bot.index.name_terms import names_of
 from bot.index.names import add_tallies
@@ -51,6 +52,8 @@ class IndexedCorpus:
     # terms the sources write as names (`bot.index.name_terms.name_terms`): a scan of every passage,
     # so it is made once per library and saved with the index
     names: frozenset[str] = frozenset()
+    # acronyms the sources define (`bot.index.acronyms`): a scan of every text, saved likewise
+    acronyms: Acronyms = field(default_factory=dict)
 
 
 class IndexStore:
@@ -99,8 +102,9 @@ class IndexStore:
         if not any(len(a.spans) for a in analyses):
             raise SourceError("the sources hold no sentences to quote")
         if saved is not None:
-            names = saved[2]
+            names, acronyms = saved[2], saved[4]
         else:
+            acronyms = defined_acronyms(source.text for source in sources)
             # The names' tally of the sources analysed just now, plus that of the cached ones.
             cached = [i for i in range(len(sources)) if i not in found]
             texts = [sources[i].text for i in cached]
@@ -117,8 +121,10 @@ class IndexStore:
         vocabulary = [terms[i] for i in store_ids.tolist()]
         if saved is None and self.file:  # saved before the index is built: their temporaries
             arrays = [(a.spans, a.lengths) for a in analyses]  # never meet
-            self.file.save(hashes, config, arrays, vocabulary, term_ids, names, features)
-        return index_corpus(sources, analyses, vocabulary, term_ids, config, names, features)
+            extra = {"names": names, "features": features, "acronyms": acronyms}
+            self.file.save(hashes, config, arrays, vocabulary, term_ids, **extra)
+        corpus = index_corpus(sources, analyses, vocabulary, term_ids, config, names, features)
+        return replace(corpus, acronyms=acronyms)
 
     def _adopt(
         self, hashes: list[str], saved: tuple[list[str], list[Arrays]], features: np.ndarray

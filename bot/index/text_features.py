@@ -1,30 +1,23 @@
 """What a source's text holds that a build reads beyond its analysis, one bit each.
 
 An engine's build looks into a few sources' texts again: those with a line too long to be
-hard-wrapped (where a line break ends a paragraph), those with table marks, those that define
-an acronym. The bits are saved with the index, so that a build from it reads only the texts
-that have one (`bot.folder_scan` leaves the others in their files). Each bit is set exactly
-when the step that reads it would find something in the text; a change to what a step looks
-for changes the bit, and so needs a new saved-index format (`bot.index.saved.FORMAT_VERSION`).
+hard-wrapped (where a line break ends a paragraph) and those with table marks. The bits are
+saved with the index (as are the acronyms the texts define), so that a build from it reads only
+the texts that have one (`bot.folder_scan` leaves the others in their files). Each bit is set
+exactly when the step that reads it would find something in the text; a change to what a step
+looks for changes the bit, and so needs a new saved-index format (`FORMAT_VERSION`).
 """
 
 from __future__ import annotations
-
-from bot.index.acronyms import may_define_acronyms
 
 # A line this long is not hard-wrapped: its line break ends a paragraph.
 UNWRAPPED_LINE = 120
 LONG_LINES = 1  # a line longer than UNWRAPPED_LINE (`bot.index.store`)
 TABLE_MARKS = 2  # a tab or a "|": a table row may be there (`bot.index.tables`)
-ACRONYMS = 4  # "electric vehicle (EV)" (`bot.index.acronyms`)
 
 
 def text_features(text: str) -> int:
     """The bits of `text`."""
     long_lines = len(text) > UNWRAPPED_LINE and max(map(len, text.split("\n"))) > UNWRAPPED_LINE
     tables = "\t" in text or "|" in text
-    return (
-        (LONG_LINES if long_lines else 0)
-        | (TABLE_MARKS if tables else 0)
-        | (ACRONYMS if may_define_acronyms(text) else 0)
-    )
+    return (LONG_LINES if long_lines else 0) | (TABLE_MARKS if tables else 0)

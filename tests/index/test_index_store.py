@@ -255,6 +255,8 @@ DAMAGE = {
     "spans without paragraphs": lambda a: a.__setitem__("spans", a["spans"][:, 1:].copy()),
     "a term ending past the vocabulary": lambda a: a["vocabulary_ends"].__setitem__(-1, 10**6),
     "a term repeated": _repeat_a_term,
+    "acronyms that do not add up": lambda a: a.__setitem__("acronym_sizes", a["acronym_sizes"] + 1),
+    "features of fewer sources": lambda a: a.__setitem__("features", a["features"][1:].copy()),
     "names that are no UTF-8": lambda a: a.__setitem__(
         "names", np.concatenate([[0xFF], a["names"][1:]]).astype(np.uint8)
     ),
