@@ -135,7 +135,7 @@ def load_sources(folder: Path) -> list[Source]:
 
 def read_entry(entry: Path, root: Path) -> tuple[str, TextFacts]:
     """The `EntryReader` that reads: the text of `entry` (see `load_sources`) and its facts."""
-    text = decode_text(_read_inside(entry, root), entry.name)
+    text = decode_text(read_inside(entry, root), entry.name)
     return text, TextFacts.of(text)
 
 
@@ -151,7 +151,7 @@ def sources_of_folder(folder: Path, read: EntryReader) -> list[Source]:
     root = folder.resolve()
     # Kept by name (a folder holds thousands: names are quicker to sort and look up than paths)
     entries = {p.name: p for p in folder.iterdir()}
-    names = [name for name in entries if split_name(name)[1].lower() in SOURCE_SUFFIXES]
+    names = [name for name in entries if is_source_name(name)]
     if not names:
         raise SourceError(f"no .txt or .md files in {folder}")
     names.sort(key=os.path.normcase)  # the order of their paths
@@ -165,6 +165,11 @@ def sources_of_folder(folder: Path, read: EntryReader) -> list[Source]:
     sources = [_load_one(entries[n], ids[n], *texts[n], metadata.get(n, {})) for n in names]
     _check_unique_ids(sources)
     return sorted(sources, key=lambda s: s.id)
+
+
+def is_source_name(name: str) -> bool:
+    """Whether a folder's entry called `name` is one of its sources (`.txt` or `.md`)."""
+    return split_name(name)[1].lower() in SOURCE_SUFFIXES
 
 
 def read_text(path: Path) -> str:
@@ -236,7 +241,7 @@ def _wide_encoding(raw: bytes) -> str | None:
     return None
 
 
-def _read_inside(entry: Path, root: Path) -> bytes:
+def read_inside(entry: Path, root: Path) -> bytes:
     """The bytes of folder entry `entry`, which must be (or link to) a regular file under `root`."""
     try:
         target = entry.resolve(strict=True)
@@ -333,7 +338,7 @@ def _read_metadata(folder: Path, root: Path, names: set[str]) -> dict[str, dict[
     if not os.path.lexists(path):
         return {}
     try:
-        document = tomllib.loads(decode_text(_read_inside(path, root), path.name))
+        document = tomllib.loads(decode_text(read_inside(path, root), path.name))
     except tomllib.TOMLDecodeError as error:
         raise SourceError(f"{path.name} is not valid TOML: {error}") from error
     entries = document.get("source", [])
