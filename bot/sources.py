@@ -117,6 +117,12 @@ def unread_facts(source: Source) -> TextFacts | None:
     return value.facts if isinstance(value, FileText) else None
 
 
+def text_length(source: Source) -> int:
+    """The length of a source's text in characters, without reading a file to know it."""
+    facts = unread_facts(source)
+    return facts.length if facts else len(source.text)
+
+
 # How a folder's entry is read: (folder entry, the resolved folder) -> its text (or where it
 # is, unread) and the facts of that text.
 EntryReader = Callable[[Path, Path], tuple["str | FileText", TextFacts]]

@@ -80,6 +80,11 @@ def test_an_unchanged_folder_is_read_only_where_it_is_quoted(folder, opened, cap
     opened.clear()
     assert ask(folder, "Did Chile open a copper mine?", capsys)["status"] == "answered"
     assert opened == ["c.txt"]
+    opened.clear()
+    assert main(["sources", "--json", "--sources", str(folder)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [s["characters"] for s in listed] == [len(TESLA), len(DIESEL), len(COPPER)]
+    assert opened == []  # the list of sources, its lengths included, reads no text
 
 
 def test_a_file_rewritten_at_the_same_size_and_time_is_read_and_quoted_anew(folder, capsys) -> None:

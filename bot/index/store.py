@@ -34,7 +34,7 @@ from bot.retrieval import (
     load_dictionaries,
     term_of_uncached,
 )
-from bot.sources import Source, SourceError, text_hash, unread_facts
+from bot.sources import Source, SourceError, text_hash, text_length, unread_facts
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def _hashes_and_lengths(sources: Sequence[Source]) -> tuple[list[str], list[int]
     file (`bot.folder_scan`), those its file record gives, so the file is not read."""
     facts = [unread_facts(source) for source in sources]
     hashes = [f.digest if f else text_hash(s.text) for s, f in zip(sources, facts, strict=True)]
-    lengths = [f.length if f else len(s.text) for s, f in zip(sources, facts, strict=True)]
+    lengths = [text_length(source) for source in sources]
     return hashes, lengths
 
 
