@@ -103,8 +103,12 @@ class IndexFile:
             return None
         try:
             with np.load(self.path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in (*_ARRAYS, *_STAMPS)}
-            found = _read(arrays, library_key(hashes, config), hashes, text_lengths)
+                names = set(data.files)
+                arrays = {name: data[name] for name in (*_ARRAYS, *_STAMPS) if name in names}
+            if len(arrays) < len(_ARRAYS) + len(_STAMPS):
+                found = "stale (an older format)"
+            else:
+                found = _read(arrays, library_key(hashes, config), hashes, text_lengths)
         except Exception as error:  # noqa: BLE001 - any unreadable file is rebuilt, not trusted
             found = f"unreadable ({type(error).__name__})"
         if isinstance(found, str):

@@ -60,6 +60,15 @@ def _rebuilt(path: Path, sources: list[Source], caplog: pytest.LogCaptureFixture
     return store
 
 
+def test_a_file_of_an_older_format_is_stale_not_broken(saved: Path, sources, caplog) -> None:
+    with np.load(saved, allow_pickle=False) as data:  # version 6 had no features or acronyms
+        arrays = {name: data[name] for name in data.files if "acronym" not in name}
+    with saved.open("wb") as out:
+        np.savez(out, **arrays)
+    _rebuilt(saved, sources, caplog)
+    assert "is stale (an older format): rebuilding it" in caplog.text
+
+
 def test_a_truncated_file_is_rebuilt(saved: Path, sources, caplog, engine) -> None:
     saved.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
     store = _rebuilt(saved, sources, caplog)
