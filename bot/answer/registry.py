@@ -35,12 +35,12 @@ from bot.answer.types import Answer, Status
 from bot.answer.validation import question_problem
 from bot.caveat import ConflictScan, PassageConflict
 from bot.index.saved import index_path_for, server_index_path
-from bot.index.store import IndexStore, text_hash
+from bot.index.store import IndexStore
 from bot.library.base import LibraryStore
 from bot.library.opening import open_library, server_sources
 from bot.passages.sentences import Passage
 from bot.settings import DEFAULT_ENGINE_MEMORY_MB
-from bot.sources import Source
+from bot.sources import Source, text_hash, text_length
 
 _log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def engine_bytes(engine: Engine, base: Engine) -> int:
     if engine is base:
         return 0
     shared = {id(source.text) for source in base.sources}  # a relabelled copy keeps its text
-    own = sum(len(s.text) for s in engine.sources if id(s.text) not in shared)
+    own = sum(text_length(s) for s in engine.sources if id(s.text) not in shared)
     return ENGINE_OVERHEAD_BYTES + BYTES_PER_CHARACTER * own
 
 

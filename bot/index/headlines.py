@@ -9,12 +9,13 @@ story is about (`bot.answer.matching` reads it with each passage).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.index.text_features import HEADING_LINE
 from bot.passages.sentences import PassageList
-from bot.passages.wraps import is_heading_line
 from bot.retrieval import analyze
 
 
@@ -27,17 +28,17 @@ class Headlines:
     terms: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def headline_terms(passages: PassageList) -> Headlines:
-    """The headlines of a library's sources, read once at build."""
+def headline_terms(passages: PassageList, features: Sequence[int]) -> Headlines:
+    """The headlines of a library's sources, read once at build (`features`: each source's
+    `text_features`, which say whose first passage is a heading line: only those texts are
+    read)."""
     found: dict[str, list[int]] = {}
     spans = passages.spans
-    for number, source in enumerate(passages.sources):
+    for number, (source, bits) in enumerate(zip(passages.sources, features, strict=True)):
         headline = source.title
-        first = passages.first_of(number)
-        if first < len(spans) and int(passages.source_of[first]) == number:
-            _, start, end = spans[first].tolist()
-            if is_heading_line(source.text, start, end):
-                headline = f"{headline}\n{source.text[start:end]}"
+        if bits & HEADING_LINE:
+            _, start, end = spans[passages.first_of(number)].tolist()
+            headline = f"{headline}\n{source.text[start:end]}"
         for term in set(analyze(headline)):
             found.setdefault(term, []).append(number)
     terms = {term: np.array(numbers, dtype=np.int64) for term, numbers in found.items()}
