@@ -295,19 +295,27 @@ STORIES = {
 }
 
 
-def test_headlines_read_only_the_texts_that_open_with_one(tmp_path, monkeypatch, capsys) -> None:
-    """A story's headline line (`bot.index.headlines`) is read from its text, and only from the
-    texts whose first passage is one: the saved index says which (`text_features`)."""
+def test_headlines_come_from_the_saved_index_or_the_texts_that_open_with_one(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    """A story's headline (`bot.index.headlines`) is saved with the index, with the title it was
+    made with; a new title makes it anew, reading only the texts whose first passage is a
+    heading line (the saved `text_features` say which)."""
     folder = tmp_path / "wire"
     folder.mkdir()
     for name, text in STORIES.items():
         (folder / name).write_text(text, encoding="utf-8")
-    titles = "".join(f'[[source]]\nfile = "{n}"\ntitle = "Wire story"\n' for n in STORIES)
-    (folder / "sources.toml").write_text(titles, encoding="utf-8")  # no name in the titles
     settle(folder)
+
+    def titled(title: str) -> None:
+        lines = "".join(f'[[source]]\nfile = "{n}"\ntitle = "{title}"\n' for n in STORIES)
+        toml = folder / "sources.toml"
+        toml.write_text(lines, encoding="utf-8")  # no name in the titles
+        moment = time.time() - 60  # the stories' files keep their times
+        os.utime(toml, (moment, moment))
+
+    titled("Wire story")
     question = "What was Acme's first quarter net?"
-    fresh = AnswerEngine(load_sources(folder)).answer(question)
-    assert fresh.citations[0].source.id == "acme"
     ask(folder, question, capsys)
     names: list[str] = []
     real_open = os.open
@@ -317,6 +325,15 @@ def test_headlines_read_only_the_texts_that_open_with_one(tmp_path, monkeypatch,
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", counting)
-    answer = ask(folder, question, capsys)
-    assert [c["excerpt"] for c in answer["citations"]] == [c.excerpt for c in fresh.citations]
-    assert {"acme.txt", "zenith.txt"} <= set(names) and "ports.txt" not in names
+    for title in ("Wire story", "Story from the wire"):
+        titled(title)
+        fresh = AnswerEngine(load_sources(folder)).answer(question)
+        assert fresh.citations[0].source.id == "acme"
+        names.clear()
+        answer = ask(folder, question, capsys)
+        assert [c["excerpt"] for c in answer["citations"]] == [c.excerpt for c in fresh.citations]
+        read = set(names) & set(STORIES)
+        if title == "Wire story":  # the headlines saved: only the quoted text is read
+            assert read == cited(answer) == {"acme.txt"}
+        else:  # made anew: the stories under a heading line are read, the others not
+            assert read == {"acme.txt", "zenith.txt"}

@@ -61,8 +61,8 @@ def derive(
     sources: Sequence[Source], corpus: IndexedCorpus, frames: dict[str, frozenset[str]]
 ) -> Derived:
     """What an engine over `sources` (indexed as `corpus`) needs, computed at build: from what
-    the index keeps of the texts (`features`, `phrases`), so that only the texts with a table
-    or a heading line are read."""
+    the index keeps of the texts (`features`, `phrases`, `headlines`), so that only the texts
+    with a table are read."""
     terms = _term_facts(corpus.index.vocabulary)  # type: ignore[union-attr]
     phrases = tuple((n, found) for n, found in enumerate(corpus.phrases) if found)
     facts = _facts(corpus, terms, frames, acronyms_from(p for _, p in phrases))
@@ -72,8 +72,8 @@ def derive(
 
 def _rows_and_headlines(corpus: IndexedCorpus) -> tuple[TableRows, Headlines]:
     """The table rows and headlines of a corpus built by `IndexStore.build` (not layered)."""
-    features = corpus.features.tolist()
-    return table_rows(corpus.passages, features), headline_terms(corpus.passages, features)  # type: ignore[arg-type]
+    rows = table_rows(corpus.passages, corpus.features.tolist())  # type: ignore[arg-type, union-attr]
+    return rows, headline_terms(corpus.headlines)
 
 
 def _facts(

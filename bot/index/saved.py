@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 # more derivational families analyse differently; 5: a company designator can end a sentence;
 # 6: strings as UTF-8 blobs and ends, and tokens longer than MAX_TERM_CHARS are no terms;
 # 7: each source's `text_features` and the acronyms (a change to what they mean needs a new one);
-# 8: hard-wrapped lines joined, and the acronyms each source defines, a heading-line feature
+# 8: hard-wrapped lines joined; the acronyms each source defines, its headline terms (with the
+# title they were made with) and a heading-line feature
 FORMAT_VERSION = 8
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
@@ -42,9 +43,16 @@ _PROBE = (
 )
 # One source's analysis: spans (paragraph, start, end), terms per passage, term ids.
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+# A source's title and the terms of its headline (`bot.index.headlines.source_headline`).
+Headline = tuple[str, tuple[str, ...]]
+# What `IndexFile.load` gives: vocabulary, each source's arrays, names, features, acronym
+# phrases and headlines.
+Saved = tuple[
+    list[str], list[Arrays], frozenset[str], np.ndarray, list[DefinedPhrases], list[Headline]
+]
 # Lists of strings, each saved as `name` (UTF-8 bytes) and `name_ends` (each string's end, in
 # characters of the decoded blob).
-_STRINGS = ("vocabulary", "hashes", "names", "acronyms")
+_STRINGS = ("vocabulary", "hashes", "names", "acronyms", "headlines")
 _NUMBERS = {  # name -> (dtype, dimensions)
     "passages_per_source": (np.int64, 1),
     "spans": (np.int64, 2),
@@ -53,6 +61,7 @@ _NUMBERS = {  # name -> (dtype, dimensions)
     "features": (np.uint8, 1),  # per source
     "acronym_sizes": (np.int64, 1),  # each acronym and its phrase's words: how many strings
     "acronyms_per_source": (np.int64, 1),  # how many acronyms each source defines
+    "headline_sizes": (np.int64, 1),  # each source's title and headline terms: how many strings
 }
 _ARRAYS = (*_STRINGS, *(f"{name}_ends" for name in _STRINGS), *_NUMBERS)
 _STAMPS = ("key", "checksum")  # saved as ASCII bytes
@@ -96,11 +105,11 @@ class IndexFile:
 
     def load(
         self, hashes: Sequence[str], config: BM25Config, text_lengths: Sequence[int]
-    ) -> tuple[list[str], list[Arrays], frozenset[str], np.ndarray, list[DefinedPhrases]] | None:
+    ) -> Saved | None:
         """(vocabulary, (spans, lengths, term ids) of each source, the library's names, each
-        source's `text_features` and `acronym_phrases`) saved for exactly these sources
-        (`text_lengths`: each one's text length, in characters), or None when the file is
-        missing, stale or broken."""
+        source's `text_features`, `acronym_phrases` and (title, headline terms)) saved for
+        exactly these sources (`text_lengths`: each one's text length, in characters), or None
+        when the file is missing, stale or broken."""
         if not self.path.is_file():
             return None
         try:
@@ -116,7 +125,7 @@ class IndexFile:
         if isinstance(found, str):
             log.warning("saved index %s is %s: rebuilding it", self.path, found)
             return None
-        vocabulary, counts, spans, lengths, term_ids, names, features, phrases = found
+        vocabulary, counts, spans, lengths, term_ids, names, features, phrases, headlines = found
         passage_ends = np.cumsum(counts)
         term_ends = np.cumsum(lengths)
         analyses = []
@@ -126,7 +135,7 @@ class IndexFile:
             last = int(term_ends[end - 1]) if count else first
             analyses.append((spans[start:end], lengths[start:end], term_ids[first:last]))
         log.info("loaded the saved index %s (%d passages)", self.path, len(spans))
-        return vocabulary, analyses, frozenset(names), features, phrases
+        return vocabulary, analyses, frozenset(names), features, phrases, headlines
 
     def save(
         self,
@@ -138,15 +147,24 @@ class IndexFile:
         names: Collection[str],
         features: Sequence[int],
         phrases: Sequence[DefinedPhrases],
+        headlines: Sequence[Headline],
     ) -> None:
         """Write atomically; a folder that cannot be written is logged and skipped.
 
         `analyses`: each source's spans and terms per passage; `term_ids`: all passages' terms
         as ids into `vocabulary`, one passage after another; `features`: each source's
-        `bot.index.text_features`; `phrases`: each one's `bot.index.acronyms.acronym_phrases`."""
+        `bot.index.text_features`; `phrases`: each one's `bot.index.acronyms.acronym_phrases`;
+        `headlines`: each one's title and `bot.index.headlines.source_headline`."""
         arrays: dict[str, np.ndarray] = {}
         spelled = [[acronym, *words] for found in phrases for acronym, words in found.items()]
-        lists = (vocabulary, hashes, sorted(names), [s for strings in spelled for s in strings])
+        titled = [(title, *terms) for title, terms in headlines]
+        lists = (
+            vocabulary,
+            hashes,
+            sorted(names),
+            [s for strings in spelled for s in strings],
+            [s for strings in titled for s in strings],
+        )
         for name, strings in zip(_STRINGS, lists, strict=True):
             arrays[name], arrays[f"{name}_ends"] = pack_strings(strings)
         numbers = {
@@ -157,6 +175,7 @@ class IndexFile:
             "features": features,
             "acronym_sizes": [len(strings) for strings in spelled],
             "acronyms_per_source": [len(found) for found in phrases],
+            "headline_sizes": [len(strings) for strings in titled],
         }
         for name, values in numbers.items():
             arrays[name] = np.asarray(values).astype(_NUMBERS[name][0], copy=False)
@@ -232,6 +251,7 @@ Loaded = tuple[
     list[str],
     np.ndarray,
     list[DefinedPhrases],
+    list[Headline],
 ]
 
 
@@ -245,8 +265,8 @@ def _read(
     if arrays["checksum"].tobytes() != _checksum(arrays).encode():
         return "corrupt (checksum mismatch)"
     strings = [unpack_strings(arrays[name], arrays[f"{name}_ends"]) for name in _STRINGS]
-    vocabulary, saved_hashes, names, spelled = strings
-    if vocabulary is None or saved_hashes is None or names is None or spelled is None:
+    vocabulary, saved_hashes, names, spelled, titled = strings
+    if any(found is None for found in strings):
         return "corrupt (unreadable strings)"
     if saved_hashes != list(hashes) or len(set(vocabulary)) != len(vocabulary):
         return "corrupt (other sources or repeated terms)"
@@ -272,7 +292,22 @@ def _read(
     phrases = _phrases(spelled, arrays["acronym_sizes"], arrays["acronyms_per_source"])
     if phrases is None:
         return "corrupt (acronyms)"
-    return vocabulary, counts, spans, lengths, term_ids, names, arrays["features"], phrases
+    headlines = _headlines(titled, arrays["headline_sizes"], len(hashes))  # type: ignore[arg-type]
+    if headlines is None:
+        return "corrupt (headlines)"
+    features = arrays["features"]
+    return vocabulary, counts, spans, lengths, term_ids, names, features, phrases, headlines
+
+
+def _headlines(titled: list[str], sizes: np.ndarray, sources: int) -> list[Headline] | None:
+    """Each source's (title, headline terms) as `save` spelled them out, or None."""
+    if len(sizes) != sources or not (sizes >= 1).all() or int(sizes.sum()) != len(titled):
+        return None
+    ends = np.cumsum(sizes).tolist()
+    return [
+        (titled[end - size], tuple(titled[end - size + 1 : end]))
+        for end, size in zip(ends, sizes.tolist(), strict=True)
+    ]
 
 
 def _phrases(

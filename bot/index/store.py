@@ -24,6 +24,7 @@ import numpy as np
 
 from bot.index.acronyms import DefinedPhrases, acronym_phrases
 from bot.index.build import Analyser, SourceAnalysis, name_tally_of
+from bot.index.headlines import source_headline
 from bot.index.name_terms import names_of
 from bot.index.names import add_tallies
 from bot.index.parallel import PARALLEL_MIN_CHARS, analyse_texts
@@ -68,6 +69,9 @@ class IndexedCorpus:
     # each source's acronyms as it defines them (`bot.index.acronyms.acronym_phrases`), saved
     # likewise; a layered corpus has none (`bot.answer.derived.Derived.phrases` has the library's)
     phrases: Sequence[DefinedPhrases] = ()
+    # each source's headline terms (`bot.index.headlines.source_headline`), saved likewise with
+    # the title they were made with; a layered corpus has none (`Derived.headlines` has them)
+    headlines: Sequence[tuple[str, ...]] = ()
     # what layering a server over this corpus computed once and keeps (`bot.index.layered`)
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -94,6 +98,8 @@ class IndexStore:
         # text hash -> `text_features`, and -> `acronym_phrases`: what a build reads of a text
         self._features: dict[str, int] = {}
         self._phrases: dict[str, DefinedPhrases] = {}
+        # (text hash, title) -> `bot.index.headlines.source_headline`
+        self._headlines: dict[tuple[str, str], tuple[str, ...]] = {}
         self._parallel_min_chars = parallel_min_chars
 
     @overload
@@ -118,7 +124,7 @@ class IndexStore:
         hashes, text_lengths = _hashes_and_lengths(sources)
         saved = self.file.load(hashes, config, text_lengths) if self.file else None
         if saved is not None:
-            self._adopt(hashes, saved[:2], saved[3], saved[4])
+            self._adopt(hashes, saved[:2], saved[3], saved[4], saved[5])
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
         # A small build (a server's own sources) meets words that questions and other small
@@ -131,15 +137,11 @@ class IndexStore:
         self.analysed += len(pending)
         found = dict(zip(pending, new, strict=True))
         analyses = [found.get(i) or self._analyses[h] for i, h in enumerate(hashes)]
-        for n, i in enumerate(pending):
-            self._features[hashes[i]] = text_features(texts[n], new[n].spans)
-            self._phrases[hashes[i]] = acronym_phrases(texts[n])
-        features = np.array([self._features[h] for h in hashes], dtype=np.uint8)
-        phrases = [self._phrases[h] for h in hashes]
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
-        self._features = dict(zip(hashes, features.tolist(), strict=True))
-        self._phrases = dict(zip(hashes, phrases, strict=True))
+        features, phrases, headlines = self._read_of_texts(
+            sources, hashes, analyses, dict(zip(pending, texts, strict=True))
+        )
         if not any(len(a.spans) for a in analyses):
             if allow_empty:
                 return None
@@ -163,10 +165,36 @@ class IndexStore:
         vocabulary = [terms[i] for i in store_ids.tolist()]
         if saved is None and self.file:  # saved before the index is built: their temporaries
             arrays = [(a.spans, a.lengths) for a in analyses]  # never meet
-            extra = {"names": names, "features": features, "phrases": phrases}
-            self.file.save(hashes, config, arrays, vocabulary, term_ids, **extra)
+            titled = [(s.title, h) for s, h in zip(sources, headlines, strict=True)]
+            extra = {"features": features, "phrases": phrases, "headlines": titled}
+            self.file.save(hashes, config, arrays, vocabulary, term_ids, names, **extra)
         corpus = index_corpus(sources, analyses, vocabulary, term_ids, config, names, features)
-        return replace(corpus, phrases=tuple(phrases))
+        return replace(corpus, phrases=tuple(phrases), headlines=tuple(headlines))
+
+    def _read_of_texts(
+        self,
+        sources: Sequence[Source],
+        hashes: list[str],
+        analyses: list[SourceAnalysis],
+        texts: dict[int, str],
+    ) -> tuple[np.ndarray, list[DefinedPhrases], list[tuple[str, ...]]]:
+        """Each source's `text_features`, `acronym_phrases` and headline terms: kept, or found
+        in `texts` (source number -> text: those analysed just now); a headline is made anew
+        for a title the store does not know it with, reading the text only for a heading."""
+        for i, text in texts.items():
+            self._features[hashes[i]] = text_features(text, analyses[i].spans)
+            self._phrases[hashes[i]] = acronym_phrases(text)
+        features = np.array([self._features[h] for h in hashes], dtype=np.uint8)
+        phrases = [self._phrases[h] for h in hashes]
+        keys = [(h, s.title) for h, s in zip(hashes, sources, strict=True)]
+        headlines = [
+            self._headlines[key] if key in self._headlines else source_headline(s, a.spans, bits)
+            for key, s, a, bits in zip(keys, sources, analyses, features.tolist(), strict=True)
+        ]
+        self._features = dict(zip(hashes, features.tolist(), strict=True))
+        self._phrases = dict(zip(hashes, phrases, strict=True))
+        self._headlines = dict(zip(keys, headlines, strict=True))
+        return features, phrases, headlines
 
     def _adopt(
         self,
@@ -174,6 +202,7 @@ class IndexStore:
         saved: tuple[list[str], list[Arrays]],
         features: np.ndarray,
         phrases: Sequence[DefinedPhrases],
+        headlines: Sequence[tuple[str, tuple[str, ...]]],
     ) -> None:
         """Take a saved library's analyses into the cache, mapping its terms to ours."""
         vocabulary, analyses = saved
@@ -183,6 +212,8 @@ class IndexStore:
             self._analyses[digest] = SourceAnalysis(spans, lengths, remap[term_ids])
         self._features.update(zip(hashes, features.tolist(), strict=True))
         self._phrases.update(zip(hashes, phrases, strict=True))
+        for digest, (title, terms) in zip(hashes, headlines, strict=True):
+            self._headlines[(digest, title)] = terms
 
 
 def _hashes_and_lengths(sources: Sequence[Source]) -> tuple[list[str], list[int]]:

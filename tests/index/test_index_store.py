@@ -266,6 +266,13 @@ DAMAGE = {
     "a term repeated": _repeat_a_term,
     "acronyms that do not add up": lambda a: a.__setitem__("acronym_sizes", a["acronym_sizes"] + 1),
     "features of fewer sources": lambda a: a.__setitem__("features", a["features"][1:].copy()),
+    "acronyms of fewer sources": lambda a: a.__setitem__(
+        "acronyms_per_source", a["acronyms_per_source"][1:].copy()
+    ),
+    "headlines of fewer sources": lambda a: a.__setitem__(
+        "headline_sizes", a["headline_sizes"][1:].copy()
+    ),
+    "headlines that do not add up": lambda a: a["headline_sizes"].__setitem__(0, 10**6),
     "names that are no UTF-8": lambda a: a.__setitem__(
         "names", np.concatenate([[0xFF], a["names"][1:]]).astype(np.uint8)
     ),

@@ -80,7 +80,15 @@ def test_a_saved_index_holds_no_fixed_width_strings(tmp_path: Path) -> None:
     spans = np.array([[0, 0, 5]], dtype=np.int64)
     lengths = np.array([len(vocabulary)], dtype=np.int64)
     IndexFile(path).save(
-        ["0" * 64], BM25, [(spans, lengths)], vocabulary, term_ids, ["Tesla"], [0], [{}]
+        ["0" * 64],
+        BM25,
+        [(spans, lengths)],
+        vocabulary,
+        term_ids,
+        ["Tesla"],
+        [0],
+        [{}],
+        [("T", ())],
     )
     with np.load(path, allow_pickle=False) as data:
         assert not [name for name in data.files if data[name].dtype.kind in "US"]
