@@ -8,6 +8,7 @@ user can type or point it at.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     from bot.settings import SettingsError
 
     args = _parser().parse_args(argv)
+    if args.handler not in (_ask, _sources, _conflicts):
+        gc.enable()  # see `bot.__main__`; those three turn it on after their build (`_engine`)
     _configure_stdio()
     try:
         code = args.handler(args)
@@ -154,7 +157,8 @@ def _eval(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace) -> AnswerEngine:
     """The sources `run` would answer from: `--sources`, else CROSSCHECK_SOURCES, else the seeds;
     with `--guild ID`, that server's library. The index is saved under DATA_DIR."""
-    from bot.index.saved import index_path_for
+    from bot.folder_scan import scan_sources
+    from bot.index.saved import files_record_path, index_path_for
     from bot.index.store import IndexStore, settle_memory
     from bot.library.cli import settings_for
 
@@ -162,9 +166,13 @@ def _engine(args: argparse.Namespace) -> AnswerEngine:
         engine = _server_engine(args)
     else:
         settings = settings_for(args)
-        store = IndexStore(index_path_for(settings.data_dir, settings.sources_dir))
-        engine = AnswerEngine.from_folder(settings.sources_dir, index_store=store)
+        saved = index_path_for(settings.data_dir, settings.sources_dir)
+        # One command, one answer: a file is read when an excerpt is quoted from it (see
+        # `scan_sources`), not at start; a long-running bot reads its folder whole.
+        sources = scan_sources(settings.sources_dir, files_record_path(saved))
+        engine = AnswerEngine(sources, index_store=IndexStore(saved))
     settle_memory()  # the process's choice, not the engine's: see `settle_memory`
+    gc.enable()  # off during start-up (`bot.__main__`)
     return engine
 
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import hashlib
 import os
 import re
 import stat
 import tomllib
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from bot.source_ids import DATE_PREFIX, ids_from_filenames, split_name
 from bot.text_cleanup import printable_line
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -29,8 +32,6 @@ MAX_ID_BYTES = 200
 DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 _DATELINE = re.compile(r"^\s*(?:date\s+)?(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
-_ID_PREFIX = re.compile(r"^(\d+)[_\-\s]")
-_DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?!\d)")
 _MARKUP_PREFIX = re.compile(r"^[\s#>*\-•✔]+")
 
 
@@ -38,15 +39,69 @@ class SourceError(Exception):
     """A source folder or file that cannot be used; the message says why, in one line."""
 
 
+def text_hash(text: str) -> str:
+    """The hash a saved index knows a source's text by (its exact characters)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class TextFacts(NamedTuple):  # a tuple: a folder's thousands are made and compared quickly
+    """What a source's metadata and index need from its text, kept so that an unchanged file
+    need not be read: its hash, length in characters, heading (`default_title`'s, printable)
+    and leading ISO dateline."""
+
+    digest: str
+    length: int
+    heading: str
+    dateline: str | None
+
+    @classmethod
+    def of(cls, text: str) -> TextFacts:
+        heading = printable_line(_title_from_text(text) or "")
+        return cls(text_hash(text), len(text), heading, _date_from_dateline(text))
+
+
+class FileText(NamedTuple):
+    """A source's text still in its file, read on first use: only when it is the text the facts
+    describe (a file changed since is refused, never quoted at the old offsets)."""
+
+    path: Path  # a regular file (a link inside the folder: what it points to)
+    name: str  # the folder entry's name, for messages
+    facts: TextFacts
+
+    def read(self) -> str:
+        text = decode_text(_read_regular_file(self.path, self.name), self.name)
+        if text_hash(text) != self.facts.digest:
+            raise SourceError(f"{self.name} changed while this ran: run again to use its new text")
+        return text
+
+
+class _Text:
+    """`Source.text`: a string, or a `FileText` read (once) when the text is first asked for."""
+
+    def __get__(self, source: Source | None, owner: type | None = None) -> str:
+        if source is None:
+            raise AttributeError("text")  # the field has no default
+        value = source.__dict__["_text"]
+        if isinstance(value, FileText):
+            value = source.__dict__["_text"] = value.read()
+        return value
+
+    def __set__(self, source: Source, value: str | FileText) -> None:
+        source.__dict__["_text"] = value
+
+
 @dataclass(frozen=True)
 class Source:
-    """One source text, verbatim, with what a citation shows about it."""
+    """One source text, verbatim, with what a citation shows about it.
+
+    `text` may be given as a `FileText`: it is then read at its first use (equality, hashing and
+    `repr` use it too, so they read it)."""
 
     id: str
     title: str
     date: str | None
     path: Path | None  # the file a folder source was read from; None for a stored source
-    text: str
+    text: str = _Text()  # type: ignore[assignment]
     # Library metadata (see `bot.library`): a moderator's label, who added it and when (ISO
     # time), a hash of the text, and where it came from ("file", "upload", "message", ...).
     label: str | None = None
@@ -54,6 +109,23 @@ class Source:
     added_at: str | None = None
     content_hash: str | None = None
     origin: str | None = None
+
+
+def unread_facts(source: Source) -> TextFacts | None:
+    """The facts of a source's text while it is still unread in its file, else None."""
+    value = source.__dict__.get("_text")
+    return value.facts if isinstance(value, FileText) else None
+
+
+def text_length(source: Source) -> int:
+    """The length of a source's text in characters, without reading a file to know it."""
+    facts = unread_facts(source)
+    return facts.length if facts else len(source.text)
+
+
+# How a folder's entry is read: (folder entry, the resolved folder) -> its text (or where it
+# is, unread) and the facts of that text.
+EntryReader = Callable[[Path, Path], tuple["str | FileText", TextFacts]]
 
 
 def load_sources(folder: Path) -> list[Source]:
@@ -64,6 +136,17 @@ def load_sources(folder: Path) -> list[Source]:
     followed only to regular files inside the folder; a link out of it, a broken link, a link loop,
     a FIFO or a folder named like a source fails the whole folder with the entry's name.
     """
+    return sources_of_folder(folder, read_entry)
+
+
+def read_entry(entry: Path, root: Path) -> tuple[str, TextFacts]:
+    """The `EntryReader` that reads: the text of `entry` (see `load_sources`) and its facts."""
+    text = decode_text(read_inside(entry, root), entry.name)
+    return text, TextFacts.of(text)
+
+
+def sources_of_folder(folder: Path, read: EntryReader) -> list[Source]:
+    """`load_sources`, each entry's text given by `read`."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise SourceError(
@@ -72,23 +155,27 @@ def load_sources(folder: Path) -> list[Source]:
     if not folder.is_dir():
         raise SourceError(f"source folder not found: {folder}")
     root = folder.resolve()
-    entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
-    if not entries:
+    # Kept by name (a folder holds thousands: names are quicker to sort and look up than paths)
+    entries = {p.name: p for p in folder.iterdir()}
+    names = [name for name in entries if is_source_name(name)]
+    if not names:
         raise SourceError(f"no .txt or .md files in {folder}")
-    metadata = _read_metadata(folder, root, {path.name for path in entries})
-    texts = {path: decode_text(_read_inside(path, root), path.name) for path in entries}
-    given_ids = {
-        p: str(metadata[p.name]["id"]) for p in entries if "id" in metadata.get(p.name, {})
-    }
-    ids = _ids_from_filenames(entries, given_ids)
-    for path, source_id in ids.items():
+    names.sort(key=os.path.normcase)  # the order of their paths
+    metadata = _read_metadata(folder, root, set(names))
+    texts = {name: read(entries[name], root) for name in names}
+    given_ids = {n: str(metadata[n]["id"]) for n in names if "id" in metadata.get(n, {})}
+    ids = ids_from_filenames(names, given_ids)
+    for name, source_id in ids.items():
         if problem := id_problem(source_id):  # a file name's id is safe; this is a backstop
-            raise SourceError(f"the id of {path.name} {problem}")
-    sources = [
-        _load_one(path, ids[path], texts[path], metadata.get(path.name, {})) for path in entries
-    ]
+            raise SourceError(f"the id of {name} {problem}")
+    sources = [_load_one(entries[n], ids[n], *texts[n], metadata.get(n, {})) for n in names]
     _check_unique_ids(sources)
     return sorted(sources, key=lambda s: s.id)
+
+
+def is_source_name(name: str) -> bool:
+    """Whether a folder's entry called `name` is one of its sources (`.txt` or `.md`)."""
+    return split_name(name)[1].lower() in SOURCE_SUFFIXES
 
 
 def read_text(path: Path) -> str:
@@ -160,7 +247,7 @@ def _wide_encoding(raw: bytes) -> str | None:
     return None
 
 
-def _read_inside(entry: Path, root: Path) -> bytes:
+def read_inside(entry: Path, root: Path) -> bytes:
     """The bytes of folder entry `entry`, which must be (or link to) a regular file under `root`."""
     try:
         target = entry.resolve(strict=True)
@@ -231,15 +318,18 @@ def default_title(text: str, name: str) -> str:
     return printable_line(_title_from_text(text) or "") or printable_line(name) or name
 
 
-def _load_one(path: Path, source_id: str, text: str, meta: dict[str, object]) -> Source:
+def _load_one(
+    path: Path, source_id: str, text: str | FileText, facts: TextFacts, meta: dict[str, object]
+) -> Source:
     # The first of: the given title, the text's heading, the file name, that shows something.
-    titles = (str(meta.get("title") or ""), _title_from_text(text) or "", path.stem)
-    title = next((t for t in map(printable_line, titles) if t), source_id)
-    date = meta.get("date", _date_from_dateline(text) or _date_from_filename(path))
+    given = printable_line(str(meta["title"])) if meta.get("title") else ""
+    name = path.name
+    title = given or facts.heading or printable_line(split_name(name)[0]) or source_id
+    date = meta.get("date", facts.dateline or _date_from_filename(name))
     return Source(
         id=source_id,
         title=title,
-        date=_normalise_date(date, path),
+        date=_normalise_date(date, name),
         path=path,
         text=text,
         label=str(meta["label"]) if meta.get("label") else None,
@@ -254,7 +344,7 @@ def _read_metadata(folder: Path, root: Path, names: set[str]) -> dict[str, dict[
     if not os.path.lexists(path):
         return {}
     try:
-        document = tomllib.loads(decode_text(_read_inside(path, root), path.name))
+        document = tomllib.loads(decode_text(read_inside(path, root), path.name))
     except tomllib.TOMLDecodeError as error:
         raise SourceError(f"{path.name} is not valid TOML: {error}") from error
     entries = document.get("source", [])
@@ -312,36 +402,6 @@ def _toml_kind(value: object) -> str:
     return next((kind for cls, kind in kinds if isinstance(value, cls)), type(value).__name__)
 
 
-def _ids_from_filenames(paths: list[Path], given: dict[Path, str]) -> dict[Path, str]:
-    """An id for each file: the one `sources.toml` gives, else the shortest of its name's forms
-    (`_id_forms`) that no other file's id takes; files whose ids would collide move on to a
-    longer form together, so `1 a.txt` and `1 b.txt` become `1-a` and `1-b`, not both `1`."""
-    forms = {path: [given[path]] if path in given else _id_forms(path) for path in paths}
-    level = dict.fromkeys(paths, 0)
-    while True:
-        ids = {path: forms[path][level[path]] for path in paths}
-        taken = Counter(ids.values())
-        crowded = [p for p in paths if taken[ids[p]] > 1 and level[p] + 1 < len(forms[p])]
-        if not crowded:
-            return ids
-        for path in crowded:
-            level[path] += 1
-
-
-def _id_forms(path: Path) -> list[str]:
-    """Ids a file name gives, shortest first: a leading number (`000_x.txt` -> `000`, not the
-    year of `2025-03-25 x.txt`), the lower-case name as a slug (`draft-1`), the name as it is."""
-    slug = re.sub(r"[^\w]+", "-", path.stem.lower()).strip("-")
-    number = _ID_PREFIX.match(path.name)
-    forms = [number.group(1)] if number and not _DATE_PREFIX.match(path.name) else []
-    forms += [
-        slug[:40] or "source",
-        slug or "source",
-        re.sub(r"[^\w.]+", "-", path.name).strip("-."),
-    ]
-    return list(dict.fromkeys(form for form in forms if form))
-
-
 def _title_from_text(text: str) -> str | None:
     for line in text.splitlines():
         line = _MARKUP_PREFIX.sub("", line).strip()
@@ -356,16 +416,16 @@ def _date_from_dateline(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _date_from_filename(path: Path) -> str | None:
+def _date_from_filename(name: str) -> str | None:
     """A leading ISO date of the file name (`2025-03-25 ban.txt`), if it is a real date."""
-    match = _DATE_PREFIX.match(path.name)
+    match = DATE_PREFIX.match(name)
     try:
         return dt.date.fromisoformat(match.group(1)).isoformat() if match else None
     except ValueError:
         return None  # "2025-13-40 notes.txt" names no date; the name still gives the id
 
 
-def _normalise_date(value: object, path: Path) -> str | None:
+def _normalise_date(value: object, name: str) -> str | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -373,7 +433,7 @@ def _normalise_date(value: object, path: Path) -> str | None:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError as error:
-        raise SourceError(f"{path.name}: date {value!r} is not an ISO date (YYYY-MM-DD)") from error
+        raise SourceError(f"{name}: date {value!r} is not an ISO date (YYYY-MM-DD)") from error
 
 
 def _check_unique_ids(sources: list[Source]) -> None:

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Generic, Protocol, TypeVar
 
-from bot.sources import Source
+from bot.sources import Source, text_length
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -35,7 +35,7 @@ def engine_bytes(engine: Indexes, base: Indexes) -> int:
     if engine is base:
         return 0
     shared = {id(source.text) for source in base.sources}  # a relabelled copy keeps its text
-    own = sum(len(s.text) for s in engine.sources if id(s.text) not in shared)
+    own = sum(text_length(s) for s in engine.sources if id(s.text) not in shared)
     return ENGINE_OVERHEAD_BYTES + BYTES_PER_CHARACTER * own
 
 

@@ -60,12 +60,20 @@ def _term_facts(vocabulary: Iterable[str]) -> _TermFacts:
 def derive(
     sources: Sequence[Source], corpus: IndexedCorpus, frames: dict[str, frozenset[str]]
 ) -> Derived:
-    """What an engine over `sources` (indexed as `corpus`) needs, computed at build."""
+    """What an engine over `sources` (indexed as `corpus`) needs, computed at build: from what
+    the index keeps of the texts (`features`, `phrases`, `headlines`), so that only the texts
+    with a table are read."""
     terms = _term_facts(corpus.index.vocabulary)  # type: ignore[union-attr]
-    phrases = tuple((n, found) for n, s in enumerate(sources) if (found := acronym_phrases(s.text)))
+    phrases = tuple((n, found) for n, found in enumerate(corpus.phrases) if found)
     facts = _facts(corpus, terms, frames, acronyms_from(p for _, p in phrases))
-    rows, headlines = table_rows(corpus.passages), headline_terms(corpus.passages)  # type: ignore[arg-type]
+    rows, headlines = _rows_and_headlines(corpus)
     return Derived(corpus, rows, facts, phrases, headlines)
+
+
+def _rows_and_headlines(corpus: IndexedCorpus) -> tuple[TableRows, Headlines]:
+    """The table rows and headlines of a corpus built by `IndexStore.build` (not layered)."""
+    rows = table_rows(corpus.passages, corpus.features.tolist())  # type: ignore[arg-type, union-attr]
+    return rows, headline_terms(corpus.headlines)
 
 
 def _facts(
@@ -132,8 +140,8 @@ def layered(
     phrases = base.phrases
     mine = tuple(
         (len(base_sources) + n, found)
-        for n, s in enumerate(added)
-        if (found := acronym_phrases(s.text))
+        for n, found in enumerate(overlay.phrases if overlay else map(acronym_phrases, added))
+        if found
     )
     if mine or any(n in hidden_set for n, _ in phrases):
         phrases = tuple((n, p) for n, p in phrases if n not in hidden_set) + mine
@@ -145,8 +153,8 @@ def layered(
     facts = _facts(corpus, terms, base_facts.frame_of, acronyms, prefixes, acronyms_of)
     rows, headlines = base.rows, base.headlines
     if overlay is not None:
-        rows = _joined_rows(base.rows, table_rows(overlay.passages), len(base.corpus.passages))
-        more = headline_terms(overlay.passages)  # type: ignore[arg-type]
+        rows, more = _rows_and_headlines(overlay)
+        rows = _joined_rows(base.rows, rows, len(base.corpus.passages))
         headlines = Headlines(
             headlines.sources + more.sources,
             _JoinedTerms(headlines.terms, more.terms, headlines.sources),  # type: ignore[arg-type]

@@ -423,4 +423,3 @@ class AnswerEngine:
             "The sources don't cover this: no passage speaks to enough of the question. "
             "Try rephrasing, or see the list of sources."
         )
-

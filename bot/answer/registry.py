@@ -35,12 +35,12 @@ from bot.answer.types import Answer, Status
 from bot.answer.validation import question_problem
 from bot.caveat import ConflictScan, PassageConflict
 from bot.index.saved import index_path_for, server_index_path
-from bot.index.store import IndexStore, text_hash
+from bot.index.store import IndexStore
 from bot.library.base import LibraryStore
 from bot.library.opening import open_library, server_sources
 from bot.passages.sentences import Passage
 from bot.settings import DEFAULT_ENGINE_MEMORY_MB
-from bot.sources import Source
+from bot.sources import Source, text_hash
 
 _log = logging.getLogger(__name__)
 

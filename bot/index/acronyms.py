@@ -21,7 +21,13 @@ _WORDS_BEFORE = re.compile(r"[A-Za-z]+")
 _REACH = 120
 
 
-def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+# An acronym's term -> the terms of the phrase it stands for.
+Acronyms = dict[str, tuple[str, ...]]
+# Acronym as one text writes it -> the words of the phrase it stands for there.
+DefinedPhrases = dict[str, list[str]]
+
+
+def defined_acronyms(texts: Iterable[str]) -> Acronyms:
     """Acronym term -> the terms of the phrase it stands for, as the texts define them first.
 
     An acronym that is also an English word (*GO*, *US*) is left out: a question's lowercase
@@ -30,9 +36,9 @@ def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return acronyms_from(map(acronym_phrases, texts))
 
 
-def acronym_phrases(text: str) -> dict[str, list[str]]:
+def acronym_phrases(text: str) -> DefinedPhrases:
     """Acronym as written -> the words of its phrase, as one text defines it first."""
-    phrases: dict[str, list[str]] = {}
+    phrases: DefinedPhrases = {}
     if "(" not in text:
         return phrases
     for match in _DEFINED.finditer(text):
@@ -49,7 +55,7 @@ def acronym_phrases(text: str) -> dict[str, list[str]]:
     return phrases
 
 
-def acronyms_from(texts_phrases: Iterable[dict[str, list[str]]]) -> dict[str, tuple[str, ...]]:
+def acronyms_from(texts_phrases: Iterable[DefinedPhrases]) -> Acronyms:
     """`defined_acronyms` of texts whose `acronym_phrases` are given, in the texts' order."""
     phrases: dict[str, list[str]] = {}
     for found_in_text in texts_phrases:

@@ -1,5 +1,5 @@
-"""The headline of each source, read once at build: the terms of its title and of the line that
-heads its text, as context for every passage under it.
+"""The headline of each source, made once at build and saved with the index: the terms of its
+title and of the line that heads its text, as context for every passage under it.
 
 A newswire earnings story names its company only in its headline ("ACME CORP <ACM> 1ST QTR
 NET") and gives each figure on a line of its own ("Net 1.2 mln vs 1.0 mln"): no passage holds
@@ -9,13 +9,14 @@ story is about (`bot.answer.matching` reads it with each passage).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.passages.sentences import PassageList
-from bot.passages.wraps import is_heading_line
+from bot.index.text_features import HEADING_LINE
 from bot.retrieval import analyze
+from bot.sources import Source
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,22 @@ class Headlines:
     terms: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def headline_terms(passages: PassageList) -> Headlines:
-    """The headlines of a library's sources, read once at build."""
+def source_headline(source: Source, spans: np.ndarray, features: int) -> tuple[str, ...]:
+    """The terms of a source's headline (`spans`: its passages; `features`: its
+    `text_features`, which say whether the first passage is a heading line: only then is the
+    text read)."""
+    headline = source.title
+    if features & HEADING_LINE:
+        _, start, end = spans[0].tolist()
+        headline = f"{headline}\n{source.text[start:end]}"
+    return tuple(dict.fromkeys(analyze(headline)))
+
+
+def headline_terms(per_source: Sequence[Sequence[str]]) -> Headlines:
+    """The headlines of a library's sources, from each one's `source_headline`."""
     found: dict[str, list[int]] = {}
-    spans = passages.spans
-    for number, source in enumerate(passages.sources):
-        headline = source.title
-        first = passages.first_of(number)
-        if first < len(spans) and int(passages.source_of[first]) == number:
-            _, start, end = spans[first].tolist()
-            if is_heading_line(source.text, start, end):
-                headline = f"{headline}\n{source.text[start:end]}"
-        for term in set(analyze(headline)):
+    for number, terms in enumerate(per_source):
+        for term in terms:
             found.setdefault(term, []).append(number)
     terms = {term: np.array(numbers, dtype=np.int64) for term, numbers in found.items()}
-    return Headlines(len(passages.sources), terms)
+    return Headlines(len(per_source), terms)

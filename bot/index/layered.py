@@ -231,14 +231,15 @@ def layer_corpus(
         base_passages, _BaseSources(base_passages.sources, sources, hidden_sources)
     )
     passages: Sequence[Passage] = shown
-    source_of, block_of = base.source_of, base.block_of
+    source_of, block_of, features = base.source_of, base.block_of, base.features
     if overlay is not None:
         passages = _Slots(shown, overlay.passages)
         source_of = Joined(source_of, overlay.source_of, base_count)
         block_of = Joined(block_of, overlay.block_of, int(base.block_of[-1]) + 1)
+        features = Joined(features, overlay.features)
     by_source = _BySource(shown, base.by_source, overlay, hidden_sources, sources)
     names = _names(base, overlay, hidden_sources)
-    return IndexedCorpus(passages, by_source, source_of, block_of, index, names)
+    return IndexedCorpus(passages, by_source, source_of, block_of, index, features, names)
 
 
 class _BaseSources(Sequence[Source]):

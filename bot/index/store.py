@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import hashlib
 import itertools
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
+from bot.index.acronyms import DefinedPhrases, acronym_phrases
 from bot.index.build import Analyser, SourceAnalysis, name_tally_of
+from bot.index.headlines import source_headline
 from bot.index.name_terms import names_of
 from bot.index.names import add_tallies
 from bot.index.parallel import PARALLEL_MIN_CHARS, analyse_texts
 from bot.index.saved import Arrays, IndexFile, compact_ids
+from bot.index.text_features import LONG_LINES, text_features
 from bot.passages.sentences import Passage, PassageList, PassagesBySource
 from bot.passages.wraps import UNWRAPPED_LINE
 from bot.retrieval import (
@@ -37,7 +39,7 @@ from bot.retrieval import (
     term_of,
     term_of_uncached,
 )
-from bot.sources import Source, SourceError
+from bot.sources import Source, SourceError, text_hash, text_length, unread_facts
 
 if TYPE_CHECKING:
     from bot.index.layered import Joined, LayeredIndex
@@ -60,15 +62,18 @@ class IndexedCorpus:
     source_of: np.ndarray | Joined  # source number of each passage (its position in the sources)
     block_of: np.ndarray | Joined  # paragraph number across the library (same source, paragraph)
     index: PassageIndex | LayeredIndex
+    features: np.ndarray | Joined  # each source's `text_features` (uint8)
     # terms the sources write as names (`bot.index.name_terms.name_terms`): a scan of every passage,
     # so it is made once per library and saved with the index
     names: AbstractSet[str] = frozenset()
+    # each source's acronyms as it defines them (`bot.index.acronyms.acronym_phrases`), saved
+    # likewise; a layered corpus has none (`bot.answer.derived.Derived.phrases` has the library's)
+    phrases: Sequence[DefinedPhrases] = ()
+    # each source's headline terms (`bot.index.headlines.source_headline`), saved likewise with
+    # the title they were made with; a layered corpus has none (`Derived.headlines` has them)
+    headlines: Sequence[tuple[str, ...]] = ()
     # what layering a server over this corpus computed once and keeps (`bot.index.layered`)
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class IndexStore:
@@ -90,6 +95,11 @@ class IndexStore:
         self._analyser = Analyser(self._ids, term_of_uncached)
         self._lock = threading.Lock()
         self._analyses: dict[str, SourceAnalysis] = {}
+        # text hash -> `text_features`, and -> `acronym_phrases`: what a build reads of a text
+        self._features: dict[str, int] = {}
+        self._phrases: dict[str, DefinedPhrases] = {}
+        # (text hash, title) -> `bot.index.headlines.source_headline`
+        self._headlines: dict[tuple[str, str], tuple[str, ...]] = {}
         self._parallel_min_chars = parallel_min_chars
 
     @overload
@@ -111,11 +121,10 @@ class IndexStore:
     def _build(
         self, sources: Sequence[Source], config: BM25Config, allow_empty: bool = False
     ) -> IndexedCorpus | None:
-        hashes = [text_hash(source.text) for source in sources]
-        text_lengths = [len(source.text) for source in sources]
+        hashes, text_lengths = _hashes_and_lengths(sources)
         saved = self.file.load(hashes, config, text_lengths) if self.file else None
         if saved is not None:
-            self._adopt(hashes, saved[:2])
+            self._adopt(hashes, saved[:2], saved[3], saved[4], saved[5])
         pending = [i for i, h in enumerate(hashes) if h not in self._analyses]
         texts = [sources[i].text for i in pending]
         # A small build (a server's own sources) meets words that questions and other small
@@ -130,6 +139,9 @@ class IndexStore:
         analyses = [found.get(i) or self._analyses[h] for i, h in enumerate(hashes)]
         # Keep only this library's sources: a removed source's analysis is not kept forever.
         self._analyses = dict(zip(hashes, analyses, strict=True))
+        features, phrases, headlines = self._read_of_texts(
+            sources, hashes, analyses, dict(zip(pending, texts, strict=True))
+        )
         if not any(len(a.spans) for a in analyses):
             if allow_empty:
                 return None
@@ -153,16 +165,64 @@ class IndexStore:
         vocabulary = [terms[i] for i in store_ids.tolist()]
         if saved is None and self.file:  # saved before the index is built: their temporaries
             arrays = [(a.spans, a.lengths) for a in analyses]  # never meet
-            self.file.save(hashes, config, arrays, vocabulary, term_ids, names)
-        return index_corpus(sources, analyses, vocabulary, term_ids, config, names)
+            titled = [(s.title, h) for s, h in zip(sources, headlines, strict=True)]
+            extra = {"features": features, "phrases": phrases, "headlines": titled}
+            self.file.save(hashes, config, arrays, vocabulary, term_ids, names, **extra)
+        corpus = index_corpus(sources, analyses, vocabulary, term_ids, config, names, features)
+        return replace(corpus, phrases=tuple(phrases), headlines=tuple(headlines))
 
-    def _adopt(self, hashes: list[str], saved: tuple[list[str], list[Arrays]]) -> None:
+    def _read_of_texts(
+        self,
+        sources: Sequence[Source],
+        hashes: list[str],
+        analyses: list[SourceAnalysis],
+        texts: dict[int, str],
+    ) -> tuple[np.ndarray, list[DefinedPhrases], list[tuple[str, ...]]]:
+        """Each source's `text_features`, `acronym_phrases` and headline terms: kept, or found
+        in `texts` (source number -> text: those analysed just now); a headline is made anew
+        for a title the store does not know it with, reading the text only for a heading."""
+        for i, text in texts.items():
+            self._features[hashes[i]] = text_features(text, analyses[i].spans)
+            self._phrases[hashes[i]] = acronym_phrases(text)
+        features = np.array([self._features[h] for h in hashes], dtype=np.uint8)
+        phrases = [self._phrases[h] for h in hashes]
+        keys = [(h, s.title) for h, s in zip(hashes, sources, strict=True)]
+        headlines = [
+            self._headlines[key] if key in self._headlines else source_headline(s, a.spans, bits)
+            for key, s, a, bits in zip(keys, sources, analyses, features.tolist(), strict=True)
+        ]
+        self._features = dict(zip(hashes, features.tolist(), strict=True))
+        self._phrases = dict(zip(hashes, phrases, strict=True))
+        self._headlines = dict(zip(keys, headlines, strict=True))
+        return features, phrases, headlines
+
+    def _adopt(
+        self,
+        hashes: list[str],
+        saved: tuple[list[str], list[Arrays]],
+        features: np.ndarray,
+        phrases: Sequence[DefinedPhrases],
+        headlines: Sequence[tuple[str, tuple[str, ...]]],
+    ) -> None:
         """Take a saved library's analyses into the cache, mapping its terms to ours."""
         vocabulary, analyses = saved
         ids = self._ids
         remap = np.array([ids.setdefault(t, len(ids)) for t in vocabulary], dtype=np.int32)
         for digest, (spans, lengths, term_ids) in zip(hashes, analyses, strict=True):
             self._analyses[digest] = SourceAnalysis(spans, lengths, remap[term_ids])
+        self._features.update(zip(hashes, features.tolist(), strict=True))
+        self._phrases.update(zip(hashes, phrases, strict=True))
+        for digest, (title, terms) in zip(hashes, headlines, strict=True):
+            self._headlines[(digest, title)] = terms
+
+
+def _hashes_and_lengths(sources: Sequence[Source]) -> tuple[list[str], list[int]]:
+    """Each source's `text_hash` and length in characters: for a source still unread in its
+    file (`bot.folder_scan`), those its file record gives, so the file is not read."""
+    facts = [unread_facts(source) for source in sources]
+    hashes = [f.digest if f else text_hash(s.text) for s, f in zip(sources, facts, strict=True)]
+    lengths = [text_length(source) for source in sources]
+    return hashes, lengths
 
 
 def index_corpus(
@@ -172,6 +232,7 @@ def index_corpus(
     term_ids: np.ndarray,
     config: BM25Config,
     names: frozenset[str],
+    features: np.ndarray,
 ) -> IndexedCorpus:
     """Passages and BM25 index for `sources` from their analyses, whose terms are given again
     as ids into `vocabulary`, passage after passage.
@@ -188,13 +249,15 @@ def index_corpus(
     # Passages of one paragraph are consecutive: number each run of (source, paragraph).
     starts = np.ones(len(source_of), dtype=bool)
     starts[1:] = (source_of[1:] != source_of[:-1]) | (paragraphs[1:] != paragraphs[:-1])
-    starts[1:] |= _unwrapped_breaks(sources, analyses)
+    starts[1:] |= _unwrapped_breaks(sources, analyses, features)
     block_of = (np.cumsum(starts) - 1).astype(np.int32)
     by_source = PassagesBySource(passages, sources)
-    return IndexedCorpus(passages, by_source, source_of, block_of, index, names)
+    return IndexedCorpus(passages, by_source, source_of, block_of, index, features, names)
 
 
-def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalysis]) -> np.ndarray:
+def _unwrapped_breaks(
+    sources: Sequence[Source], analyses: Sequence[SourceAnalysis], features: np.ndarray
+) -> np.ndarray:
     """For each pair of consecutive passages: does a line break between them end a paragraph?
 
     It does when the line before it is longer than hard-wrapped text ever is: a text with such
@@ -202,11 +265,12 @@ def _unwrapped_breaks(sources: Sequence[Source], analyses: Sequence[SourceAnalys
     """
     breaks = np.zeros(sum(len(a.spans) for a in analyses), dtype=bool)
     first = 0  # the source's first passage
-    for source, analysis in zip(sources, analyses, strict=True):
-        text, count = source.text, len(analysis.spans)
+    for source, analysis, bits in zip(sources, analyses, features.tolist(), strict=True):
+        count = len(analysis.spans)
         first += count
-        if len(text) <= UNWRAPPED_LINE or max(map(len, text.split("\n"))) <= UNWRAPPED_LINE:
-            continue  # no line that long: most sources, looked at in one call
+        if not bits & LONG_LINES:
+            continue  # no line that long: most sources (their texts are not read)
+        text = source.text
         spans = analysis.spans.tolist()
         for i, ((_, _, end), (_, start, _)) in enumerate(itertools.pairwise(spans)):
             newline = text.find("\n", end, start)

@@ -3,10 +3,12 @@ their columns and titles (the lines themselves: `bot.passages.tables`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from bot.index.text_features import TABLE_MARKS
 from bot.passages.sentences import PassageList
 from bot.passages.tables import column_names, is_table_row, subject_of
 from bot.retrieval import analyze
@@ -24,13 +26,14 @@ class TableRows:
     subjects: dict[str, np.ndarray]
 
 
-def table_rows(passages: PassageList) -> TableRows:
-    """The table rows among a library's `passages`, read once at build."""
+def table_rows(passages: PassageList, features: Sequence[int]) -> TableRows:
+    """The table rows among a library's `passages`, read once at build (`features`: each
+    source's `text_features`)."""
     is_row = np.zeros(len(passages), dtype=bool)
     columns: dict[str, list[int]] = {}
     subjects: dict[str, list[int]] = {}
     for number, source in enumerate(passages.sources):
-        if "\t" not in source.text and "|" not in source.text:
+        if not features[number] & TABLE_MARKS:
             continue  # most sources hold no table at all: their passages are never made
         first = passages.first_of(number)
         for pid, passage in enumerate(passages.source_passages(number), start=first):

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.answer.types import Answer, Citation
 from bot.caveat import PassageConflict
-from bot.sources import Source
+from bot.sources import Source, text_length
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def source_to_dict(source: Source, passages: int | None = None) -> dict[str, Any
         "path": None if source.path is None else source.path.name,
     }
     if passages is not None:
-        data |= {"passages": passages, "characters": len(source.text)}
+        data |= {"passages": passages, "characters": text_length(source)}
     return data
 
 

@@ -15,7 +15,7 @@ from bot.rendering import (
     disagreement_lines,
     display_order,
 )
-from bot.sources import Source
+from bot.sources import Source, text_length
 from bot.text_cleanup import without_escapes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -75,7 +75,7 @@ def render_sources(sources: Sequence[Source], passage_counts: dict[str, int]) ->
             f"{source.id}  {_clean(source.title)}  ({describe_date(source)}, "
             + (f"{source.label}, " if source.label else "")
             + f"{count_of(passage_counts.get(source.id, 0), 'passage')}, "
-            + f"{len(source.text):,} characters)"
+            + f"{text_length(source):,} characters)"
         )
     return "\n".join(lines)
 

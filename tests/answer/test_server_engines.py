@@ -12,9 +12,10 @@ import pytest
 from bot.answer.engine import BM25, AnswerEngine
 from bot.answer.registry import LibraryRegistry, open_registry
 from bot.index.saved import server_index_path, unpack_strings
-from bot.index.store import IndexStore, text_hash
+from bot.index.store import IndexStore
 from bot.library.parsing import parse_upload
 from bot.rendering.json_output import answer_to_dict
+from bot.sources import text_hash
 
 GUILD = 111
 ARTICLE = (

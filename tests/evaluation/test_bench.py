@@ -24,3 +24,6 @@ def test_bench_prints_every_figure_as_json(seeds_dir: Path, tmp_path: Path, caps
     assert set(figures["build_cpu_s"]) == {"main", "workers"}
     assert figures["build_cpu_s"]["main"] > 0  # the seeds are analysed in this process
     assert "million" not in figures  # only the default run adds the million-passage run
+    # the whole `ask` process: the second run finds the folder unchanged
+    assert set(figures["ask_process_s"]) == {"first", "again", "again_cpu"}
+    assert 0 < figures["ask_process_s"]["again"] < 60

@@ -60,6 +60,15 @@ def _rebuilt(path: Path, sources: list[Source], caplog: pytest.LogCaptureFixture
     return store
 
 
+def test_a_file_of_an_older_format_is_stale_not_broken(saved: Path, sources, caplog) -> None:
+    with np.load(saved, allow_pickle=False) as data:  # version 6 had no features or acronyms
+        arrays = {name: data[name] for name in data.files if "acronym" not in name}
+    with saved.open("wb") as out:
+        np.savez(out, **arrays)
+    _rebuilt(saved, sources, caplog)
+    assert "is stale (an older format): rebuilding it" in caplog.text
+
+
 def test_a_truncated_file_is_rebuilt(saved: Path, sources, caplog, engine) -> None:
     saved.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
     store = _rebuilt(saved, sources, caplog)
@@ -255,6 +264,15 @@ DAMAGE = {
     "spans without paragraphs": lambda a: a.__setitem__("spans", a["spans"][:, 1:].copy()),
     "a term ending past the vocabulary": lambda a: a["vocabulary_ends"].__setitem__(-1, 10**6),
     "a term repeated": _repeat_a_term,
+    "acronyms that do not add up": lambda a: a.__setitem__("acronym_sizes", a["acronym_sizes"] + 1),
+    "features of fewer sources": lambda a: a.__setitem__("features", a["features"][1:].copy()),
+    "acronyms of fewer sources": lambda a: a.__setitem__(
+        "acronyms_per_source", a["acronyms_per_source"][1:].copy()
+    ),
+    "headlines of fewer sources": lambda a: a.__setitem__(
+        "headline_sizes", a["headline_sizes"][1:].copy()
+    ),
+    "headlines that do not add up": lambda a: a["headline_sizes"].__setitem__(0, 10**6),
     "names that are no UTF-8": lambda a: a.__setitem__(
         "names", np.concatenate([[0xFF], a["names"][1:]]).astype(np.uint8)
     ),

@@ -65,6 +65,7 @@ def test_strings_are_packed_in_space_linear_in_their_length() -> None:
     strings = ["", "tesla", "東京", "Muḥammad", "\udc80", "x" * 100_000, *map(str, range(1000))]
     blob, ends = pack_strings(strings)
     assert unpack_strings(blob, ends) == strings
+    assert unpack_strings(*pack_strings([])) == []  # a library without names or acronyms
     assert blob.nbytes + ends.nbytes < 110_000 + 8 * len(strings)
     assert unpack_strings(blob, ends[:-1]) is None  # ends that do not cover the blob
     assert unpack_strings(blob, ends[::-1].copy()) is None
@@ -78,7 +79,17 @@ def test_a_saved_index_holds_no_fixed_width_strings(tmp_path: Path) -> None:
     term_ids = np.arange(len(vocabulary), dtype=np.int32)
     spans = np.array([[0, 0, 5]], dtype=np.int64)
     lengths = np.array([len(vocabulary)], dtype=np.int64)
-    IndexFile(path).save(["0" * 64], BM25, [(spans, lengths)], vocabulary, term_ids, ["Tesla"])
+    IndexFile(path).save(
+        ["0" * 64],
+        BM25,
+        [(spans, lengths)],
+        vocabulary,
+        term_ids,
+        ["Tesla"],
+        [0],
+        [{}],
+        [("T", ())],
+    )
     with np.load(path, allow_pickle=False) as data:
         assert not [name for name in data.files if data[name].dtype.kind in "US"]
     assert path.stat().st_size < 200_000  # fixed width: 2001 x 20,000 x 4 bytes = 160 MB
