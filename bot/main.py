@@ -157,10 +157,10 @@ def _eval(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace) -> AnswerEngine:
     """The sources `run` would answer from: `--sources`, else CROSSCHECK_SOURCES, else the seeds;
     with `--guild ID`, that server's library. The index is saved under DATA_DIR."""
-    from bot.folder_scan import scan_sources
     from bot.index.saved import files_record_path, index_path_for
     from bot.index.store import IndexStore, settle_memory
     from bot.library.cli import settings_for
+    from bot.sources.folder_scan import scan_sources
 
     if getattr(args, "guild", None) is not None:
         engine = _server_engine(args)

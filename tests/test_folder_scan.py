@@ -14,12 +14,12 @@ import pytest
 
 from bot.answer import both_sides
 from bot.answer.engine import AnswerEngine
-from bot.folder_scan import scan_sources
 from bot.index.saved import files_record_path, index_path_for
 from bot.index.store import IndexStore
 from bot.main import main
 from bot.settings import load_settings
 from bot.sources import DEFAULT_SOURCES_DIR, SourceError, load_sources
+from bot.sources.folder_scan import scan_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 

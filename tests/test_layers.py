@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 LAYERS: list[tuple[str, ...]] = [
     ("bot.english", "bot.text_cleanup"),  # closed classes of English; invisible characters
-    ("bot.sources", "bot.source_ids", "bot.folder_scan"),  # files + metadata -> Source
+    ("bot.sources",),  # files + metadata -> Source (ids, a folder checked by stat)
     ("bot.answer.types",),  # the hand-off every later stage fills and every renderer reads
     ("bot.settings",),
     ("bot.passages",),  # a source as spans: sentences, tables, tokens

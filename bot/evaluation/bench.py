@@ -210,7 +210,7 @@ def _describe(folder: Path | None, copies: int) -> str:
 def ask_process(folder: Path | None, sources: Sequence[Source], question: str) -> dict[str, float]:
     """`python -m bot ask --sources DIR` as a user runs it, over `folder` (else `sources` written
     as files): wall and CPU seconds of the first run, which builds and saves the index, and the
-    quickest of the runs after it, which find the folder unchanged (`bot.folder_scan`)."""
+    quickest of the runs after it, which find the folder unchanged (`bot.sources.folder_scan`)."""
     with tempfile.TemporaryDirectory() as tmp:
         if folder is None:
             folder = Path(tmp) / "sources"

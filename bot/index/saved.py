@@ -75,7 +75,7 @@ def index_path_for(data_dir: Path, folder: Path) -> Path:
 
 
 def files_record_path(index_path: Path) -> Path:
-    """The record of a folder's files (`bot.folder_scan`) kept beside its saved index."""
+    """The record of a folder's files (`bot.sources.folder_scan`) kept beside its saved index."""
     return index_path.with_name(f"{index_path.stem}-files.json")
 
 

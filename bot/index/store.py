@@ -218,7 +218,7 @@ class IndexStore:
 
 def _hashes_and_lengths(sources: Sequence[Source]) -> tuple[list[str], list[int]]:
     """Each source's `text_hash` and length in characters: for a source still unread in its
-    file (`bot.folder_scan`), those its file record gives, so the file is not read."""
+    file (`bot.sources.folder_scan`), those its file record gives, so the file is not read."""
     facts = [unread_facts(source) for source in sources]
     hashes = [f.digest if f else text_hash(s.text) for s, f in zip(sources, facts, strict=True)]
     lengths = [text_length(source) for source in sources]

@@ -4,9 +4,9 @@ An engine's build looks into a few sources' texts again: those with a line too l
 hard-wrapped (where a line break ends a paragraph), those with table marks and those whose first
 passage is a heading line (`bot.index.headlines`). The bits are saved with the index (as are the
 acronyms each text defines), so that a build from it reads only the texts that have one
-(`bot.folder_scan` leaves the others in their files). Each bit is set exactly when the step that
-reads it would find something in the text; a change to what a step looks for changes the bit,
-and so needs a new saved-index format (`FORMAT_VERSION`).
+(`bot.sources.folder_scan` leaves the others in their files). Each bit is set exactly when the
+step that reads it would find something in the text; a change to what a step looks for changes
+the bit, and so needs a new saved-index format (`FORMAT_VERSION`).
 """
 
 from __future__ import annotations

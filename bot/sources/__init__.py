@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.source_ids import DATE_PREFIX, ids_from_filenames, split_name
+from bot.sources.ids import DATE_PREFIX, ids_from_filenames, split_name
 from bot.text_cleanup import printable_line
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -29,7 +29,7 @@ MAX_TITLE_CHARS = 120
 # An id names a file on export (`<id>.txt`); most file systems allow 255 bytes a name.
 MAX_ID_BYTES = 200
 # The bundled seeds: `seeds/` in the working folder (a checkout), else beside the package.
-DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent / "seeds"
+DEFAULT_SOURCES_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 _DATELINE = re.compile(r"^\s*(?:date\s+)?(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
 _MARKUP_PREFIX = re.compile(r"^[\s#>*\-•✔]+")
