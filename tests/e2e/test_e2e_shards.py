@@ -62,7 +62,7 @@ def shared_store(tmp_path: Path, database_url: str | None, who: str) -> dict[str
 
 
 async def start_shard(
-    fake: LibraryFakeDiscord, tmp_path: Path, shard: int, database_url: str | None
+    fake: LibraryFakeDiscord, tmp_path: Path, shard: int, database_url: str | None = None
 ) -> BotProcess:
     """A bot process running shard `shard` of 2, in its own working folder."""
     workdir = tmp_path / f"shard-{shard}"
