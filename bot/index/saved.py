@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.index.acronyms import DefinedPhrases
-from bot.passages.sentences import split_sentences
+from bot.passages.sentences import passage_spans
 from bot.passages.tokens import MAX_TERM_CHARS
 from bot.retrieval import BM25Config, analyze
 
@@ -33,13 +33,18 @@ log = logging.getLogger(__name__)
 # more derivational families analyse differently; 5: a company designator can end a sentence;
 # 6: strings as UTF-8 blobs and ends, and tokens longer than MAX_TERM_CHARS are no terms;
 # 7: each source's `text_features` and the acronyms (a change to what they mean needs a new one);
-# 8: hard-wrapped lines joined; the acronyms each source defines, its headline terms (with the
+# 8: hard-wrapped lines joined (the probe is split as a source is); the acronyms each source defines, its headline terms (with the
 # title they were made with) and a heading-line feature
 FORMAT_VERSION = 8
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
     "didn't they? U.S. officials weren't running; the geese were flying. Ça va. 東京は晴れ。 "
     "The US expansion was increasingly costly. Ask X Corp. Citing it, they left."
+)
+_WRAPPED_PROBE = (
+    "Bank of America NT and SA's\n<BAC.N> West German branch said it has applied for a licence to\n"
+    "trade on the Frankfurt stock exchange, the first foreign bank to\ndo so this year.\n"
+    "    Shr 12 cts vs 10 cts\n    Net 1.2 mln vs 1.0 mln\n"
 )
 # One source's analysis: spans (paragraph, start, end), terms per passage, term ids.
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -86,8 +91,8 @@ def server_index_path(data_dir: Path, guild_id: int) -> Path:
 
 def analysis_fingerprint() -> str:
     """Changes whenever sentence splitting or term analysis would give other results."""
-    spans = split_sentences(_PROBE, 0, len(_PROBE))
-    terms = [analyze(_PROBE[s:e]) for s, e in spans]
+    spans = [(text, passage_spans(text)) for text in (_PROBE, _WRAPPED_PROBE)]
+    terms = [analyze(text[s:e]) for text, found in spans for _, s, e in found]
     probe = repr((FORMAT_VERSION, MAX_TERM_CHARS, spans, terms))
     return hashlib.sha256(probe.encode()).hexdigest()
 
