@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 # more derivational families analyse differently; 5: a company designator can end a sentence;
 # 6: strings as UTF-8 blobs and ends, and tokens longer than MAX_TERM_CHARS are no terms;
 # 7: each source's `text_features` and the acronyms (a change to what they mean needs a new one);
-# 8: hard-wrapped lines joined (the probe is split as a source is); the acronyms each source defines, its headline terms (with the
-# title they were made with) and a heading-line feature
+# 8: hard-wrapped lines joined (the probe is split as a source is); the acronyms each source
+# defines, its headline terms (with the title they were made with) and a heading-line feature
 FORMAT_VERSION = 8
 _PROBE = (
     "Dr. Smith's teams banned 12,500 cars in Japan on 2024-03-01. They sold Teslas, "
