@@ -45,5 +45,5 @@ def headline_terms(per_source: Sequence[Sequence[str]]) -> Headlines:
     for number, terms in enumerate(per_source):
         for term in terms:
             found.setdefault(term, []).append(number)
-    terms = {term: np.array(numbers, dtype=np.int64) for term, numbers in found.items()}
+    terms = {term: np.array(numbers, dtype=np.int32) for term, numbers in found.items()}
     return Headlines(len(per_source), terms)

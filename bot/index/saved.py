@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import tempfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -309,8 +310,9 @@ def _headlines(titled: list[str], sizes: np.ndarray, sources: int) -> list[Headl
     if len(sizes) != sources or not (sizes >= 1).all() or int(sizes.sum()) != len(titled):
         return None
     ends = np.cumsum(sizes).tolist()
+    # a term is in many sources' headlines ("corp", "net"): one string each, not one a source
     return [
-        (titled[end - size], tuple(titled[end - size + 1 : end]))
+        (titled[end - size], tuple(map(sys.intern, titled[end - size + 1 : end])))
         for end, size in zip(ends, sizes.tolist(), strict=True)
     ]
 
