@@ -1,17 +1,17 @@
 """`python -m bot eval newswire`: the newswire development set over 400 real Reuters stories
 (`tests/data/newswire-dev.jsonl`, written before the rules it judges)."""
 
+import corpora
 import pytest
 
 from bot.evaluation.newswire_dev import run_newswire
-from tests.corpora import SHARED, shared_data
 
 pytestmark = pytest.mark.shared_data
 
 
 def test_headlines_wrapped_sentences_and_named_roles_on_real_newswire(capsys) -> None:
-    shared_data("data", "reuters21578")
-    results = run_newswire(SHARED)
+    corpora.shared_data("data", "reuters21578")
+    results = run_newswire(corpora.SHARED)
     capsys.readouterr()
     for reading, answers in results.items():
         right = {r.id for r in answers if r.passed}
