@@ -1,7 +1,7 @@
 """A general English thesaurus: words related to a word in WordNet 3.0.
 
 The data file (`data/thesaurus.tsv.gz`, WordNet's licence beside it) is compiled by
-`bot.english.build_thesaurus`; it is read once, on first use (~30 ms), and kept as text that a
+`bot.english.build_thesaurus`; it is read once, on first use (~30 ms), and kept as bytes that a
 binary search reads (its lines are sorted). A word is looked up as written and
 by its lemmas (*tanking* → *tank*), so any inflection finds its entry.
 """
@@ -20,26 +20,27 @@ RELATIONS = ("synonyms", "derived", "hypernyms")
 
 
 @cache
-def _text(path: Path = DATA) -> str:
-    """The file's lines (sorted by word), held as one string: ~4.5 MB, where a dict of its
-    72,000 entries would take several times that."""
-    return gzip.decompress(path.read_bytes()).decode("utf-8")
+def _text(path: Path = DATA) -> bytes:
+    """The file's lines (sorted by word), held as one UTF-8 string of bytes: ~4.5 MB, where a
+    dict of its 72,000 entries would take several times that (and a decoded copy as much
+    again, at the moment it is made). UTF-8 sorts as the words do."""
+    return gzip.decompress(path.read_bytes())
 
 
 def _fields(word: str, path: Path = DATA) -> list[str] | None:
     """The word's three fields, found by binary search over the sorted lines; None if absent."""
-    text = _text(path)
+    text, wanted = _text(path), word.encode("utf-8")
     low, high = 0, len(text)  # both always at the start of a line (or the end)
     while low < high:
-        start = text.rfind("\n", 0, (low + high) // 2) + 1
-        end = text.find("\n", start)
+        start = text.rfind(b"\n", 0, (low + high) // 2) + 1
+        end = text.find(b"\n", start)
         end = len(text) if end < 0 else end
-        tab = text.find("\t", start, end)
+        tab = text.find(b"\t", start, end)
         key = text[start:tab]
-        if key == word:
-            fields = text[tab + 1 : end].split("\t")
+        if key == wanted:
+            fields = text[tab + 1 : end].decode("utf-8").split("\t")
             return fields if len(fields) == len(RELATIONS) else None
-        if key < word:
+        if key < wanted:
             low = end + 1
         else:
             high = start
@@ -48,7 +49,7 @@ def _fields(word: str, path: Path = DATA) -> list[str] | None:
 
 def load(path: Path = DATA) -> int:
     """Reads the file now (else on first use); returns how many words it has."""
-    return _text(path).count("\n")
+    return _text(path).count(b"\n")
 
 
 @lru_cache(maxsize=8192)
