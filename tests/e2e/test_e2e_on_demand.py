@@ -20,15 +20,9 @@ from fakes.discord import (
 from bot.library.opening import open_library
 from bot.library.parsing import parse_upload
 from e2e.test_e2e_bot import REPLY_TIMEOUT, SEEDS, BotProcess, assert_silent, cited_titles, started
+from e2e.test_e2e_library import ARTICLE, QUESTION, TITLE
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-TITLE = "Quillby harbour council notes"
-ARTICLE = (
-    f"{TITLE}\n\nThe Quillby ferry will stop running on 3 May 2027. "
-    "The council voted seven to two to close the route.\n"
-).encode()
-QUESTION = "When will the Quillby ferry stop running?"
 
 
 async def test_a_servers_first_question_defers_while_its_engine_loads(tmp_path: Path) -> None:
