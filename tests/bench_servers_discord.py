@@ -37,7 +37,7 @@ from fakes.discord import (
 )
 
 from bot.evaluation.bench import _percentiles, _sources
-from bot.evaluation.bench_servers import add_server_sources, question_for, split_corpus
+from bot.evaluation.bench_servers import add_server_sources, question_for, rss_mib, split_corpus
 from bot.sources import Source
 
 FIRST_GUILD = 1_300_000_000_000_000_000  # snowflakes, one after another
@@ -113,9 +113,9 @@ async def _start_and_ask(
     try:
         await started(fake, bot, ready=start, timeout=START_TIMEOUT)
         ready = time.monotonic() - began
-        rss_ready = _rss_mib(bot.proc.pid)
+        rss_ready = rss_mib(bot.proc.pid)
         first, answers, own, unanswered, deferred, failures = await _ask_each(fake, added, count)
-        rss_asked = _rss_mib(bot.proc.pid)
+        rss_asked = rss_mib(bot.proc.pid)
     finally:
         await bot.stop(timeout=30)
     return {
@@ -168,14 +168,6 @@ async def _ask_each(
 def _letters(text: str) -> str:
     """Letters and digits only: a title as the embed shows it (escaped, shortened) or not."""
     return "".join(c for c in text.casefold() if c.isalnum())
-
-
-def _rss_mib(pid: int) -> float:
-    """The process's resident memory now (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 if __name__ == "__main__":

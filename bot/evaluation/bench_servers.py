@@ -90,7 +90,7 @@ def measure_servers(
             memory_budget=DEFAULT_ENGINE_MEMORY_MB * 2**20,
         )
         startup = time.perf_counter() - started
-        rss_started = _rss_mib()
+        rss_started = rss_mib()
         latencies, own = [], 0
         for guild_id in list(added)[:ask]:
             question = question_for(added[guild_id][0])
@@ -98,7 +98,7 @@ def measure_servers(
             answer = registry.engine_for(guild_id).answer(question)
             latencies.append((time.perf_counter() - began) * 1000)
             own += added[guild_id][0].id in {c.source.id for c in answer.citations}
-        rss_asked = _rss_mib()
+        rss_asked = rss_mib()
         store.close()
     return {
         "note": NOTE,
@@ -144,12 +144,13 @@ def question_for(source: Source) -> str:
     return source.text[spans[0][0] : spans[0][1]] if spans else source.title
 
 
-def _rss_mib() -> float:
-    """Resident memory now (Linux); the peak elsewhere."""
+def rss_mib(pid: int | None = None) -> float:
+    """Resident memory now of process `pid` (None: this one), on Linux; elsewhere this
+    process's peak, or NaN for another process."""
     try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        pages = int(Path(f"/proc/{pid or 'self'}/statm").read_text().split()[1])
     except (OSError, IndexError, ValueError):
-        return _peak_rss_mib()
+        return _peak_rss_mib() if pid is None else float("nan")
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
