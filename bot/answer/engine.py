@@ -115,9 +115,10 @@ class AnswerEngine:
         self._dates = self._facts.dates
         for answers in (self._facts.dates, self._facts.amounts):
             self._matcher.marks(answers)  # made once here, not inside someone's answer
+        # the library's passages in order, without a server's hidden ones (what a scan reads)
+        self._library = library_passages(corpus, self.sources)
         # a server's engine scans in the background only what the base would: not per server
-        everything = library_passages(corpus, self.sources)
-        self.known_conflicts = KnownConflicts(everything, background=base is None)
+        self.known_conflicts = KnownConflicts(self._library, background=base is None)
         log.info(
             "indexed %d passages from %d sources", self._index.passage_count, len(self.sources)
         )
@@ -131,12 +132,12 @@ class AnswerEngine:
 
     def conflicts(self) -> list[PassageConflict]:
         """Disagreements between sources across the whole set, strongest first."""
-        return find_conflicts_across(library_passages(self._derived.corpus, self.sources))
+        return find_conflicts_across(self._library)
 
     def scan_conflicts(self, seconds: float | None) -> ConflictScan:
         """`conflicts`, stopped after `seconds` (None: however long it takes) with what was
         found so far and what was not checked; kept for answers (`KnownConflicts.adopt`)."""
-        scan = scan_within(library_passages(self._derived.corpus, self.sources), seconds)
+        scan = scan_within(self._library, seconds)
         self.known_conflicts.adopt(scan)
         return scan
 
