@@ -18,8 +18,9 @@ from dataclasses import replace
 import numpy as np
 
 from bot.answer.matching import Matcher
-from bot.english.function_words import DETERMINERS, PREPOSITIONS, WH_WORDS
+from bot.english.function_words import DETERMINERS, PREPOSITIONS
 from bot.passages.tokens import tokenize
+from bot.relevance.kind import Asked, asked_by
 from bot.relevance.reading import Query
 from bot.relevance.words import NUMBER
 from bot.retrieval import term_of
@@ -39,7 +40,7 @@ def closest(question: str, query: Query, matcher: Matcher) -> list[tuple[int, fl
     something they lack, or names them only as a setting."""
     if not query.names or query.unknown_names or not _names_a_subject(question, query):
         return []
-    if query.possessions and _asks_for(question):
+    if query.possessions and asked_by(question) is not Asked.YES_NO:
         return []  # what the named subject owns was asked for, and no passage gives it
     # Every word counts the same here: what a passage must hold to answer is dropped (the
     # predicate, a figure), but a year or ordinal that qualifies a noun still rules out
@@ -72,12 +73,6 @@ def _name_words(query: Query) -> list[frozenset[str]]:
     part."""
     forms = set().union(*query.name_forms.values())
     return [query.matches.get(term, frozenset({term})) for term in query.terms if term in forms]
-
-
-def _asks_for(question: str) -> bool:
-    """Whether the question asks for something (opens with a wh-word), not a claim to check."""
-    tokens = tokenize(question)
-    return bool(tokens) and tokens[0].lower() in WH_WORDS
 
 
 def _names_a_subject(question: str, query: Query) -> bool:
